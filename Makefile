@@ -1,0 +1,47 @@
+# The two commands of the README:  `make demo`  and  `make test`.
+# Both install everything they need first (Debian packages via apt-get, Python packages into .venv).
+
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# Debian packages the project needs at run or test time (PostgreSQL: storage tests against a real server).
+DEBIAN_PACKAGES := python3 python3-venv postgresql
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install system-packages lint bench clean
+
+demo: install
+	$(VENV)/bin/callcenter demo
+
+test: install
+	$(VENV)/bin/python -m callcenter.devtools.check
+
+bench: install
+	$(VENV)/bin/python -m pytest tests/bench -p no:cacheprovider -s -q
+
+lint: install
+	$(VENV)/bin/ruff check callcenter tests
+	$(VENV)/bin/mypy callcenter
+	$(VENV)/bin/lint-imports
+
+install: system-packages $(STAMP)
+
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installiere Debian-Pakete / installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
