@@ -5,8 +5,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# Debian packages the project needs at run or test time (PostgreSQL: storage tests against a real server).
-DEBIAN_PACKAGES := python3 python3-venv postgresql
+# Debian packages the project needs: PostgreSQL (storage tests against a real server),
+# espeak-ng + sox (announcement audio; libsox-fmt-all reads uploaded MP3/OGG/FLAC).
+DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-packages lint bench clean

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from itertools import pairwise
 from typing import Protocol
 
 from callcenter.domain.errors import (
@@ -127,7 +128,7 @@ class Team:
 
     def __post_init__(self) -> None:
         ordered = sorted(self.windows)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in pairwise(ordered):
             if earlier.weekday == later.weekday and later.start < earlier.end:
                 day_de = WEEKDAY_NAMES_DE[earlier.weekday]
                 day_en = WEEKDAY_NAMES_EN[earlier.weekday]
@@ -290,19 +291,22 @@ class TeamSchedule:
         return name
 
     def closure_at(self, at: datetime) -> Closure | None:
+        # Compare in UTC: Python compares datetimes sharing one tzinfo by wall time, ignoring fold.
+        at = at.astimezone(UTC)
         for closure in self.closures:
             if closure.start <= at < closure.end:
                 return closure
         return None
 
     def open_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The team's open instants on a local date, before closures are applied."""
+        """The team's open instants (UTC) on a local date, before closures are applied."""
         spans = [(o.start, o.end) for o in self.openings if o.day == day]
         if self.holiday_on(day) is None:
             spans.extend((w.start, w.end) for w in self.team.windows if w.weekday == day.weekday())
         intervals = []
         for start, end in spans:
-            begins, ends = wall_to_instant(day, start, self.tz), wall_to_instant(day, end, self.tz)
+            begins = wall_to_instant(day, start, self.tz).astimezone(UTC)
+            ends = wall_to_instant(day, end, self.tz).astimezone(UTC)
             if begins < ends:
                 intervals.append((begins, ends))
         return sorted(intervals)
@@ -419,6 +423,7 @@ def wall_to_instant(day: date, wall: time, tz: tzinfo) -> datetime:
 
 
 def _status_at(schedule: TeamSchedule, at: datetime) -> tuple[State, Reason | None]:
+    at = at.astimezone(UTC)
     if schedule.closure_at(at) is not None:
         return State.CLOSED, Reason.CLOSURE
     day = at.astimezone(schedule.tz).date()
@@ -442,30 +447,33 @@ def _candidate_instants(schedule: TeamSchedule, start: datetime, end: datetime) 
     first = start.astimezone(schedule.tz).date() - timedelta(days=1)
     last = end.astimezone(schedule.tz).date() + timedelta(days=1)
     for day in _days(first, last):
-        points.add(wall_to_instant(day, time(0), schedule.tz))
+        points.add(wall_to_instant(day, time(0), schedule.tz).astimezone(UTC))
         for opens, closes in schedule.open_intervals(day):
             points.add(opens)
             points.add(closes)
     for closure in schedule.closures:
-        points.add(closure.start)
-        points.add(closure.end)
+        points.add(closure.start.astimezone(UTC))
+        points.add(closure.end.astimezone(UTC))
     return sorted(p for p in points if start <= p < end)
 
 
 def transitions(schedule: TeamSchedule, start: datetime, end: datetime) -> list[Transition]:
-    """Every change of the team's state in [start, end), in order."""
-    _require_aware(start)
-    _require_aware(end)
+    """Every change of the team's state in [start, end), in order, instants in the office zone."""
+    start = _require_aware(start).astimezone(UTC)
+    end = _require_aware(end).astimezone(UTC)
     if end <= start:
         return []
-    relevant = tuple(c for c in schedule.closures if c.end > start and c.start < end)
-    narrowed = TeamSchedule(schedule.team, schedule.tz, schedule.holidays, relevant, schedule.openings)
+    # A closure ending exactly at `start` still decides the state just before it.
+    relevant = tuple(c for c in schedule.closures if c.end >= start and c.start < end)
+    narrowed = TeamSchedule(
+        schedule.team, schedule.tz, schedule.holidays, relevant, schedule.openings
+    )
     previous = _status_at(narrowed, start - _ONE_MICROSECOND)
     changes = []
     for instant in _candidate_instants(narrowed, start, end):
         status = _status_at(narrowed, instant)
         if status != previous:
-            changes.append(Transition(instant, *status))
+            changes.append(Transition(instant.astimezone(schedule.tz), *status))
             previous = status
     return changes
 
@@ -475,8 +483,9 @@ def next_change(
 ) -> Transition | None:
     """The first change strictly after `at`, looking at most `horizon_days` ahead."""
     step = timedelta(days=7)
-    low = _require_aware(at) + _ONE_MICROSECOND
-    limit = at + timedelta(days=horizon_days)
+    # UTC arithmetic: adding to a local datetime in the repeated hour would lose its fold.
+    low = _require_aware(at).astimezone(UTC) + _ONE_MICROSECOND
+    limit = low + timedelta(days=horizon_days)
     while low < limit:
         high = min(low + step, limit)
         found = transitions(schedule, low, high)

@@ -1,0 +1,105 @@
+"""Entry point `callcenter`: one group, subcommands in small modules, one error line on failure."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
+from callcenter.cli.db_cmds import db
+from callcenter.cli.demo import demo
+from callcenter.cli.schedule_cmds import closure, holidays_cmd, hours, opening, pilot
+from callcenter.cli.state_cmd import state
+
+HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
+Telephone call hours for a public office's teams (Asterisk).
+
+\b
+Beispiele / examples:
+  callcenter demo
+  callcenter state --at 2026-12-24T10:00:00+01:00
+  callcenter hours set auslaender-a "Mo-Do 09:00-12:00" "Do 14:00-17:30"
+  callcenter closure add --team auslaender-a --from 2026-12-01 --note Personalengpass
+"""
+
+
+class _Cli(click.Group):
+    """Turns the known, expected failures into one line in the user's language."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except known_errors() as exc:
+            options = ctx.obj if isinstance(ctx.obj, CliContext) else None
+            if options is not None and options.debug:
+                raise
+            raise CliFailure(describe_error(exc, options.lang if options else "de")) from None
+
+
+@click.group(cls=_Cli, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    envvar="CALLCENTER_CONFIG",
+    help="Konfigurationsdatei (TOML); ohne Angabe die Beispielkonfiguration. "
+    "/ Configuration file; default: the example configuration. [env: CALLCENTER_CONFIG]",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="CALLCENTER_DATA_DIR",
+    help="Datenverzeichnis (überschreibt office.data_dir). "
+    "/ Data directory (overrides office.data_dir). [env: CALLCENTER_DATA_DIR]",
+)
+@click.option(
+    "--actor",
+    default=None,
+    help="Name für das Änderungsprotokoll (Standard: cli:<Benutzer>). "
+    "/ Name written to the audit log (default: cli:<user>).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    envvar="CALLCENTER_LANG",
+    help="Sprache der Meldungen / language of messages. [env: CALLCENTER_LANG]",
+)
+@click.option("--debug", is_flag=True, help="Bei Fehlern Details zeigen / show details on errors.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config_path: str | None,
+    data_dir: str | None,
+    actor: str | None,
+    lang: str,
+    debug: bool,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = CliContext(config_path, data_dir, actor, lang, debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+for command in (demo, state, hours, closure, opening, pilot, holidays_cmd, db):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; known problems end in one clear line and a non-zero exit, no traceback."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="callcenter")
+    except Exception as exc:
+        if "--debug" in args:
+            raise
+        click.echo(
+            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
+            "/ internal error, run with --debug for details",
+            err=True,
+        )
+        sys.exit(70)

@@ -1,0 +1,117 @@
+"""What every command needs: settings, the store, the clock, the actor — built lazily."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from callcenter.app import Store, open_store
+from callcenter.config import ConfigError, Settings, load_settings
+from callcenter.domain.errors import ScheduleError
+from callcenter.holiday_calendar import UnknownHolidayState
+from callcenter.storage.errors import StorageError
+
+
+class CliFailure(click.ClickException):
+    """An expected failure: printed as one line, exit code 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"Fehler: {self.message}", err=True)
+
+
+def known_errors() -> tuple[type[Exception], ...]:
+    return (ConfigError, ScheduleError, StorageError, UnknownHolidayState, SQLAlchemyError, OSError)
+
+
+def describe_error(exc: Exception, lang: str) -> str:
+    if isinstance(exc, ScheduleError | StorageError):
+        return exc.message(lang)
+    if isinstance(exc, SQLAlchemyError):
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return f"Datenbankfehler / database error: {detail}"
+    if isinstance(exc, OSError):
+        return f"{exc.filename or ''} {exc.strerror or exc}".strip()
+    return str(exc)
+
+
+@dataclass
+class CliContext:
+    config_path: str | None
+    data_dir: str | None
+    actor_name: str | None
+    lang: str
+    debug: bool
+    _settings: Settings | None = field(default=None, init=False)
+    _store: Store | None = field(default=None, init=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(
+                Path(self.config_path) if self.config_path else None,
+                environ=dict(os.environ),
+                data_dir=Path(self.data_dir) if self.data_dir else None,
+            )
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        """The database, migrated and seeded from the configuration on first use."""
+        if self._store is None:
+            self._store = open_store(self.settings)
+            if self._store.seed(self.actor, self.now()):
+                click.echo(
+                    f"Datenbank aus {self.settings.source} befüllt / database seeded "
+                    f"({self.settings.database_url})",
+                    err=True,
+                )
+        return self._store
+
+    @property
+    def actor(self) -> str:
+        return self.actor_name or f"cli:{getpass.getuser()}"
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).astimezone(self.settings.tz)
+
+    def parse_instant(self, text: str) -> datetime:
+        """ISO 8601; without an offset it is local time of the office."""
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise click.BadParameter(
+                f"„{text}“ ist kein Zeitpunkt nach ISO 8601 (z. B. 2026-12-24T10:00:00+01:00)"
+            ) from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.settings.tz)
+        return value
+
+    def parse_day(self, text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise click.BadParameter(
+                f"„{text}“ ist kein Datum im Format JJJJ-MM-TT (z. B. 2026-12-24)"
+            ) from None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def local_text(value: datetime | None, settings: Settings) -> str:
+    """'Do 24.12.2026 10:00' in the office's time zone."""
+    if value is None:
+        return "–"
+    local = value.astimezone(settings.tz)
+    weekday = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")[local.weekday()]
+    return f"{weekday} {local:%d.%m.%Y %H:%M}"
+
+
+pass_cli = click.make_pass_decorator(CliContext)

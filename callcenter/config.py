@@ -1,0 +1,316 @@
+"""Typed settings from one TOML file, validated once at start-up and passed down.
+
+Errors name the file, the key path and the problem. Secrets never live in the TOML:
+the AMI secret comes from an environment variable or a file, resolved here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime, time, tzinfo
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from callcenter.domain.errors import ScheduleError
+from callcenter.domain.schedule import (
+    Closure,
+    HolidayCalendar,
+    Office,
+    Pilot,
+    SpecialOpening,
+    Team,
+    Window,
+    wall_to_instant,
+    windows_from_spec,
+)
+from callcenter.domain.timeparse import parse_time_range
+from callcenter.holiday_calendar import GERMAN_STATES
+
+EXAMPLE_CONFIG_NAME = "callcenter.example.toml"
+DEFAULT_DATA_DIR = Path("~/.local/share/callcenter")
+
+TeamId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+PhoneNumber = Annotated[str, Field(pattern=r"^_?[0-9+*#XZNx.!\[\]-]{2,32}$")]
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names file, key path and problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeSettings(_Strict):
+    name: str = "Behörde"
+    timezone: str = "Europe/Berlin"
+    holiday_state: str = "HE"
+    data_dir: Path = DEFAULT_DATA_DIR
+    appointment_url: str = ""
+    contact_email: str = ""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unbekannte Zeitzone „{value}“ (z. B. Europe/Berlin)") from None
+        return value
+
+    @field_validator("holiday_state")
+    @classmethod
+    def _known_state(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in GERMAN_STATES:
+            raise ValueError(
+                f"unbekanntes Bundesland „{value}“; erlaubt: {', '.join(GERMAN_STATES)}"
+            )
+        return code
+
+
+class DatabaseSettings(_Strict):
+    # Empty: a SQLite file in the data directory.
+    url: str = ""
+
+
+class AmiSettings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=5038, ge=1, le=65535)
+    username: str = "callcenter"
+    secret_env: str = "CALLCENTER_AMI_SECRET"
+    secret_file: Path | None = None
+    md5_login: bool = False
+    action_timeout_seconds: float = Field(default=10.0, gt=0)
+    ping_interval_seconds: float = Field(default=20.0, gt=0)
+    heartbeat_interval_seconds: float = Field(default=5.0, gt=0)
+    stale_after_seconds: int = Field(default=60, gt=0)
+
+
+class PrivacySettings(_Strict):
+    # Relative paths are taken inside the data directory.
+    key_file: Path = Path("pseudonym.key")
+    retention_days: int = Field(default=90, ge=1, le=3650)
+
+
+class SwitchboardSettings(_Strict):
+    numbers: tuple[PhoneNumber, ...] = ()
+    queue: str = ""
+
+
+class TeamSettings(_Strict):
+    id: TeamId
+    name_de: str = Field(min_length=1)
+    name_en: str = ""
+    queue: str = ""
+    team_lines: tuple[PhoneNumber, ...] = ()
+    direct_lines: tuple[PhoneNumber, ...] = ()
+    hours: tuple[str, ...] = ()
+    holidays: bool = True
+    ignored_holidays: tuple[str, ...] = ()
+
+
+class ClosureSettings(_Strict):
+    team: TeamId | None = None  # None: every team
+    first_day: date
+    last_day: date | None = None
+    note: str = ""
+
+
+class OpeningSettings(_Strict):
+    team: TeamId
+    day: date
+    hours: str
+    note: str = ""
+
+
+class PilotSettings(_Strict):
+    team: TeamId
+    start: date
+    end: date | None = None
+    note: str = ""
+
+
+class Settings(_Strict):
+    """The whole configuration. `source` is the file it came from (for messages)."""
+
+    source: Path = Path("<defaults>")
+    office: OfficeSettings = OfficeSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    ami: AmiSettings = AmiSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    switchboard: SwitchboardSettings = SwitchboardSettings()
+    teams: tuple[TeamSettings, ...] = Field(min_length=1)
+    closures: tuple[ClosureSettings, ...] = ()
+    openings: tuple[OpeningSettings, ...] = ()
+    pilots: tuple[PilotSettings, ...] = ()
+    ami_secret: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _unique_team_ids(self) -> Settings:
+        seen: set[str] = set()
+        for team in self.teams:
+            if team.id in seen:
+                raise ValueError(f"Team-ID „{team.id}“ kommt mehrfach vor")
+            seen.add(team.id)
+        return self
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.office.timezone)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.office.data_dir.expanduser()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_dir / 'callcenter.sqlite3'}"
+
+    @property
+    def key_file(self) -> Path:
+        path = self.privacy.key_file.expanduser()
+        return path if path.is_absolute() else self.data_dir / path
+
+    def office_seed(self, calendar: HolidayCalendar) -> Office:
+        """The schedule the TOML seeds into an empty database (validated by the domain)."""
+        tz = self.tz
+        try:
+            teams = tuple(self._team(index, team) for index, team in enumerate(self.teams))
+            closures = tuple(
+                Closure.whole_days(c.team, c.first_day, c.last_day or c.first_day, tz, c.note)
+                for c in self.closures
+            )
+            openings = tuple(
+                SpecialOpening(
+                    o.team, o.day, *parse_time_range(o.hours, f"openings[{i}].hours"), note=o.note
+                )
+                for i, o in enumerate(self.openings)
+            )
+            pilots = tuple(Pilot(p.team, p.start, p.end, p.note) for p in self.pilots)
+            return Office(tz, calendar, teams, closures, openings, pilots)
+        except ScheduleError as exc:
+            raise ConfigError(f"{self.source}: {exc}") from None
+
+    def _team(self, index: int, team: TeamSettings) -> Team:
+        windows: list[Window] = []
+        for number, spec in enumerate(team.hours):
+            windows.extend(windows_from_spec(spec, f"teams[{index}] ({team.id}).hours[{number}]"))
+        return Team(
+            id=team.id,
+            name_de=team.name_de,
+            name_en=team.name_en or team.name_de,
+            windows=tuple(windows),
+            holidays_enabled=team.holidays,
+            ignored_holidays=frozenset(team.ignored_holidays),
+            queue=team.queue or team.id,
+            team_lines=team.team_lines,
+            direct_lines=team.direct_lines,
+        )
+
+
+def example_config_text() -> str:
+    return resources.files("callcenter").joinpath(EXAMPLE_CONFIG_NAME).read_text("utf-8")
+
+
+def _key_path(location: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    node: Any = raw
+    for item in location:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
+                team_id = node[item].get("id") or node[item].get("team")
+                if team_id:
+                    label = f"[{item}] ({team_id})"
+            parts.append(label)
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+        else:
+            parts.append(("." if parts else "") + item)
+            node = node.get(item) if isinstance(node, dict) else None
+    return "".join(parts) or "(oberste Ebene)"
+
+
+def _resolve_secret(ami: Mapping[str, Any], environ: Mapping[str, str], source: Path) -> str | None:
+    if "secret" in ami:
+        raise ConfigError(
+            f"{source}: ami.secret: das AMI-Passwort gehört nicht in die TOML-Datei; "
+            "setzen Sie ami.secret_env (Umgebungsvariable) oder ami.secret_file"
+        )
+    secret_file = ami.get("secret_file")
+    if secret_file:
+        path = Path(str(secret_file)).expanduser()
+        try:
+            return path.read_text("utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"{source}: ami.secret_file: {path} nicht lesbar ({exc.strerror})"
+            ) from None
+    return environ.get(str(ami.get("secret_env", "CALLCENTER_AMI_SECRET")))
+
+
+def parse_settings(
+    text: str,
+    source: Path,
+    environ: Mapping[str, str] | None = None,
+    data_dir: Path | None = None,
+) -> Settings:
+    """Settings from TOML text; ConfigError names file, key path and problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: kein gültiges TOML: {exc}") from None
+    secret = _resolve_secret(raw.get("ami", {}), environ or {}, source)
+    if data_dir is not None:
+        raw.setdefault("office", {})["data_dir"] = str(data_dir)
+    try:
+        settings = Settings.model_validate({**raw, "source": source, "ami_secret": secret})
+    except ValidationError as exc:
+        problems = [
+            f"{source}: {_key_path(tuple(err['loc']), raw)}: {_message(err)}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(problems)) from None
+    return settings
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unbekannter Schlüssel (Tippfehler?)"
+    if kind == "missing":
+        return "Pflichtangabe fehlt"
+    message = str(error.get("msg", ""))
+    return message.removeprefix("Value error, ")
+
+
+def load_settings(
+    path: Path | None,
+    environ: Mapping[str, str] | None = None,
+    data_dir: Path | None = None,
+) -> Settings:
+    """Settings from a file, or from the packaged example configuration when path is None."""
+    if path is None:
+        return parse_settings(example_config_text(), Path(EXAMPLE_CONFIG_NAME), environ, data_dir)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: Konfigurationsdatei nicht lesbar ({exc.strerror})") from None
+    return parse_settings(text, path, environ, data_dir)
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    return wall_to_instant(day, time(0), tz)

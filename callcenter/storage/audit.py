@@ -1,0 +1,86 @@
+"""The audit log: who changed what, when, with the state before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callcenter.domain.errors import NaiveDatetime
+from callcenter.storage.models import AuditRow
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: Any
+    after: Any
+
+
+def require_aware(value: datetime, what: str) -> datetime:
+    """Refuse a naive `now`/`at` early, with the domain's error, before anything is written."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetime(
+            f"{what}: Zeitpunkt {value.isoformat()} hat keine Zeitzone",
+            f"{what}: instant {value.isoformat()} has no time zone",
+        )
+    return value
+
+
+class AuditRepository:
+    """Writes and lists audit entries inside the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(
+        self,
+        *,
+        actor: str,
+        at: datetime,
+        action: str,
+        entity: str,
+        entity_id: str | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        require_aware(at, "Audit")
+        self._session.add(
+            AuditRow(
+                at=at,
+                actor=actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+            )
+        )
+        self._session.flush()
+
+    def list(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
+        """The newest entries first, optionally only those about one kind of entity."""
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if entity is not None:
+            query = query.where(AuditRow.entity == entity)
+        return [
+            AuditEntry(
+                id=row.id,
+                at=row.at,
+                actor=row.actor,
+                action=row.action,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                before=row.before,
+                after=row.after,
+            )
+            for row in self._session.scalars(query)
+        ]

@@ -1,0 +1,115 @@
+"""Engines, sessions and schema migrations for SQLite (the default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# How long a SQLite writer waits for another writer's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The URL with the driver we ship: plain `postgresql://` means psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and real BEGINs."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        # A long-running service outlives server restarts; test connections before use.
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, **kwargs)
+
+    path = _sqlite_file(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **kwargs)
+    use_wal = path is not None
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take BEGIN away from the sqlite3 module: in its legacy mode it does not begin
+        # before SELECT or SAVEPOINT, which breaks repeatable reads and begin_nested().
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if use_wal:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose loaded values stay readable after commit (repositories return copies)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back if it raises."""
+    factory = engine if isinstance(engine, sessionmaker) else make_sessionmaker(engine)
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(url: str | URL | None = None) -> Config:
+    """Alembic configured in code, pointing at the migrations packaged with callcenter."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        rendered = normalise_url(url).render_as_string(hide_password=False)
+        # ConfigParser interpolation would choke on a '%' in a password.
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
+    """Migrate the database at `url` (or behind an engine) to `revision`."""
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        if engine is not url:
+            engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

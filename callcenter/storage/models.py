@@ -1,0 +1,233 @@
+"""ORM tables. Rows never leave callcenter.storage: repositories translate them to domain types.
+
+Column names avoid SQL keywords (start, end, window) so later hand-written aggregate
+SQL does not need quoting. Constraint names follow one convention because Alembic's
+batch mode on SQLite can only recreate constraints that have names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from callcenter.domain.calls import DecisionSource, LineKind, Outcome
+from callcenter.domain.schedule import Reason, State
+from callcenter.storage.coltypes import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_ID = String(64)
+ACTOR = String(100)
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """SQL for a CHECK that `column` holds one of an enum's values (NULL passes, as in SQL)."""
+    listed = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} IN ({listed})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class OfficeSettingRow(Base):
+    """Office-wide key/value settings, e.g. the holiday subdivision ('HE')."""
+
+    __tablename__ = "office_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    # Keeps the configured order of teams: listings and the Office come back as seeded.
+    position: Mapped[int] = mapped_column(Integer)
+    name_de: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    queue: Mapped[str] = mapped_column(String(80))
+    team_lines: Mapped[list[str]] = mapped_column(JSON)
+    direct_lines: Mapped[list[str]] = mapped_column(JSON)
+    holidays_enabled: Mapped[bool] = mapped_column(Boolean)
+    ignored_holidays: Mapped[list[str]] = mapped_column(JSON)
+
+
+class WindowRow(Base):
+    __tablename__ = "call_windows"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("end_time > start_time", name="order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(
+        TEAM_ID, ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class ClosureRow(Base):
+    __tablename__ = "closures"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="order"),
+        Index(None, "team_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NULL: the closure applies to every team.
+    team_id: Mapped[str | None] = mapped_column(TEAM_ID, ForeignKey("teams.id"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(ACTOR)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_by: Mapped[str | None] = mapped_column(ACTOR)
+
+
+class OpeningRow(Base):
+    __tablename__ = "special_openings"
+    __table_args__ = (
+        CheckConstraint("end_time > start_time", name="order"),
+        Index(None, "team_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID, ForeignKey("teams.id"))
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    note: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(ACTOR)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PilotRow(Base):
+    __tablename__ = "pilots"
+    __table_args__ = (
+        CheckConstraint("end_day IS NULL OR end_day >= start_day", name="order"),
+        Index(None, "team_id", "start_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID, ForeignKey("teams.id"))
+    start_day: Mapped[date] = mapped_column(Date)
+    # NULL: the pilot is still running (open-ended).
+    end_day: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(ACTOR)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CallRecordRow(Base):
+    """One inbound call. `team` has no foreign key: call history outlives team renames."""
+
+    __tablename__ = "call_records"
+    __table_args__ = (
+        CheckConstraint(one_of("line_kind", LineKind), name="line_kind"),
+        CheckConstraint(one_of("outcome", Outcome), name="outcome"),
+        CheckConstraint(one_of("state_at_arrival", State), name="state_at_arrival"),
+        CheckConstraint(one_of("reason_at_arrival", Reason), name="reason_at_arrival"),
+        CheckConstraint(one_of("source", DecisionSource), name="source"),
+        CheckConstraint("wait_seconds >= 0", name="wait_seconds"),
+        CheckConstraint("talk_seconds >= 0", name="talk_seconds"),
+        Index(None, "team", "started"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    linked_id: Mapped[str] = mapped_column(String(128), unique=True)
+    team: Mapped[str] = mapped_column(TEAM_ID)
+    line_kind: Mapped[str] = mapped_column(String(20))
+    dialled: Mapped[str] = mapped_column(String(64))
+    caller: Mapped[str] = mapped_column(String(128))
+    started: Mapped[datetime] = mapped_column(UtcDateTime)
+    answered: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str] = mapped_column(String(32))
+    state_at_arrival: Mapped[str | None] = mapped_column(String(16))
+    reason_at_arrival: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(16))
+    in_hours: Mapped[bool | None] = mapped_column(Boolean)
+    wait_seconds: Mapped[float | None] = mapped_column(Float)
+    talk_seconds: Mapped[float | None] = mapped_column(Float)
+    answered_by: Mapped[str | None] = mapped_column(String(128))
+    pilot: Mapped[bool] = mapped_column(Boolean)
+    complete: Mapped[bool] = mapped_column(Boolean)
+
+
+class TallyEntryRow(Base):
+    """A line of a manual tally (Strichliste) from the pilot, as imported."""
+
+    __tablename__ = "tally_entries"
+    __table_args__ = (
+        CheckConstraint("hour IS NULL OR hour BETWEEN 0 AND 23", name="hour"),
+        CheckConstraint("count >= 0", name="count"),
+        CheckConstraint("walk_ins IS NULL OR walk_ins >= 0", name="walk_ins"),
+        # Re-importing the same file must not double the counts.
+        UniqueConstraint("source_file", "source_line"),
+        Index(None, "team", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team: Mapped[str] = mapped_column(TEAM_ID)
+    day: Mapped[date] = mapped_column(Date)
+    hour: Mapped[int | None] = mapped_column(SmallInteger)
+    inside_hours: Mapped[bool | None] = mapped_column(Boolean)
+    count: Mapped[int] = mapped_column(Integer)
+    walk_ins: Mapped[int | None] = mapped_column(Integer)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(ACTOR)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(128))
+    # none_as_null: "no before" (a creation) is SQL NULL, not the JSON value null.
+    before: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+    after: Mapped[Any] = mapped_column(JSON(none_as_null=True), nullable=True)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean)
