@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
+from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
+from callcenter.prompts.templates import load_templates
+from callcenter.prompts.text import Contact
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.repositories import ScheduleRepository
 
@@ -56,3 +59,25 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     if migrate:
         upgrade(settings.database_url)
     return Store(settings, make_engine(settings.database_url))
+
+
+async def render_announcements(
+    settings: Settings,
+    office: Office,
+    now: datetime,
+    team: str | None = None,
+    on_progress: Callable[[RenderEntry], None] | None = None,
+) -> RenderReport:
+    """Render the configured languages' announcements whose text changed (content hash)."""
+    templates = load_templates(settings.prompts.templates_dir)
+    return await render_prompts(
+        office,
+        templates,
+        Contact(url=settings.office.appointment_url, email=settings.office.contact_email),
+        now,
+        settings.sounds_dir,
+        team,
+        languages=settings.prompts.languages,
+        include_note=settings.prompts.include_closure_note,
+        on_progress=on_progress,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime, time, tzinfo
+from datetime import date, tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +33,6 @@ from callcenter.domain.schedule import (
     SpecialOpening,
     Team,
     Window,
-    wall_to_instant,
     windows_from_spec,
 )
 from callcenter.domain.timeparse import parse_time_range
@@ -106,6 +105,25 @@ class PrivacySettings(_Strict):
     retention_days: int = Field(default=90, ge=1, le=3650)
 
 
+class PromptSettings(_Strict):
+    # Where the PBX finds `callhours/<team>/closed-<reason>-<lang>.wav`; relative = in the data
+    # directory. On a real Asterisk: /var/lib/asterisk/sounds (or /usr/share/asterisk/sounds).
+    sounds_dir: Path = Path("sounds")
+    # Folder with the text templates (<lang>.toml); empty = the ivr_prompts/ shipped with us.
+    templates_dir: Path | None = None
+    # Languages played to callers, in this order (the dialplan plays them one after another).
+    languages: tuple[str, ...] = ("de", "en")
+    # Read the closure's note (e.g. "Personalengpass") in the closure announcement.
+    include_closure_note: bool = True
+
+    @field_validator("languages")
+    @classmethod
+    def _some_language(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError('mindestens eine Sprache angeben, z. B. ["de", "en"]')
+        return value
+
+
 class SwitchboardSettings(_Strict):
     numbers: tuple[PhoneNumber, ...] = ()
     queue: str = ""
@@ -152,6 +170,7 @@ class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     ami: AmiSettings = AmiSettings()
     privacy: PrivacySettings = PrivacySettings()
+    prompts: PromptSettings = PromptSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
     closures: tuple[ClosureSettings, ...] = ()
@@ -179,6 +198,11 @@ class Settings(_Strict):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.data_dir / 'callcenter.sqlite3'}"
+
+    @property
+    def sounds_dir(self) -> Path:
+        path = self.prompts.sounds_dir.expanduser()
+        return path if path.is_absolute() else self.data_dir / path
 
     @property
     def key_file(self) -> Path:
@@ -310,7 +334,3 @@ def load_settings(
     except OSError as exc:
         raise ConfigError(f"{path}: Konfigurationsdatei nicht lesbar ({exc.strerror})") from None
     return parse_settings(text, path, environ, data_dir)
-
-
-def local_midnight(day: date, tz: tzinfo) -> datetime:
-    return wall_to_instant(day, time(0), tz)

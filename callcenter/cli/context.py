@@ -15,6 +15,8 @@ from callcenter.app import Store, open_store
 from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.domain.errors import ScheduleError
 from callcenter.holiday_calendar import UnknownHolidayState
+from callcenter.prompts.audio_errors import AudioToolError
+from callcenter.prompts.errors import PromptError
 from callcenter.storage.errors import StorageError
 
 
@@ -26,12 +28,21 @@ class CliFailure(click.ClickException):
 
 
 def known_errors() -> tuple[type[Exception], ...]:
-    return (ConfigError, ScheduleError, StorageError, UnknownHolidayState, SQLAlchemyError, OSError)
+    return (
+        ConfigError,
+        ScheduleError,
+        StorageError,
+        PromptError,
+        AudioToolError,
+        UnknownHolidayState,
+        SQLAlchemyError,
+        OSError,
+    )
 
 
 def describe_error(exc: Exception, lang: str) -> str:
-    if isinstance(exc, ScheduleError | StorageError):
-        return exc.message(lang)
+    if isinstance(exc, ScheduleError | StorageError | PromptError | AudioToolError):
+        return exc.en if lang == "en" else exc.de
     if isinstance(exc, SQLAlchemyError):
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return f"Datenbankfehler / database error: {detail}"

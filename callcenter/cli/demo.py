@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.prompt_cmds import render_now
 from callcenter.domain.schedule import Reason, State, next_change, state_at
 
 REASON_DE = {
@@ -51,6 +52,9 @@ def demo(cli: CliContext) -> None:
                 else (f"schließt ({REASON_DE[change.reason]})" if change.reason else "schließt")
             )
             click.echo(f"  nächste Änderung: {local_text(change.at, settings)} – {after}")
+    first_team = office.teams[0].id
+    click.echo(f"\nAnsagen für {first_team} / announcements (nur geänderte werden neu erzeugt):")
+    render_now(cli, first_team)
     click.echo(
         "\nWeiter mit / next: .venv/bin/callcenter state --at 2026-12-24T10:00:00+01:00 · "
         ".venv/bin/callcenter --help"

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import click
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.prompt_cmds import refresh_prompts
 from callcenter.domain.schedule import (
     Closure,
     Pilot,
@@ -62,6 +63,7 @@ def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool
     with cli.store.session() as session:
         cli.store.schedules(session).set_windows(team, tuple(windows), cli.actor, cli.now())
     click.echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
+    refresh_prompts(cli, team)
 
 
 # ------------------------------------------------------------------ closures
@@ -127,6 +129,7 @@ def closure_add(
         f"{local_text(saved.start, cli.settings)} bis {local_text(saved.end, cli.settings)}"
         + (f" – {note}" if note else "")
     )
+    refresh_prompts(cli, team)
 
 
 @closure.command("list", help="Laufende und künftige Schließungen / current and future closures.")
@@ -156,6 +159,7 @@ def closure_end(cli: CliContext, closure_id: int, at_text: str | None) -> None:
     with cli.store.session() as session:
         cli.store.schedules(session).end_closure(closure_id, at, cli.actor, cli.now())
     click.echo(f"Schließung #{closure_id} endet {local_text(at, cli.settings)}")
+    refresh_prompts(cli, None)
 
 
 # ------------------------------------------------------------------ special openings
@@ -180,6 +184,7 @@ def opening_add(cli: CliContext, team: str, day_text: str, range_text: str, note
     with cli.store.session() as session:
         saved = cli.store.schedules(session).add_opening(new, cli.actor, cli.now())
     click.echo(f"Sonderöffnung #{saved.id}: {team} am {saved.day:%d.%m.%Y} {range_text}")
+    refresh_prompts(cli, team)
 
 
 @opening.command("list", help="Sonderöffnungen / special openings.")

@@ -172,3 +172,28 @@ def test_broken_config_file_names_file_and_key(cli, tmp_path: Path) -> None:
     result = cli("--config", str(config), "state")
     assert result.code == 1
     assert f"{config}: office.timezone: unbekannte Zeitzone" in result.err
+
+
+def test_prompts_render_then_only_changed_texts_again(cli, tmp_path: Path) -> None:
+    first = cli("prompts", "render", "--team", "auslaender-a")
+    assert first.code == 0, first.err
+    assert "6 erzeugt, 0 unverändert" in first.out
+    wav = tmp_path / "data" / "sounds" / "callhours" / "auslaender-a" / "closed-hours-de.wav"
+    assert wav.read_bytes()[:4] == b"RIFF"
+    again = cli("prompts", "render", "--team", "auslaender-a")
+    assert "0 erzeugt, 6 unverändert" in again.out
+    changed = cli("hours", "set", "auslaender-a", "Mo-Fr 08:00-10:00")
+    assert changed.code == 0, changed.err
+    assert "closed-hours-de erzeugt" in changed.out
+    status = cli("prompts", "status", "--team", "auslaender-a").out
+    assert "closed-hours-de: tts" in status
+
+
+def test_prompts_upload_rejects_non_audio_and_changes_nothing(cli, tmp_path: Path) -> None:
+    cli("prompts", "render", "--team", "auslaender-a")
+    fake = tmp_path / "ansage.wav"
+    fake.write_text("kein Audio")
+    result = cli("prompts", "upload", "auslaender-a", "hours", "de", str(fake))
+    assert result.code == 1
+    assert "„ansage.wav“ ist keine lesbare WAV-Audiodatei" in result.err
+    assert "closed-hours-de: tts" in cli("prompts", "status", "--team", "auslaender-a").out

@@ -1,0 +1,1 @@
+"""Announcements: texts generated from the schedule per language (and, later, their audio)."""

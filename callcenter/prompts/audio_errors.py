@@ -1,0 +1,53 @@
+"""Errors of the audio side: a tool that is missing or fails, and a rejected upload.
+
+Both carry a German and an English message, like `PromptError`. A rejected upload is the
+admin's to fix (a ValueError, HTTP 400); a failing tool is the installation's (HTTP 500),
+so `AudioToolError` is deliberately not a `PromptError`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from callcenter.prompts.errors import PromptError
+
+
+class AudioToolError(RuntimeError):
+    """espeak-ng or sox is missing, failed or timed out; names the tool and its stderr."""
+
+    def __init__(
+        self, tool: str, de: str, en: str, stderr: str = "", exit_code: int | None = None
+    ) -> None:
+        self.tool = tool
+        # None: the tool never ran to the end (missing, timed out), so the input is not to blame.
+        self.exit_code = exit_code
+        self.de = de
+        self.en = en
+        self.stderr = stderr
+        super().__init__(de)
+
+    def message(self, lang: str = "de") -> str:
+        return self.en if lang.startswith("en") else self.de
+
+
+class Problem(StrEnum):
+    """Why an upload was rejected; lets callers (and tests) tell the cases apart."""
+
+    UNSUPPORTED_TYPE = "unsupported_type"
+    TOO_LARGE = "too_large"
+    NOT_AUDIO = "not_audio"
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    SILENT = "silent"
+
+
+class RecordingRejected(PromptError):
+    """An uploaded recording that cannot be used; nothing on disk was changed."""
+
+    def __init__(self, problem: Problem, de: str, en: str, where: str = "") -> None:
+        self.problem = problem
+        super().__init__(de, en, where)
+
+
+class UnknownPromptSlot(PromptError):
+    """A team, reason or language that cannot name a sound file (e.g. '../x')."""

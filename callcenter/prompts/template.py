@@ -1,0 +1,97 @@
+"""An announcement template of one language, validated on creation (pure: no file access).
+
+The `texts` are the three announcements (one per closed reason); the `sentences` are the
+building blocks the texts' placeholders are filled with. Keeping whole sentences in the
+template (rather than in code) lets an office reword everything without a developer.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from callcenter.domain.schedule import Reason
+from callcenter.prompts.errors import InvalidTemplate
+
+TEXT_PLACEHOLDERS = frozenset({"team", "hours", "next_opening", "contact", "note"})
+SENTENCE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "hours": frozenset({"hours"}),
+    "no_hours": frozenset(),
+    "next_opening": frozenset({"when"}),
+    "no_next_opening": frozenset(),
+    "note": frozenset({"note"}),
+    "url": frozenset({"url"}),
+    "email": frozenset({"email"}),
+}
+
+
+def placeholders(text: str, where: str = "") -> set[str]:
+    """The `{name}` placeholders of a text; rejects braces str.format would choke on."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        raise InvalidTemplate(
+            f"{where}: geschweifte Klammern passen nicht zusammen (Platzhalter wie {{team}})",
+            f"{where}: unbalanced braces (placeholders look like {{team}})",
+            where,
+        ) from None
+    names = set()
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise InvalidTemplate(
+                f"{where}: „{{{name}}}“ ist kein einfacher Platzhalter wie {{team}}",
+                f"{where}: '{{{name}}}' is not a plain placeholder like {{team}}",
+                where,
+            )
+        names.add(name)
+    return names
+
+
+def _check(text: object, allowed: frozenset[str], where: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidTemplate(
+            f"{where}: Text fehlt oder ist leer", f"{where}: text missing or empty", where
+        )
+    unknown = placeholders(text, where) - allowed
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in sorted(unknown))
+        known = ", ".join(f"{{{name}}}" for name in sorted(allowed)) or "keine / none"
+        raise InvalidTemplate(
+            f"{where}: unbekannter Platzhalter {names} (erlaubt: {known})",
+            f"{where}: unknown placeholder {names} (allowed: {known})",
+            where,
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """One language's texts and sentence blocks; `voice` is the speech synthesizer's voice."""
+
+    lang: str
+    name: str
+    texts: Mapping[Reason, str]
+    sentences: Mapping[str, str]
+    voice: str = field(default="")
+
+    def __post_init__(self) -> None:
+        for reason in Reason:
+            _check(self.texts.get(reason), TEXT_PLACEHOLDERS, f"{self.lang}: texts.{reason}")
+        for key, allowed in SENTENCE_PLACEHOLDERS.items():
+            _check(self.sentences.get(key), allowed, f"{self.lang}: sentences.{key}")
+        extra = set(self.sentences) - set(SENTENCE_PLACEHOLDERS)
+        if extra:
+            names = ", ".join(sorted(extra))
+            raise InvalidTemplate(
+                f"{self.lang}: unbekannte Satzbausteine {names}",
+                f"{self.lang}: unknown sentence blocks {names}",
+                f"{self.lang}: sentences",
+            )
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """The text with its placeholders filled and whitespace (TOML line breaks) made single."""
+    return " ".join(text.format_map(values).split())

@@ -1,0 +1,87 @@
+"""The announcement a caller hears, as text: template + schedule + `now` (pure, clock-free).
+
+The text names the next opening relative to `now` ("ab morgen"), so it changes at every
+state change and at midnight; whoever renders audio re-renders when the text differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from callcenter.domain.schedule import Reason, TeamSchedule, active_closure
+from callcenter.prompts.opening import next_opening
+from callcenter.prompts.phrases import hours_phrase, moment_phrase, phrasing
+from callcenter.prompts.template import PromptTemplate, fill
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Where else callers can turn (from the configuration); empty parts are left out."""
+
+    url: str = ""
+    email: str = ""
+
+
+def team_name(schedule: TeamSchedule, lang: str) -> str:
+    """German name for German; otherwise the English name where the office gave one."""
+    team = schedule.team
+    if lang == "de":
+        return team.name_de
+    return team.name_en or team.name_de
+
+
+def hours_sentence(schedule: TeamSchedule, template: PromptTemplate) -> str:
+    hours = hours_phrase(schedule.team.windows, template.lang)
+    if not hours:
+        return template.sentences["no_hours"]
+    return fill(template.sentences["hours"], {"hours": hours})
+
+
+def next_opening_sentence(schedule: TeamSchedule, template: PromptTemplate, now: datetime) -> str:
+    opens = next_opening(schedule, now)
+    if opens is None:
+        return template.sentences["no_next_opening"]
+    when = moment_phrase(opens, now, schedule.tz, template.lang)
+    return fill(template.sentences["next_opening"], {"when": when})
+
+
+def contact_sentences(template: PromptTemplate, contact: Contact) -> str:
+    parts = []
+    if contact.url:
+        parts.append(fill(template.sentences["url"], {"url": contact.url}))
+    if contact.email:
+        parts.append(fill(template.sentences["email"], {"email": contact.email}))
+    return " ".join(parts)
+
+
+def note_sentence(
+    schedule: TeamSchedule, reason: Reason, template: PromptTemplate, now: datetime
+) -> str:
+    """The closure's note, read as the admin wrote it; nothing outside a closure."""
+    if reason is not Reason.CLOSURE:
+        return ""
+    closure = active_closure(schedule, now)
+    if closure is None or not closure.note.strip():
+        return ""
+    return fill(template.sentences["note"], {"note": closure.note.strip().rstrip(".")})
+
+
+def announcement_text(
+    schedule: TeamSchedule,
+    reason: Reason,
+    template: PromptTemplate,
+    now: datetime,
+    contact: Contact,
+    include_note: bool = True,
+) -> str:
+    """The announcement for `reason` in the template's language, as heard at `now`."""
+    phrasing(template.lang)  # fail early and clearly for a language without phrase rules
+    values = {
+        "team": team_name(schedule, template.lang),
+        "hours": hours_sentence(schedule, template),
+        "next_opening": next_opening_sentence(schedule, template, now),
+        "contact": contact_sentences(template, contact),
+        "note": note_sentence(schedule, reason, template, now) if include_note else "",
+    }
+    return fill(template.texts[reason], values)

@@ -1,0 +1,179 @@
+"""Whole announcements: the sentences in order, the contact, the closure note and its flag."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from prompts_support import EXAMPLE, closure, local, schedule
+
+from callcenter.domain.schedule import Reason
+from callcenter.prompts.errors import UnsupportedLanguage
+from callcenter.prompts.templates import load_template
+from callcenter.prompts.text import Contact, announcement_text
+
+CONTACT = Contact(url="https://termine.example.de", email="aufenthalt@example.de")
+STAFF_SHORTAGE = closure(date(2025, 4, 9), date(2025, 4, 9), "Personalengpass")
+
+
+def test_german_outside_hours() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE), Reason.HOURS, load_template("de"), local(2025, 4, 10, 18), CONTACT
+    )
+    assert text == (
+        "Guten Tag. Hier ist Team Aufenthalt. "
+        "Sie rufen außerhalb unserer telefonischen Sprechzeiten an. "
+        "Telefonisch erreichen Sie uns Montag bis Donnerstag von 9 bis 12 Uhr "
+        "und donnerstags zusätzlich von 14 bis 17:30 Uhr. "
+        "Ab Montag, 9 Uhr, sind wir wieder für Sie da. "
+        "Einen Termin können Sie online vereinbaren: https://termine.example.de. "
+        "Sie können uns auch eine E-Mail schreiben: aufenthalt@example.de."
+    )
+
+
+def test_english_outside_hours() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE), Reason.HOURS, load_template("en"), local(2025, 4, 10, 18), CONTACT
+    )
+    assert text == (
+        "Hello. This is Residence Team. "
+        "You are calling outside our phone hours. "
+        "Our phone hours are: Monday to Thursday, 9 am to 12 noon, "
+        "and on Thursdays also 2 pm to 5:30 pm. "
+        "We are available again from Monday at 9 am. "
+        "You can book an appointment online: https://termine.example.de. "
+        "You can also write to us by e-mail: aufenthalt@example.de."
+    )
+
+
+def test_german_holiday() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE), Reason.HOLIDAY, load_template("de"), local(2025, 4, 21, 10), Contact()
+    )
+    assert text == (
+        "Guten Tag. Hier ist Team Aufenthalt. "
+        "Heute ist ein Feiertag. Wir sind heute telefonisch nicht erreichbar. "
+        "Ab morgen, 9 Uhr, sind wir wieder für Sie da. "
+        "Telefonisch erreichen Sie uns Montag bis Donnerstag von 9 bis 12 Uhr "
+        "und donnerstags zusätzlich von 14 bis 17:30 Uhr."
+    )
+
+
+def test_german_closure_with_note() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,)),
+        Reason.CLOSURE,
+        load_template("de"),
+        local(2025, 4, 9, 10),
+        Contact(email="aufenthalt@example.de"),
+    )
+    assert text == (
+        "Guten Tag. Hier ist Team Aufenthalt. "
+        "Heute sind wir telefonisch leider nicht erreichbar. "
+        "Der Grund: Personalengpass. "
+        "Ab morgen, 9 Uhr, sind wir wieder für Sie da. "
+        "Telefonisch erreichen Sie uns Montag bis Donnerstag von 9 bis 12 Uhr "
+        "und donnerstags zusätzlich von 14 bis 17:30 Uhr. "
+        "Sie können uns auch eine E-Mail schreiben: aufenthalt@example.de."
+    )
+
+
+def test_german_closure_without_note_when_the_admin_says_so() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,)),
+        Reason.CLOSURE,
+        load_template("de"),
+        local(2025, 4, 9, 10),
+        Contact(),
+        include_note=False,
+    )
+    assert text == (
+        "Guten Tag. Hier ist Team Aufenthalt. "
+        "Heute sind wir telefonisch leider nicht erreichbar. "
+        "Ab morgen, 9 Uhr, sind wir wieder für Sie da. "
+        "Telefonisch erreichen Sie uns Montag bis Donnerstag von 9 bis 12 Uhr "
+        "und donnerstags zusätzlich von 14 bis 17:30 Uhr."
+    )
+
+
+def test_english_closure_with_and_without_note() -> None:
+    sched = schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,))
+    now = local(2025, 4, 9, 10)
+    with_note = announcement_text(sched, Reason.CLOSURE, load_template("en"), now, Contact())
+    without = announcement_text(
+        sched, Reason.CLOSURE, load_template("en"), now, Contact(), include_note=False
+    )
+    assert with_note == (
+        "Hello. This is Residence Team. Unfortunately, we cannot take calls today. "
+        "The reason: Personalengpass. We are available again from tomorrow at 9 am. "
+        "Our phone hours are: Monday to Thursday, 9 am to 12 noon, "
+        "and on Thursdays also 2 pm to 5:30 pm."
+    )
+    assert without == with_note.replace("The reason: Personalengpass. ", "")
+
+
+def test_a_closure_without_note_has_no_reason_sentence() -> None:
+    silent = closure(date(2025, 4, 9), date(2025, 4, 9))
+    text = announcement_text(
+        schedule(*EXAMPLE, closures=(silent,)),
+        Reason.CLOSURE,
+        load_template("de"),
+        local(2025, 4, 9, 10),
+        Contact(),
+    )
+    assert "Grund" not in text
+    assert "  " not in text
+
+
+def test_a_note_ending_in_a_full_stop_gets_no_second_one() -> None:
+    dotted = closure(date(2025, 4, 9), date(2025, 4, 9), "Betriebsversammlung.")
+    text = announcement_text(
+        schedule(*EXAMPLE, closures=(dotted,)),
+        Reason.CLOSURE,
+        load_template("de"),
+        local(2025, 4, 9, 10),
+        Contact(),
+    )
+    assert "Der Grund: Betriebsversammlung. Ab morgen" in text
+
+
+def test_the_note_belongs_to_closures_only() -> None:
+    # A closure note must not leak into the holiday text of the same day.
+    text = announcement_text(
+        schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,)),
+        Reason.HOLIDAY,
+        load_template("de"),
+        local(2025, 4, 9, 10),
+        Contact(),
+    )
+    assert "Personalengpass" not in text
+
+
+def test_english_falls_back_to_the_german_team_name() -> None:
+    text = announcement_text(
+        schedule(*EXAMPLE, name_en=""),
+        Reason.HOURS,
+        load_template("en"),
+        local(2025, 4, 10, 18),
+        Contact(),
+    )
+    assert text.startswith("Hello. This is Team Aufenthalt. ")
+
+
+def test_a_team_without_hours_says_so() -> None:
+    text = announcement_text(
+        schedule(), Reason.HOURS, load_template("de"), local(2025, 4, 10, 18), Contact()
+    )
+    assert text == (
+        "Guten Tag. Hier ist Team Aufenthalt. "
+        "Sie rufen außerhalb unserer telefonischen Sprechzeiten an. "
+        "Zurzeit haben wir keine telefonischen Sprechzeiten. "
+        "Wann wir wieder erreichbar sind, sagen wir Ihnen an dieser Stelle."
+    )
+
+
+def test_a_language_without_phrase_rules_is_refused_clearly() -> None:
+    german = load_template("de")
+    farsi = type(german)("fa", "فارسی", german.texts, german.sentences)
+    with pytest.raises(UnsupportedLanguage, match="„fa“"):
+        announcement_text(schedule(*EXAMPLE), Reason.HOURS, farsi, local(2025, 4, 10, 18), CONTACT)
