@@ -105,6 +105,23 @@ class PrivacySettings(_Strict):
     retention_days: int = Field(default=90, ge=1, le=3650)
 
 
+class PbxSettings(_Strict):
+    """How the generated dialplan include routes calls (see `callcenter pbx dialplan`)."""
+
+    # Context holding the entry extensions; include it in the context your trunk delivers to.
+    context: str = Field(default="callhours-inbound", pattern=r"^[A-Za-z0-9_-]+$")
+    # Where `callcenter pbx dialplan` writes the include (relative = in the data directory).
+    dialplan_file: Path = Path("extensions_callhours.conf")
+    # Queue(...) timeout for team lines, Dial(...) timeout for direct lines, in seconds.
+    queue_timeout_seconds: int = Field(default=30, ge=5, le=3600)
+    direct_dial_timeout_seconds: int = Field(default=20, ge=5, le=600)
+    # Dial string for a member's direct line; ${EXTEN} is the dialled number. Per team too.
+    direct_dial: str = "PJSIP/${EXTEN}"
+    # Play announcements as early media (Progress + Playback noanswer: the caller is not
+    # charged). false: Answer() first, for carriers without early media.
+    early_media: bool = True
+
+
 class PromptSettings(_Strict):
     # Where the PBX finds `callhours/<team>/closed-<reason>-<lang>.wav`; relative = in the data
     # directory. On a real Asterisk: /var/lib/asterisk/sounds (or /usr/share/asterisk/sounds).
@@ -139,6 +156,8 @@ class TeamSettings(_Strict):
     hours: tuple[str, ...] = ()
     holidays: bool = True
     ignored_holidays: tuple[str, ...] = ()
+    # Dial string for this team's direct lines; empty = pbx.direct_dial.
+    direct_dial: str = ""
 
 
 class ClosureSettings(_Strict):
@@ -171,6 +190,7 @@ class Settings(_Strict):
     ami: AmiSettings = AmiSettings()
     privacy: PrivacySettings = PrivacySettings()
     prompts: PromptSettings = PromptSettings()
+    pbx: PbxSettings = PbxSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
     closures: tuple[ClosureSettings, ...] = ()
@@ -203,6 +223,17 @@ class Settings(_Strict):
     def sounds_dir(self) -> Path:
         path = self.prompts.sounds_dir.expanduser()
         return path if path.is_absolute() else self.data_dir / path
+
+    @property
+    def dialplan_file(self) -> Path:
+        path = self.pbx.dialplan_file.expanduser()
+        return path if path.is_absolute() else self.data_dir / path
+
+    def direct_dial_for(self, team_id: str) -> str:
+        for team in self.teams:
+            if team.id == team_id and team.direct_dial:
+                return team.direct_dial
+        return self.pbx.direct_dial
 
     @property
     def key_file(self) -> Path:
