@@ -1,0 +1,1 @@
+"""The Asterisk edge: AMI client, event translation, state pusher, dialplan generator."""
