@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact
 from callcenter.storage.database import make_engine, upgrade
+from callcenter.storage.models import AuditRow
 from callcenter.storage.repositories import ScheduleRepository
 
 
@@ -48,6 +50,11 @@ class Store:
                 return False
             repository.seed(seed_office, self.settings.office.holiday_state, actor, now)
             return True
+
+    def schedule_version(self) -> int:
+        """Grows with every audited change; the service polls it to notice CLI/web edits."""
+        with self.session() as session:
+            return int(session.scalar(select(func.max(AuditRow.id))) or 0)
 
     def close(self) -> None:
         self.engine.dispose()

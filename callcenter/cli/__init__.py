@@ -10,8 +10,10 @@ import click
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
 from callcenter.cli.db_cmds import db
 from callcenter.cli.demo import demo
+from callcenter.cli.pbx_cmds import pbx
 from callcenter.cli.prompt_cmds import prompts
 from callcenter.cli.schedule_cmds import closure, holidays_cmd, hours, opening, pilot
+from callcenter.cli.serve_cmd import serve
 from callcenter.cli.state_cmd import state
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
@@ -86,7 +88,7 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (demo, state, hours, closure, opening, pilot, holidays_cmd, prompts, db):
+for command in (demo, serve, state, hours, closure, opening, pilot, holidays_cmd, prompts, pbx, db):
     cli.add_command(command)
 
 
