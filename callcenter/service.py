@@ -15,14 +15,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from callcenter.app import Store, open_store
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
+from callcenter.domain.schedule import Office
 from callcenter.pbx.ami.client import AmiClient
 from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings
+from callcenter.pbx.dialplan import generate_dialplan
+from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.pbx.pusher import StatePusher
+from callcenter.prompts.audio_files import write_text_atomically
 
 logger = logging.getLogger(__name__)
 
 _CHANGE_POLL_JOB = "schedule-change-poll"
+_DIALPLAN_JOB = "dialplan-nightly"
 
 
 def ami_settings(settings: Settings) -> AmiSettings:
@@ -86,7 +91,19 @@ class Service:
             coalesce=True,
             max_instances=1,
         )
+        # The fallback's dated rules cover the coming 12 months only: refresh them nightly.
+        self.scheduler.add_job(
+            self.refresh_dialplan,
+            "cron",
+            hour=3,
+            minute=17,
+            timezone=self.settings.office.timezone,
+            id=_DIALPLAN_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
         await self.ami.start()
+        await self.refresh_dialplan()
         logger.info("service started: AMI %s:%s", self.settings.ami.host, self.settings.ami.port)
 
     async def _on_reconnect(self, session: SessionInfo) -> None:
@@ -102,6 +119,25 @@ class Service:
             self._seen_version = version
             logger.info("schedule changed (audit #%d): reloading and pushing", version)
             await self.pusher.schedule_changed()
+            await self.refresh_dialplan()
+
+    async def refresh_dialplan(self) -> None:
+        """Regenerate the include and ask the PBX to reload it; failures are logged only,
+        because the live state keeps routing right while the fallback is a day old."""
+        assert self.pusher is not None
+        office: Office = self.pusher.office
+        try:
+            text = generate_dialplan(office, options_from_settings(self.settings), self.clock.now())
+            target = self.settings.dialplan_file
+            await asyncio.to_thread(write_text_atomically, target, text)
+        except Exception:
+            logger.exception("dialplan not regenerated")
+            return
+        if self.ami is not None and self.ami.connected:
+            try:
+                await self.ami.command("dialplan reload")
+            except Exception as exc:  # the PBX may be restarting; the nightly job retries
+                logger.warning("dialplan reload over AMI failed: %s", exc)
 
     async def stop(self) -> None:
         """Reverse order: scheduler, AMI connection, database."""
