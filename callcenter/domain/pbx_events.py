@@ -1,0 +1,133 @@
+"""Our own small vocabulary of PBX events: what the call tracker needs, nothing more.
+
+The AMI adapter (`callcenter.pbx.translate`) turns Asterisk's events into these; the
+tracker never sees header names. Every event names its call (`linked_id`: the PBX id
+shared by all channels of one call), its channel (`unique_id`) and an aware instant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from callcenter.domain.calls import DecisionSource, LineKind
+from callcenter.domain.schedule import Reason, State
+
+
+@dataclass(frozen=True, slots=True)
+class PbxEvent:
+    linked_id: str
+    unique_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCreated(PbxEvent):
+    """A channel of the call appeared; the first one starts the call."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHungUp(PbxEvent):
+    """A channel is gone; when the last channel of a call is gone, the call is over."""
+
+
+@dataclass(frozen=True, slots=True)
+class HangupRequested(PbxEvent):
+    """Someone asked to end a channel.
+
+    `by_far_end` is True when the request came from the other side of the channel (the
+    caller's phone or trunk hung up), False when the PBX itself ended it (dialplan
+    `Hangup()`, a bridge that broke up): this is what tells "caller hung up during the
+    announcement" from "heard it to the end".
+    """
+
+    by_far_end: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CallHoursDecided(PbxEvent):
+    """The dialplan routed the call by a team's state (the `CallHours` user event).
+
+    `caller_number` is the raw number as the PBX knows it (None if withheld); the tracker
+    turns it into a pseudonym at once and never keeps it.
+    """
+
+    team: str
+    line_kind: LineKind
+    dialled: str
+    state: State
+    reason: Reason | None
+    source: DecisionSource | None
+    caller_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueJoined(PbxEvent):
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConnected(PbxEvent):
+    """A queue member answered; `member_unique_id` is the member's channel."""
+
+    queue: str
+    member: str
+    member_unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCompleted(PbxEvent):
+    """A queue conversation ended; `reason` is agent, caller or transfer."""
+
+    queue: str
+    member: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallerAbandoned(PbxEvent):
+    """The caller left the queue unanswered.
+
+    Asterisk sends this for queue timeouts too (see the traces README, surprise 1); the
+    tracker tells them apart with `QueueStatusSet` and who hung up first.
+    """
+
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatusSet(PbxEvent):
+    """Queue() returned with this QUEUESTATUS (TIMEOUT, FULL, JOINEMPTY, LEAVEEMPTY, …)."""
+
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DialEnded(PbxEvent):
+    """A Dial() attempt from the call's channel ended (ANSWER, BUSY, NOANSWER, CANCEL, …)."""
+
+    status: str
+    member: str
+    member_unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred(PbxEvent):
+    """The call's channel (`unique_id`, the transferee) was blind-transferred elsewhere."""
+
+    extension: str
+
+
+TrackedEvent = (
+    ChannelCreated
+    | ChannelHungUp
+    | HangupRequested
+    | CallHoursDecided
+    | QueueJoined
+    | AgentConnected
+    | AgentCompleted
+    | CallerAbandoned
+    | QueueStatusSet
+    | DialEnded
+    | Transferred
+)

@@ -1,0 +1,417 @@
+"""The call tracker: PBX events (our own vocabulary) in, one finished call record per call out.
+
+A pure state machine keyed by the PBX linked id. It keeps only calls that are still up:
+a call's state is dropped when its record is emitted, so memory follows the number of
+open calls, not the number of calls seen.
+
+How the record is made:
+
+* **The call** starts with its first channel and is over when its last channel is gone.
+  A call that never passed the `CallHours` decision is not a team's call (an internal
+  call, a switchboard call that stayed there) and gives no record.
+* **The team leg** starts at the first `CallHours` decision: team, line kind, dialled
+  number, state/reason/source as the PBX decided, the caller's pseudonym. The channel
+  that ran the decision is the *inbound leg*; hangup requests and dial results count
+  only there. Whatever came before (a switchboard queue, a talk with the operator, a
+  transfer) makes the line kind `switchboard`. In-hours and pilot flags are looked up
+  at the decision, the instant the PBX decided: comparing its decision with the schedule
+  at any other instant (the call's first ring, before a switchboard talk) would flag
+  disagreements that are only the operator's talk crossing a boundary. Routed again
+  later (to another team, or passed on by the member) the call stays the first team's,
+  with the outcome `transferred`.
+* **Wait and talk** are measured from event timestamps, not Asterisk's whole seconds:
+  the call is always either waiting (not connected to a person: routing, queue, ringing,
+  announcement) or talking (connected to a queue member or a dialled member), and each
+  stretch is added to its total. So `wait + talk <= ended - started`, and for a
+  switchboard transfer both totals include the switchboard part.
+* **The outcome** is decided when the call is over, because Asterisk's events are not
+  causal (a queue timeout first looks like an abandon; a transfer's events arrive after
+  the new queue's): transferred away after the team answered > answered > announcement
+  (PBX hung up first) / announcement_hangup (caller hung up first) > queue: timeout /
+  failed (no agents) / abandoned > direct line: busy / no_answer / abandoned > failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from callcenter.domain.call_calendar import CallCalendar, NoCalendar
+from callcenter.domain.calls import CallRecord, LineKind, Outcome
+from callcenter.domain.pbx_events import (
+    AgentCompleted,
+    AgentConnected,
+    CallerAbandoned,
+    CallHoursDecided,
+    ChannelCreated,
+    ChannelHungUp,
+    DialEnded,
+    HangupRequested,
+    PbxEvent,
+    QueueJoined,
+    QueueStatusSet,
+    Transferred,
+)
+from callcenter.domain.pseudonym import WITHHELD, Pseudonymizer
+from callcenter.domain.schedule import State
+
+NO_RECORDS: tuple[CallRecord, ...] = ()
+
+# Queue() gave up because nobody could take the call: not the caller's doing, not a timeout.
+_NO_AGENT_STATUSES = frozenset({"FULL", "JOINEMPTY", "LEAVEEMPTY", "JOINUNAVAIL", "LEAVEUNAVAIL"})
+_DIAL_OUTCOMES = {
+    "BUSY": Outcome.BUSY,
+    "NOANSWER": Outcome.NO_ANSWER,
+    "CANCEL": Outcome.ABANDONED,  # the caller hung up while the member's phone rang
+}
+
+
+class _Phase(Enum):
+    WAITING = "waiting"  # not connected to a person
+    TALKING = "talking"
+    DONE = "done"  # the team leg is over (talk ended, queue left, transferred away)
+
+
+@dataclass(slots=True)
+class _Connection:
+    queue: str | None  # None: a Dial() to a member
+    member: str
+    unique_id: str  # the member's channel
+
+
+@dataclass(slots=True)
+class _Call:
+    linked_id: str
+    started: datetime
+    phase_since: datetime
+    last_seen: datetime
+    channels: set[str] = field(default_factory=set)
+    phase: _Phase = _Phase.WAITING
+    wait: float = 0.0
+    talk: float = 0.0
+    connection: _Connection | None = None
+    in_queue: bool = False
+    # Before the team decision: a queue stay or a conversation means someone passed it on.
+    came_through_someone: bool = False
+    decision: CallHoursDecided | None = None
+    caller: str = WITHHELD
+    in_hours: bool | None = None
+    pilot: bool = False
+    queued: bool = False  # the team leg joined a queue
+    dialled_member: bool = False  # the team leg dialled a member directly
+    answered: datetime | None = None
+    answered_by: str | None = None
+    abandoned: bool = False
+    far_end_hung_up_before_abandon: bool = False
+    queue_status: str | None = None
+    dial_status: str | None = None
+    far_end_hung_up: bool | None = None  # who asked first to end the inbound leg
+    transferred_away: bool = False
+    ended: datetime | None = None
+
+    @property
+    def inbound(self) -> str | None:
+        return None if self.decision is None else self.decision.unique_id
+
+    def close_phase(self, at: datetime, then: _Phase) -> None:
+        """Add the running stretch to its total and start the next one at `at`."""
+        seconds = max(0.0, (at - self.phase_since).total_seconds())
+        if self.phase is _Phase.WAITING:
+            self.wait += seconds
+        elif self.phase is _Phase.TALKING:
+            self.talk += seconds
+        if self.phase is not _Phase.DONE:
+            self.phase = then
+            self.phase_since = max(at, self.phase_since)
+        if then is not _Phase.TALKING:
+            self.connection = None
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """A call still up, for resynchronising after an AMI reconnect."""
+
+    linked_id: str
+    started: datetime
+    last_seen: datetime
+    channels: frozenset[str]
+
+
+class CallTracker:
+    """Feed PBX events in arrival order; get each call's record when it is over."""
+
+    def __init__(self, pseudonymizer: Pseudonymizer, calendar: CallCalendar | None = None) -> None:
+        self._pseudonymizer = pseudonymizer
+        # Replaceable: the composition root swaps in a new calendar when the schedule changes.
+        self.calendar: CallCalendar = calendar or NoCalendar()
+        self._calls: dict[str, _Call] = {}
+        self.calls_without_decision = 0  # calls that were over without reaching a team
+
+    # -- input ------------------------------------------------------------------------
+
+    def feed(self, event: PbxEvent) -> tuple[CallRecord, ...]:
+        """Apply one event; returns the record of the call it finished, if any."""
+        call = self._calls.get(event.linked_id)
+        if call is None:
+            if not isinstance(event, ChannelCreated):
+                # A call we did not see start (before a reconnect) or one already emitted
+                # (Cdr/late queue events arrive after the last hangup): nothing to update.
+                return NO_RECORDS
+            call = _Call(event.linked_id, event.at, event.at, event.at)
+            self._calls[event.linked_id] = call
+        if event.at > call.last_seen:
+            call.last_seen = event.at
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, call, event)
+        if isinstance(event, ChannelHungUp) and not call.channels:
+            return self._finish(call, complete=True)
+        return NO_RECORDS
+
+    def feed_all(self, events: Iterable[PbxEvent]) -> list[CallRecord]:
+        records: list[CallRecord] = []
+        for event in events:
+            records.extend(self.feed(event))
+        return records
+
+    # -- reconnect gaps and shutdown ----------------------------------------------------
+
+    def open_calls(self) -> tuple[OpenCall, ...]:
+        return tuple(
+            OpenCall(c.linked_id, c.started, c.last_seen, frozenset(c.channels))
+            for c in self._calls.values()
+        )
+
+    def close_incomplete(self, linked_id: str) -> CallRecord | None:
+        """End a call whose end was not observed; None if unknown or never a team's call.
+
+        Wait and talk are counted up to the last event seen: later than that nothing is known.
+        """
+        call = self._calls.get(linked_id)
+        if call is None:
+            return None
+        records = self._finish(call, complete=False)
+        return records[0] if records else None
+
+    def close_idle(self, seen_before: datetime) -> list[CallRecord]:
+        """Close, as incomplete, every call with no event since `seen_before` (lost hangups)."""
+        idle = [c.linked_id for c in self._calls.values() if c.last_seen < seen_before]
+        return [r for linked_id in idle if (r := self.close_incomplete(linked_id)) is not None]
+
+    def flush(self) -> list[CallRecord]:
+        """Close every open call as incomplete (shutdown: keep what is known)."""
+        return [r for linked_id in list(self._calls) if (r := self.close_incomplete(linked_id))]
+
+    @property
+    def open_count(self) -> int:
+        """Calls still up (not a `__len__`: an idle tracker must not be falsy)."""
+        return len(self._calls)
+
+    # -- event handlers ---------------------------------------------------------------
+
+    def _on_channel_created(self, call: _Call, event: ChannelCreated) -> None:
+        call.channels.add(event.unique_id)
+
+    def _on_channel_hung_up(self, call: _Call, event: ChannelHungUp) -> None:
+        call.channels.discard(event.unique_id)
+        if event.unique_id == call.inbound:
+            call.close_phase(event.at, _Phase.DONE)
+            if call.ended is None:
+                call.ended = event.at
+        elif call.connection is not None and event.unique_id == call.connection.unique_id:
+            # The member hung up; the caller's leg follows a moment later.
+            call.close_phase(event.at, _Phase.DONE if call.decision else _Phase.WAITING)
+
+    def _on_hangup_requested(self, call: _Call, event: HangupRequested) -> None:
+        if event.unique_id == call.inbound and call.far_end_hung_up is None:
+            call.far_end_hung_up = event.by_far_end
+
+    def _on_decided(self, call: _Call, event: CallHoursDecided) -> None:
+        if call.decision is not None:
+            # Routed once more (transferred to another line): the first team's leg is over.
+            self._leave_team(call, event.at)
+            return
+        if call.phase is _Phase.TALKING:
+            # The caller was with someone (the operator) and is now routed to the team.
+            call.came_through_someone = True
+            call.close_phase(event.at, _Phase.WAITING)
+        call.in_queue = False
+        call.decision = event
+        call.caller = self._pseudonymizer.caller(event.caller_number)
+        call.in_hours = self.calendar.in_hours(event.team, event.at)
+        call.pilot = self.calendar.pilot(event.team, event.at)
+
+    def _on_queue_joined(self, call: _Call, event: QueueJoined) -> None:
+        if call.decision is None:
+            call.came_through_someone = True
+        elif call.answered is not None:
+            self._leave_team(call, event.at)
+            return
+        else:
+            call.queued = True
+        call.in_queue = True
+
+    def _on_agent_connected(self, call: _Call, event: AgentConnected) -> None:
+        call.in_queue = False
+        self._connect(
+            call, event.at, _Connection(event.queue, event.member, event.member_unique_id)
+        )
+
+    def _on_agent_completed(self, call: _Call, event: AgentCompleted) -> None:
+        connection = call.connection
+        if connection is None or (connection.queue, connection.member) != (
+            event.queue,
+            event.member,
+        ):
+            return  # a conversation that already ended (e.g. the switchboard's after a transfer)
+        if event.reason == "transfer":
+            if call.decision is None:
+                call.came_through_someone = True
+                call.close_phase(event.at, _Phase.WAITING)
+            else:
+                self._leave_team(call, event.at)
+            return
+        call.close_phase(event.at, _Phase.DONE if call.decision else _Phase.WAITING)
+
+    def _on_abandoned(self, call: _Call, event: CallerAbandoned) -> None:
+        call.in_queue = False
+        if call.decision is None or call.phase is _Phase.DONE:
+            return
+        call.abandoned = True
+        call.far_end_hung_up_before_abandon = call.far_end_hung_up is True
+        call.close_phase(event.at, _Phase.DONE)
+
+    def _on_queue_status(self, call: _Call, event: QueueStatusSet) -> None:
+        call.in_queue = False
+        if call.decision is not None and call.queue_status is None:
+            call.queue_status = event.status
+
+    def _on_dial_ended(self, call: _Call, event: DialEnded) -> None:
+        if call.in_queue:
+            return  # the queue ringing its members: AgentConnected tells the answer
+        if call.decision is None:
+            # Before the routing the inbound leg is not known yet; an answer while nobody
+            # talks is the switchboard picking up (Dial instead of a queue).
+            if event.status == "ANSWER" and call.phase is _Phase.WAITING:
+                self._connect(call, event.at, _connection(event))
+            return
+        if event.unique_id != call.inbound:
+            return  # a member's own channel dialling on (follow-me): not the caller's leg
+        if event.status == "ANSWER":
+            self._connect(call, event.at, _connection(event))
+        else:
+            call.dialled_member = True
+            call.dial_status = event.status
+
+    def _on_transferred(self, call: _Call, event: Transferred) -> None:
+        if call.decision is None:
+            call.came_through_someone = True
+            if call.phase is _Phase.TALKING:
+                call.close_phase(event.at, _Phase.WAITING)
+        elif call.answered is not None and event.at >= call.answered:
+            self._leave_team(call, event.at)
+        else:
+            # The transfer that brought the call here, reported after the team's routing.
+            call.came_through_someone = True
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _connect(self, call: _Call, at: datetime, connection: _Connection) -> None:
+        if call.phase is _Phase.DONE:
+            return
+        if call.decision is None:
+            call.came_through_someone = True
+        elif call.answered is None:
+            call.answered = at
+            call.answered_by = self._pseudonymizer.member(connection.member)
+            if connection.queue is None:
+                call.dialled_member = True
+        call.close_phase(at, _Phase.TALKING)
+        call.connection = connection
+
+    def _leave_team(self, call: _Call, at: datetime) -> None:
+        if call.phase is _Phase.DONE:
+            return
+        call.transferred_away = True
+        call.close_phase(at, _Phase.DONE)
+        call.ended = at
+
+    def _finish(self, call: _Call, *, complete: bool) -> tuple[CallRecord, ...]:
+        del self._calls[call.linked_id]
+        decision = call.decision
+        if decision is None:
+            self.calls_without_decision += 1
+            return NO_RECORDS
+        if complete:
+            call.close_phase(call.ended or call.last_seen, _Phase.DONE)
+        else:
+            call.close_phase(call.last_seen, _Phase.DONE)
+        line_kind = LineKind.SWITCHBOARD if call.came_through_someone else decision.line_kind
+        record = CallRecord(
+            linked_id=call.linked_id,
+            team=decision.team,
+            line_kind=line_kind,
+            dialled=decision.dialled,
+            caller=call.caller,
+            started=call.started,
+            outcome=_outcome(call),
+            state_at_arrival=decision.state,
+            reason_at_arrival=decision.reason,
+            source=decision.source,
+            in_hours=call.in_hours,
+            answered=call.answered,
+            ended=call.ended if complete else None,
+            wait_seconds=round(call.wait, 3),
+            talk_seconds=round(call.talk, 3),
+            answered_by=call.answered_by,
+            pilot=call.pilot,
+            complete=complete,
+        )
+        return (record,)
+
+
+def _connection(event: DialEnded) -> _Connection:
+    return _Connection(None, event.member, event.member_unique_id)
+
+
+def _outcome(call: _Call) -> Outcome:
+    decision = call.decision
+    assert decision is not None
+    if call.transferred_away:
+        return Outcome.TRANSFERRED
+    if call.answered is not None:
+        return Outcome.ANSWERED
+    if decision.state is State.CLOSED and not call.queued and not call.dialled_member:
+        # No request seen: the dialplan's Hangup() after the prompts is the normal end.
+        return Outcome.ANNOUNCEMENT_HANGUP if call.far_end_hung_up else Outcome.ANNOUNCEMENT
+    if call.queued:
+        if call.queue_status == "TIMEOUT":
+            return Outcome.TIMEOUT
+        if call.queue_status in _NO_AGENT_STATUSES:
+            return Outcome.FAILED
+        if call.abandoned:
+            # Without QUEUESTATUS (event filters may drop VarSet): a real abandon is the
+            # caller hanging up first; otherwise Queue() gave up, i.e. timed out.
+            return Outcome.ABANDONED if call.far_end_hung_up_before_abandon else Outcome.TIMEOUT
+        return Outcome.ABANDONED if call.far_end_hung_up else Outcome.FAILED
+    if call.dial_status is not None:
+        return _DIAL_OUTCOMES.get(call.dial_status, Outcome.FAILED)
+    return Outcome.ABANDONED if call.far_end_hung_up else Outcome.FAILED
+
+
+_HANDLERS: dict[type[PbxEvent], Callable[[CallTracker, _Call, Any], None]] = {
+    ChannelCreated: CallTracker._on_channel_created,
+    ChannelHungUp: CallTracker._on_channel_hung_up,
+    HangupRequested: CallTracker._on_hangup_requested,
+    CallHoursDecided: CallTracker._on_decided,
+    QueueJoined: CallTracker._on_queue_joined,
+    AgentConnected: CallTracker._on_agent_connected,
+    AgentCompleted: CallTracker._on_agent_completed,
+    CallerAbandoned: CallTracker._on_abandoned,
+    QueueStatusSet: CallTracker._on_queue_status,
+    DialEnded: CallTracker._on_dial_ended,
+    Transferred: CallTracker._on_transferred,
+}
