@@ -7,21 +7,30 @@ and writer, web app) join here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from callcenter.app import Store, open_store
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
+from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.calls import CallRecord
+from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import Office
+from callcenter.domain.tracker import CallTracker
 from callcenter.pbx.ami.client import AmiClient
-from callcenter.pbx.ami.messages import SessionInfo
+from callcenter.pbx.ami.messages import AmiEvent, SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings
 from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.pbx.pusher import StatePusher
+from callcenter.pbx.translate import translate
+from callcenter.privacy import load_or_create_key
 from callcenter.prompts.audio_files import write_text_atomically
 
 logger = logging.getLogger(__name__)
@@ -43,6 +52,12 @@ def ami_settings(settings: Settings) -> AmiSettings:
     )
 
 
+class CallSink(Protocol):
+    """Where finished call records go (the durable writer; a list in tests)."""
+
+    async def submit(self, record: CallRecord) -> None: ...
+
+
 @dataclass
 class ServiceOptions:
     change_poll_seconds: float = 0.5
@@ -56,6 +71,7 @@ class Service:
         settings: Settings,
         clock: Clock | None = None,
         options: ServiceOptions | None = None,
+        sink: CallSink | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -64,8 +80,11 @@ class Service:
         self.ami: AmiClient | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.pusher: StatePusher | None = None
+        self.tracker: CallTracker | None = None
+        self.sink = sink
+        self._tasks: list[asyncio.Task[None]] = []
         self._seen_version = 0
-        self._stopped = asyncio.Event()
+        self.records_emitted = 0
 
     async def start(self) -> None:
         """Database (migrated) → AMI connection → state pusher and scheduler."""
@@ -81,6 +100,8 @@ class Service:
             self.scheduler,
             heartbeat_seconds=self.settings.ami.heartbeat_interval_seconds,
         )
+        key = await asyncio.to_thread(load_or_create_key, self.settings.key_file)
+        self.tracker = CallTracker(Pseudonymizer(key), OfficeCalendar(self.pusher.office))
         self.scheduler.start()
         self.pusher.start()
         self.scheduler.add_job(
@@ -102,6 +123,9 @@ class Service:
             coalesce=True,
             max_instances=1,
         )
+        # Subscribe before connecting so not one event of the first session is missed.
+        events = self.ami.subscribe()
+        self._tasks.append(asyncio.create_task(self._track_calls(events), name="call-tracker"))
         await self.ami.start()
         await self.refresh_dialplan()
         logger.info("service started: AMI %s:%s", self.settings.ami.host, self.settings.ami.port)
@@ -110,6 +134,43 @@ class Service:
         assert self.pusher is not None
         logger.info("AMI login #%d: pushing every team state", session.number)
         await self.pusher.push_all()
+        if session.number > 1:
+            await self._close_calls_ended_unseen()
+
+    async def _close_calls_ended_unseen(self) -> None:
+        """After a gap: calls still up go on being tracked; the others ended while we were
+        away and are recorded as incomplete (a CDR import can complete them later)."""
+        assert self.ami is not None
+        assert self.tracker is not None
+        try:
+            channels = await self.ami.core_show_channels()
+        except Exception as exc:
+            logger.warning("CoreShowChannels after reconnect failed: %s", exc)
+            return
+        still_up = {event.get("Linkedid") or event.get("LinkedID") for event in channels}
+        for call in self.tracker.open_calls():
+            if call.linked_id not in still_up:
+                record = self.tracker.close_incomplete(call.linked_id)
+                if record is not None:
+                    await self._emit(record)
+
+    async def _track_calls(self, events: AsyncIterator[AmiEvent]) -> None:
+        assert self.tracker is not None
+        async for event in events:
+            try:
+                translated = translate(event, self.clock.now())
+                records = self.tracker.feed(translated) if translated is not None else ()
+            except Exception:
+                # One odd event must not stop call logging; the call may end up incomplete.
+                logger.exception("event %s not tracked", event.name)
+                continue
+            for record in records:
+                await self._emit(record)
+
+    async def _emit(self, record: CallRecord) -> None:
+        self.records_emitted += 1
+        if self.sink is not None:
+            await self.sink.submit(record)
 
     async def _poll_changes(self) -> None:
         assert self.store is not None
@@ -119,6 +180,8 @@ class Service:
             self._seen_version = version
             logger.info("schedule changed (audit #%d): reloading and pushing", version)
             await self.pusher.schedule_changed()
+            if self.tracker is not None:
+                self.tracker.calendar = OfficeCalendar(self.pusher.office)
             await self.refresh_dialplan()
 
     async def refresh_dialplan(self) -> None:
@@ -145,6 +208,14 @@ class Service:
             self.scheduler.shutdown(wait=False)
         if self.ami is not None:
             await self.ami.close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.tracker is not None:
+            # Calls still up at shutdown: keep what is known rather than nothing.
+            for record in self.tracker.flush():
+                await self._emit(record)
         if self.store is not None:
             self.store.close()
-        self._stopped.set()
