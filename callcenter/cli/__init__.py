@@ -10,6 +10,7 @@ import click
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
 from callcenter.cli.db_cmds import db
 from callcenter.cli.demo import demo
+from callcenter.cli.import_cmds import calls, import_group, purge
 from callcenter.cli.pbx_cmds import pbx
 from callcenter.cli.prompt_cmds import prompts
 from callcenter.cli.schedule_cmds import closure, holidays_cmd, hours, opening, pilot
@@ -88,7 +89,22 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (demo, serve, state, hours, closure, opening, pilot, holidays_cmd, prompts, pbx, db):
+for command in (
+    demo,
+    serve,
+    state,
+    hours,
+    closure,
+    opening,
+    pilot,
+    holidays_cmd,
+    prompts,
+    pbx,
+    db,
+    import_group,
+    purge,
+    calls,
+):
     cli.add_command(command)
 
 

@@ -201,10 +201,13 @@ class TallyEntryRow(Base):
     day: Mapped[date] = mapped_column(Date)
     hour: Mapped[int | None] = mapped_column(SmallInteger)
     inside_hours: Mapped[bool | None] = mapped_column(Boolean)
+    answered: Mapped[bool | None] = mapped_column(Boolean)
     count: Mapped[int] = mapped_column(Integer)
     walk_ins: Mapped[int | None] = mapped_column(Integer)
     source_file: Mapped[str | None] = mapped_column(String(500))
     source_line: Mapped[int | None] = mapped_column(Integer)
+    # Free text from the sheet; may name a caller, so the retention purge clears it.
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditRow(Base):

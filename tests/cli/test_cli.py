@@ -103,8 +103,16 @@ def test_bad_time_and_unknown_team_are_clear_errors(cli) -> None:
 
 def test_closure_today_add_list_end(cli, tmp_path: Path) -> None:
     added = cli(
-        "closure", "add", "--team", "einbuergerung", "--from", "2027-02-01", "--to",
-        "2027-02-02", "--note", "Personalengpass",
+        "closure",
+        "add",
+        "--team",
+        "einbuergerung",
+        "--from",
+        "2027-02-01",
+        "--to",
+        "2027-02-02",
+        "--note",
+        "Personalengpass",
     )
     assert added.code == 0, added.err
     closure_id = added.out.split("#")[1].split()[0]
@@ -125,8 +133,9 @@ def test_closure_needs_a_team_choice_and_a_start(cli) -> None:
     result = cli("closure", "add", "--from", "2027-02-01")
     assert result.code == 2
     assert "--all-teams" in result.err
-    backwards = cli("closure", "add", "--all-teams", "--from", "2027-02-05T10:00",
-                    "--to", "2027-02-05T09:00")
+    backwards = cli(
+        "closure", "add", "--all-teams", "--from", "2027-02-05T10:00", "--to", "2027-02-05T09:00"
+    )
     assert backwards.code == 1
     assert "liegt nicht nach dem Beginn" in backwards.err
 

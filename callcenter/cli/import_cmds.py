@@ -1,0 +1,220 @@
+"""`callcenter import`, `callcenter purge`, `callcenter calls export`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.pseudonym import Pseudonymizer
+from callcenter.domain.schedule import wall_to_instant
+from callcenter.exports import FORMATS, write_calls
+from callcenter.imports.common import CallImportSetup, ImportResult
+from callcenter.imports.errors import ImportFailed
+from callcenter.imports.jobs import import_cdr, import_queue_log, import_tally
+from callcenter.imports.lines import LinePlan
+from callcenter.privacy import KeyFileError, load_or_create_key
+from callcenter.storage.audit import AuditRepository
+from callcenter.storage.export import EXPORT_COLUMNS, iter_calls
+from callcenter.storage.retention import purge as purge_identifiers
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+TEAM_HELP = "Nur die Anrufe/Einträge dieses Teams / only this team's calls or entries."
+
+
+def _setup(cli: CliContext, team: str | None) -> CallImportSetup:
+    office = cli.store.office()
+    if team is not None:
+        office.team(team)  # UnknownTeam, with the known ones, before the file is read
+    try:
+        key = load_or_create_key(cli.settings.key_file)
+    except KeyFileError as exc:
+        raise CliFailure(exc.message(cli.lang)) from None
+    switchboard = cli.settings.switchboard
+    return CallImportSetup(
+        plan=LinePlan(office, switchboard.numbers, switchboard.queue),
+        pseudonyms=Pseudonymizer(key),
+        calendar=OfficeCalendar(office),
+        team=team,
+    )
+
+
+def _report(result: ImportResult) -> None:
+    click.echo(
+        f"{result.file}: {result.read} gelesen / read, {result.imported} importiert / imported, "
+        f"{result.duplicates} Duplikate übersprungen / duplicates skipped, "
+        f"{result.updated} ergänzt / updated, {result.ignored} ignoriert / ignored"
+    )
+
+
+def _failed(exc: ImportFailed, lang: str) -> CliFailure:
+    lines = [exc.message(lang)]
+    lines += [f"  {problem.message(lang)}" for problem in exc.problems[1:]]
+    return CliFailure("\n".join(lines))
+
+
+@click.group(
+    "import",
+    help="Anrufe aus Asterisk-Dateien oder eine Strichliste importieren (alles oder nichts, "
+    "wiederholbar).\n\nImport calls from Asterisk files or a manual tally (all or nothing, "
+    "repeatable).",
+)
+def import_group() -> None:
+    pass
+
+
+@import_group.command(
+    "cdr",
+    help="Asterisk-CDR-CSV (cdr-csv/Master.csv, 18 oder 21 Spalten) importieren; ergänzt "
+    "unvollständige Anrufe.\n\nImport Asterisk CDR CSV; completes incomplete calls.",
+)
+@click.argument("file", type=FILE)
+@click.option("--team", help=TEAM_HELP)
+@click.option(
+    "--timezone",
+    "zone",
+    default=None,
+    help="Zeitzone der Zeiten in der Datei (Standard: die der Behörde; UTC bei cdr.conf "
+    "usegmtime=yes oder einer Anlage in UTC). / Time zone of the file's times.",
+)
+@pass_cli
+def cdr(cli: CliContext, file: Path, team: str | None, zone: str | None) -> None:
+    try:
+        tz = ZoneInfo(zone) if zone else cli.settings.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unbekannte Zeitzone „{zone}“ / unknown time zone") from None
+    setup = _setup(cli, team)
+    try:
+        result = import_cdr(cli.store.session, file, setup, tz, actor=cli.actor, now=cli.now())
+    except ImportFailed as exc:
+        raise _failed(exc, cli.lang) from None
+    _report(result)
+
+
+@import_group.command(
+    "queue-log",
+    help="Asterisk-queue_log importieren (Anrufe über Warteschlangen).\n\n"
+    "Import an Asterisk queue_log (calls through queues).",
+)
+@click.argument("file", type=FILE)
+@click.option("--team", help=TEAM_HELP)
+@pass_cli
+def queue_log(cli: CliContext, file: Path, team: str | None) -> None:
+    setup = _setup(cli, team)
+    try:
+        result = import_queue_log(cli.store.session, file, setup, actor=cli.actor, now=cli.now())
+    except ImportFailed as exc:
+        raise _failed(exc, cli.lang) from None
+    _report(result)
+
+
+@import_group.command(
+    "tally",
+    help="Strichliste (CSV, siehe pilot_data/README.md) importieren.\n\n"
+    "Import a manual tally sheet (CSV, see pilot_data/README.md).",
+)
+@click.argument("file", type=FILE)
+@click.option(
+    "--team",
+    help="Team der Liste, wenn sie keine Spalte team hat; sonst nur dessen Zeilen. "
+    "/ The sheet's team if it has no team column; otherwise only its lines.",
+)
+@pass_cli
+def tally(cli: CliContext, file: Path, team: str | None) -> None:
+    office = cli.store.office()
+    try:
+        result = import_tally(
+            cli.store.session,
+            file,
+            frozenset(office.team_ids),
+            team,
+            actor=cli.actor,
+            now=cli.now(),
+        )
+    except ImportFailed as exc:
+        raise _failed(exc, cli.lang) from None
+    _report(result)
+
+
+@click.command(
+    help="Kennungen (Anrufer- und Mitarbeiter-Pseudonyme, Notizen) nach privacy.retention_days "
+    "löschen; Kennzahlen bleiben.\n\nClear caller/member pseudonyms and notes older than "
+    "privacy.retention_days; metrics stay intact.",
+)
+@click.option("--dry-run", is_flag=True, help="Nur zeigen, nichts ändern / only show.")
+@pass_cli
+def purge(cli: CliContext, dry_run: bool) -> None:
+    days = cli.settings.privacy.retention_days
+    now = cli.now()
+    with cli.store.session() as session:
+        report = purge_identifiers(session, now, days, dry_run=dry_run)
+        if not dry_run:
+            AuditRepository(session).record(
+                actor=cli.actor,
+                at=now,
+                action="purge",
+                entity="retention",
+                after={
+                    "cutoff": report.cutoff.isoformat(),
+                    "calls": report.calls,
+                    "tally_notes": report.tally_notes,
+                },
+            )
+    verb = "würden bereinigt / would be cleared" if dry_run else "bereinigt / cleared"
+    click.echo(
+        f"Aufbewahrung / retention {days} Tage/days, Stichtag / cutoff "
+        f"{report.cutoff.astimezone(cli.settings.tz):%Y-%m-%d %H:%M}: "
+        f"{report.calls} Anrufe / calls, {report.tally_notes} Notizen / notes {verb}"
+    )
+
+
+@click.group(help="Anrufdaten / call records.")
+def calls() -> None:
+    pass
+
+
+def _day_start(cli: CliContext, day: date) -> datetime:
+    return wall_to_instant(day, datetime.min.time(), cli.settings.tz)
+
+
+@calls.command(
+    "export",
+    help="Anrufe für die Auswertung exportieren, nur Pseudonyme.\n\n"
+    "Export call records for research, pseudonyms only.",
+)
+@click.option("--from", "first", help="Erster Tag / first day (JJJJ-MM-TT).")
+@click.option("--to", "last", help="Letzter Tag, einschließlich / last day, inclusive.")
+@click.option("--team", help="Nur dieses Team / only this team.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Zieldatei (Standard: Standardausgabe) / output file (default: stdout).",
+)
+@pass_cli
+def export(
+    cli: CliContext,
+    first: str | None,
+    last: str | None,
+    team: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    start = _day_start(cli, cli.parse_day(first)) if first else None
+    end = _day_start(cli, cli.parse_day(last) + timedelta(days=1)) if last else None
+    if team is not None:
+        cli.store.office().team(team)
+    with cli.store.session() as session:
+        rows = iter_calls(session, start, end, team)
+        if output is None:
+            count = write_calls(rows, sys.stdout, fmt, EXPORT_COLUMNS)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = write_calls(rows, out, fmt, EXPORT_COLUMNS)
+    click.echo(f"{count} Anrufe exportiert / calls exported", err=True)

@@ -1,0 +1,114 @@
+"""Writing imported call records and tally entries: new ones added, known ones recognised.
+
+Runs inside the caller's transaction, so an import is written completely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callcenter.domain.calls import CallRecord
+from callcenter.domain.tally import TallyEntry
+from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.models import CallRecordRow, TallyEntryRow
+
+_LOOKUP_CHUNK = 500  # ids per IN (...) list, far below every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class Stored:
+    imported: int
+    duplicates: int
+    updated: int
+
+
+def _chunks(items: Sequence[str], size: int = _LOOKUP_CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def store_call_records(session: Session, records: Sequence[CallRecord]) -> Stored:
+    """Add records not stored yet; complete stored records whose end was not observed.
+
+    A stored complete record is a duplicate and stays as it is: the live tracker saw the
+    PBX's decision, which no file holds.
+    """
+    by_id = {record.linked_id: record for record in records}
+    stored: dict[str, CallRecordRow] = {}
+    for chunk in _chunks(list(by_id)):
+        rows = session.scalars(select(CallRecordRow).where(CallRecordRow.linked_id.in_(chunk)))
+        stored.update({row.linked_id: row for row in rows})
+    updated = duplicates = 0
+    for linked_id, row in stored.items():
+        record = by_id[linked_id]
+        if row.complete or not record.complete:
+            duplicates += 1
+        else:
+            _complete(row, record)
+            updated += 1
+    session.flush()
+    fresh = [record for linked_id, record in by_id.items() if linked_id not in stored]
+    inserted = CallRecordRepository(session).add_many(fresh)
+    # Inserted meanwhile by the live tracker (ON CONFLICT DO NOTHING): a duplicate too.
+    duplicates += len(fresh) - inserted
+    return Stored(inserted, duplicates, updated)
+
+
+def _complete(row: CallRecordRow, record: CallRecord) -> None:
+    """What the tracker could not see (the end) from the file; its own observations stay."""
+    row.outcome = str(record.outcome)
+    row.ended = record.ended
+    row.wait_seconds = record.wait_seconds
+    row.talk_seconds = record.talk_seconds
+    row.complete = True
+    if row.answered is None:
+        row.answered = record.answered
+    if row.answered_by is None:
+        row.answered_by = record.answered_by
+    if not row.caller:
+        row.caller = record.caller
+    if row.in_hours is None:
+        row.in_hours = record.in_hours
+
+
+def _tally_values(entry: TallyEntry) -> dict[str, object]:
+    return {
+        "team": entry.team,
+        "day": entry.day,
+        "hour": entry.hour,
+        "inside_hours": entry.inside_hours,
+        "answered": entry.answered,
+        "count": entry.count,
+        "walk_ins": None,
+        "note": entry.note,
+        "source_file": entry.source_file,
+        "source_line": entry.source_line,
+    }
+
+
+def store_tally_entries(session: Session, entries: Sequence[TallyEntry]) -> Stored:
+    """Add new lines; a line imported before is a duplicate, or updated if it was corrected."""
+    files = sorted({entry.source_file for entry in entries})
+    known: dict[tuple[str | None, int | None], TallyEntryRow] = {}
+    for chunk in _chunks(files):
+        rows = session.scalars(select(TallyEntryRow).where(TallyEntryRow.source_file.in_(chunk)))
+        known.update({(row.source_file, row.source_line): row for row in rows})
+    imported = duplicates = updated = 0
+    for entry in entries:
+        values = _tally_values(entry)
+        row = known.get((entry.source_file, entry.source_line))
+        if row is None:
+            session.add(TallyEntryRow(**values))
+            imported += 1
+        elif all(getattr(row, name) == value for name, value in values.items()):
+            duplicates += 1
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            updated += 1
+    session.flush()
+    return Stored(imported, duplicates, updated)
