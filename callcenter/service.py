@@ -32,6 +32,7 @@ from callcenter.pbx.pusher import StatePusher
 from callcenter.pbx.translate import translate
 from callcenter.privacy import load_or_create_key
 from callcenter.prompts.audio_files import write_text_atomically
+from callcenter.storage.call_writer import CallRecordWriter
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class Service:
         self.pusher: StatePusher | None = None
         self.tracker: CallTracker | None = None
         self.sink = sink
+        self.writer: CallRecordWriter | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._seen_version = 0
         self.records_emitted = 0
@@ -100,6 +102,12 @@ class Service:
             self.scheduler,
             heartbeat_seconds=self.settings.ami.heartbeat_interval_seconds,
         )
+        if self.sink is None:
+            self.writer = CallRecordWriter(
+                self.store.engine, self.settings.data_dir / "spool" / "calls.jsonl"
+            )
+            await self.writer.start()  # also replays what a previous run left in the spool
+            self.sink = self.writer
         key = await asyncio.to_thread(load_or_create_key, self.settings.key_file)
         self.tracker = CallTracker(Pseudonymizer(key), OfficeCalendar(self.pusher.office))
         self.scheduler.start()
@@ -203,7 +211,7 @@ class Service:
                 logger.warning("dialplan reload over AMI failed: %s", exc)
 
     async def stop(self) -> None:
-        """Reverse order: scheduler, AMI connection, database."""
+        """Reverse order: scheduler, AMI connection, tracker, writer (flushes), database."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self.ami is not None:
@@ -217,5 +225,7 @@ class Service:
             # Calls still up at shutdown: keep what is known rather than nothing.
             for record in self.tracker.flush():
                 await self._emit(record)
+        if self.writer is not None:
+            await self.writer.close(timeout=5.0)
         if self.store is not None:
             self.store.close()
