@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.cli.simulate_cmd import simulate
 from callcenter.pbx.dialplan import DialplanError, generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.prompts.audio_files import write_text_atomically
@@ -56,3 +57,6 @@ def dialplan(cli: CliContext, output: str | None) -> None:
         "Neu laden / reload: asterisk -rx 'dialplan reload' "
         "(der Dienst sendet das per AMI / the service sends it over AMI)."
     )
+
+
+pbx.add_command(simulate)

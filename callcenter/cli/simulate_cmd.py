@@ -1,0 +1,90 @@
+"""`callcenter pbx simulate`: a simulated Asterisk 22 (AMI) with generated calls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import click
+
+from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.pbx.simulator.run import SimulateOptions, credentials
+from callcenter.pbx.simulator.run import simulate as run_simulation
+from callcenter.pbx.simulator.simulator import Simulator
+
+
+@click.command(
+    "simulate",
+    help="Simulierte Telefonanlage (Asterisk 22, AMI auf 127.0.0.1) mit erzeugten Anrufen; "
+    "läuft bis Strg-C. Sie leitet Anrufe nach dem AstDB-Zustand callhours/<team> bzw. bei "
+    "veraltetem Heartbeat nach dem Zeitplan.\n\n"
+    "Simulated PBX (Asterisk 22, AMI on 127.0.0.1) with generated calls; runs until Ctrl-C. "
+    "It routes calls by the AstDB state callhours/<team>, or by the schedule when the "
+    "heartbeat is stale.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="AMI-Port (Standard: ami.port der Konfiguration, 0 = frei). "
+    "/ AMI port (default: ami.port; 0 = any free port).",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.001),
+    default=60.0,
+    show_default=True,
+    help="Zeitraffer: simulierte Sekunden je echter Sekunde. "
+    "/ Time acceleration: simulated seconds per real second.",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Zufallsstartwert / random seed (reproducible)."
+)
+@click.option(
+    "--calls-per-hour",
+    type=click.FloatRange(min=0.0),
+    default=6.0,
+    show_default=True,
+    help="Anrufe je Stunde und Team zur Spitzenzeit (0 = keine). "
+    "/ Calls per hour and team at peak time (0 = none).",
+)
+@click.option(
+    "--start",
+    "start_text",
+    metavar="ISO-8601",
+    help="Simulierte Startzeit (Standard: jetzt). / Simulated start (default: now).",
+)
+@pass_cli
+def simulate(
+    cli: CliContext,
+    port: int | None,
+    speed: float,
+    seed: int | None,
+    calls_per_hour: float,
+    start_text: str | None,
+) -> None:
+    settings = cli.settings
+    office = cli.store.office()
+    options = SimulateOptions(
+        port=settings.ami.port if port is None else port,
+        speed=speed,
+        seed=seed,
+        calls_per_hour=calls_per_hour,
+        start=cli.parse_instant(start_text) if start_text else None,
+    )
+    username, secret = credentials(settings)
+
+    def ready(sim: Simulator) -> None:
+        click.echo(
+            f"Simulierte Anlage / simulated PBX: 127.0.0.1:{sim.port}  "
+            f"Benutzer / user: {username}  Passwort / secret: {secret}"
+        )
+        click.echo(f"Zeitraffer / speed ×{speed:g} – Strg-C beendet / Ctrl-C stops")
+
+    def progress(sim: Simulator) -> None:
+        now = local_text(sim.clock.now(), settings)
+        click.echo(f"[{now}] {sim.report.summary()}")
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_simulation(settings, office, options, ready, progress))
+    click.echo("Simulation beendet / simulation stopped")

@@ -1,0 +1,128 @@
+"""Replays a recording script's actions against the simulator, at accelerated speed.
+
+The recorded actions go over TCP as recorded (same ActionIDs, same relative timing in
+simulated seconds); channel names in Hangup/BlindTransfer/Redirect are translated from
+the recording's channels to the simulator's by their order of first appearance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sim_traces import Namer, Send, load_events, recorded_sends
+
+from callcenter.domain.schedule import Office, Team, windows_from_spec
+from callcenter.pbx.ami.messages import AmiEvent
+from callcenter.pbx.ami.protocol import FrameParser
+from callcenter.pbx.simulator.clock import SimClock
+from callcenter.pbx.simulator.model import recorded_model
+from callcenter.pbx.simulator.routing import schedule_fallback
+from callcenter.pbx.simulator.simulator import Simulator
+
+USERNAME = "callhours"
+SECRET = "callhours-secret"
+SPEED = 25.0
+_CHANNEL_FIELDS = ("Channel",)
+
+
+def recorded_office() -> Office:
+    """The compiled fallback of the recorded dialplan: `GotoIfTime(09:00-11:59,mon-thu,...)`."""
+    team = Team(
+        "auslaender-a",
+        "Team A",
+        windows=windows_from_spec("Mo-Do 09:00-12:00"),
+        queue="auslaender-a",
+        team_lines=("06151100",),
+        direct_lines=("_0615110XX",),
+    )
+    return Office(ZoneInfo("Europe/Berlin"), {}, (team,))
+
+
+def make_simulator(start: datetime, speed: float = SPEED, **kwargs: object) -> Simulator:
+    return Simulator(
+        recorded_model(),
+        username=USERNAME,
+        secret=SECRET,
+        clock=SimClock(start, speed),
+        fallback=schedule_fallback(recorded_office()),
+        seed=1,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Replay:
+    trace: Path
+    events: list[AmiEvent] = field(default_factory=list)
+    responses: list[dict[str, str]] = field(default_factory=list)
+
+
+def trace_start(path: Path) -> datetime:
+    """When the recording logged in (its SuccessfulAuth): the simulated clock starts there."""
+    auth = next(e for e in load_events(path) if e.name == "SuccessfulAuth")
+    assert auth.timestamp is not None
+    return datetime.fromtimestamp(auth.timestamp, UTC)
+
+
+def _recorded_channel_names(path: Path) -> dict[str, str]:
+    namer = Namer()
+    names: dict[str, str] = {}
+    for event in load_events(path):
+        if event.name == "Newchannel":
+            names[event["Channel"]] = namer.channel(event["Channel"])
+    return names
+
+
+async def replay(path: Path, speed: float = SPEED) -> Replay:
+    """Run the recording's actions against a fresh simulator; every event it sent back."""
+    result = Replay(path)
+    sends = recorded_sends(path)
+    recorded_names = _recorded_channel_names(path)
+    sim = make_simulator(trace_start(path), speed)
+    async with sim:
+        reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
+        parser = FrameParser()
+        sim_namer = Namer()
+        sim_names: dict[str, str] = {}
+
+        async def read() -> None:
+            while data := await reader.read(65536):
+                for message in parser.feed(data):
+                    if isinstance(message, AmiEvent):
+                        result.events.append(message)
+                        if message.name == "Newchannel":
+                            channel = message["Channel"]
+                            sim_names[sim_namer.channel(channel)] = channel
+                    elif hasattr(message, "headers"):
+                        result.responses.append(dict(message.headers))
+
+        reading = asyncio.create_task(read())
+        try:
+            started = sim.clock.time()
+            for send in sends:
+                await sim.clock.sleep_until(started + send.at)
+                writer.write(_translate(send, recorded_names, sim_names))
+                await writer.drain()
+            await asyncio.sleep(0.05)
+            await asyncio.wait_for(sim.pbx.wait_idle(), timeout=10)
+            await asyncio.sleep(0.05)
+        finally:
+            writer.close()
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await reading
+    return result
+
+
+def _translate(send: Send, recorded: dict[str, str], simulated: dict[str, str]) -> bytes:
+    lines = [f"Action: {send.name}"]
+    for key, value in send.fields:
+        if key in _CHANNEL_FIELDS and value in recorded:
+            value = simulated[recorded[value]]
+        lines.append(f"{key}: {value}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()

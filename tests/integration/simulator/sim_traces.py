@@ -1,0 +1,288 @@
+"""The recorded traces, read with our own parser, reduced to what the contract compares.
+
+`contract_view` turns a list of AMI events (recorded or simulated) into three views that
+ignore ids and times, and that respect where Asterisk itself is not deterministic:
+
+* `app`: the global order of the dialplan/queue events (UserEvent CallHours, Queue*,
+  Agent*, BlindTransfer, VarSet QUEUESTATUS) with their key fields;
+* `channels`: per channel (named by order of first appearance), the order of its channel
+  events (Newchannel, Newstate, DialBegin/DialEnd, BridgeEnter/Leave, HangupRequest,
+  SoftHangupRequest, Hangup) with their key fields;
+* `records`: per call, the multiset of Cdr and OriginateResponse events.
+
+Why not one global order: Asterisk runs each channel in its own thread, so events of
+different channels interleave differently for the same situation (001 vs 009 vs 014 at
+the agent's hangup), cdr_manager and OriginateResponse are asynchronous (README
+surprises 5 and 8). Within a channel, and for the application events, the order is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from callcenter.pbx.ami.messages import AmiEvent
+from callcenter.pbx.ami.protocol import FrameParser
+
+REPO = Path(__file__).resolve().parents[3]
+TRACES_ROOT = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACE_DIR = TRACES_ROOT / "traces"
+
+APP_EVENTS = {
+    "UserEvent",
+    "QueueCallerJoin",
+    "QueueCallerLeave",
+    "QueueCallerAbandon",
+    "AgentCalled",
+    "AgentConnect",
+    "AgentComplete",
+    "AgentRingNoAnswer",
+    "BlindTransfer",
+    "VarSet",
+}
+CHANNEL_EVENTS = {
+    "Newchannel",
+    "Newstate",
+    "DialBegin",
+    "DialEnd",
+    "BridgeEnter",
+    "BridgeLeave",
+    "HangupRequest",
+    "SoftHangupRequest",
+    "Hangup",
+}
+RECORD_EVENTS = {"Cdr", "OriginateResponse"}
+CONTRACT_EVENTS = APP_EVENTS | CHANNEL_EVENTS | RECORD_EVENTS
+
+APP_KEYS = (
+    "ChannelStateDesc",
+    "Context",
+    "Exten",
+    "UserEvent",
+    "Team",
+    "Line",
+    "Dialled",
+    "State",
+    "Reason",
+    "Source",
+    "Queue",
+    "Position",
+    "Count",
+    "OriginalPosition",
+    "Interface",
+    "MemberName",
+    "Result",
+    "Extension",
+    "IsExternal",
+    "Variable",
+    "Value",
+)
+CHANNEL_KEYS = ("ChannelStateDesc", "Context", "Exten", "DialStatus", "Cause", "Cause-txt")
+CDR_KEYS = (
+    "Source",
+    "Destination",
+    "DestinationContext",
+    "CallerID",
+    "LastApplication",
+    "LastData",
+    "Disposition",
+    "AMAFlags",
+    "UserField",
+)
+ORIGINATE_KEYS = ("Response", "Application", "Data", "Reason", "CallerIDNum", "CallerIDName")
+# Whole seconds computed from time() differences: Asterisk itself reports the same ring as
+# RingTime 1 or 2 (001 vs 012, README surprise 10), so RingTime is not compared and
+# Duration/BillableSeconds are compared to within one second.
+NEAR_KEYS = ("Duration", "BillableSeconds")
+APP_NEAR_KEYS = ("HoldTime", "TalkTime")
+
+_LOCAL = re.compile(r"^(Local/[^@]+@[^-;]+(?:-[a-z]+)*)-([0-9a-f]{8});([12])$")
+
+
+def load_events(path: Path) -> list[AmiEvent]:
+    parser = FrameParser()
+    return [m for m in parser.feed(path.read_bytes()) if isinstance(m, AmiEvent)]
+
+
+@dataclass(frozen=True)
+class Send:
+    at: float  # seconds after the Login was sent
+    name: str
+    fields: tuple[tuple[str, str], ...]
+    raw: str
+
+
+def recorded_sends(path: Path) -> list[Send]:
+    """The actions the recording script sent on this connection, with their timing."""
+    entries = [json.loads(line) for line in Path(f"{path}.session.jsonl").read_text().splitlines()]
+    sends = [e for e in entries if e["dir"] == "send"]
+    login_at = sends[0]["t"]
+    out = []
+    for entry in sends:
+        fields = []
+        for line in entry["data"].split("\r\n"):
+            if line:
+                key, _, value = line.partition(": ")
+                fields.append((key, value))
+        name = fields[0][1]
+        out.append(Send(entry["t"] - login_at, name, tuple(fields[1:]), entry["data"]))
+    return out
+
+
+class Namer:
+    """Replaces channel names and ids by their order of first appearance."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[str, int] = {}
+        self.ids: dict[str, int] = {}
+
+    def channel(self, name: str | None) -> str:
+        if not name:
+            return ""
+        match = _LOCAL.match(name)
+        if match is None:
+            return name
+        base, counter, half = match.groups()
+        number = self.pairs.setdefault(counter, len(self.pairs))
+        return f"{base}-#{number};{half}"
+
+    def id(self, value: str | None) -> str:
+        if not value or "." not in value:
+            return value or ""
+        return f"#{self.ids.setdefault(value, len(self.ids))}"
+
+
+def _pick(event: AmiEvent, keys: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, event[key]) for key in keys if key in event)
+
+
+@dataclass
+class ContractView:
+    app: list[tuple[object, ...]]
+    app_times: list[float]
+    channels: dict[str, list[tuple[object, ...]]]
+    records: dict[str, Counter[tuple[object, ...]]]
+    names: list[str]
+
+
+def contract_view(events: Sequence[AmiEvent]) -> ContractView:
+    namer = Namer()
+    app: list[tuple[object, ...]] = []
+    app_times: list[float] = []
+    channels: dict[str, list[tuple[object, ...]]] = {}
+    records: dict[str, Counter[tuple[object, ...]]] = {}
+    names: list[str] = []
+    for event in events:
+        name = event.name
+        if name not in CONTRACT_EVENTS:
+            continue
+        if name == "VarSet" and event.get("Variable") != "QUEUESTATUS":
+            continue
+        if name == "UserEvent" and event.get("UserEvent") != "CallHours":
+            continue
+        names.append(name)
+        if name == "Newchannel":
+            namer.id(event.get("Linkedid"))  # calls numbered in order of their first channel
+        channel = namer.channel(event.get("Channel"))
+        dest = namer.channel(event.get("DestChannel"))
+        if name in APP_EVENTS:
+            extra = (
+                namer.channel(event.get("TransfererChannel")),
+                namer.channel(event.get("TransfereeChannel")),
+            )
+            near = tuple((k, int(event[k])) for k in APP_NEAR_KEYS if k in event)
+            app.append((name, channel, dest, *extra, _pick(event, APP_KEYS), near))
+            app_times.append(event.timestamp or 0.0)
+        elif name in CHANNEL_EVENTS:
+            owner = channel or dest
+            channels.setdefault(owner, []).append(
+                (name, dest if channel else "", _pick(event, CHANNEL_KEYS))
+            )
+        elif name == "Cdr":
+            call = namer.id(event.get("LinkedID"))
+            near = tuple((k, int(event[k])) for k in NEAR_KEYS if k in event)
+            key = (
+                name,
+                channel,
+                namer.channel(event.get("DestinationChannel")),
+                _pick(event, CDR_KEYS),
+            )
+            records.setdefault(call, Counter())[(*key, near)] += 1
+        else:
+            call_key = "originate"
+            key = (name, _pick(event, ORIGINATE_KEYS), ())
+            records.setdefault(call_key, Counter())[key] += 1
+    return ContractView(app, app_times, channels, records, names)
+
+
+# Application events of different calls that Asterisk emitted within this many seconds of
+# each other raced (014: caller 17 hung up 2 ms after caller 5's ring round began), so
+# their relative order is not compared; each call's own order still is.
+RACE_WINDOW = 0.02
+
+
+def app_equal(recorded: ContractView, simulated: ContractView) -> bool:
+    """Same application events in the same order (modulo cross-call races within
+    RACE_WINDOW of the recording); HoldTime/TalkTime within one second."""
+    left_all, right_all = recorded.app, simulated.app
+    if len(left_all) != len(right_all):
+        return False
+    start = 0
+    while start < len(left_all):
+        end = start + 1
+        times = recorded.app_times
+        while end < len(left_all) and times[end] - times[end - 1] < RACE_WINDOW:
+            end += 1
+        if not _same_cluster(left_all[start:end], right_all[start:end]):
+            return False
+        start = end
+    return True
+
+
+def _same_cluster(left: list[tuple[object, ...]], right: list[tuple[object, ...]]) -> bool:
+    def by_call(rows: list[tuple[object, ...]]) -> dict[object, list[tuple[object, ...]]]:
+        calls: dict[object, list[tuple[object, ...]]] = {}
+        for row in rows:
+            calls.setdefault(row[1] or row[4], []).append(row)  # caller channel (transferee)
+        return calls
+
+    left_calls, right_calls = by_call(left), by_call(right)
+    if left_calls.keys() != right_calls.keys():
+        return False
+    for call, rows in left_calls.items():
+        others = right_calls[call]
+        if len(rows) != len(others):
+            return False
+        for a, b in zip(rows, others, strict=True):
+            if a[:-1] != b[:-1] or not _near(a[-1], b[-1]):
+                return False
+    return True
+
+
+def _near(left: object, right: object) -> bool:
+    pairs = zip(left, right, strict=True)  # type: ignore[call-overload]
+    return all(a[0] == b[0] and abs(a[1] - b[1]) <= 1 for a, b in pairs)
+
+
+def near_equal(
+    recorded: Counter[tuple[object, ...]], simulated: Counter[tuple[object, ...]]
+) -> bool:
+    """Cdr multisets equal, Duration/BillableSeconds within one second."""
+    left = sorted(recorded.elements(), key=repr)
+    right = sorted(simulated.elements(), key=repr)
+    if len(left) != len(right):
+        return False
+    unmatched = list(right)
+    for item in left:
+        for candidate in unmatched:
+            if candidate[:-1] == item[:-1] and _near(item[-1], candidate[-1]):
+                unmatched.remove(candidate)
+                break
+        else:
+            return False
+    return True
