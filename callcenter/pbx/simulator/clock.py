@@ -42,6 +42,10 @@ class SimClock:
         """Simulated now, timezone-aware (UTC)."""
         return datetime.fromtimestamp(self.time(), UTC)
 
+    def seconds_until(self, at: datetime) -> float:
+        """Real seconds until the simulated clock shows `at` (the service's Clock protocol)."""
+        return (at.timestamp() - self.time()) / self.speed
+
     def real_seconds(self, simulated: float) -> float:
         return max(0.0, simulated) / self.speed
 

@@ -1,0 +1,5 @@
+"""`python -m callcenter` = the `callcenter` command."""
+
+from callcenter.cli import main
+
+main()

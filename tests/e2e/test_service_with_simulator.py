@@ -1,0 +1,143 @@
+"""The service against the simulated Asterisk: AstDB pushes, boundaries, CLI edits, call records.
+
+Loopback only, accelerated clock, bounded in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import SecretStr
+
+from callcenter.app import open_store
+from callcenter.config import Settings, load_settings
+from callcenter.domain.calls import Outcome
+from callcenter.pbx.simulator import SimClock, Simulator, recorded_model, schedule_fallback
+from callcenter.service import Service, ServiceOptions
+from callcenter.storage.call_repository import CallRecordRepository
+
+BERLIN = ZoneInfo("Europe/Berlin")
+CLI = [sys.executable, "-m", "callcenter"]
+
+
+def settings_for(data_dir: Path, port: int) -> Settings:
+    base = load_settings(None, environ={}, data_dir=data_dir)
+    return base.model_copy(
+        update={
+            "ami": base.ami.model_copy(update={"port": port, "heartbeat_interval_seconds": 1.0}),
+            "ami_secret": SecretStr("demo"),
+        }
+    )
+
+
+async def wait_for(condition, timeout: float, step: float = 0.005) -> float:
+    """Poll until `condition()`; returns the real seconds it took."""
+    began = time.monotonic()
+    while not condition():
+        if time.monotonic() - began > timeout:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(step)
+    return time.monotonic() - began
+
+
+@pytest.fixture
+async def running(tmp_path: Path):
+    # Monday 23 Nov 2026, 30 simulated seconds before team A's 12:00 close, 20x speed.
+    clock = SimClock(datetime(2026, 11, 23, 11, 59, 30, tzinfo=BERLIN), speed=20)
+    seed_settings = load_settings(None, environ={}, data_dir=tmp_path)
+    store = open_store(seed_settings)
+    store.seed("test", clock.now())
+    office = store.office()
+    sim = Simulator(
+        recorded_model(),
+        username=seed_settings.ami.username,
+        secret="demo",
+        clock=clock,
+        fallback=schedule_fallback(office),
+    )
+    await sim.start()
+    settings = settings_for(tmp_path, sim.port)
+    service = Service(settings, clock=clock, options=ServiceOptions(change_poll_seconds=0.2))
+    await service.start()
+    try:
+        yield sim, service, store, clock
+    finally:
+        await service.stop()
+        await sim.stop()
+        store.close()
+
+
+async def test_states_pushed_on_connect_and_boundary_within_one_simulated_second(running) -> None:
+    sim, _service, _store, clock = running
+    db = sim.pbx.db
+    await wait_for(lambda: db.get("callhours", "_heartbeat") is not None, timeout=5)
+    assert db.get("callhours", "auslaender-a") == "open"
+    assert db.get("callhours", "auslaender-b") == "open"
+    assert abs(float(db.get("callhours", "_heartbeat")) - clock.now().timestamp()) < 30
+    await wait_for(lambda: db.get("callhours", "auslaender-a") == "closed:hours", timeout=5)
+    arrived = clock.now()
+    boundary = datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN)
+    assert 0 <= (arrived - boundary).total_seconds() < 1.0
+    assert db.get("callhours", "auslaender-b") == "open"  # team B is open until 16:00
+
+
+async def test_cli_schedule_change_reaches_astdb_within_one_real_second(
+    running, tmp_path: Path
+) -> None:
+    sim, _service, _store, _clock = running
+    db = sim.pbx.db
+    await wait_for(lambda: db.get("callhours", "einbuergerung") == "open", timeout=5)
+    env = {**os.environ, "CALLCENTER_DATA_DIR": str(tmp_path)}
+    subprocess.run(
+        [
+            *CLI,
+            "closure",
+            "add",
+            "--team",
+            "einbuergerung",
+            "--from",
+            "2026-11-23",
+            "--note",
+            "Personalengpass",
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    took = await wait_for(lambda: db.get("callhours", "einbuergerung") == "closed:closure", 2)
+    assert took < 1.0
+
+
+async def test_calls_are_recorded_once_with_their_outcomes(running) -> None:
+    sim, service, store, _clock = running
+    db = sim.pbx.db
+    await wait_for(lambda: db.get("callhours", "auslaender-a") == "closed:hours", timeout=5)
+    linked_ids = [
+        sim.pbx.originate("06151100", caller, "Test").linkedid
+        for caller in ("01701234567", "01707654321")
+    ]
+    await asyncio.wait_for(sim.pbx.wait_idle(), timeout=10)
+    await wait_for(lambda: service.records_emitted >= 2, timeout=5)
+    await service.writer.close(timeout=5)
+    with store.session() as session:
+        repository = CallRecordRepository(session)
+        assert repository.count() == 2
+    assert sim.report.outcomes["announcement"] == 2
+    with store.session() as session:
+        repository = CallRecordRepository(session)
+        records = [repository.get(linked) for linked in linked_ids]
+    assert len(records) == 2
+    for record in records:
+        assert record.outcome == Outcome.ANNOUNCEMENT
+        assert record.team == "auslaender-a"
+        assert record.in_hours is False
+        assert "0170" not in record.caller
