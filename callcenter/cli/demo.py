@@ -1,12 +1,30 @@
-"""`callcenter demo`: the main job on the embedded default (SQLite in the data directory)."""
+"""`callcenter demo`: the whole thing on the embedded default.
+
+SQLite in the data directory, the example teams, their announcements, the simulated
+Asterisk with accelerated traffic, and the service pushing call-hour states and recording
+every call — until Ctrl-C or `--duration`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+from collections import Counter
+from datetime import datetime, time, timedelta
+
 import click
+from pydantic import SecretStr
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
 from callcenter.cli.prompt_cmds import render_now
-from callcenter.domain.schedule import Reason, State, next_change, state_at
+from callcenter.config import Settings
+from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
+from callcenter.pbx.simulator import SimClock, Simulator, schedule_fallback
+from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
+from callcenter.pbx.simulator.run import DEMO_SECRET
+from callcenter.pbx.simulator.traffic import TrafficGenerator
+from callcenter.service import Service
 
 REASON_DE = {
     Reason.HOURS: "außerhalb der Sprechzeiten",
@@ -15,20 +33,16 @@ REASON_DE = {
 }
 
 
-@click.command(
-    help="Demo auf dem eingebauten Standard: SQLite im Datenverzeichnis, Beispielteams, "
-    "Zustand aller Teams.\n\nDemo on the embedded default: SQLite in the data directory, "
-    "example teams, every team's state."
-)
-@pass_cli
-def demo(cli: CliContext) -> None:
-    settings = cli.settings
-    click.echo(f"callcenter-Demo – {settings.office.name}")
-    click.echo(f"Konfiguration / configuration: {settings.source}")
-    click.echo(f"Datenbank / database:         {settings.database_url}")
-    office = cli.store.office()
-    now = cli.now()
-    click.echo(f"Jetzt / now: {local_text(now, settings)} ({settings.office.timezone})\n")
+def describe_state(value: str | None) -> str:
+    if value is None:
+        return "–"
+    if value == "open":
+        return "offen"
+    reason = value.partition(":")[2]
+    return f"zu ({REASON_DE.get(Reason(reason), reason) if reason else ''})"
+
+
+def print_states(office: Office, now: datetime, settings: Settings) -> None:
     for team in office.teams:
         schedule = office.schedule_for(team.id)
         current = state_at(schedule, now)
@@ -40,22 +54,148 @@ def demo(cli: CliContext) -> None:
             closure = schedule.closure_at(now)
             if closure is not None and closure.note:
                 status += f" – {closure.note}"
-        click.echo(f"{team.name_de} [{team.id}]")
-        click.echo(f"  jetzt:            {status}")
         change = next_change(schedule, now)
         if change is None:
-            click.echo("  nächste Änderung: keine in den nächsten 400 Tagen")
+            upcoming = "keine in den nächsten 400 Tagen"
         else:
-            after = (
-                "öffnet"
-                if change.state == State.OPEN
-                else (f"schließt ({REASON_DE[change.reason]})" if change.reason else "schließt")
-            )
-            click.echo(f"  nächste Änderung: {local_text(change.at, settings)} – {after}")
+            verb = "öffnet" if change.state == State.OPEN else "schließt"
+            upcoming = f"{local_text(change.at, settings)} – {verb}"
+        click.echo(f"{team.name_de} [{team.id}]")
+        click.echo(f"  jetzt:            {status}")
+        click.echo(f"  nächste Änderung: {upcoming}")
+
+
+def default_start(now: datetime, settings: Settings) -> datetime:
+    """Now on a working day between 8 and 16 o'clock, else the next working day at 8:45:
+    so that the accelerated demo shows open hours, closing times and announcements."""
+    local = now.astimezone(settings.tz)
+    if local.weekday() < 5 and time(8) <= local.time() < time(16):
+        return local
+    day = local.date() + timedelta(days=1 if local.time() >= time(8) else 0)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(8, 45), tzinfo=settings.tz)
+
+
+async def run_live(
+    settings: Settings,
+    office: Office,
+    start: datetime,
+    speed: float,
+    duration: float,
+    calls_per_hour: float,
+    seed: int,
+) -> None:
+    clock = SimClock(start, speed)
+    profile = profile_from_settings(settings, office, calls_per_hour)
+    secret = settings.ami_secret.get_secret_value() if settings.ami_secret else DEMO_SECRET
+    sim = Simulator(
+        model_from_settings(settings, profile.phone()),
+        username=settings.ami.username,
+        secret=secret,
+        clock=clock,
+        fallback=schedule_fallback(office),
+        seed=seed,
+        port=0,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with sim:
+        service_settings = settings.model_copy(
+            update={
+                "ami": settings.ami.model_copy(update={"port": sim.port}),
+                "ami_secret": SecretStr(secret),
+            }
+        )
+        service = Service(service_settings, clock=clock)
+        await service.start()
+        traffic = asyncio.create_task(
+            TrafficGenerator(sim.pbx, profile, seed=seed).run(), name="demo-traffic"
+        )
+        click.echo(
+            f"\nSimulierte Telefonanlage auf 127.0.0.1:{sim.port} (AMI-Benutzer "
+            f"{settings.ami.username}, Passwort {secret}); Zeitraffer ×{speed:g}, Start "
+            f"{local_text(start, settings)}. Ende mit Strg-C."
+        )
+        began = loop.time()
+        try:
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=5)
+                states = ", ".join(
+                    f"{team}={describe_state(sim.pbx.db.get('callhours', team))}"
+                    for team in office.team_ids
+                )
+                outcomes = Counter(sim.report.outcomes)
+                recorded = service.writer.stats().written if service.writer else 0
+                click.echo(
+                    f"[{local_text(clock.now(), settings)}] {states} | Anrufe "
+                    f"{sim.report.started}, gespeichert {recorded} "
+                    f"({', '.join(f'{k} {v}' for k, v in sorted(outcomes.items())) or '–'})"
+                )
+                if duration and loop.time() - began >= duration:
+                    break
+        finally:
+            traffic.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await traffic
+            await service.stop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+
+
+@click.command(
+    help="Demo auf dem eingebauten Standard: SQLite im Datenverzeichnis, Beispielteams und "
+    "ihre Ansagen, simulierte Telefonanlage mit Zeitraffer-Anrufen; der Dienst schreibt die "
+    "Sprechzeiten-Zustände in die Anlage und protokolliert jeden Anruf. Ende mit Strg-C.\n\n"
+    "Demo on the embedded default: SQLite, example teams and announcements, the simulated "
+    "PBX with accelerated calls; the service pushes states and records every call."
+)
+@click.option(
+    "--speed",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Zeitraffer (simulierte Sekunden je Sekunde) / time acceleration.",
+)
+@click.option(
+    "--duration",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Nach so vielen Sekunden enden (0 = bis Strg-C) / stop after N seconds.",
+)
+@click.option(
+    "--calls-per-hour",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Anrufe je Team und Stunde zur Spitzenzeit / peak calls per team and hour.",
+)
+@click.option("--seed", default=1, show_default=True, help="Zufallsstartwert / random seed.")
+@click.option("--no-pbx", is_flag=True, help="Nur Zustände zeigen / states only, no simulation.")
+@pass_cli
+def demo(
+    cli: CliContext, speed: float, duration: float, calls_per_hour: float, seed: int, no_pbx: bool
+) -> None:
+    settings = cli.settings
+    click.echo(f"callcenter-Demo – {settings.office.name}")
+    click.echo(f"Konfiguration / configuration: {settings.source}")
+    click.echo(f"Datenbank / database:         {settings.database_url}")
+    office = cli.store.office()
+    now = cli.now()
+    click.echo(f"Jetzt / now: {local_text(now, settings)} ({settings.office.timezone})\n")
+    print_states(office, now, settings)
     first_team = office.teams[0].id
     click.echo(f"\nAnsagen für {first_team} / announcements (nur geänderte werden neu erzeugt):")
     render_now(cli, first_team)
+    if no_pbx:
+        return
+    start = default_start(now, settings)
+    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed))
     click.echo(
-        "\nWeiter mit / next: .venv/bin/callcenter state --at 2026-12-24T10:00:00+01:00 · "
+        "\nDemo beendet. Weiter mit / next: .venv/bin/callcenter state --at "
+        "2026-12-24T10:00:00+01:00 · .venv/bin/callcenter calls export --format csv · "
         ".venv/bin/callcenter --help"
     )

@@ -162,10 +162,20 @@ def test_holidays_lists_fronleichnam_in_hessen(cli) -> None:
 
 
 def test_demo_prints_every_team_with_state_and_next_change(cli) -> None:
-    result = cli("demo")
+    result = cli("demo", "--no-pbx")
     assert result.code == 0, result.err
     assert result.out.count("nächste Änderung:") == 4
     assert "Ausländerbehörde Team A" in result.out
+
+
+def test_demo_runs_the_simulated_pbx_and_records_calls(cli, tmp_path: Path) -> None:
+    result = cli("demo", "--duration", "5", "--speed", "300", "--calls-per-hour", "60")
+    assert result.code == 0, result.err
+    assert "Simulierte Telefonanlage auf 127.0.0.1:" in result.out
+    assert "Demo beendet" in result.out
+    with sqlite3.connect(tmp_path / "data" / "callcenter.sqlite3") as db:
+        (stored,) = db.execute("SELECT count(*) FROM call_records").fetchone()
+    assert stored > 0
 
 
 def test_db_seed_twice_changes_nothing(cli) -> None:
