@@ -11,11 +11,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from callcenter.app import Store, open_store
+from callcenter.app import Store, open_store, render_announcements
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
 from callcenter.domain.call_calendar import OfficeCalendar
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 _CHANGE_POLL_JOB = "schedule-change-poll"
 _DIALPLAN_JOB = "dialplan-nightly"
+_PROMPTS_JOB = "prompts-refresh"
 
 
 def ami_settings(settings: Settings) -> AmiSettings:
@@ -134,6 +136,17 @@ class Service:
         # Subscribe before connecting so not one event of the first session is missed.
         events = self.ami.subscribe()
         self._tasks.append(asyncio.create_task(self._track_calls(events), name="call-tracker"))
+        # Announcement texts name the next opening relative to today ("ab morgen"), so they
+        # are checked every quarter hour; the content hash makes unchanged runs nearly free.
+        self.scheduler.add_job(
+            self.refresh_prompts,
+            "interval",
+            minutes=15,
+            next_run_time=datetime.now(UTC),  # first run right away, in the background
+            id=_PROMPTS_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
         await self.ami.start()
         await self.refresh_dialplan()
         logger.info("service started: AMI %s:%s", self.settings.ami.host, self.settings.ami.port)
@@ -191,6 +204,18 @@ class Service:
             if self.tracker is not None:
                 self.tracker.calendar = OfficeCalendar(self.pusher.office)
             await self.refresh_dialplan()
+            await self.refresh_prompts()
+
+    async def refresh_prompts(self) -> None:
+        """Re-render announcements whose text changed; a failure is logged, never fatal."""
+        assert self.pusher is not None
+        try:
+            report = await render_announcements(self.settings, self.pusher.office, self.clock.now())
+        except Exception:
+            logger.exception("announcements not re-rendered")
+            return
+        if report.rendered:
+            logger.info("re-rendered %d announcement(s)", len(report.rendered))
 
     async def refresh_dialplan(self) -> None:
         """Regenerate the include and ask the PBX to reload it; failures are logged only,
