@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from callcenter.app import Store, open_store
 from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.domain.errors import ScheduleError
+from callcenter.domain.timeparse import WEEKDAY_SHORT_DE
 from callcenter.holiday_calendar import UnknownHolidayState
 from callcenter.prompts.audio_errors import AudioToolError
 from callcenter.prompts.errors import PromptError
@@ -121,8 +122,7 @@ def local_text(value: datetime | None, settings: Settings) -> str:
     if value is None:
         return "–"
     local = value.astimezone(settings.tz)
-    weekday = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")[local.weekday()]
-    return f"{weekday} {local:%d.%m.%Y %H:%M}"
+    return f"{WEEKDAY_SHORT_DE[local.weekday()]} {local:%d.%m.%Y %H:%M}"
 
 
 pass_cli = click.make_pass_decorator(CliContext)

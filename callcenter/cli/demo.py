@@ -24,6 +24,7 @@ from callcenter.pbx.simulator import SimClock, Simulator, schedule_fallback
 from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
 from callcenter.pbx.simulator.run import DEMO_SECRET
 from callcenter.pbx.simulator.traffic import TrafficGenerator
+from callcenter.pbx.translate import parse_state
 from callcenter.service import Service
 
 REASON_DE = {
@@ -34,12 +35,13 @@ REASON_DE = {
 
 
 def describe_state(value: str | None) -> str:
+    """An AstDB value as the switchboard would say it."""
     if value is None:
         return "–"
-    if value == "open":
+    state, reason = parse_state(value)
+    if state == State.OPEN:
         return "offen"
-    reason = value.partition(":")[2]
-    return f"zu ({REASON_DE.get(Reason(reason), reason) if reason else ''})"
+    return f"zu ({REASON_DE[reason] if reason else ''})"
 
 
 def print_states(office: Office, now: datetime, settings: Settings) -> None:
