@@ -1,0 +1,213 @@
+"""What the evaluation hands to reporting and the web app: plain, frozen data.
+
+This module is the contract between `callcenter.evaluation` (which computes) and
+`callcenter.reporting` / `callcenter.web` (which draw). Rates are fractions in [0, 1]
+(None when their denominator is zero), durations are seconds, days are office-local
+dates, hours are office-local hours 0..23, weekdays are 0 = Monday .. 6 = Sunday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class MetricKey(StrEnum):
+    """Key metrics the pilot evaluation estimates effects for."""
+
+    SHARE_OUTSIDE = "share_outside"  # outside-hours calls ÷ calls offered
+    ANSWER_RATE_INSIDE = "answer_rate_inside"  # answered ÷ offered inside the hours
+    SERVICE_LEVEL = "service_level"  # answered within threshold ÷ offered inside (see reference)
+    ABANDONMENT_RATE = "abandonment_rate"  # abandoned in queue ÷ offered inside
+    CALLS_PER_CALLER_7D = "calls_per_caller_7d"  # repeat calls: calls ÷ unique callers per 7 days
+    CALLS_PER_DAY = "calls_per_day"  # calls offered per working day
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: str
+    name_de: str
+    name_en: str
+    on_call_hours: bool  # has (had) a pilot, i.e. already uses call hours
+
+
+@dataclass(frozen=True)
+class HourCell:
+    """Counts of one team in one office-local hour of one day (from one SQL GROUP BY)."""
+
+    team: str
+    day: date
+    hour: int
+    offered: int
+    inside: int  # in_hours true at the call's start
+    outside: int  # in_hours false
+    team_line: int
+    direct_line: int
+    switchboard: int
+    answered_inside: int
+    answered_within_target: int  # answered inside the hours with wait ≤ the SL threshold
+    abandoned_inside: int
+    short_abandons_inside: int  # abandoned within the short-abandon limit
+    announcements: int  # outcome announcement or announcement_hangup
+    wait_total_seconds: float  # over answered calls
+    talk_total_seconds: float  # over answered calls
+
+
+@dataclass(frozen=True)
+class PeriodMetrics:
+    """All headline metrics of one team (or all teams: team None) over [start, end]."""
+
+    team: str | None
+    start: date
+    end: date  # inclusive
+    offered: int
+    inside: int
+    outside: int
+    team_line: int
+    direct_line: int
+    switchboard: int
+    share_outside: float | None
+    answer_rate_inside: float | None
+    service_level: float | None
+    abandonment_rate: float | None
+    wait_mean_seconds: float | None
+    wait_p90_seconds: float | None
+    talk_mean_seconds: float | None
+    unique_callers: int
+    calls_per_caller_7d: float | None
+    displaced_share: float | None  # announcement callers who got through later ÷ all of them
+    displaced_delay_median_hours: float | None
+    never_through_share: float | None  # announcement callers who never got through
+    announcement_days: tuple[date, ...]  # closure days in the period
+    walk_ins: int | None  # from the tally, None when nothing was entered
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its 95 % interval (day-block bootstrap)."""
+
+    value: float
+    low: float
+    high: float
+
+    @property
+    def significant(self) -> bool:
+        return not (self.low <= 0.0 <= self.high)
+
+
+@dataclass(frozen=True)
+class MetricEffect:
+    metric: MetricKey
+    pilot_before: float | None
+    pilot_during: float | None
+    controls_before: float | None
+    controls_during: float | None
+    before_after: Estimate | None  # pilot team: during − before
+    did: Estimate | None  # (pilot during − before) − (controls during − before)
+
+
+@dataclass(frozen=True)
+class WeeklyPoint:
+    week_start: date  # the Monday
+    group: str  # "pilot" or "controls"
+    metric: MetricKey
+    value: float | None
+
+
+@dataclass(frozen=True)
+class PilotEvaluation:
+    team: str
+    start: date
+    end: date  # inclusive; the last day with data when the pilot is still running
+    before_start: date  # the comparison period before the pilot
+    controls: tuple[str, ...]
+    effects: tuple[MetricEffect, ...]
+    weekly: tuple[WeeklyPoint, ...]
+    bootstrap_samples: int
+    summary_de: str
+    summary_en: str
+
+
+@dataclass(frozen=True)
+class WindowHours:
+    """A call-hour window on the hour grid: weekday, [start_hour, end_hour)."""
+
+    weekday: int
+    start_hour: int
+    end_hour: int
+
+
+@dataclass(frozen=True)
+class DemandHeatmap:
+    team: str
+    mean_calls: tuple[tuple[float, ...], ...]  # [weekday][hour], mean calls per hour
+    current_windows: tuple[WindowHours, ...]
+    weeks: int  # how many weeks the means are taken over
+
+
+@dataclass(frozen=True)
+class CoveragePoint:
+    hours_per_week: int
+    coverage: float  # share of the demand falling inside the best windows of that size
+
+
+@dataclass(frozen=True)
+class WindowSuggestion:
+    team: str
+    hours_per_week: int
+    windows: tuple[WindowHours, ...]
+    coverage: float
+    curve: tuple[CoveragePoint, ...]
+
+
+@dataclass(frozen=True)
+class StaffingHour:
+    weekday: int
+    hour: int
+    calls_per_hour: float
+    agents_erlang_c: int
+    service_level_erlang_c: float  # expected with that many agents
+    agents_erlang_a: int | None  # None when there is no abandonment data
+
+
+@dataclass(frozen=True)
+class Staffing:
+    team: str
+    handling_seconds: float  # measured mean talk time (+ wrap-up if configured)
+    target_service_level: float
+    threshold_seconds: float
+    patience_seconds: float | None  # mean caller patience for Erlang A
+    hours: tuple[StaffingHour, ...]  # inside the current (or suggested) windows
+
+
+@dataclass(frozen=True)
+class RolloutCandidate:
+    team: str
+    rank: int
+    windows_source: str  # "pilot" or "suggested"
+    share_outside: float  # of its recorded demand, against those windows
+    peak_agents: int
+    mean_agents: float
+    expected_share_outside_after: float | None  # using the pilot's estimated effect
+    reason_de: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class OfficeReport:
+    """Everything the dashboards show for one period."""
+
+    start: date
+    end: date
+    generated_note_de: str  # e.g. "Synthetische Beispieldaten" when the data are synthetic
+    generated_note_en: str
+    teams: tuple[TeamInfo, ...]
+    totals: PeriodMetrics  # all teams
+    per_team: tuple[PeriodMetrics, ...]
+    cells: tuple[HourCell, ...]  # the period's hour cells, for daily/weekly series
+    heatmaps: tuple[DemandHeatmap, ...]
+    suggestions: tuple[WindowSuggestion, ...]
+    staffing: tuple[Staffing, ...]
+    pilots: tuple[PilotEvaluation, ...]
+    rollout: tuple[RolloutCandidate, ...]
