@@ -6,8 +6,9 @@ VENV ?= .venv
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Debian packages the project needs: PostgreSQL (storage tests against a real server),
-# espeak-ng + sox (announcement audio; libsox-fmt-all reads uploaded MP3/OGG/FLAC).
-DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all
+# espeak-ng + sox (announcement audio; libsox-fmt-all reads uploaded MP3/OGG/FLAC),
+# chromium (headless: the evaluation PDF and the browser tests).
+DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all chromium
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-packages lint bench clean

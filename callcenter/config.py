@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -146,6 +146,35 @@ class SwitchboardSettings(_Strict):
     queue: str = ""
 
 
+class WebSettings(_Strict):
+    """The web application (admin pages, switchboard board, JSON API)."""
+
+    # Loopback by default: put a TLS reverse proxy in front for the office network.
+    host: str = Field(default="127.0.0.1", min_length=1)
+    # 0 = any free port (tests); the URL is logged at start.
+    port: int = Field(default=8080, ge=0, le=65535)
+    # "auto": Secure cookies when base_url or the request is https; true/false force it.
+    secure_cookies: bool | Literal["auto"] = "auto"
+    # A login lasts this long (a working day), then the user signs in again.
+    session_minutes: int = Field(default=480, ge=5, le=7 * 24 * 60)
+    # Failed logins per user and address within login_window_minutes before a pause.
+    login_attempts: int = Field(default=5, ge=1, le=100)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # The address users open (behind a proxy), e.g. "https://sprechzeiten.behoerde.de".
+    base_url: str = ""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        cleaned = value.strip().rstrip("/")
+        if cleaned and not cleaned.startswith(("http://", "https://")):
+            raise ValueError(
+                f"„{value}“ ist keine Adresse wie https://sprechzeiten.behoerde.de "
+                "(muss mit http:// oder https:// beginnen)"
+            )
+        return cleaned
+
+
 class TeamSettings(_Strict):
     id: TeamId
     name_de: str = Field(min_length=1)
@@ -192,6 +221,7 @@ class Settings(_Strict):
     prompts: PromptSettings = PromptSettings()
     pbx: PbxSettings = PbxSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
+    web: WebSettings = WebSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
     closures: tuple[ClosureSettings, ...] = ()
     openings: tuple[OpeningSettings, ...] = ()

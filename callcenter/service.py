@@ -1,7 +1,11 @@
 """The long-running service: AMI connection, state pusher, scheduler — started and stopped in order.
 
-Every task it starts is tracked, cancelled and awaited on stop. Later parts (call tracker
-and writer, web app) join here.
+Every task it starts is tracked, cancelled and awaited on stop; scheduled jobs are paused,
+ours cancelled quietly, the others given a few seconds to finish. Calls: AMI events go
+through the translator into the call tracker, finished records into the durable writer;
+after every login the PBX's channel list resynchronises the tracker (calls that ended or
+began while nobody listened). Daily jobs: the dialplan's fallback, the retention purge.
+`health()` is the snapshot the web app serves as /healthz and /metrics.
 """
 
 from __future__ import annotations
@@ -9,37 +13,56 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Protocol
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from callcenter.app import Store, open_store, render_announcements
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
 from callcenter.domain.call_calendar import OfficeCalendar
-from callcenter.domain.calls import CallRecord
+from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import Office
 from callcenter.domain.tracker import CallTracker
+from callcenter.imports.lines import LinePlan
 from callcenter.pbx.ami.client import AmiClient
-from callcenter.pbx.ami.messages import AmiEvent, SessionInfo
+from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings
+from callcenter.pbx.ami.subscription import EventSubscription
 from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.pbx.pusher import StatePusher
-from callcenter.pbx.translate import translate
+from callcenter.pbx.translate import snapshot_calls, translate
 from callcenter.privacy import load_or_create_key
 from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.storage.call_writer import CallRecordWriter
+from callcenter.storage.retention import PurgeReport, purge_and_audit
 
 logger = logging.getLogger(__name__)
 
 _CHANGE_POLL_JOB = "schedule-change-poll"
 _DIALPLAN_JOB = "dialplan-nightly"
 _PROMPTS_JOB = "prompts-refresh"
+PURGE_JOB = "retention-purge"
+IDLE_CALLS_JOB = "idle-calls-sweep"
+# Office time of the daily retention purge: after the nightly dialplan job, before office hours.
+PURGE_AT = (3, 40)
+PURGE_ACTOR = "service:retention"
+# A call with no event for this long lost its hangups (a gap whose channel list failed):
+# recorded as incomplete rather than kept in memory forever. No office call lasts that long.
+IDLE_CALL_LIMIT = timedelta(hours=12)
+# How long stop() lets running scheduled jobs (a heartbeat, a state push) finish.
+JOB_GRACE_SECONDS = 3.0
+
+TrackerAction = Callable[[], list[CallRecord]]
 
 
 def ami_settings(settings: Settings) -> AmiSettings:
@@ -66,6 +89,32 @@ class ServiceOptions:
     change_poll_seconds: float = 0.5
 
 
+@dataclass(frozen=True)
+class ServiceHealth:
+    """A read-only snapshot of the running service (for /healthz and /metrics)."""
+
+    ami_connected: bool
+    ami_reconnects: int  # logins after the first one
+    last_heartbeat: datetime | None  # the last heartbeat the PBX accepted (service clock)
+    database_reachable: bool | None  # as the call-record writer last found it; None: no writer
+    spool_depth: int  # call records waiting in the spool for the database
+    scheduler_running: bool
+    open_calls: int  # calls the tracker follows right now
+    records_by_outcome: Mapping[str, int]  # finished call records since start, every outcome
+
+
+class _JobExecutor(AsyncIOExecutor):  # type: ignore[misc]  # untyped library
+    """APScheduler's asyncio executor, plus a way to let running jobs finish at shutdown."""
+
+    async def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` seconds for running jobs; returns how many still run."""
+        running = [f for f in self._pending_futures if not f.done()]
+        if not running:
+            return 0
+        _done, pending = await asyncio.wait(running, timeout=timeout)
+        return len(pending)
+
+
 class Service:
     """Owns the adapters of one running `callcenter serve`."""
 
@@ -89,13 +138,25 @@ class Service:
         self._tasks: list[asyncio.Task[None]] = []
         self._seen_version = 0
         self.records_emitted = 0
+        self._outcomes: Counter[Outcome] = Counter()
+        self._logins = 0
+        self._lines: LinePlan | None = None
+        self._executor = _JobExecutor()
+        self._job_tasks: set[asyncio.Task[object]] = set()
+        self._stopping = False
+        # The tracker's place in the event stream: actions that must happen between two
+        # events (see _at_stream_position) wait here until the consumer gets there.
+        self._events: EventSubscription | None = None
+        self._consumed = 0
+        self._marks: deque[tuple[int, TrackerAction]] = deque()
+        self._refresh_wanted = asyncio.Event()
 
     async def start(self) -> None:
         """Database (migrated) → AMI connection → state pusher and scheduler."""
         self.store = await asyncio.to_thread(open_store, self.settings)
         self._seen_version = await asyncio.to_thread(self.store.schedule_version)
         office_source = self.store.office
-        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduler = AsyncIOScheduler(timezone="UTC", executors={"default": self._executor})
         self.ami = AmiClient(ami_settings(self.settings), on_reconnect=self._on_reconnect)
         self.pusher = StatePusher(
             self.ami,
@@ -115,7 +176,7 @@ class Service:
         self.scheduler.start()
         self.pusher.start()
         self.scheduler.add_job(
-            self._poll_changes,
+            self._job(self._poll_changes),
             "interval",
             seconds=self.options.change_poll_seconds,
             id=_CHANGE_POLL_JOB,
@@ -124,7 +185,7 @@ class Service:
         )
         # The fallback's dated rules cover the coming 12 months only: refresh them nightly.
         self.scheduler.add_job(
-            self.refresh_dialplan,
+            self._job(self.refresh_dialplan),
             "cron",
             hour=3,
             minute=17,
@@ -133,13 +194,37 @@ class Service:
             coalesce=True,
             max_instances=1,
         )
+        self.scheduler.add_job(
+            self._job(self.purge_expired),
+            "cron",
+            hour=PURGE_AT[0],
+            minute=PURGE_AT[1],
+            timezone=self.settings.office.timezone,
+            id=PURGE_JOB,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=3600,
+        )
+        self.scheduler.add_job(
+            self._job(self.close_idle_calls),
+            "interval",
+            minutes=15,
+            id=IDLE_CALLS_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
         # Subscribe before connecting so not one event of the first session is missed.
-        events = self.ami.subscribe()
-        self._tasks.append(asyncio.create_task(self._track_calls(events), name="call-tracker"))
+        self._events = self.ami.subscribe()
+        self._tasks.append(
+            asyncio.create_task(self._track_calls(self._events), name="call-tracker")
+        )
+        self._tasks.append(
+            asyncio.create_task(self._refresh_after_changes(), name="refresh-after-changes")
+        )
         # Announcement texts name the next opening relative to today ("ab morgen"), so they
         # are checked every quarter hour; the content hash makes unchanged runs nearly free.
         self.scheduler.add_job(
-            self.refresh_prompts,
+            self._job(self.refresh_prompts),
             "interval",
             minutes=15,
             next_run_time=datetime.now(UTC),  # first run right away, in the background
@@ -153,45 +238,182 @@ class Service:
 
     async def _on_reconnect(self, session: SessionInfo) -> None:
         assert self.pusher is not None
+        self._logins = session.number
+        # Calls first: the list is compared with the events around it, and the fewer
+        # events arrive between this login and the list, the fewer calls look gap-crossed.
+        await self._resync_calls()
         logger.info("AMI login #%d: pushing every team state", session.number)
         await self.pusher.push_all()
-        if session.number > 1:
-            await self._close_calls_ended_unseen()
+        # Asterisk routes by the include it read last; ours may be newer (written at our
+        # start, or while the PBX was away), and it is the fallback if we die: reload it.
+        if self.settings.dialplan_file.exists():
+            await self._reload_dialplan()
 
-    async def _close_calls_ended_unseen(self) -> None:
-        """After a gap: calls still up go on being tracked; the others ended while we were
-        away and are recorded as incomplete (a CDR import can complete them later)."""
+    async def _resync_calls(self) -> None:
+        """After a login (a reconnect, or a start while calls were up): ask the PBX which
+        calls are up and let the tracker close, correct and adopt calls accordingly."""
         assert self.ami is not None
-        assert self.tracker is not None
+        tracker = self.tracker
+        assert tracker is not None
+
+        def begin() -> list[CallRecord]:
+            tracker.begin_resync()
+            return []
+
+        def cancel() -> list[CallRecord]:
+            tracker.cancel_resync()
+            return []
+
+        await self._at_stream_position(begin)
         try:
             channels = await self.ami.core_show_channels()
-        except Exception as exc:
-            logger.warning("CoreShowChannels after reconnect failed: %s", exc)
+            now = self.clock.now()
+            calls = snapshot_calls(channels, now, self._line_plan())
+        except BaseException as exc:
+            self._place(cancel)
+            if not isinstance(exc, Exception):
+                raise  # cancelled: the connection dropped again, or we are stopping
+            # Calls that ended unseen stay open until the idle sweep closes them.
+            logger.warning("CoreShowChannels after login failed: %s", exc)
             return
-        still_up = {event.get("Linkedid") or event.get("LinkedID") for event in channels}
-        for call in self.tracker.open_calls():
-            if call.linked_id not in still_up:
-                record = self.tracker.close_incomplete(call.linked_id)
-                if record is not None:
-                    await self._emit(record)
 
-    async def _track_calls(self, events: AsyncIterator[AmiEvent]) -> None:
-        assert self.tracker is not None
+        def apply() -> list[CallRecord]:
+            records = tracker.resync(calls, now)
+            if records or calls:
+                logger.info(
+                    "PBX lists %d call(s) up; %d call(s) ended unseen or meanwhile",
+                    len(calls),
+                    len(records),
+                )
+            return records
+
+        await self._at_stream_position(apply)
+
+    def _line_plan(self) -> LinePlan:
+        if self._lines is None:
+            assert self.pusher is not None
+            switchboard = self.settings.switchboard
+            self._lines = LinePlan(self.pusher.office, switchboard.numbers, switchboard.queue)
+        return self._lines
+
+    # -- the event stream -----------------------------------------------------------------
+
+    def _stream_passed(self) -> int:
+        """Events that have left the subscription: tracked (or dropped when it overflowed)."""
+        return self._consumed + (self._events.dropped if self._events is not None else 0)
+
+    async def _at_stream_position(self, action: TrackerAction) -> None:
+        """Run a tracker action after every event received so far and before any later one.
+
+        The consumer may lag behind the socket; an action taken at once (e.g. applying
+        a channel list) would otherwise meet a tracker that has not seen events the PBX
+        sent before the list.
+        """
+        await self._emit_all(self._place(action))
+
+    def _place(self, action: TrackerAction) -> list[CallRecord]:
+        """Run the action now if the consumer has caught up (its records are returned),
+        else queue it for the consumer, at the current end of the stream."""
+        events = self._events
+        position = self._stream_passed() + (len(events) if events is not None else 0)
+        if self._marks or self._stream_passed() < position:
+            self._marks.append((position, action))
+            return []
+        return action()
+
+    def _due_marks(self) -> list[CallRecord]:
+        records: list[CallRecord] = []
+        passed = self._stream_passed()
+        while self._marks and self._marks[0][0] <= passed:
+            _position, action = self._marks.popleft()
+            records.extend(action())
+        return records
+
+    async def _track_calls(self, events: EventSubscription) -> None:
+        tracker = self.tracker
+        assert tracker is not None
+        clock = self.clock
         async for event in events:
+            self._consumed += 1
             try:
-                translated = translate(event, self.clock.now())
-                records = self.tracker.feed(translated) if translated is not None else ()
+                translated = translate(event, clock.now())
+                records = tracker.feed(translated) if translated is not None else ()
             except Exception:
                 # One odd event must not stop call logging; the call may end up incomplete.
                 logger.exception("event %s not tracked", event.name)
-                continue
+                records = ()
             for record in records:
                 await self._emit(record)
+            if self._marks:
+                await self._emit_all(self._due_marks())
+
+    async def _emit_all(self, records: list[CallRecord]) -> None:
+        for record in records:
+            await self._emit(record)
 
     async def _emit(self, record: CallRecord) -> None:
         self.records_emitted += 1
+        self._outcomes[record.outcome] += 1
         if self.sink is not None:
             await self.sink.submit(record)
+
+    # -- scheduled jobs ---------------------------------------------------------------------
+
+    def _job(self, func: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """A scheduler job that stop() can cancel without APScheduler logging an error."""
+
+        async def job() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._job_tasks.add(task)
+            try:
+                await func()
+            except asyncio.CancelledError:
+                if not self._stopping:
+                    raise
+                logger.debug("job %s cancelled by shutdown", name)
+            finally:
+                self._job_tasks.discard(task)
+
+        name = getattr(func, "__name__", repr(func))
+        job.__name__ = job.__qualname__ = name  # APScheduler names jobs after the function
+        return job
+
+    async def purge_expired(self) -> PurgeReport | None:
+        """Clear caller identifiers older than privacy.retention_days (the daily job).
+
+        Runs in a thread; a failure is logged and retried by tomorrow's run, never fatal.
+        """
+        store = self.store
+        assert store is not None
+        days = self.settings.privacy.retention_days
+        now = self.clock.now().astimezone(self.settings.tz)
+
+        def run() -> PurgeReport:
+            with store.session() as session:
+                return purge_and_audit(session, now, days, actor=PURGE_ACTOR)
+
+        try:
+            report = await asyncio.to_thread(run)
+        except Exception:
+            logger.exception("retention purge (%d days) failed; the next run retries", days)
+            return None
+        logger.info(
+            "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared",
+            days,
+            report.cutoff.isoformat(timespec="minutes"),
+            report.calls,
+            report.tally_notes,
+        )
+        return report
+
+    async def close_idle_calls(self) -> None:
+        """Record as incomplete the calls with no event for IDLE_CALL_LIMIT (lost hangups)."""
+        assert self.tracker is not None
+        records = self.tracker.close_idle(self.clock.now() - IDLE_CALL_LIMIT)
+        if records:
+            logger.warning("%d call(s) without events for %s closed", len(records), IDLE_CALL_LIMIT)
+        await self._emit_all(records)
 
     async def _poll_changes(self) -> None:
         assert self.store is not None
@@ -201,8 +423,18 @@ class Service:
             self._seen_version = version
             logger.info("schedule changed (audit #%d): reloading and pushing", version)
             await self.pusher.schedule_changed()
+            self._lines = None  # numbers may have changed with the teams
             if self.tracker is not None:
                 self.tracker.calendar = OfficeCalendar(self.pusher.office)
+            # Rendering announcements takes seconds (espeak-ng, sox): done in the background
+            # so that the next change is noticed and pushed within the poll interval.
+            self._refresh_wanted.set()
+
+    async def _refresh_after_changes(self) -> None:
+        """Regenerate dialplan and announcements once per burst of schedule changes."""
+        while True:
+            await self._refresh_wanted.wait()
+            self._refresh_wanted.clear()
             await self.refresh_dialplan()
             await self.refresh_prompts()
 
@@ -229,16 +461,56 @@ class Service:
         except Exception:
             logger.exception("dialplan not regenerated")
             return
+        await self._reload_dialplan()
+
+    async def _reload_dialplan(self) -> None:
         if self.ami is not None and self.ami.connected:
             try:
                 await self.ami.command("dialplan reload")
             except Exception as exc:  # the PBX may be restarting; the nightly job retries
                 logger.warning("dialplan reload over AMI failed: %s", exc)
 
+    def health(self) -> ServiceHealth:
+        """What /healthz and /metrics report; reads state only, never waits."""
+        ami = self.ami
+        writer_stats = self.writer.stats() if self.writer is not None else None
+        pusher = self.pusher
+        return ServiceHealth(
+            ami_connected=ami is not None and ami.connected,
+            ami_reconnects=max(0, self._logins - 1),
+            last_heartbeat=pusher.stats.last_heartbeat if pusher is not None else None,
+            database_reachable=(
+                writer_stats.database_available if writer_stats is not None else None
+            ),
+            spool_depth=writer_stats.spooled if writer_stats is not None else 0,
+            scheduler_running=(
+                self.scheduler is not None and self.scheduler.state == STATE_RUNNING
+            ),
+            open_calls=self.tracker.open_count if self.tracker is not None else 0,
+            records_by_outcome=MappingProxyType(
+                {outcome.value: self._outcomes[outcome] for outcome in Outcome}
+            ),
+        )
+
+    async def _stop_scheduler(self) -> None:
+        """No new runs; our own jobs cancelled quietly, others (state pushes) may finish."""
+        scheduler = self.scheduler
+        if scheduler is None or not scheduler.running:
+            return
+        scheduler.pause()
+        jobs = list(self._job_tasks)
+        for task in jobs:
+            task.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
+        still_running = await self._executor.drain(JOB_GRACE_SECONDS)
+        if still_running:
+            logger.warning("%d scheduled job(s) still running at stop; cancelled", still_running)
+        scheduler.shutdown(wait=False)
+
     async def stop(self) -> None:
         """Reverse order: scheduler, AMI connection, tracker, writer (flushes), database."""
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        self._stopping = True
+        await self._stop_scheduler()
         if self.ami is not None:
             await self.ami.close()
         for task in self._tasks:

@@ -12,10 +12,13 @@ from callcenter.cli.db_cmds import db
 from callcenter.cli.demo import demo
 from callcenter.cli.import_cmds import calls, import_group, purge
 from callcenter.cli.pbx_cmds import pbx
+from callcenter.cli.pilot_data_cmd import pilot_data
 from callcenter.cli.prompt_cmds import prompts
+from callcenter.cli.report_cmd import report
 from callcenter.cli.schedule_cmds import closure, holidays_cmd, hours, opening, pilot
 from callcenter.cli.serve_cmd import serve
 from callcenter.cli.state_cmd import state
+from callcenter.cli.users_cmd import users
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
 Telephone call hours for a public office's teams (Asterisk).
@@ -104,6 +107,9 @@ for command in (
     import_group,
     purge,
     calls,
+    pilot_data,
+    report,
+    users,
 ):
     cli.add_command(command)
 

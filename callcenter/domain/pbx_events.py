@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from callcenter.domain.calls import DecisionSource, LineKind
 from callcenter.domain.schedule import Reason, State
@@ -131,3 +132,38 @@ TrackedEvent = (
     | DialEnded
     | Transferred
 )
+
+
+class CallStage(Enum):
+    """Where a call stood when the PBX listed its channels (after an AMI reconnect)."""
+
+    UNROUTED = "unrouted"  # not routed to a team (yet): before the decision, at the switchboard
+    QUEUED = "queued"  # in a team's queue, waiting or talking
+    DIALLING = "dialling"  # a direct line ringing a member, or talking
+    ANNOUNCEMENT = "announcement"  # hearing the closed announcement
+
+
+@dataclass(frozen=True, slots=True)
+class CallSnapshot:
+    """A call still up when the PBX listed its channels (`CoreShowChannels`).
+
+    After a gap in the event stream this is all that is known about a call whose start
+    was not seen: the adapter reads the routing off the channels (the dialled line, the
+    application the routed channel runs, the prompt it plays, whom it is bridged with).
+    `started` is the age of its oldest channel, in the PBX's whole seconds.
+    """
+
+    linked_id: str
+    started: datetime
+    channels: frozenset[str]  # unique ids of every channel of the call
+    stage: CallStage = CallStage.UNROUTED
+    inbound: str | None = None  # the channel that was routed (runs Queue/Dial/Playback)
+    queue: str | None = None  # the queue the inbound leg is in
+    team: str | None = None
+    line_kind: LineKind | None = None  # of the dialled team line or direct line
+    dialled: str = ""
+    reason: Reason | None = None  # of an announcement, when the prompt names it
+    caller_number: str | None = None  # raw; the tracker pseudonymizes it at once
+    member: str | None = None  # the device the inbound leg is bridged with (a member, operator)
+    member_channel: str | None = None  # that device's channel
+    via_switchboard: bool = False  # the switchboard had the call before the team

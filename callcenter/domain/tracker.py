@@ -29,6 +29,23 @@ How the record is made:
   the new queue's): transferred away after the team answered > answered > announcement
   (PBX hung up first) / announcement_hangup (caller hung up first) > queue: timeout /
   failed (no agents) / abandoned > direct line: busy / no_answer / abandoned > failed.
+* **Reconnect gaps.** Events sent while the AMI connection was down are lost. After the
+  reconnect the PBX lists the calls still up (`CallSnapshot`) and `resync` applies the
+  list: a tracked call no longer listed ended unseen and is recorded at once, without an
+  end; a tracked call still listed gets its channels corrected (and the routing or the
+  answer it went through meanwhile, read off the list); a listed call we never saw start
+  is *adopted*: started = the PBX's age of its oldest channel, team and line from the
+  dialled number, state from what the routed channel runs (queue or dial: open; the
+  announcement: closed, with the prompt's reason), source unknown (the `CallHours` event
+  was missed). From then on its events are tracked as usual, and it is recorded exactly
+  once, when it ends. `complete` means "start, decision, answer and end observed": a
+  call whose end was lost, or whose start, routing or answer had to be read off the
+  list, is recorded with `complete=False` (a CDR import can complete it), without
+  wait/talk seconds and answer instant when those were not observed (the split of the
+  unseen stretch is unknown; a guess would skew the averages), but with its outcome.
+  The list is older than the events that follow it on the wire: `begin_resync` (when the
+  list is asked for) opens a window in which hangups, new channels and finished calls are
+  remembered, so `resync` neither resurrects what ended meanwhile nor closes what began.
 """
 
 from __future__ import annotations
@@ -46,6 +63,8 @@ from callcenter.domain.pbx_events import (
     AgentConnected,
     CallerAbandoned,
     CallHoursDecided,
+    CallSnapshot,
+    CallStage,
     ChannelCreated,
     ChannelHungUp,
     DialEnded,
@@ -111,6 +130,9 @@ class _Call:
     far_end_hung_up: bool | None = None  # who asked first to end the inbound leg
     transferred_away: bool = False
     ended: datetime | None = None
+    observed: bool = True  # start, routing, answer and the team leg's end were all seen
+    measured: bool = True  # start, routing and answer seen, so wait and talk are known
+    answer_seen: bool = True  # False: the answer was found in a channel list, instant unknown
 
     @property
     def inbound(self) -> str | None:
@@ -128,6 +150,16 @@ class _Call:
             self.phase_since = max(at, self.phase_since)
         if then is not _Phase.TALKING:
             self.connection = None
+
+
+@dataclass(slots=True)
+class _ResyncWindow:
+    """Between asking the PBX for its channels and applying the list: what changed meanwhile."""
+
+    known: frozenset[str]  # calls tracked when the list was asked for
+    recorded: set[str] = field(default_factory=set)  # calls recorded meanwhile
+    created: set[str] = field(default_factory=set)  # channels that appeared meanwhile
+    hung_up: dict[str, datetime] = field(default_factory=dict)  # channels gone meanwhile
 
 
 @dataclass(frozen=True)
@@ -148,12 +180,15 @@ class CallTracker:
         # Replaceable: the composition root swaps in a new calendar when the schedule changes.
         self.calendar: CallCalendar = calendar or NoCalendar()
         self._calls: dict[str, _Call] = {}
+        self._window: _ResyncWindow | None = None
         self.calls_without_decision = 0  # calls that were over without reaching a team
 
     # -- input ------------------------------------------------------------------------
 
     def feed(self, event: PbxEvent) -> tuple[CallRecord, ...]:
         """Apply one event; returns the record of the call it finished, if any."""
+        if self._window is not None:
+            self._remember(self._window, event)
         call = self._calls.get(event.linked_id)
         if call is None:
             if not isinstance(event, ChannelCreated):
@@ -205,10 +240,143 @@ class CallTracker:
         """Close every open call as incomplete (shutdown: keep what is known)."""
         return [r for linked_id in list(self._calls) if (r := self.close_incomplete(linked_id))]
 
+    def begin_resync(self) -> None:
+        """The PBX is being asked for its channels: remember what changes until `resync`."""
+        self._window = _ResyncWindow(frozenset(self._calls))
+
+    def cancel_resync(self) -> None:
+        """The channel list did not come: stop remembering."""
+        self._window = None
+
+    def resync(self, calls: Iterable[CallSnapshot], now: datetime) -> list[CallRecord]:
+        """Apply the PBX's list of calls still up (see the module docstring).
+
+        Returns the records of calls that ended unseen (or while the list was on its way).
+        Without `begin_resync` before, every call tracked now counts as known then.
+        """
+        window = self._window or _ResyncWindow(frozenset(self._calls))
+        self._window = None
+        listed = {snapshot.linked_id: snapshot for snapshot in calls}
+        records: list[CallRecord] = []
+        ended_unseen = [
+            call
+            for linked_id, call in self._calls.items()
+            if linked_id in window.known and linked_id not in listed
+        ]
+        for call in ended_unseen:
+            records.extend(self._finish(call, complete=False))
+        for snapshot in listed.values():
+            tracked = self._calls.get(snapshot.linked_id)
+            if tracked is None:
+                if snapshot.linked_id not in window.recorded:
+                    records.extend(self._adopt(snapshot, now, window))
+            elif snapshot.linked_id in window.known:
+                records.extend(self._reconcile(tracked, snapshot, now, window))
+            elif not snapshot.channels <= window.created:
+                # First seen after the list was asked for, but by a later channel: its
+                # first ones were created in the gap.
+                tracked.started = min(tracked.started, snapshot.started)
+                tracked.observed = tracked.measured = False
+                records.extend(self._reconcile(tracked, snapshot, now, window))
+            # else: began after the list was asked for, so fully observed.
+        return records
+
     @property
     def open_count(self) -> int:
         """Calls still up (not a `__len__`: an idle tracker must not be falsy)."""
         return len(self._calls)
+
+    # -- resynchronising after a gap ----------------------------------------------------
+
+    @staticmethod
+    def _remember(window: _ResyncWindow, event: PbxEvent) -> None:
+        if isinstance(event, ChannelCreated):
+            window.created.add(event.unique_id)
+        elif isinstance(event, ChannelHungUp):
+            window.hung_up[event.unique_id] = event.at
+
+    def _adopt(
+        self, snapshot: CallSnapshot, now: datetime, window: _ResyncWindow
+    ) -> tuple[CallRecord, ...]:
+        """Track a call whose start was not seen, from the PBX's list."""
+        channels = {u for u in snapshot.channels if u not in window.hung_up}
+        call = _Call(snapshot.linked_id, snapshot.started, now, now, channels)
+        call.observed = call.measured = False
+        call.came_through_someone = snapshot.via_switchboard
+        self._calls[call.linked_id] = call
+        if snapshot.stage is not CallStage.UNROUTED and snapshot.team is not None:
+            self._adopt_routing(call, snapshot, snapshot.started)
+        if snapshot.member is not None and snapshot.member_channel not in window.hung_up:
+            self._connect_unseen(call, snapshot, now)
+        if not call.channels:
+            # Every channel hung up while the list was on its way: the end was seen.
+            ends = [window.hung_up[u] for u in snapshot.channels]
+            inbound_end = window.hung_up.get(snapshot.inbound or "")
+            call.ended = inbound_end if inbound_end is not None else max(ends, default=now)
+            call.last_seen = max(call.last_seen, call.ended)
+            return self._finish(call, complete=True)
+        return NO_RECORDS
+
+    def _reconcile(
+        self, call: _Call, snapshot: CallSnapshot, now: datetime, window: _ResyncWindow
+    ) -> tuple[CallRecord, ...]:
+        """A tracked call that lived through the gap: take the PBX's word for its channels."""
+        gone = {u for u in call.channels if u not in snapshot.channels and u not in window.created}
+        call.channels -= gone
+        call.channels.update(u for u in snapshot.channels if u not in window.hung_up)
+        if (
+            call.decision is None
+            and snapshot.stage is not CallStage.UNROUTED
+            and snapshot.team is not None
+        ):
+            self._adopt_routing(call, snapshot, now)  # routed while we were away
+        if call.inbound is not None and call.inbound in gone:
+            call.close_phase(call.last_seen, _Phase.DONE)  # the team leg ended unseen
+            call.observed = False
+        elif (
+            snapshot.member is not None
+            and call.phase is _Phase.WAITING
+            and snapshot.member_channel not in window.hung_up
+        ):
+            self._connect_unseen(call, snapshot, now)  # answered while we were away
+        if not call.channels:
+            return self._finish(call, complete=False)
+        return NO_RECORDS
+
+    def _adopt_routing(self, call: _Call, snapshot: CallSnapshot, at: datetime) -> None:
+        """The routing read off the channel list, in place of the missed `CallHours` event."""
+        assert snapshot.team is not None
+        announcement = snapshot.stage is CallStage.ANNOUNCEMENT
+        call.decision = CallHoursDecided(
+            call.linked_id,
+            snapshot.inbound or "",
+            at,
+            team=snapshot.team,
+            line_kind=snapshot.line_kind or LineKind.TEAM_LINE,
+            dialled=snapshot.dialled,
+            state=State.CLOSED if announcement else State.OPEN,
+            reason=snapshot.reason if announcement else None,
+            source=None,  # not seen
+            caller_number=None,
+        )
+        call.caller = self._pseudonymizer.caller(snapshot.caller_number)
+        call.in_hours = self.calendar.in_hours(snapshot.team, at)
+        call.pilot = self.calendar.pilot(snapshot.team, at)
+        call.queued = snapshot.stage is CallStage.QUEUED
+        call.in_queue = call.queued and snapshot.member is None
+        call.dialled_member = snapshot.stage is CallStage.DIALLING
+        call.came_through_someone = call.came_through_someone or snapshot.via_switchboard
+        call.observed = call.measured = False
+
+    def _connect_unseen(self, call: _Call, snapshot: CallSnapshot, at: datetime) -> None:
+        assert snapshot.member is not None
+        answered_before = call.answered
+        call.in_queue = False
+        connection = _Connection(snapshot.queue, snapshot.member, snapshot.member_channel or "")
+        self._connect(call, at, connection)
+        if call.answered is not answered_before:
+            call.answer_seen = False
+        call.observed = call.measured = False
 
     # -- event handlers ---------------------------------------------------------------
 
@@ -240,6 +408,8 @@ class CallTracker:
             call.close_phase(event.at, _Phase.WAITING)
         call.in_queue = False
         call.decision = event
+        # The routed channel is the call's even if its Newchannel was lost in a gap.
+        call.channels.add(event.unique_id)
         call.caller = self._pseudonymizer.caller(event.caller_number)
         call.in_hours = self.calendar.in_hours(event.team, event.at)
         call.pilot = self.calendar.pilot(event.team, event.at)
@@ -340,11 +510,14 @@ class CallTracker:
         call.ended = at
 
     def _finish(self, call: _Call, *, complete: bool) -> tuple[CallRecord, ...]:
+        """Record the call; `complete`: its end was observed."""
         del self._calls[call.linked_id]
         decision = call.decision
         if decision is None:
             self.calls_without_decision += 1
             return NO_RECORDS
+        if self._window is not None:
+            self._window.recorded.add(call.linked_id)
         if complete:
             call.close_phase(call.ended or call.last_seen, _Phase.DONE)
         else:
@@ -362,13 +535,13 @@ class CallTracker:
             reason_at_arrival=decision.reason,
             source=decision.source,
             in_hours=call.in_hours,
-            answered=call.answered,
+            answered=call.answered if call.answer_seen else None,
             ended=call.ended if complete else None,
-            wait_seconds=round(call.wait, 3),
-            talk_seconds=round(call.talk, 3),
+            wait_seconds=round(call.wait, 3) if call.measured else None,
+            talk_seconds=round(call.talk, 3) if call.measured else None,
             answered_by=call.answered_by,
             pilot=call.pilot,
-            complete=complete,
+            complete=complete and call.observed,
         )
         return (record,)
 

@@ -50,8 +50,8 @@ class HourCell:
     abandoned_inside: int
     short_abandons_inside: int  # abandoned within the short-abandon limit
     announcements: int  # outcome announcement or announcement_hangup
-    wait_total_seconds: float  # over answered calls
-    talk_total_seconds: float  # over answered calls
+    wait_total_seconds: float  # over answered calls inside the hours (÷ answered_inside)
+    talk_total_seconds: float  # over answered calls inside the hours (÷ answered_inside)
 
 
 @dataclass(frozen=True)

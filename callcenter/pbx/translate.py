@@ -10,8 +10,9 @@ handled here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from callcenter.domain.calls import DecisionSource, LineKind
 from callcenter.domain.pbx_events import (
@@ -19,6 +20,8 @@ from callcenter.domain.pbx_events import (
     AgentConnected,
     CallerAbandoned,
     CallHoursDecided,
+    CallSnapshot,
+    CallStage,
     ChannelCreated,
     ChannelHungUp,
     DialEnded,
@@ -29,7 +32,9 @@ from callcenter.domain.pbx_events import (
     Transferred,
 )
 from callcenter.domain.schedule import Reason, State
+from callcenter.imports.lines import Target
 from callcenter.pbx.ami.messages import AmiEvent
+from callcenter.pbx.dialplan import ROUTE_CONTEXT
 
 CALL_HOURS_EVENT = "CallHours"
 # Asterisk's placeholder for "no caller id" (Newchannel of an originated leg, withheld numbers).
@@ -72,11 +77,31 @@ def translate(event: AmiEvent, received_at: datetime) -> PbxEvent | None:
     if build is None:
         return None
     try:
-        return build(event, received_at)
+        translated = build(event, received_at)
     except KeyError:
         # A header we rely on is missing: not an event shape the known Asterisk versions
         # send; the tracker is better off without it than with a guess.
         return None
+    # Asterisk never sends an empty Linkedid; a damaged frame must not become a call "".
+    return translated if translated is not None and translated.linked_id else None
+
+
+def translate_all(events: Iterable[AmiEvent], received_at: datetime) -> list[PbxEvent]:
+    """`translate` over a batch (one socket read's events), skipping what the tracker does
+    not need; the same results, without a function call per noise event."""
+    builders = _BUILDERS
+    out: list[PbxEvent] = []
+    for event in events:
+        build = builders.get(event.name)
+        if build is None:
+            continue
+        try:
+            translated = build(event, received_at)
+        except KeyError:
+            continue  # as in `translate`
+        if translated is not None and translated.linked_id:  # as in `translate`
+            out.append(translated)
+    return out
 
 
 def _at(event: AmiEvent, received_at: datetime) -> datetime:
@@ -214,3 +239,148 @@ _BUILDERS: dict[str, Callable[[AmiEvent, datetime], PbxEvent | None]] = {
     "DialEnd": _dial_ended,
     "BlindTransfer": _blind_transfer,
 }
+
+
+# -- the channel list after a reconnect ---------------------------------------------------
+
+# `callhours/<team>/closed-<reason>-<lang>`: the announcement the generated dialplan plays.
+_PROMPT = re.compile(r"callhours/([a-z0-9][a-z0-9_-]*)/closed-([a-z]+)-")
+_PLAYING_APPS = frozenset({"playback", "background"})
+
+
+class LineLookup(Protocol):
+    """Which team (or the switchboard: team None) a number or a queue belongs to."""
+
+    def number(self, dialled: str) -> Target | None: ...
+
+    def queue(self, name: str) -> Target | None: ...
+
+
+def snapshot_calls(
+    channels: Iterable[AmiEvent], now: datetime, lines: LineLookup
+) -> list[CallSnapshot]:
+    """The `CoreShowChannel` items of one list as calls, with the routing read off them.
+
+    `now` (aware) is when the list was taken: a call started its oldest channel's
+    `Duration` before. What the routed channel runs tells the stage: `Queue(<team queue>)`
+    is a queued call, `Dial` on a direct line a ringing or talking member, `Playback` of a
+    `callhours/<team>/closed-<reason>` prompt (or any playback in the routing context) the
+    announcement. A bridged routed channel is talking to whoever shares its bridge.
+    """
+    groups: dict[str, list[Mapping[str, str]]] = {}
+    bridges: dict[str, list[Mapping[str, str]]] = {}
+    for event in channels:
+        h = event.headers
+        unique_id = h.get("Uniqueid")
+        if not unique_id:
+            continue
+        linked_id = h.get("Linkedid") or h.get("LinkedID") or unique_id
+        groups.setdefault(linked_id, []).append(h)
+        bridge = h.get("BridgeId", "").strip()
+        if bridge:
+            bridges.setdefault(bridge, []).append(h)
+    return [_snapshot(linked, group, bridges, now, lines) for linked, group in groups.items()]
+
+
+def duration_seconds(text: str) -> float:
+    """`HH:MM:SS` (hours may exceed 99) in seconds; 0 for anything else."""
+    seconds = 0
+    for part in text.strip().split(":"):
+        if not part.isdigit():
+            return 0.0
+        seconds = seconds * 60 + int(part)
+    return float(seconds)
+
+
+def _snapshot(
+    linked_id: str,
+    group: list[Mapping[str, str]],
+    bridges: Mapping[str, list[Mapping[str, str]]],
+    now: datetime,
+    lines: LineLookup,
+) -> CallSnapshot:
+    oldest_first = sorted(group, key=lambda h: -duration_seconds(h.get("Duration", "")))
+    started = now - timedelta(seconds=duration_seconds(oldest_first[0].get("Duration", "")))
+    entry: Target | None = None  # the team line or direct line that was dialled
+    dialled = ""
+    via_switchboard = False
+    for h in oldest_first:
+        target = lines.number(h.get("Exten", ""))
+        if target is None:
+            continue
+        if target.team is None:
+            via_switchboard = True
+        elif entry is None:
+            entry, dialled = target, h.get("Exten", "").strip()
+    stage, leg, team, queue, reason = CallStage.UNROUTED, None, None, None, None
+    switchboard_leg: Mapping[str, str] | None = None
+    for h in oldest_first:
+        app = h.get("Application", "").strip().lower()
+        data = h.get("ApplicationData", "")
+        if app == "queue":
+            name = data.split(",")[0].strip()
+            target = lines.queue(name)
+            if target is not None and target.team is None:
+                via_switchboard, switchboard_leg = True, h
+            elif target is not None:
+                stage, leg, team, queue = CallStage.QUEUED, h, target.team, name
+                break
+        elif app == "dial":
+            target = lines.number(h.get("Exten", ""))
+            if target is not None and target.team and target.kind is LineKind.DIRECT_LINE:
+                stage, leg, team = CallStage.DIALLING, h, target.team
+                break
+        elif app in _PLAYING_APPS:
+            prompt = _PROMPT.search(data)
+            if prompt is not None:
+                stage, leg, team = CallStage.ANNOUNCEMENT, h, prompt.group(1)
+                reason = _reason(prompt.group(2))
+                break
+            if h.get("Context", "").strip() == ROUTE_CONTEXT and entry is not None:
+                stage, leg, team = CallStage.ANNOUNCEMENT, h, entry.team
+                break
+    if entry is not None and team is not None and entry.team != team:
+        entry, dialled = None, ""  # the dialled line is another team's: passed on
+    line_kind = entry.kind if entry is not None else None
+    if line_kind is None and stage is not CallStage.UNROUTED:
+        line_kind = LineKind.DIRECT_LINE if stage is CallStage.DIALLING else LineKind.TEAM_LINE
+    talking = leg if leg is not None else switchboard_leg
+    member, member_channel = _bridged_with(talking, bridges)
+    caller_from = leg if leg is not None else oldest_first[0]
+    number = caller_from.get("CallerIDNum", "").strip()
+    return CallSnapshot(
+        linked_id,
+        started,
+        frozenset(h["Uniqueid"] for h in group),
+        stage=stage,
+        inbound=None if leg is None else leg["Uniqueid"],
+        queue=queue,
+        team=team if stage is not CallStage.UNROUTED else None,
+        line_kind=line_kind,
+        dialled=dialled,
+        reason=reason,
+        caller_number=None if number in _NO_NUMBER else number,
+        member=member,
+        member_channel=member_channel,
+        via_switchboard=via_switchboard,
+    )
+
+
+def _reason(text: str) -> Reason | None:
+    try:
+        return Reason(text)
+    except ValueError:
+        return None
+
+
+def _bridged_with(
+    leg: Mapping[str, str] | None, bridges: Mapping[str, list[Mapping[str, str]]]
+) -> tuple[str | None, str | None]:
+    """The device (and its channel) sharing the leg's bridge: whom the caller talks to."""
+    if leg is None:
+        return None, None
+    bridge = leg.get("BridgeId", "").strip()
+    for peer in bridges.get(bridge, ()) if bridge else ():
+        if peer["Uniqueid"] != leg["Uniqueid"] and peer.get("Channel"):
+            return member_of_channel(peer["Channel"]), peer["Uniqueid"]
+    return None, None

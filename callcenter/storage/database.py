@@ -11,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # How long a SQLite writer waits for another writer's lock before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Seconds a PostgreSQL connection attempt may take: an unreachable host (packets dropped,
+# no RST) would otherwise hang a write for the kernel's TCP timeout, minutes.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -43,6 +46,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # A long-running service outlives server restarts; test connections before use.
         kwargs.setdefault("pool_pre_ping", True)
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            connect_args = dict(kwargs.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
+            kwargs["connect_args"] = connect_args
         return create_engine(parsed, **kwargs)
 
     path = _sqlite_file(parsed)
@@ -96,11 +103,28 @@ def alembic_config(url: str | URL | None = None) -> Config:
     return config
 
 
+# One advisory-lock key for every callcenter process on a PostgreSQL database ("call").
+_POSTGRES_LOCK_KEY = 0x63616C6C
+
+
+def serialize_on_postgresql(connection: Connection) -> None:
+    """Wait for, and hold until this transaction ends, the callcenter-wide lock.
+
+    Several `serve` instances (one per PBX) may start together on one PostgreSQL database:
+    their migrations and the first seeding must run one after the other, or both would
+    create the same tables and rows. SQLite serialises writers by itself: a no-op there.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_POSTGRES_LOCK_KEY:d})")
+
+
 def upgrade(url: str | URL | Engine, revision: str = "head") -> None:
     """Migrate the database at `url` (or behind an engine) to `revision`."""
     engine = url if isinstance(url, Engine) else make_engine(url)
     try:
         with engine.begin() as connection:
+            # Alembic runs in this transaction (transactional DDL), so the lock covers it.
+            serialize_on_postgresql(connection)
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)

@@ -160,6 +160,8 @@ class CallRecordRow(Base):
         CheckConstraint("wait_seconds >= 0", name="wait_seconds"),
         CheckConstraint("talk_seconds >= 0", name="talk_seconds"),
         Index(None, "team", "started"),
+        # The evaluation's caller sequences read calls in this order (migration 0004).
+        Index(None, "team", "caller", "started", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -234,3 +236,36 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     disabled: Mapped[bool] = mapped_column(Boolean)
+    # A team lead's own team (the closures and pilots they may change); NULL for others.
+    team_id: Mapped[str | None] = mapped_column(TEAM_ID, ForeignKey("teams.id"))
+
+
+class ApiTokenRow(Base):
+    """A machine client's bearer token; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A browser login, kept server-side; the cookie holds the id, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "tally_entries",
     "audit_log",
     "users",
+    "api_tokens",
+    "web_sessions",
 }
 
 

@@ -11,7 +11,7 @@ from callcenter.domain.calls import DecisionSource, LineKind
 from callcenter.domain.pbx_events import CallHoursDecided, ChannelCreated, QueueStatusSet
 from callcenter.domain.schedule import Reason, State
 from callcenter.pbx.ami.messages import AmiEvent
-from callcenter.pbx.translate import member_of_channel, parse_state, translate
+from callcenter.pbx.translate import member_of_channel, parse_state, translate, translate_all
 
 RECEIVED = datetime(2026, 11, 21, 8, 45, tzinfo=UTC)
 
@@ -127,3 +127,11 @@ def test_failed_blind_transfer_and_originate_dials_are_ignored() -> None:
 )
 def test_member_of_channel(channel: str, member: str) -> None:
     assert member_of_channel(channel) == member
+
+
+def test_an_event_with_an_empty_linkedid_is_dropped_not_made_into_a_call() -> None:
+    # A damaged frame once became a call with linked id "": Asterisk never sends that.
+    damaged = event("Newchannel", {"Linkedid": "", "Uniqueid": "1795250711.5"})
+    intact = event("Newchannel", {"Linkedid": "1795250711.5", "Uniqueid": "1795250711.5"})
+    assert translate(damaged, RECEIVED) is None
+    assert translate_all([damaged, intact], RECEIVED) == [translate(intact, RECEIVED)]

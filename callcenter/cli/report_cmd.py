@@ -1,0 +1,146 @@
+"""`callcenter report`: the evaluation as a standalone offline site (+ PDF of the pilot page)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from callcenter.app import Store, compute_office_report
+from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.storage.call_repository import CallRecordRepository
+
+if TYPE_CHECKING:
+    from callcenter.reporting.site import SiteProgress
+
+DEFAULT_OUT = "dashboards"
+PDF_NAME = "pilot.pdf"
+
+
+def _say(lang: str, de: str, en: str) -> None:
+    click.echo(en if lang == "en" else de)
+
+
+def _count_calls(store: Store) -> int:
+    with store.session() as session:
+        return CallRecordRepository(session).count()
+
+
+def _progress(lang: str) -> Callable[[SiteProgress], None]:
+    def show(step: SiteProgress) -> None:
+        if step.page == "assets":
+            _say(lang, "Kopiere plotly.js und CSS …", "Copying plotly.js and CSS …")
+            return
+        suffix = "" if step.lang == lang else f" ({step.lang})"
+        _say(lang, f"Schreibe Seite {step.page}{suffix} …", f"Writing page {step.page}{suffix} …")
+
+    return show
+
+
+@click.command(
+    help="Auswertung als eigenständige Website (offline lesbar) und PDF der Pilotauswertung.\n\n"
+    "The evaluation as a standalone site (opens offline) and a PDF of the pilot evaluation.\n\n"
+    "\b\nBeispiele / examples:\n"
+    "  callcenter report\n"
+    "  callcenter report --from 2026-05-18 --to 2026-11-15 --out /srv/intranet/sprechzeiten\n"
+    "  callcenter report --team auslaender-a --team auslaender-b --no-pdf --lang en"
+)
+@click.option(
+    "--from", "start_text", metavar="DATUM", help="Erster Tag (JJJJ-MM-TT) / first day."
+)
+@click.option("--to", "end_text", metavar="DATUM", help="Letzter Tag (JJJJ-MM-TT) / last day.")
+@click.option(
+    "--team",
+    "teams",
+    multiple=True,
+    help="Nur diese Teams (mehrfach möglich) / only these teams (repeatable).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Zielverzeichnis / output directory.",
+)
+@click.option(
+    "--pdf/--no-pdf",
+    default=True,
+    show_default=True,
+    help="PDF der Pilotauswertung mit chromium / PDF of the pilot evaluation via chromium.",
+)
+@click.option(
+    "--lang",
+    "site_lang",
+    type=click.Choice(["de", "en"]),
+    default=None,
+    help="Hauptsprache der Website (die andere liegt im Unterordner) "
+    "/ main language of the site (the other one goes into a sub-folder).",
+)
+@pass_cli
+def report(
+    cli: CliContext,
+    start_text: str | None,
+    end_text: str | None,
+    teams: tuple[str, ...],
+    out_dir: Path,
+    pdf: bool,
+    site_lang: str | None,
+) -> None:
+    # plotly and jinja2 load here, not at start-up: every other command stays quick.
+    from callcenter.reporting.pdf import PdfError, write_pdf
+    from callcenter.reporting.site import SiteError, write_site
+
+    lang = site_lang or cli.lang
+    start: date | None = cli.parse_day(start_text) if start_text else None
+    end: date | None = cli.parse_day(end_text) if end_text else None
+    if start and end and end < start:
+        raise click.BadParameter("--to liegt vor --from / --to is before --from")
+    store = cli.store
+    if teams:
+        office = store.office()
+        for team in teams:
+            office.team(team)  # UnknownTeam names the known teams
+    if _count_calls(store) == 0:
+        raise CliFailure(
+            "Die Datenbank enthält keine Anrufe – Beispieldaten laden mit "
+            "`callcenter pilot-data load` / the database has no calls – load the example data "
+            "with `callcenter pilot-data load`"
+        )
+    began = time.monotonic()
+    _say(lang, "Berechne Kennzahlen …", "Computing metrics …")
+    office_report = compute_office_report(store, start, end, list(teams) or None, now=cli.now())
+    if office_report.totals.offered == 0:
+        _say(
+            lang,
+            "Hinweis: im gewählten Zeitraum gibt es keine Anrufe.",
+            "Note: there are no calls in the chosen period.",
+        )
+    try:
+        result = write_site(office_report, out_dir, lang_default=lang, on_progress=_progress(lang))
+    except SiteError as exc:
+        raise CliFailure(exc.en if lang == "en" else exc.de) from None
+    if pdf:
+        target = out_dir / PDF_NAME
+        _say(lang, f"Erzeuge PDF {target} …", f"Printing PDF {target} …")
+        try:
+            write_pdf(out_dir / "pilot.html", target)
+        except PdfError as exc:
+            written = result.index.resolve()
+            message = exc.en if lang == "en" else exc.de
+            note = (
+                f"the site is written: {written}"
+                if lang == "en"
+                else f"Website ist geschrieben: {written}"
+            )
+            raise CliFailure(f"{message} ({note})") from None
+    took = time.monotonic() - began
+    _say(
+        lang,
+        f"Fertig in {took:.1f} s: {result.index.resolve()}",
+        f"Done in {took:.1f} s: {result.index.resolve()}",
+    )

@@ -1,0 +1,124 @@
+"""`callcenter users`: accounts of the web application and API tokens. Every change is audited."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.storage.web_repository import ROLE_NAMES_DE, AccountRepository, Role
+
+ROLES = click.Choice([str(role) for role in Role])
+
+
+def _password(password_stdin: bool) -> str:
+    """From stdin (one line, for scripts) or asked twice without echo."""
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    value: str = click.prompt(
+        "Passwort / password", hide_input=True, confirmation_prompt=True, err=True
+    )
+    return value
+
+
+@click.group(
+    help="Benutzer der Weboberfläche und API-Tokens.\n\nUsers of the web application, API tokens."
+)
+def users() -> None:
+    pass
+
+
+@users.command(
+    "add",
+    help="Benutzer anlegen. Rollen: admin (alles), teamlead (Auswertung, Schließtage und "
+    "Pilotphasen des eigenen Teams, --team nötig), switchboard (nur die Tafel der "
+    "Telefonzentrale).\n\nAdd a user; roles admin, teamlead (needs --team), switchboard.",
+)
+@click.argument("username")
+@click.option("--role", type=ROLES, required=True, help="Rolle / role.")
+@click.option("--team", help="Team einer Teamleitung / a team lead's team.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Passwort von der Standardeingabe / from stdin."
+)
+@pass_cli
+def users_add(
+    cli: CliContext, username: str, role: str, team: str | None, password_stdin: bool
+) -> None:
+    password = _password(password_stdin)
+    with cli.store.session() as session:
+        account = AccountRepository(session).add_user(
+            username, role, password, team, cli.actor, cli.now()
+        )
+    suffix = f", Team {account.team}" if account.team else ""
+    click.echo(f"Benutzer {account.username} angelegt ({ROLE_NAMES_DE[account.role]}{suffix})")
+
+
+@users.command("passwd", help="Passwort ändern; offene Anmeldungen enden. / Change a password.")
+@click.argument("username")
+@click.option(
+    "--password-stdin", is_flag=True, help="Passwort von der Standardeingabe / from stdin."
+)
+@pass_cli
+def users_passwd(cli: CliContext, username: str, password_stdin: bool) -> None:
+    password = _password(password_stdin)
+    with cli.store.session() as session:
+        AccountRepository(session).set_password(username, password, cli.actor, cli.now())
+    click.echo(f"Passwort von {username} geändert / password changed")
+
+
+@users.command("list", help="Benutzer und API-Tokens / users and API tokens.")
+@pass_cli
+def users_list(cli: CliContext) -> None:
+    with cli.store.session() as session:
+        repository = AccountRepository(session)
+        accounts = repository.list_users()
+        tokens = repository.list_tokens()
+    if not accounts:
+        click.echo("Keine Benutzer / no users. callcenter users add NAME --role admin")
+    for account in accounts:
+        state = "gesperrt / disabled" if account.disabled else "aktiv / active"
+        team = f" team={account.team}" if account.team else ""
+        click.echo(f"{account.username:<24} {account.role:<12}{team}  {state}")
+    for token in tokens:
+        used = local_text(token.last_used_at, cli.settings)
+        state = "widerrufen / revoked" if token.revoked_at else f"zuletzt / last used {used}"
+        click.echo(f"Token {token.name!r} ({token.username}): {state}")
+
+
+@users.command("disable", help="Benutzer sperren (--enable: entsperren) / lock or unlock a user.")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Wieder freigeben / unlock.")
+@pass_cli
+def users_disable(cli: CliContext, username: str, enable: bool) -> None:
+    with cli.store.session() as session:
+        AccountRepository(session).set_disabled(username, not enable, cli.actor, cli.now())
+    click.echo(f"{username}: " + ("freigegeben / enabled" if enable else "gesperrt / disabled"))
+
+
+@users.command(
+    "token",
+    help="Neues API-Token NAME für einen Benutzer; es wird genau einmal angezeigt. Es hat die "
+    "Rechte des Benutzers.\n\nCreate API token NAME for a user; shown exactly once.",
+)
+@click.argument("name")
+@click.option("--user", "username", required=True, help="Benutzer / user.")
+@pass_cli
+def users_token(cli: CliContext, name: str, username: str) -> None:
+    with cli.store.session() as session:
+        secret = AccountRepository(session).create_token(username, name, cli.actor, cli.now())
+    click.echo(
+        "API-Token (nur jetzt sichtbar; als „Authorization: Bearer …“ senden) / "
+        "shown only now, send as 'Authorization: Bearer …':",
+        err=True,
+    )
+    click.echo(secret)
+
+
+@users.command("revoke", help="API-Token widerrufen / revoke an API token.")
+@click.argument("name")
+@pass_cli
+def users_revoke(cli: CliContext, name: str) -> None:
+    with cli.store.session() as session:
+        AccountRepository(session).revoke_token(name, cli.actor, cli.now())
+    click.echo(f"Token {name!r} widerrufen / revoked")

@@ -1,0 +1,159 @@
+"""The whole evaluation of a period: `build_office_report(aggregates, office) -> OfficeReport`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from callcenter.domain.schedule import Office, Pilot
+from callcenter.evaluation.inputs import Aggregates
+from callcenter.evaluation.metrics import cells_between, period_metrics
+from callcenter.evaluation.model import (
+    Estimate,
+    MetricKey,
+    OfficeReport,
+    PilotEvaluation,
+    RolloutCandidate,
+    Staffing,
+    TeamInfo,
+    WindowSuggestion,
+)
+from callcenter.evaluation.pilot import evaluate_pilot
+from callcenter.evaluation.rollout import TeamDemand, candidate, rank
+from callcenter.evaluation.staffing import (
+    DEFAULT_HANDLING_SECONDS,
+    handling_seconds,
+    patience_seconds,
+    staffing,
+)
+from callcenter.evaluation.windows import coverage_of, demand_grid, heatmap, suggest, weekly_hours
+
+SYNTHETIC_NOTE_DE = (
+    "Synthetische Beispieldaten (pilot_data/, erzeugt mit „callcenter pilot-data load“) – "
+    "keine echten Anrufe."
+)
+SYNTHETIC_NOTE_EN = (
+    "Synthetic example data (pilot_data/, made by 'callcenter pilot-data load') – no real calls."
+)
+MIXED_NOTE_DE = "Enthält synthetische Beispieldaten (pilot_data/) neben echten Anrufen."
+MIXED_NOTE_EN = "Contains synthetic example data (pilot_data/) next to real calls."
+
+
+def build_office_report(
+    aggregates: Aggregates, office: Office, teams: Sequence[str] | None = None
+) -> OfficeReport:
+    """Metrics, heatmaps, window suggestions, staffing, pilot evaluations and rollout.
+
+    `teams` narrows what is reported (default: every team of the aggregates); pilots are
+    always compared with all control teams in the aggregates.
+    """
+    chosen = tuple(t for t in aggregates.teams if teams is None or t in teams)
+    start, end = aggregates.start, aggregates.end
+    settings = aggregates.settings
+    piloted = {p.team for p in office.pilots}
+    period_cells = cells_between(aggregates.cells, chosen, start, end)
+    all_period_cells = cells_between(aggregates.cells, aggregates.teams, start, end)
+    fallback = handling_seconds(all_period_cells, DEFAULT_HANDLING_SECONDS, settings)
+
+    pilots = tuple(
+        evaluation
+        for pilot in sorted(office.pilots, key=lambda p: (p.start, p.team))
+        if pilot.team in chosen
+        and (evaluation := evaluate_pilot(aggregates, office, pilot)) is not None
+    )
+    reference, reference_evaluation = _reference_pilot(office, pilots, aggregates)
+    reference_hours = (
+        round(weekly_hours(office.team(reference.team).windows)) if reference else None
+    )
+
+    suggestions: list[WindowSuggestion] = []
+    staff: list[Staffing] = []
+    candidates: list[RolloutCandidate] = []
+    for team in chosen:
+        team_cells = [c for c in period_cells if c.team == team]
+        handling = handling_seconds(team_cells, fallback, settings)
+        grid = demand_grid(team_cells, office, team, start, end)
+        windows = office.team(team).windows
+        size = reference_hours if reference_hours is not None else round(weekly_hours(windows))
+        suggestions.append(suggest(team, grid, size, settings))
+        inside = demand_grid(team_cells, office, team, start, end, inside_only=True)
+        staff.append(
+            staffing(
+                team,
+                inside,
+                coverage_of(windows),
+                handling,
+                patience_seconds(aggregates.stats_for(team)),
+                settings,
+            )
+        )
+        if team not in piloted:
+            info = office.team(team)
+            row, _coverage = candidate(
+                TeamDemand(team, info.name_de, info.name_en or info.name_de, grid, handling),
+                office.team(reference.team).windows if reference else None,
+                size,
+                _share_effect(reference_evaluation),
+                settings,
+            )
+            candidates.append(row)
+
+    note_de, note_en = _note(aggregates, chosen)
+    return OfficeReport(
+        start=start,
+        end=end,
+        generated_note_de=note_de,
+        generated_note_en=note_en,
+        teams=tuple(
+            TeamInfo(
+                id=t,
+                name_de=office.team(t).name_de,
+                name_en=office.team(t).name_en or office.team(t).name_de,
+                on_call_hours=t in piloted,
+            )
+            for t in chosen
+        ),
+        totals=period_metrics(aggregates, None, among=chosen),
+        per_team=tuple(period_metrics(aggregates, t) for t in chosen),
+        cells=tuple(period_cells),
+        heatmaps=tuple(heatmap(period_cells, office, t, start, end) for t in chosen),
+        suggestions=tuple(suggestions),
+        staffing=tuple(staff),
+        pilots=pilots,
+        rollout=rank(candidates),
+    )
+
+
+def _reference_pilot(
+    office: Office, pilots: Sequence[PilotEvaluation], aggregates: Aggregates
+) -> tuple[Pilot | None, PilotEvaluation | None]:
+    """The pilot whose windows and effect the rollout uses: the latest evaluated one, or
+    the latest configured one (without an effect) when none could be evaluated."""
+    if pilots:
+        latest = pilots[-1]
+        pilot = next(p for p in office.pilots if p.team == latest.team and p.start == latest.start)
+        return pilot, latest
+    known = [p for p in office.pilots if p.team in aggregates.teams]
+    return (max(known, key=lambda p: p.start) if known else None), None
+
+
+def _share_effect(evaluation: PilotEvaluation | None) -> Estimate | None:
+    """The pilot's difference-in-differences for the share outside (before/after without
+    control teams)."""
+    if evaluation is None:
+        return None
+    effect = next(e for e in evaluation.effects if e.metric == MetricKey.SHARE_OUTSIDE)
+    return effect.did or effect.before_after
+
+
+def _note(aggregates: Aggregates, teams: Sequence[str]) -> tuple[str, str]:
+    synthetic = sum(s.synthetic_calls for s in aggregates.team_stats if s.team in teams)
+    if synthetic == 0:
+        return "", ""
+    offered = sum(
+        c.offered
+        for c in aggregates.cells
+        if c.team in teams and aggregates.start <= c.day <= aggregates.end
+    )
+    if synthetic >= offered:
+        return SYNTHETIC_NOTE_DE, SYNTHETIC_NOTE_EN
+    return MIXED_NOTE_DE, MIXED_NOTE_EN

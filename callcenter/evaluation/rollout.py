@@ -1,0 +1,179 @@
+"""Which team goes next: each team's recorded demand replayed against call-hour windows.
+
+For a team not yet on call hours, its mean calls per weekday × hour are laid over the
+pilot's windows (hours open only in part count in part) and over the best windows of the
+same size for its own demand (windows.suggest). The windows that leave markedly fewer
+calls outside (at least `SUGGESTED_MARGIN`) are used. Then:
+
+* share outside = calls outside those windows ÷ all calls, as callers call today;
+* expected share outside after the switch = that share plus the pilot's difference-in-
+  differences for the share outside (callers learn the hours), kept within 0..1;
+* staff: the calls expected inside (all calls × (1 − expected share outside)) are spread
+  over the open hours like today's demand, and Erlang C gives the agents per hour for the
+  target service level with the team's measured handling time.
+
+Teams are ranked by the expected share outside (fewest callers turned away first), then by
+the peak staff needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from callcenter.domain.schedule import Window
+from callcenter.evaluation.inputs import EvaluationSettings
+from callcenter.evaluation.model import Estimate, RolloutCandidate, WindowHours
+from callcenter.evaluation.staffing import staffing
+from callcenter.evaluation.summary import MINUS
+from callcenter.evaluation.windows import Grid, coverage_of, suggest
+
+SUGGESTED_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class TeamDemand:
+    team: str
+    name_de: str
+    name_en: str
+    grid: Grid  # mean calls per hour [weekday][hour], all calls
+    handling_seconds: float
+
+
+def grid_of_hours(windows: Sequence[WindowHours]) -> Grid:
+    grid = [[0.0] * 24 for _ in range(7)]
+    for w in windows:
+        for hour in range(w.start_hour, w.end_hour):
+            grid[w.weekday][hour] = 1.0
+    return tuple(tuple(row) for row in grid)
+
+
+def _covered(grid: Grid, coverage: Grid) -> float:
+    return sum(grid[w][h] * coverage[w][h] for w in range(7) for h in range(24))
+
+
+def _percent(value: float, lang: str) -> str:
+    text = f"{round(value * 100):d} %"
+    return text.replace("-", MINUS)
+
+
+def candidate(
+    demand: TeamDemand,
+    pilot_windows: Sequence[Window] | None,
+    hours_per_week: int,
+    share_effect: Estimate | None,
+    settings: EvaluationSettings,
+) -> tuple[RolloutCandidate, Grid]:
+    """The team's candidate row (rank 0 until ranked) and the coverage grid it used."""
+    total = sum(sum(row) for row in demand.grid)
+    suggestion = suggest(demand.team, demand.grid, hours_per_week, settings)
+    suggested_cov = grid_of_hours(suggestion.windows)
+    options: list[tuple[str, Grid]] = [("suggested", suggested_cov)]
+    if pilot_windows:
+        options.insert(0, ("pilot", coverage_of(pilot_windows)))
+    shares = {
+        source: (1.0 - _covered(demand.grid, cov) / total) if total > 0 else 0.0
+        for source, cov in options
+    }
+    source = options[0][0]
+    if source == "pilot" and shares["suggested"] <= shares["pilot"] - SUGGESTED_MARGIN:
+        source = "suggested"
+    coverage = dict(options)[source]
+    share = shares[source]
+    after = None
+    if share_effect is not None:
+        after = min(1.0, max(0.0, share + share_effect.value))
+    inside_total = total * (1.0 - (after if after is not None else share))
+    covered = _covered(demand.grid, coverage)
+    open_hours = sum(sum(row) for row in coverage)
+    calls = tuple(
+        tuple(
+            (
+                inside_total * demand.grid[w][h] * coverage[w][h] / covered
+                if covered > 0
+                else (inside_total * coverage[w][h] / open_hours if open_hours else 0.0)
+            )
+            for h in range(24)
+        )
+        for w in range(7)
+    )
+    staff = staffing(demand.team, calls, coverage, demand.handling_seconds, None, settings)
+    agents = [h.agents_erlang_c for h in staff.hours]
+    peak = max(agents, default=0)
+    mean = sum(agents) / len(agents) if agents else 0.0
+    reason_de, reason_en = _reasons(source, share, after, peak, hours_per_week, settings)
+    row = RolloutCandidate(
+        team=demand.team,
+        rank=0,
+        windows_source=source,
+        share_outside=share,
+        peak_agents=peak,
+        mean_agents=mean,
+        expected_share_outside_after=after,
+        reason_de=reason_de,
+        reason_en=reason_en,
+    )
+    return row, coverage
+
+
+def _reasons(
+    source: str,
+    share: float,
+    after: float | None,
+    peak: int,
+    hours: int,
+    settings: EvaluationSettings,
+) -> tuple[str, str]:
+    target = round(settings.target_service_level * 100)
+    threshold = round(settings.service_level_seconds)
+    if source == "pilot":
+        windows_de, windows_en = "der Sprechzeiten des Pilotteams", "the pilot team's call hours"
+    else:
+        windows_de = f"der vorgeschlagenen Sprechzeiten ({hours} Std./Woche)"
+        windows_en = f"the suggested call hours ({hours} h/week)"
+    de = f"{_percent(share, 'de')} der heutigen Anrufe lägen außerhalb {windows_de}"
+    en = f"{_percent(share, 'en')} of today's calls would fall outside {windows_en}"
+    if after is not None:
+        de += f", mit dem Effekt aus dem Pilot erwartet {_percent(after, 'de')}"
+        en += f", {_percent(after, 'en')} expected with the pilot's effect"
+    de += (
+        f"; in den Sprechzeiten bis zu {peak} Mitarbeitende gleichzeitig nötig "
+        f"(Erlang C, {target} % binnen {threshold} s)."
+    )
+    en += (
+        f"; up to {peak} staff at a time needed inside the hours "
+        f"(Erlang C, {target} % within {threshold} s)."
+    )
+    return de, en
+
+
+def rank(rows: Sequence[RolloutCandidate]) -> tuple[RolloutCandidate, ...]:
+    """Fewest callers expected outside first, then the smallest peak staff."""
+
+    def key(row: RolloutCandidate) -> tuple[float, int, str]:
+        share = (
+            row.expected_share_outside_after
+            if row.expected_share_outside_after is not None
+            else row.share_outside
+        )
+        return (share, row.peak_agents, row.team)
+
+    ordered = sorted(rows, key=key)
+    ranked = []
+    for position, row in enumerate(ordered, start=1):
+        prefix_de = "Am besten vorbereitet: " if position == 1 else ""
+        prefix_en = "Best prepared: " if position == 1 else ""
+        ranked.append(
+            RolloutCandidate(
+                team=row.team,
+                rank=position,
+                windows_source=row.windows_source,
+                share_outside=row.share_outside,
+                peak_agents=row.peak_agents,
+                mean_agents=row.mean_agents,
+                expected_share_outside_after=row.expected_share_outside_after,
+                reason_de=prefix_de + row.reason_de,
+                reason_en=prefix_en + row.reason_en,
+            )
+        )
+    return tuple(ranked)

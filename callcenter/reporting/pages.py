@@ -1,0 +1,221 @@
+"""What each page of the standalone site shows, as plain strings ready for the templates.
+
+Numbers are formatted here (German or English style) so the templates only place text; the
+templates escape every value, so nothing from the data can become markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from callcenter.evaluation.model import OfficeReport, PeriodMetrics, PilotEvaluation, TeamInfo
+from callcenter.reporting.i18n import (
+    Lang,
+    fmt_date,
+    fmt_effect,
+    fmt_metric,
+    fmt_number,
+    fmt_percent,
+    fmt_seconds,
+    metric_name,
+    team_name,
+    text,
+)
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TeamCard:
+    team_id: str
+    name: str
+    href: str
+    on_call_hours: bool
+    numbers: tuple[KeyNumber, ...]
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    metric: str
+    pilot_before: str
+    pilot_during: str
+    controls_before: str
+    controls_during: str
+    did: str
+    interval: str
+    assessment: str
+    significant: bool | None
+
+
+@dataclass(frozen=True)
+class PilotSection:
+    team_id: str
+    team: str
+    period: str
+    before: str
+    controls: str
+    summary: str
+    uncertainty: str
+    rows: tuple[EffectRow, ...]
+
+
+def page_slug(team_id: str) -> str:
+    """A file-name-safe form of a team id (ids are validated, but a page name must never escape)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", team_id.lower()).strip("-")
+    return slug or "team"
+
+
+def team_pages(report: OfficeReport) -> dict[str, str]:
+    """team id → page file name, unique even if two ids slug to the same text."""
+    pages: dict[str, str] = {}
+    used: set[str] = set()
+    ids = [team.id for team in report.teams]
+    ids += [period.team for period in report.per_team if period.team and period.team not in ids]
+    for team_id in ids:
+        base = f"team-{page_slug(team_id)}"
+        name, number = base, 2
+        while name in used:
+            name, number = f"{base}-{number}", number + 1
+        used.add(name)
+        pages[team_id] = f"{name}.html"
+    return pages
+
+
+def _team_info(report: OfficeReport, team_id: str) -> TeamInfo | None:
+    return next((team for team in report.teams if team.id == team_id), None)
+
+
+def display_name(report: OfficeReport, team_id: str, lang: Lang) -> str:
+    return team_name(_team_info(report, team_id), team_id, lang)
+
+
+def key_numbers(period: PeriodMetrics, lang: Lang) -> tuple[KeyNumber, ...]:
+    """The headline metrics of a period, in the order a team lead reads them."""
+    wait = " / ".join(
+        fmt_seconds(value, lang) for value in (period.wait_mean_seconds, period.wait_p90_seconds)
+    )
+    lines = " / ".join(
+        fmt_number(value, lang)
+        for value in (period.team_line, period.direct_line, period.switchboard)
+    )
+    delay = period.displaced_delay_median_hours
+    walk_ins = (
+        text("not_entered", lang) if period.walk_ins is None else fmt_number(period.walk_ins, lang)
+    )
+    entries = [
+        ("k_offered", fmt_number(period.offered, lang)),
+        ("k_inside", fmt_number(period.inside, lang)),
+        ("k_share_outside", fmt_percent(period.share_outside, lang, 1)),
+        ("k_lines", lines),
+        ("k_answer_rate", fmt_percent(period.answer_rate_inside, lang, 1)),
+        ("k_service_level", fmt_percent(period.service_level, lang, 1)),
+        ("k_abandonment", fmt_percent(period.abandonment_rate, lang, 1)),
+        ("k_wait", wait),
+        ("k_talk", fmt_seconds(period.talk_mean_seconds, lang)),
+        ("k_callers", fmt_number(period.unique_callers, lang)),
+        ("k_calls_per_caller", fmt_number(period.calls_per_caller_7d, lang, 2)),
+        ("k_displaced", fmt_percent(period.displaced_share, lang, 1)),
+        (
+            "k_displaced_delay",
+            "–" if delay is None else f"{fmt_number(delay, lang, 1)} {text('hours_unit', lang)}",
+        ),
+        ("k_never_through", fmt_percent(period.never_through_share, lang, 1)),
+        ("k_announcement_days", fmt_number(len(period.announcement_days), lang)),
+        ("k_walk_ins", walk_ins),
+    ]
+    return tuple(KeyNumber(text(key, lang), value) for key, value in entries)
+
+
+def team_cards(report: OfficeReport, lang: Lang) -> tuple[TeamCard, ...]:
+    pages = team_pages(report)
+    periods = {period.team: period for period in report.per_team}
+    cards = []
+    for team_id, page in pages.items():
+        info = _team_info(report, team_id)
+        period = periods.get(team_id)
+        numbers: tuple[KeyNumber, ...] = ()
+        if period is not None:
+            numbers = (
+                KeyNumber(text("k_offered", lang), fmt_number(period.offered, lang)),
+                KeyNumber(
+                    text("k_share_outside", lang), fmt_percent(period.share_outside, lang, 1)
+                ),
+                KeyNumber(
+                    text("k_answer_rate", lang), fmt_percent(period.answer_rate_inside, lang, 1)
+                ),
+                KeyNumber(
+                    text("k_service_level", lang), fmt_percent(period.service_level, lang, 1)
+                ),
+            )
+        cards.append(
+            TeamCard(
+                team_id=team_id,
+                name=display_name(report, team_id, lang),
+                href=page,
+                on_call_hours=bool(info and info.on_call_hours),
+                numbers=numbers,
+            )
+        )
+    return tuple(cards)
+
+
+def effect_rows(pilot: PilotEvaluation, lang: Lang) -> tuple[EffectRow, ...]:
+    rows = []
+    for effect in pilot.effects:
+        did = effect.did
+        significant = did.significant if did else None
+        assessment = (
+            "–"
+            if significant is None
+            else text("significant" if significant else "not_significant", lang)
+        )
+        rows.append(
+            EffectRow(
+                metric=metric_name(effect.metric, lang),
+                pilot_before=fmt_metric(effect.metric, effect.pilot_before, lang),
+                pilot_during=fmt_metric(effect.metric, effect.pilot_during, lang),
+                controls_before=fmt_metric(effect.metric, effect.controls_before, lang),
+                controls_during=fmt_metric(effect.metric, effect.controls_during, lang),
+                did=fmt_effect(effect.metric, did.value if did else None, lang),
+                interval=(
+                    f"{fmt_effect(effect.metric, did.low, lang)} … "
+                    f"{fmt_effect(effect.metric, did.high, lang)}"
+                    if did
+                    else "–"
+                ),
+                assessment=assessment,
+                significant=significant,
+            )
+        )
+    return tuple(rows)
+
+
+def pilot_section(report: OfficeReport, pilot: PilotEvaluation, lang: Lang) -> PilotSection:
+    controls = ", ".join(display_name(report, team, lang) for team in pilot.controls)
+    return PilotSection(
+        team_id=pilot.team,
+        team=display_name(report, pilot.team, lang),
+        period=f"{fmt_date(pilot.start, lang)} – {fmt_date(pilot.end, lang)}",
+        before=(
+            f"{fmt_date(pilot.before_start, lang)} – "
+            f"{fmt_date(pilot.start - timedelta(days=1), lang)}"
+        ),
+        controls=controls or "–",
+        summary=pilot.summary_en if lang == "en" else pilot.summary_de,
+        uncertainty=text("uncertainty_text", lang).format(
+            samples=fmt_number(pilot.bootstrap_samples, lang)
+        ),
+        rows=effect_rows(pilot, lang),
+    )
+
+
+def is_synthetic(report: OfficeReport) -> bool:
+    """The banner shows when the evaluation says its data are synthetic."""
+    note = f"{report.generated_note_de} {report.generated_note_en}".lower()
+    return "synthet" in note

@@ -1,0 +1,723 @@
+"""The JSON API under /api/v1: the same operations as the pages, for machine clients
+(an intranet portal, a ticket system switching 'Bandansage heute') with an API token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from callcenter.domain.schedule import (
+    Closure,
+    Pilot,
+    SpecialOpening,
+    Window,
+    describe_windows,
+)
+from callcenter.domain.timeparse import parse_time
+from callcenter.holiday_calendar import GERMAN_STATES
+from callcenter.storage.audit import AuditRepository
+from callcenter.web import actions, readmodels
+from callcenter.web.api_base import (
+    ADMIN,
+    ALL_ROLES,
+    STAFF,
+    Call,
+    Endpoint,
+)
+from callcenter.web.api_models import (
+    AuditEntryOut,
+    AuditOut,
+    AuditQuery,
+    BoardOut,
+    ClosureBody,
+    ClosureListOut,
+    ClosureOut,
+    ClosureQuery,
+    EndClosureBody,
+    EvaluationOut,
+    EvaluationQuery,
+    FigureOut,
+    HolidayOut,
+    HolidaysOut,
+    HolidaysQuery,
+    HolidayStateBody,
+    HoursBody,
+    HoursOut,
+    IntervalOut,
+    MeOut,
+    OpeningBody,
+    OpeningListOut,
+    OpeningOut,
+    OverviewOut,
+    OverviewTeamOut,
+    PilotBody,
+    PilotListOut,
+    PilotOut,
+    PreviewDayOut,
+    PreviewOut,
+    PreviewQuery,
+    PromptSlotOut,
+    PromptsOut,
+    PromptsQuery,
+    RecordingOut,
+    TeamHolidaysBody,
+    TeamHolidaysOut,
+    TeamStatusOut,
+    WindowModel,
+)
+from callcenter.web.errors import WebError, not_found
+from callcenter.web.evaluation import check_period, compute_evaluation
+from callcenter.web.pages import holiday_list, overview_rows
+from callcenter.web.prompt_pages import prompt_slots
+
+AUDIO_TYPES = {
+    "audio/wav": "wav",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/flac": "flac",
+}
+MAX_AUDIO_BYTES = 64 * 1024 * 1024
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
+
+
+def _status_out(status: readmodels.TeamStatus) -> dict[str, Any]:
+    return {
+        "id": status.id,
+        "name_de": status.name_de,
+        "name_en": status.name_en,
+        "state": str(status.state),
+        "reason": str(status.reason) if status.reason else None,
+        "until": status.until,
+        "next_open": status.next_open,
+        "closure_note": status.closure.note if status.closure else None,
+    }
+
+
+def _closure_out(closure: Closure, now: datetime) -> ClosureOut:
+    return ClosureOut(
+        id=closure.id or 0,
+        team=closure.team,
+        start=closure.start,
+        end=closure.end,
+        note=closure.note,
+        created_by=closure.created_by,
+        active=closure.start <= now < closure.end,
+    )
+
+
+def _window_out(window: Window) -> WindowModel:
+    return WindowModel(
+        weekday=window.weekday, start=f"{window.start:%H:%M}", end=f"{window.end:%H:%M}"
+    )
+
+
+async def _known_team(call: Call, team: str) -> None:
+    office = await call.state.office()
+    if team not in office.team_ids:
+        raise WebError(
+            404,
+            "unknown_team",
+            f"unbekanntes Team „{team}“ (bekannt: {', '.join(office.team_ids)})",
+            f"unknown team '{team}' (known: {', '.join(office.team_ids)})",
+            "team",
+        )
+
+
+# ------------------------------------------------------------------ who, overview, board
+
+
+async def api_me(call: Call) -> BaseModel:
+    account = call.identity.account
+    return MeOut(
+        username=account.username,
+        role=account.role.value,
+        team=account.team,
+        via=call.identity.via,
+        actor=call.identity.actor,
+    )
+
+
+async def api_overview(call: Call) -> BaseModel:
+    state = call.state
+    rows = await overview_rows(state)
+    live = state.live
+    return OverviewOut(
+        now=state.now(),
+        pbx_connected=live.pbx_connected() if live else None,
+        last_heartbeat=live.last_heartbeat() if live else None,
+        teams=[
+            OverviewTeamOut(
+                **_status_out(row.status),
+                calls_today_inside=row.calls.inside,
+                calls_today_outside=row.calls.outside,
+                calls_today_unknown=row.calls.unknown,
+                waiting=row.waiting,
+            )
+            for row in rows
+        ],
+    )
+
+
+async def api_board(call: Call) -> BaseModel:
+    office = await call.state.office()
+    now = call.state.now()
+    return BoardOut(
+        now=now, teams=[TeamStatusOut(**_status_out(s)) for s in readmodels.board(office, now)]
+    )
+
+
+# ------------------------------------------------------------------ call hours
+
+
+async def api_get_hours(call: Call) -> BaseModel:
+    team_id = call.path["team"]
+    await _known_team(call, team_id)
+    office = await call.state.office()
+    team = office.team(team_id)
+    return HoursOut(
+        team=team.id,
+        windows=[_window_out(w) for w in team.windows],
+        description=describe_windows(team.windows),
+    )
+
+
+async def api_set_hours(call: Call) -> BaseModel:
+    body: HoursBody = call.body
+    team_id = call.path["team"]
+    actions.require(call.identity, *ADMIN)
+    await _known_team(call, team_id)
+    windows = [
+        Window(w.weekday, parse_time(w.start, "start"), parse_time(w.end, "end"))
+        for w in body.windows
+    ]
+    team = await actions.set_hours(call.state, call.identity, team_id, windows)
+    return HoursOut(
+        team=team.id,
+        windows=[_window_out(w) for w in team.windows],
+        description=describe_windows(team.windows),
+    )
+
+
+async def api_preview(call: Call) -> BaseModel:
+    query: PreviewQuery = call.query
+    team_id = call.path["team"]
+    await _known_team(call, team_id)
+    office = await call.state.office()
+    first = query.start or call.state.now().date()
+    days = readmodels.preview(office, team_id, first, query.days)
+    return PreviewOut(
+        team=team_id,
+        days=[
+            PreviewDayOut(
+                day=day.day,
+                open=[IntervalOut(start=i.start, end=i.end) for i in day.open],
+                holiday=day.holiday,
+                closures=[c.note for c in day.closures],
+                openings=list(day.openings),
+            )
+            for day in days
+        ],
+    )
+
+
+# ------------------------------------------------------------------ closures
+
+
+async def api_list_closures(call: Call) -> BaseModel:
+    query: ClosureQuery = call.query
+    if query.team is not None:
+        await _known_team(call, query.team)
+    state = call.state
+    closures = await state.db(lambda s: state.store.schedules(s).list_closures(query.team))
+    now = state.now()
+    shown = closures if query.include_past else readmodels.current_and_future(closures, now)
+    return ClosureListOut(closures=[_closure_out(c, now) for c in shown])
+
+
+async def api_add_closure(call: Call) -> BaseModel:
+    body: ClosureBody = call.body
+    state, identity = call.state, call.identity
+    actions.require_team(identity, body.team)
+    if body.team is not None:
+        await _known_team(call, body.team)
+    if body.today:
+        closure = await actions.announcement_today(state, identity, body.team, body.note)
+    elif body.first_day is not None:
+        start, end = actions.whole_days(state, body.first_day, body.last_day)
+        closure = await actions.add_closure(state, identity, body.team, start, end, body.note)
+    elif body.start is not None and body.end is not None:
+        closure = await actions.add_closure(
+            state, identity, body.team, body.start, body.end, body.note
+        )
+    else:  # pragma: no cover - ClosureBody's validator rules this out
+        raise WebError(422, "validation", "Zeitraum fehlt", "period missing", "start")
+    return _closure_out(closure, state.now())
+
+
+async def api_end_closure(call: Call) -> BaseModel:
+    body: EndClosureBody = call.body
+    try:
+        closure_id = int(call.path["closure_id"])
+    except ValueError:
+        raise not_found() from None
+    if not 1 <= closure_id <= MAX_ID:
+        raise not_found()
+    state, identity = call.state, call.identity
+    if body.at is None:
+        closure = await actions.end_closure(state, identity, closure_id)
+    else:
+        at, now = body.at, state.now()
+
+        def work(session) -> Closure:  # type: ignore[no-untyped-def]
+            schedules = state.store.schedules(session)
+            actions.require_team(identity, schedules.get_closure(closure_id).team)
+            return schedules.end_closure(closure_id, at, identity.actor, now)
+
+        closure = await state.db(work)
+    return _closure_out(closure, state.now())
+
+
+# ------------------------------------------------------------------ holidays
+
+
+async def api_holidays(call: Call) -> BaseModel:
+    query: HolidaysQuery = call.query
+    state = call.state
+    holiday_state = await state.db(lambda s: state.store.schedules(s).holiday_state())
+    office = await state.office()
+    year = query.year or state.now().year
+    return HolidaysOut(
+        state=holiday_state,
+        state_name=GERMAN_STATES.get(holiday_state, holiday_state),
+        year=year,
+        holidays=[HolidayOut(day=d, name=n) for d, n in holiday_list(holiday_state, year)],
+        teams=[
+            TeamHolidaysOut(
+                team=t.id, enabled=t.holidays_enabled, ignored=sorted(t.ignored_holidays)
+            )
+            for t in office.teams
+        ],
+    )
+
+
+async def api_set_holiday_state(call: Call) -> BaseModel:
+    body: HolidayStateBody = call.body
+    await actions.set_holiday_state(call.state, call.identity, body.state)
+    return await api_holidays(
+        Call(call.request, call.state, call.identity, HolidaysQuery(), None, call.path)
+    )
+
+
+async def api_set_team_holidays(call: Call) -> BaseModel:
+    body: TeamHolidaysBody = call.body
+    team_id = call.path["team"]
+    actions.require(call.identity, *ADMIN)
+    await _known_team(call, team_id)
+    team = await actions.set_team_holidays(
+        call.state, call.identity, team_id, body.enabled, body.ignored
+    )
+    return TeamHolidaysOut(
+        team=team.id, enabled=team.holidays_enabled, ignored=sorted(team.ignored_holidays)
+    )
+
+
+# ------------------------------------------------------------------ openings, pilots
+
+
+def _opening_out(opening: SpecialOpening) -> OpeningOut:
+    return OpeningOut(
+        id=opening.id or 0,
+        team=opening.team,
+        day=opening.day,
+        start=f"{opening.start:%H:%M}",
+        end=f"{opening.end:%H:%M}",
+        note=opening.note,
+    )
+
+
+async def api_list_openings(call: Call) -> BaseModel:
+    state = call.state
+    openings = await state.db(lambda s: state.store.schedules(s).list_openings())
+    return OpeningListOut(openings=[_opening_out(o) for o in openings])
+
+
+async def api_add_opening(call: Call) -> BaseModel:
+    body: OpeningBody = call.body
+    actions.require(call.identity, *ADMIN)
+    await _known_team(call, body.team)
+    opening = SpecialOpening(
+        body.team,
+        body.day,
+        parse_time(body.start, "start"),
+        parse_time(body.end, "end"),
+        body.note,
+    )
+    saved = await actions.add_opening(call.state, call.identity, opening)
+    return _opening_out(saved)
+
+
+def _pilot_out(pilot: Pilot) -> PilotOut:
+    return PilotOut(
+        id=pilot.id or 0, team=pilot.team, start=pilot.start, end=pilot.end, note=pilot.note
+    )
+
+
+async def api_list_pilots(call: Call) -> BaseModel:
+    state = call.state
+    pilots = await state.db(lambda s: state.store.schedules(s).list_pilots())
+    return PilotListOut(pilots=[_pilot_out(p) for p in pilots])
+
+
+async def api_add_pilot(call: Call) -> BaseModel:
+    body: PilotBody = call.body
+    actions.require_team(call.identity, body.team)
+    await _known_team(call, body.team)
+    saved = await actions.add_pilot(
+        call.state, call.identity, Pilot(body.team, body.start, body.end, body.note)
+    )
+    return _pilot_out(saved)
+
+
+# ------------------------------------------------------------------ announcements
+
+
+async def api_prompts(call: Call) -> BaseModel:
+    query: PromptsQuery = call.query
+    state = call.state
+    office = await state.office()
+    team_id = query.team or (office.team_ids[0] if office.teams else "")
+    await _known_team(call, team_id)
+    slots = await asyncio.to_thread(prompt_slots, state, office, team_id, state.now())
+    return PromptsOut(
+        team=team_id,
+        slots=[
+            PromptSlotOut(
+                team=s.team,
+                reason=s.reason.value,
+                lang=s.lang,
+                active=s.active,
+                text=s.text,
+                seconds=s.seconds,
+                recording_name=s.recording_name,
+                audio_url=s.audio_url,
+            )
+            for s in slots
+        ],
+    )
+
+
+def _unsupported_type(content_type: str) -> WebError:
+    allowed = ", ".join(AUDIO_TYPES)
+    return WebError(
+        400,
+        "content_type",
+        f"Content-Type „{content_type}“ wird nicht angenommen (erlaubt: {allowed})",
+        f"content type '{content_type}' is not accepted (allowed: {allowed})",
+        "body",
+    )
+
+
+async def api_upload_recording(call: Call) -> BaseModel:
+    team, reason, lang = call.path["team"], call.path["reason"], call.path["lang"]
+    actions.require(call.identity, *ADMIN)
+    await _known_team(call, team)
+    request = call.request
+    extension = AUDIO_TYPES.get(request.content_type)
+    if extension is None:
+        raise _unsupported_type(request.content_type)
+    folder = await asyncio.to_thread(actions.upload_dir, call.state)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=f".{extension}", delete=False) as temp:
+        path = Path(temp.name)
+    try:
+        size = 0
+        with path.open("wb") as out:
+            async for chunk in request.content.iter_chunked(1 << 16):
+                size += len(chunk)
+                if size > MAX_AUDIO_BYTES:
+                    raise WebError(
+                        400, "too_large", "Die Datei ist zu groß.", "the file is too large.", "body"
+                    )
+                out.write(chunk)
+        installed = await actions.upload_recording(
+            call.state, call.identity, team, reason, lang, path, f"upload.{extension}"
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return RecordingOut(
+        team=team,
+        reason=installed.reason.value,
+        lang=lang,
+        active="recording",
+        seconds=installed.seconds,
+    )
+
+
+async def api_remove_recording(call: Call) -> BaseModel:
+    team, reason, lang = call.path["team"], call.path["reason"], call.path["lang"]
+    actions.require(call.identity, *ADMIN)
+    await _known_team(call, team)
+    active = await actions.drop_recording(call.state, call.identity, team, reason, lang)
+    return RecordingOut.model_validate(
+        {"team": team, "reason": reason, "lang": lang, "active": active, "seconds": None}
+    )
+
+
+# ------------------------------------------------------------------ audit, evaluation
+
+
+async def api_audit(call: Call) -> BaseModel:
+    query: AuditQuery = call.query
+    entries = await call.state.db(lambda s: AuditRepository(s).list(query.limit, query.entity))
+    return AuditOut(
+        entries=[
+            AuditEntryOut(
+                id=e.id,
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                before=e.before,
+                after=e.after,
+            )
+            for e in entries
+        ]
+    )
+
+
+async def api_evaluation(call: Call) -> BaseModel:
+    query: EvaluationQuery = call.query
+    if query.team is not None:
+        await _known_team(call, query.team)
+    check_period(query.start, query.end, call.state.now().date())
+    result = await asyncio.to_thread(
+        compute_evaluation, call.state, query.team, query.start, query.end, "de"
+    )
+    return EvaluationOut(
+        available=result.available,
+        message_de=result.message_de,
+        message_en=result.message_en,
+        figures=[FigureOut(title=c.title, figure=json.loads(c.figure_json)) for c in result.charts],
+    )
+
+
+TEAM: dict[str, dict[str, Any]] = {"team": {"type": "string", "minLength": 1, "maxLength": 64}}
+SLOT: dict[str, dict[str, Any]] = {
+    **TEAM,
+    "reason": {"type": "string", "enum": ["hours", "holiday", "closure"]},
+    "lang": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+}
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("GET", "/me", api_me, "Wer bin ich?", "Who am I?", ALL_ROLES, MeOut),
+    Endpoint(
+        "GET",
+        "/overview",
+        api_overview,
+        "Übersicht aller Teams",
+        "Overview of all teams",
+        STAFF,
+        OverviewOut,
+    ),
+    Endpoint(
+        "GET",
+        "/board",
+        api_board,
+        "Tafel der Telefonzentrale",
+        "Switchboard board",
+        ALL_ROLES,
+        BoardOut,
+    ),
+    Endpoint(
+        "GET",
+        "/teams/{team}/hours",
+        api_get_hours,
+        "Sprechzeiten eines Teams",
+        "A team's call hours",
+        STAFF,
+        HoursOut,
+        path_params=TEAM,
+    ),
+    Endpoint(
+        "PUT",
+        "/teams/{team}/hours",
+        api_set_hours,
+        "Sprechzeiten ersetzen",
+        "Replace a team's call hours",
+        ADMIN,
+        HoursOut,
+        body=HoursBody,
+        path_params=TEAM,
+    ),
+    Endpoint(
+        "GET",
+        "/teams/{team}/preview",
+        api_preview,
+        "Vorschau (Standard 14 Tage)",
+        "Preview (default 14 days)",
+        STAFF,
+        PreviewOut,
+        query=PreviewQuery,
+        path_params=TEAM,
+    ),
+    Endpoint(
+        "PUT",
+        "/teams/{team}/holidays",
+        api_set_team_holidays,
+        "Feiertage eines Teams",
+        "A team's public holidays",
+        ADMIN,
+        TeamHolidaysOut,
+        body=TeamHolidaysBody,
+        path_params=TEAM,
+    ),
+    Endpoint(
+        "GET",
+        "/closures",
+        api_list_closures,
+        "Schließungen",
+        "Closures",
+        STAFF,
+        ClosureListOut,
+        query=ClosureQuery,
+    ),
+    Endpoint(
+        "POST",
+        "/closures",
+        api_add_closure,
+        "Schließung anlegen (auch „Bandansage heute“: today = true)",
+        "Add a closure ('announcement today': today = true)",
+        STAFF,
+        ClosureOut,
+        status=201,
+        body=ClosureBody,
+    ),
+    Endpoint(
+        "POST",
+        "/closures/{closure_id}/end",
+        api_end_closure,
+        "Schließung beenden",
+        "End a closure",
+        STAFF,
+        ClosureOut,
+        body=EndClosureBody,
+        path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    ),
+    Endpoint(
+        "GET",
+        "/holidays",
+        api_holidays,
+        "Feiertage und Bundesland",
+        "Public holidays and German state",
+        ADMIN,
+        HolidaysOut,
+        query=HolidaysQuery,
+    ),
+    Endpoint(
+        "PUT",
+        "/holidays/state",
+        api_set_holiday_state,
+        "Bundesland für Feiertage setzen",
+        "Set the German state for public holidays",
+        ADMIN,
+        HolidaysOut,
+        body=HolidayStateBody,
+    ),
+    Endpoint(
+        "GET",
+        "/openings",
+        api_list_openings,
+        "Sonderöffnungen",
+        "Special openings",
+        ADMIN,
+        OpeningListOut,
+    ),
+    Endpoint(
+        "POST",
+        "/openings",
+        api_add_opening,
+        "Sonderöffnung anlegen",
+        "Add a special opening",
+        ADMIN,
+        OpeningOut,
+        status=201,
+        body=OpeningBody,
+    ),
+    Endpoint(
+        "GET",
+        "/pilots",
+        api_list_pilots,
+        "Pilotphasen",
+        "Pilot periods",
+        STAFF,
+        PilotListOut,
+    ),
+    Endpoint(
+        "POST",
+        "/pilots",
+        api_add_pilot,
+        "Pilotphase anlegen",
+        "Add a pilot period",
+        STAFF,
+        PilotOut,
+        status=201,
+        body=PilotBody,
+    ),
+    Endpoint(
+        "GET",
+        "/prompts",
+        api_prompts,
+        "Ansagen eines Teams",
+        "A team's announcements",
+        ADMIN,
+        PromptsOut,
+        query=PromptsQuery,
+    ),
+    Endpoint(
+        "PUT",
+        "/prompts/{team}/{reason}/{lang}/recording",
+        api_upload_recording,
+        "Aufnahme hochladen (WAV, MP3, OGG, FLAC; 1–120 s)",
+        "Upload a recording (WAV, MP3, OGG, FLAC; 1–120 s)",
+        ADMIN,
+        RecordingOut,
+        binary=tuple(AUDIO_TYPES),
+        path_params=SLOT,
+    ),
+    Endpoint(
+        "DELETE",
+        "/prompts/{team}/{reason}/{lang}/recording",
+        api_remove_recording,
+        "Aufnahme entfernen",
+        "Remove a recording",
+        ADMIN,
+        RecordingOut,
+        path_params=SLOT,
+    ),
+    Endpoint(
+        "GET",
+        "/audit",
+        api_audit,
+        "Änderungsprotokoll",
+        "Audit log",
+        ADMIN,
+        AuditOut,
+        query=AuditQuery,
+    ),
+    Endpoint(
+        "GET",
+        "/evaluation",
+        api_evaluation,
+        "Auswertung (plotly-Diagramme)",
+        "Evaluation (plotly figures)",
+        STAFF,
+        EvaluationOut,
+        query=EvaluationQuery,
+    ),
+)

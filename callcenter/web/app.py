@@ -1,0 +1,110 @@
+"""`create_app`: the aiohttp application with its pages, the JSON API and the board stream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from callcenter.app import Store
+from callcenter.clock import Clock
+from callcenter.config import Settings
+from callcenter.web import audit_page, board, evaluation, login, pages, prompt_pages
+from callcenter.web.actions import cleanup_uploads
+from callcenter.web.api import ENDPOINTS
+from callcenter.web.api_base import add_routes
+from callcenter.web.board import HUB, BoardHub
+from callcenter.web.live import LiveView
+from callcenter.web.middleware import auth_middleware, error_middleware, security_headers
+from callcenter.web.openapi import OPENAPI, OPENAPI_PATH, build_openapi, openapi_document
+from callcenter.web.ratelimit import LoginLimiter
+from callcenter.web.render import setup_templates
+from callcenter.web.state import WEB, WebState
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# An uploaded recording may be up to 64 MB (prompts.upload.MAX_BYTES) plus form overhead.
+MAX_REQUEST_BYTES = 65 * 1024 * 1024
+
+
+def create_app(
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    live: LiveView | None = None,
+    *,
+    limiter: LoginLimiter | None = None,
+) -> web.Application:
+    """The web application; `live` (from the running service) adds PBX facts to the pages."""
+    app = web.Application(
+        middlewares=[error_middleware, auth_middleware], client_max_size=MAX_REQUEST_BYTES
+    )
+    state = WebState(
+        store=store,
+        settings=settings,
+        clock=clock,
+        live=live,
+        limiter=limiter
+        or LoginLimiter(settings.web.login_attempts, settings.web.login_window_minutes * 60.0),
+    )
+    app[WEB] = state
+    app[HUB] = BoardHub(state)
+    app[OPENAPI] = build_openapi(ENDPOINTS, f"{settings.office.name} – callcenter API")
+    setup_templates(app)
+    _add_page_routes(app.router)
+    add_routes(app, ENDPOINTS)
+    app.router.add_get(OPENAPI_PATH, openapi_document)
+    app.router.add_get("/static/vendor/plotly.min.js", evaluation.plotly_js)
+    app.router.add_static("/static/", STATIC_DIR)
+    app.cleanup_ctx.append(_board_hub)
+    app.on_shutdown.append(_end_streams)
+    app.on_response_prepare.append(security_headers)
+    return app
+
+
+def _add_page_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/", pages.home)
+    router.add_get("/anmelden", login.login_form)
+    router.add_post("/anmelden", login.login_submit)
+    router.add_post("/abmelden", login.logout)
+    router.add_get("/sprechzeiten", pages.hours_page)
+    router.add_post("/sprechzeiten/{team}", pages.hours_submit)
+    router.add_get("/schliesstage", pages.closures_page)
+    router.add_post("/schliesstage/heute", pages.closure_today_submit)
+    router.add_post("/schliesstage/zeitraum", pages.closure_range_submit)
+    router.add_post("/schliesstage/{closure_id}/beenden", pages.closure_end_submit)
+    router.add_get("/feiertage", pages.holidays_page)
+    router.add_post("/feiertage/land", pages.holiday_state_submit)
+    router.add_post("/feiertage/team/{team}", pages.team_holidays_submit)
+    router.add_get("/sonderoeffnungen", pages.openings_page)
+    router.add_post("/sonderoeffnungen", pages.opening_submit)
+    router.add_get("/pilotphasen", pages.pilots_page)
+    router.add_post("/pilotphasen", pages.pilot_submit)
+    router.add_get("/ansagen", prompt_pages.prompts_page)
+    router.add_post("/ansagen/{team}/{reason}/{lang}/aufnahme", prompt_pages.upload_submit)
+    router.add_post("/ansagen/{team}/{reason}/{lang}/entfernen", prompt_pages.remove_submit)
+    router.add_get("/ansagen/audio/{team}/{slot}.wav", prompt_pages.audio_file)
+    router.add_get("/auswertung", evaluation.evaluation_page)
+    router.add_get("/zentrale", board.board_page)
+    router.add_get("/zentrale/events", board.board_events)
+    router.add_get("/protokoll", audit_page.audit_page)
+
+
+async def _board_hub(app: web.Application) -> AsyncIterator[None]:
+    state = app[WEB]
+    await asyncio.to_thread(cleanup_uploads, state)
+    task = asyncio.create_task(app[HUB].run(), name="switchboard-board")
+    try:
+        yield
+    finally:
+        state.stopping.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _end_streams(app: web.Application) -> None:
+    """Before connections are closed: open board streams see this and finish."""
+    app[WEB].stopping.set()

@@ -1,0 +1,187 @@
+"""The evaluation page and its data: the same plotly figures as the standalone report.
+
+The computing half (`callcenter.app.compute_office_report`) and the figures
+(`callcenter.reporting.figures`) are looked up when needed, so the page says plainly
+„noch keine Auswertung“ where they are not installed instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.domain.errors import ScheduleError
+from callcenter.storage.web_repository import Role
+from callcenter.web import i18n
+from callcenter.web.actions import require
+from callcenter.web.errors import invalid
+from callcenter.web.middleware import ensure_identity
+from callcenter.web.render import render
+from callcenter.web.state import WebState, lang_of, state_of
+
+logger = logging.getLogger(__name__)
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_PERIOD_DAYS = 2 * 366
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    figure_json: str  # plotly's own JSON of the figure (data + layout)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    available: bool
+    message_de: str = ""
+    message_en: str = ""
+    charts: list[Chart] = field(default_factory=list)
+
+
+def _modules() -> tuple[ModuleType, Any] | None:
+    try:
+        figures = importlib.import_module("callcenter.reporting.figures")
+        app = importlib.import_module("callcenter.app")
+    except ImportError:
+        return None
+    compute = getattr(app, "compute_office_report", None)
+    if compute is None or not hasattr(figures, "team_figures"):
+        return None
+    return figures, compute
+
+
+def plotly_js_path() -> Path | None:
+    """plotly.min.js from the installed plotly package (served locally, no CDN)."""
+    try:
+        plotly = importlib.import_module("plotly")
+    except ImportError:
+        return None
+    path = Path(str(plotly.__file__)).parent / "package_data" / "plotly.min.js"
+    return path if path.is_file() else None
+
+
+def compute_evaluation(
+    state: WebState, team: str | None, start: date | None, end: date | None, lang: str
+) -> Evaluation:
+    """Blocking: reads the database and builds the figures."""
+    found = _modules()
+    if found is None:
+        de, en = i18n.both("no_evaluation")
+        return Evaluation(False, de, en)
+    figures, compute = found
+    now = state.now()
+    teams = [team] if team else None
+    try:
+        report = compute(state.store, start, end, teams, now=now)
+    except ScheduleError:
+        raise
+    except ValueError as exc:
+        # The evaluation's own refusal (e.g. an empty period), worded "deutsch / english".
+        de, _, en = str(exc).partition(" / ")
+        raise invalid("from", de, en or de) from None
+    if team:
+        pairs = [
+            *figures.team_figures(report, team, lang),
+            *figures.pilot_figures(report, team, lang),
+        ]
+    else:
+        pairs = [
+            *figures.overview_figures(report, lang),
+            *figures.pilot_figures(report, None, lang),
+            *figures.rollout_figures(report, lang),
+        ]
+    charts = [Chart(str(title), figure.to_json()) for title, figure in pairs]
+    return Evaluation(True, charts=charts)
+
+
+def parse_period(
+    team: str, start_text: str, end_text: str, known: tuple[str, ...], today: date
+) -> tuple[str | None, date | None, date | None]:
+    """The page's filters, checked; raises a 422 naming the field."""
+    if team and team not in known:
+        raise invalid(
+            "team",
+            f"unbekanntes Team „{team}“ (bekannt: {', '.join(known)})",
+            f"unknown team '{team}' (known: {', '.join(known)})",
+        )
+    values: list[date | None] = []
+    for name, text in (("from", start_text), ("to", end_text)):
+        try:
+            values.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            de, en = i18n.both("invalid_date", text=text)
+            raise invalid(name, de, en) from None
+    start, end = values
+    check_period(start, end, today)
+    return team or None, start, end
+
+
+def check_period(start: date | None, end: date | None, today: date) -> None:
+    """A period the evaluation can answer in reasonable time (at most two years)."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise invalid(
+                name,
+                f"{value.isoformat()} liegt außerhalb von {EARLIEST.year}–{LATEST.year}",
+                f"{value.isoformat()} is outside {EARLIEST.year}–{LATEST.year}",
+            )
+    if start and end and end < start:
+        raise invalid(
+            "to",
+            f"„Bis“ ({end.isoformat()}) liegt vor „Von“ ({start.isoformat()})",
+            f"'to' ({end.isoformat()}) is before 'from' ({start.isoformat()})",
+        )
+    last = end or today
+    if start and start > last:
+        raise invalid(
+            "from",
+            f"„Von“ ({start.isoformat()}) liegt nach dem Ende des Zeitraums ({last.isoformat()})",
+            f"'from' ({start.isoformat()}) is after the end of the period ({last.isoformat()})",
+        )
+    if start and (last - start).days > MAX_PERIOD_DAYS:
+        raise invalid(
+            "from",
+            f"Der Zeitraum ist zu lang: höchstens {MAX_PERIOD_DAYS} Tage",
+            f"the period is too long: at most {MAX_PERIOD_DAYS} days",
+        )
+
+
+async def evaluation_page(request: web.Request) -> web.StreamResponse:
+    require(ensure_identity(request), Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    lang = lang_of(request)
+    office = await state.office()
+    query = request.query
+    values = {name: query.get(name, "")[:20] for name in ("team", "from", "to")}
+    team, start, end = parse_period(
+        values["team"], values["from"], values["to"], office.team_ids, state.now().date()
+    )
+    result = await asyncio.to_thread(compute_evaluation, state, team, start, end, lang)
+    return render(
+        request,
+        "evaluation.html",
+        {"teams": office.teams, "values": values, "result": result},
+    )
+
+
+async def plotly_js(request: web.Request) -> web.StreamResponse:
+    path = plotly_js_path()
+    if path is None:
+        raise web.HTTPNotFound()
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": "application/javascript",
+            "Cache-Control": "public, max-age=86400",
+        },
+    )

@@ -1,0 +1,299 @@
+"""UI texts, German first and English second, and the date/time formats of the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from callcenter.domain.timeparse import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, WEEKDAY_SHORT_DE
+
+LANGS = ("de", "en")
+WEEKDAY_SHORT_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # frame
+    "app_name": ("Telefonische Sprechzeiten", "Telephone call hours"),
+    "skip": ("Zum Inhalt springen", "Skip to content"),
+    "nav_label": ("Hauptnavigation", "Main navigation"),
+    "nav_overview": ("Übersicht", "Overview"),
+    "nav_hours": ("Sprechzeiten", "Call hours"),
+    "nav_closures": ("Schließtage", "Closure days"),
+    "nav_holidays": ("Feiertage", "Public holidays"),
+    "nav_openings": ("Sonderöffnungen", "Special openings"),
+    "nav_pilots": ("Pilotphasen", "Pilot periods"),
+    "nav_prompts": ("Ansagen", "Announcements"),
+    "nav_evaluation": ("Auswertung", "Evaluation"),
+    "nav_board": ("Telefonzentrale", "Switchboard"),
+    "nav_audit": ("Protokoll", "Audit log"),
+    "switch_lang": ("English", "Deutsch"),
+    "logout": ("Abmelden", "Log out"),
+    "signed_in_as": ("Angemeldet als", "Signed in as"),
+    "save": ("Speichern", "Save"),
+    "add": ("Anlegen", "Add"),
+    "team": ("Team", "Team"),
+    "all_teams": ("alle Teams", "all teams"),
+    "note": ("Grund / Notiz", "Reason / note"),
+    "none": ("keine", "none"),
+    "dash": ("–", "–"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
+    "form_has_errors": (
+        "Bitte die markierten Angaben korrigieren.",
+        "Please correct the marked fields.",
+    ),
+    "error_summary": ("Fehler", "Error"),
+    # messages after a redirect
+    "msg_saved": (
+        "Gespeichert. Die Telefonanlage übernimmt die Änderung in etwa einer Sekunde.",
+        "Saved. The phone system takes over the change within about a second.",
+    ),
+    "msg_closure_added": ("Bandansage eingeschaltet.", "Announcement switched on."),
+    "msg_closure_ended": ("Schließung beendet.", "Closure ended."),
+    "msg_logged_out": ("Sie sind abgemeldet.", "You are logged out."),
+    "msg_uploaded": ("Aufnahme hochgeladen und aktiv.", "Recording uploaded and active."),
+    "msg_removed": (
+        "Aufnahme entfernt; der erzeugte Text gilt wieder.",
+        "Recording removed; the rendered text plays again.",
+    ),
+    # login
+    "login_title": ("Anmelden", "Log in"),
+    "username": ("Benutzername", "User name"),
+    "password": ("Passwort", "Password"),
+    "login_button": ("Anmelden", "Log in"),
+    "login_failed": ("Benutzername oder Passwort ist falsch.", "Wrong user name or password."),
+    "login_throttled": (
+        "Zu viele Fehlversuche. Bitte in {minutes} Minuten erneut versuchen.",
+        "Too many failed attempts. Please try again in {minutes} minutes.",
+    ),
+    # states
+    "state_open": ("offen", "open"),
+    "state_closed": ("geschlossen", "closed"),
+    "reason_hours": ("außerhalb der Sprechzeiten", "outside call hours"),
+    "reason_holiday": ("Feiertag", "public holiday"),
+    "reason_closure": ("Schließtag (Bandansage)", "closure day (announcement)"),
+    "until": ("bis", "until"),
+    "opens": ("öffnet", "opens"),
+    "no_change_known": ("keine Änderung bekannt", "no change known"),
+    "no_opening_known": ("keine Öffnung bekannt", "no opening known"),
+    # overview
+    "overview_title": ("Übersicht", "Overview"),
+    "col_now": ("Jetzt", "Now"),
+    "col_reason": ("Grund", "Reason"),
+    "col_next_change": ("Nächste Änderung", "Next change"),
+    "col_calls_inside": ("Anrufe heute in der Sprechzeit", "Calls today inside hours"),
+    "col_calls_outside": ("Anrufe heute außerhalb", "Calls today outside hours"),
+    "col_waiting": ("Wartende jetzt", "Callers waiting now"),
+    "pbx": ("Telefonanlage", "Phone system"),
+    "pbx_connected": ("verbunden", "connected"),
+    "pbx_disconnected": ("nicht verbunden", "not connected"),
+    "heartbeat": ("letzter Heartbeat", "last heartbeat"),
+    "as_of": ("Stand", "As of"),
+    # hours
+    "hours_title": ("Sprechzeiten", "Call hours"),
+    "hours_intro": (
+        "Je Wochentag die Zeitfenster eintragen, z. B. „09:00-12:00, 14:00-17:30“. "
+        "Leer = an diesem Tag keine Sprechzeit.",
+        "Enter the windows per weekday, e.g. '09:00-12:00, 14:00-17:30'. "
+        "Empty = no call hours on that day.",
+    ),
+    "weekday": ("Wochentag", "Weekday"),
+    "windows": ("Zeitfenster", "Windows"),
+    "week_grid": ("Wochenübersicht", "Week at a glance"),
+    "preview_title": ("Vorschau der nächsten 14 Tage", "Preview of the next 14 days"),
+    "col_day": ("Tag", "Day"),
+    "col_open": ("Erreichbar", "Reachable"),
+    "col_special": ("Besonderheit", "Special"),
+    "closed_all_day": ("ganztägig geschlossen", "closed all day"),
+    "read_only_hours": (
+        "Nur die Administration kann Sprechzeiten ändern.",
+        "Only administrators can change call hours.",
+    ),
+    "invalid_windows": (
+        "„{text}“ ist kein Zeitfenster wie 09:00-12:00",
+        "'{text}' is not a window like 09:00-12:00",
+    ),
+    # closures
+    "closures_title": (
+        "Schließtage und „Bandansage heute“",
+        "Closure days and 'announcement today'",
+    ),
+    "today_title": ("Bandansage heute", "Announcement today"),
+    "today_intro": (
+        "Schaltet für den Rest des heutigen Tages die Schließtags-Ansage ein. Sie endet um "
+        "Mitternacht von selbst.",
+        "Plays the closure announcement for the rest of today. It ends at midnight by itself.",
+    ),
+    "today_button": ("Bandansage heute einschalten", "Switch announcement on for today"),
+    "range_title": ("Schließtage für einen Zeitraum", "Closure days for a period"),
+    "first_day": ("Erster Tag", "First day"),
+    "last_day": ("Letzter Tag (leer = nur der erste)", "Last day (empty = first day only)"),
+    "current_closures": ("Laufende und künftige Schließungen", "Current and future closures"),
+    "col_from": ("Von", "From"),
+    "col_to": ("Bis", "To"),
+    "col_by": ("Eingeschaltet von", "Switched on by"),
+    "end_now": ("Jetzt beenden", "End now"),
+    "active_now": ("läuft", "active"),
+    "no_closures": (
+        "Keine laufenden oder künftigen Schließungen.",
+        "No current or future closures.",
+    ),
+    "reason_suggestions": ("Personalengpass", "Staff shortage"),
+    "need_note": (
+        "Bitte einen Grund angeben (z. B. Personalengpass).",
+        "Please give a reason (e.g. staff shortage).",
+    ),
+    "invalid_date": ("„{text}“ ist kein Datum (JJJJ-MM-TT)", "'{text}' is not a date (YYYY-MM-DD)"),
+    "required": ("Pflichtangabe", "Required"),
+    # holidays
+    "holidays_title": ("Feiertage", "Public holidays"),
+    "holiday_state": ("Bundesland", "German state"),
+    "holidays_of": ("Feiertage {year}", "Public holidays {year}"),
+    "team_holidays": ("Feiertage je Team", "Holidays per team"),
+    "observe_holidays": (
+        "Feiertage beachten (Bandansage an Feiertagen)",
+        "Observe public holidays (announcement on holidays)",
+    ),
+    "works_through": ("Trotzdem Sprechzeit an", "Call hours anyway on"),
+    # openings
+    "openings_title": ("Sonderöffnungen", "Special openings"),
+    "special_opening": ("Sonderöffnung", "Special opening"),
+    "day": ("Datum", "Date"),
+    "time_from": ("Von (HH:MM)", "From (HH:MM)"),
+    "time_to": ("Bis (HH:MM)", "To (HH:MM)"),
+    "no_openings": ("Keine Sonderöffnungen.", "No special openings."),
+    "invalid_time": ("„{text}“ ist keine Uhrzeit (HH:MM)", "'{text}' is not a time (HH:MM)"),
+    # pilots
+    "pilots_title": ("Pilotphasen", "Pilot periods"),
+    "start_day": ("Erster Tag", "First day"),
+    "end_day": ("Letzter Tag (leer = läuft)", "Last day (empty = running)"),
+    "running": ("läuft", "running"),
+    "no_pilots": ("Keine Pilotphasen.", "No pilot periods."),
+    # prompts
+    "prompts_title": ("Ansagen", "Announcements"),
+    "prompts_intro": (
+        "Die Ansagetexte entstehen aus den Sprechzeiten. Eine eigene Aufnahme hat Vorrang vor "
+        "dem erzeugten Text.",
+        "The announcement texts are built from the call hours. An uploaded recording takes "
+        "precedence over the rendered text.",
+    ),
+    "reason": ("Anlass", "Reason"),
+    "language": ("Sprache", "Language"),
+    "text_now": ("Text (wie jetzt angesagt)", "Text (as announced now)"),
+    "active_source": ("Es spielt", "Playing"),
+    "source_tts": ("erzeugter Text", "rendered text"),
+    "source_recording": ("eigene Aufnahme", "uploaded recording"),
+    "source_none": ("noch nichts erzeugt", "nothing rendered yet"),
+    "upload": (
+        "Aufnahme hochladen (WAV, MP3, OGG, FLAC; 1–120 s)",
+        "Upload a recording (WAV, MP3, OGG, FLAC; 1–120 s)",
+    ),
+    "upload_button": ("Hochladen", "Upload"),
+    "remove_recording": ("Aufnahme entfernen", "Remove recording"),
+    "no_file": ("Bitte eine Datei auswählen.", "Please choose a file."),
+    # evaluation
+    "evaluation_title": ("Auswertung", "Evaluation"),
+    "period_from": ("Von", "From"),
+    "period_to": ("Bis", "To"),
+    "show": ("Anzeigen", "Show"),
+    "no_evaluation": (
+        "Noch keine Auswertung verfügbar: Die Auswertungsmodule sind nicht installiert.",
+        "No evaluation available yet: the evaluation modules are not installed.",
+    ),
+    "no_evaluation_data": (
+        "Für diese Auswahl gibt es keine Auswertung: {reason}",
+        "There is no evaluation for this selection: {reason}",
+    ),
+    "chart_fallback": ("Diagramm (benötigt JavaScript)", "Chart (needs JavaScript)"),
+    # board
+    "board_title": ("Telefonzentrale: Wer ist erreichbar?", "Switchboard: who can be reached?"),
+    "board_live": ("Aktualisiert sich selbst.", "Updates itself."),
+    "board_offline": (
+        "Verbindung unterbrochen – versuche erneut …",
+        "Connection lost – retrying …",
+    ),
+    "board_noscript": (
+        "Ohne JavaScript bitte die Seite neu laden.",
+        "Without JavaScript, please reload the page.",
+    ),
+    "open_until": ("offen bis {time}", "open until {time}"),
+    "closed_opens": ("geschlossen – öffnet {time}", "closed – opens {time}"),
+    # audit
+    "audit_title": ("Änderungsprotokoll", "Audit log"),
+    "col_when": ("Zeitpunkt", "When"),
+    "col_who": ("Wer", "Who"),
+    "col_what": ("Was", "What"),
+    "col_before": ("Vorher", "Before"),
+    "col_after": ("Nachher", "After"),
+    # errors
+    "error_title": ("Fehler", "Error"),
+    "error_back": ("Zur Übersicht", "To the overview"),
+    "not_found": ("Diese Seite gibt es nicht.", "This page does not exist."),
+    "forbidden": ("Dafür fehlt Ihnen die Berechtigung.", "You are not allowed to do this."),
+    "csrf_failed": (
+        "Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkmal fehlt). Bitte die "
+        "Seite neu laden und erneut absenden.",
+        "The form has expired or is incomplete (security token missing). Please reload the "
+        "page and submit again.",
+    ),
+    "internal_error": (
+        "Ein interner Fehler ist aufgetreten. Er wurde protokolliert.",
+        "An internal error occurred. It has been logged.",
+    ),
+    "bad_request": ("Die Anfrage ist ungültig.", "The request is invalid."),
+    "too_large": ("Die Datei ist zu groß.", "The file is too large."),
+    "method_not_allowed": (
+        "Diese Aktion ist hier nicht möglich.",
+        "This action is not possible here.",
+    ),
+}
+
+
+def translate(lang: str, key: str, **values: object) -> str:
+    de, en = TEXTS[key]
+    text = en if lang == "en" else de
+    return text.format(**values) if values else text
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """German and English, e.g. for the JSON error body."""
+    return translate("de", key, **values), translate("en", key, **values)
+
+
+def weekday_name(lang: str, weekday: int) -> str:
+    return (WEEKDAY_NAMES_EN if lang == "en" else WEEKDAY_NAMES_DE)[weekday]
+
+
+def weekday_short(lang: str, weekday: int) -> str:
+    return (WEEKDAY_SHORT_EN if lang == "en" else WEEKDAY_SHORT_DE)[weekday]
+
+
+def local(value: datetime, tz: tzinfo) -> datetime:
+    return value.astimezone(tz)
+
+
+def format_instant(value: datetime | None, tz: tzinfo, lang: str) -> str:
+    """'Mo 23.11.2026 12:00' (German) / 'Mon 2026-11-23 12:00' (English), office time."""
+    if value is None:
+        return "–"
+    moment = value.astimezone(tz)
+    if lang == "en":
+        return f"{weekday_short(lang, moment.weekday())} {moment:%Y-%m-%d %H:%M}"
+    return f"{weekday_short(lang, moment.weekday())} {moment:%d.%m.%Y %H:%M}"
+
+
+def format_relative(value: datetime | None, now: datetime, tz: tzinfo, lang: str) -> str:
+    """'12:00' today, 'morgen 09:00' / 'tomorrow 09:00', else the full date."""
+    if value is None:
+        return "–"
+    moment = value.astimezone(tz)
+    today = now.astimezone(tz).date()
+    if moment.date() == today:
+        return f"{moment:%H:%M}"
+    if (moment.date() - today).days == 1:
+        return ("tomorrow " if lang == "en" else "morgen ") + f"{moment:%H:%M}"
+    return format_instant(value, tz, lang)
+
+
+def format_day(value: date, lang: str) -> str:
+    if lang == "en":
+        return f"{weekday_short(lang, value.weekday())} {value:%Y-%m-%d}"
+    return f"{weekday_short(lang, value.weekday())} {value:%d.%m.%Y}"

@@ -1,0 +1,177 @@
+"""Middlewares: errors as pages/JSON (never a traceback), sign-in, CSRF, language, headers.
+
+Public paths are listed here; everything else needs a session cookie or an API token.
+/healthz and /metrics are reserved for the service's health endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from urllib.parse import quote
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from callcenter.storage.web_repository import AccountRepository
+from callcenter.web import i18n
+from callcenter.web.errors import (
+    WebError,
+    csrf_failed,
+    from_key,
+    known_error_types,
+    translate_error,
+    unauthorized,
+)
+from callcenter.web.render import render_error
+from callcenter.web.state import IDENTITY, LANG, Identity, WebState, state_of
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "cc_session"
+LOGIN_COOKIE = "cc_login"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_PATHS = frozenset({"/anmelden", "/api/v1/openapi.json", "/healthz", "/metrics"})
+PUBLIC_PREFIXES = ("/static/",)
+
+_HTTP_KEYS = {
+    400: ("bad_request", "bad_request"),
+    403: ("forbidden", "forbidden"),
+    404: ("not_found", "not_found"),
+    405: ("method_not_allowed", "method_not_allowed"),
+    413: ("too_large", "too_large"),
+}
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def secure_cookies(request: web.Request, state: WebState) -> bool:
+    mode = state.settings.web.secure_cookies
+    if isinstance(mode, bool):
+        return mode
+    return request.secure or state.settings.web.base_url.startswith("https://")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code, key = _HTTP_KEYS.get(exc.status, ("http_error", "bad_request"))
+        error = from_key(exc.status, code, key)
+    except WebError as exc:
+        error = exc
+    except known_error_types() as exc:
+        error = translate_error(exc)
+    except asyncio.CancelledError:
+        raise
+    except ConnectionResetError:
+        raise
+    except Exception:
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        error = from_key(500, "internal", "internal_error")
+    return render_error(request, error)
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = state_of(request)
+    identity = await _identify(request, state)
+    wanted = request.query.get("lang")
+    lang = wanted if wanted in i18n.LANGS else (identity.lang if identity else "de")
+    request[LANG] = lang
+    if identity is not None:
+        if identity.via == "session" and wanted in i18n.LANGS and wanted != identity.lang:
+            session_id = identity.session_id or ""
+            await state.db(lambda s: AccountRepository(s).set_session_lang(session_id, lang))
+        request[IDENTITY] = Identity(
+            identity.account,
+            identity.via,
+            identity.actor,
+            lang,
+            identity.csrf,
+            identity.session_id,
+        )
+    elif not is_public(request.path):
+        if wants_json(request) or request.method not in SAFE_METHODS:
+            raise unauthorized()
+        raise web.HTTPSeeOther(f"/anmelden?next={quote(request.path_qs, safe='')}")
+    if identity is not None and identity.via == "session" and request.method not in SAFE_METHODS:
+        await _check_csrf(request, identity)
+    return await handler(request)
+
+
+async def _identify(request: web.Request, state: WebState) -> Identity | None:
+    now = state.now()
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        scheme, _, secret = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            return None
+        found = await state.db(lambda s: AccountRepository(s).token_account(secret.strip(), now))
+        if found is None:
+            return None
+        account, name = found
+        return Identity(account, "token", f"api:{name}")
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    session = await state.db(lambda s: AccountRepository(s).session_for(session_id, now))
+    if session is None:
+        return None
+    return Identity(
+        session.account,
+        "session",
+        f"web:{session.account.username}",
+        session.lang,
+        session.csrf_token,
+        session_id,
+    )
+
+
+async def _check_csrf(request: web.Request, identity: Identity) -> None:
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        form = await request.post()
+        value = form.get(CSRF_FIELD, "")
+        sent = value if isinstance(value, str) else ""
+    expected = identity.csrf or ""
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        raise csrf_failed()
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Strict defaults: no framing, no foreign scripts, no caching of personal pages."""
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if not request.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
+
+
+def ensure_identity(request: web.Request) -> Identity:
+    identity: Identity | None = request.get(IDENTITY)
+    if identity is None:
+        raise unauthorized()
+    return identity

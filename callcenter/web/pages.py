@@ -1,0 +1,482 @@
+"""The schedule pages: overview, call hours (week grid + 14-day preview), closure days and
+'Bandansage heute', public holidays, special openings, pilot periods.
+
+Forms post back to the same page; a bad form comes back with the messages at the fields
+and the typed values, a good one redirects (303) with a short confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.domain.errors import ScheduleError
+from callcenter.domain.schedule import Office, Pilot, SpecialOpening
+from callcenter.holiday_calendar import GERMAN_STATES, UnknownHolidayState, german_holidays
+from callcenter.storage.errors import StorageError
+from callcenter.storage.web_repository import Role, calls_between
+from callcenter.web import actions, readmodels
+from callcenter.web.actions import require
+from callcenter.web.errors import not_found, translate_error
+from callcenter.web.forms import (
+    FormErrors,
+    format_day_windows,
+    parse_clock,
+    parse_day,
+    require_day,
+    text,
+    week_windows,
+)
+from callcenter.web.middleware import ensure_identity
+from callcenter.web.render import render
+from callcenter.web.state import Identity, WebState, lang_of, state_of
+
+NOTE_LIMIT = 200
+
+
+def _redirect(path: str, message: str, request: web.Request) -> web.HTTPSeeOther:
+    separator = "&" if "?" in path else "?"
+    return web.HTTPSeeOther(f"{path}{separator}msg={message}")
+
+
+def _form_error(errors: FormErrors, exc: Exception, field: str) -> int:
+    """Put a domain/storage error at a field; returns the status the page answers with."""
+    error = translate_error(exc, field)
+    errors.add(error.field or field, error.message_de, error.message_en)
+    return error.status
+
+
+def _team_choices(office: Office, identity: Identity) -> list[Any]:
+    if identity.has(Role.ADMIN):
+        return list(office.teams)
+    return [team for team in office.teams if team.id == identity.account.team]
+
+
+def _selected_team(request: web.Request, office: Office, fallback: str | None = None) -> str:
+    wanted = request.query.get("team") or fallback or (office.team_ids[0] if office.teams else "")
+    if wanted not in office.team_ids:
+        raise not_found()
+    return wanted
+
+
+# ------------------------------------------------------------------ home / overview
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    if identity.has(Role.SWITCHBOARD):
+        raise web.HTTPSeeOther("/zentrale")
+    state = state_of(request)
+    rows = await overview_rows(state)
+    live = state.live
+    return render(
+        request,
+        "overview.html",
+        {
+            "rows": rows,
+            "live": live is not None,
+            "pbx_connected": live.pbx_connected() if live else None,
+            "heartbeat": live.last_heartbeat() if live else None,
+        },
+    )
+
+
+async def overview_rows(state: WebState) -> list[readmodels.OverviewRow]:
+    office = await state.office()
+    now = state.now()
+    start, end = readmodels.day_bounds(now.date(), state.settings.tz)
+    counts = await state.db(lambda s: calls_between(s, start, end))
+    waiting = dict(state.live.waiting_by_team()) if state.live is not None else None
+    return readmodels.overview(office, now, counts, waiting)
+
+
+# ------------------------------------------------------------------ call hours
+
+
+async def hours_page(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    office = await state.office()
+    team_id = _selected_team(request, office, identity.account.team)
+    return _hours_response(request, state, office, team_id, None, FormErrors())
+
+
+def _hours_response(
+    request: web.Request,
+    state: WebState,
+    office: Office,
+    team_id: str,
+    values: Mapping[str, str] | None,
+    errors: FormErrors,
+    status: int = 200,
+) -> web.Response:
+    identity = ensure_identity(request)
+    team = office.team(team_id)
+    shown = values or {f"day{d}": format_day_windows(team.windows, d) for d in range(7)}
+    today = state.now().date()
+    return render(
+        request,
+        "hours.html",
+        {
+            "teams": office.teams,
+            "team": team,
+            "values": shown,
+            "errors": errors.for_lang(lang_of(request)),
+            "can_edit": identity.has(Role.ADMIN),
+            "grid": _grid(team.windows),
+            "preview": readmodels.preview(office, team_id, today),
+        },
+        status=status,
+    )
+
+
+def _grid(windows: Any) -> list[list[tuple[float, float, str]]]:
+    """Per weekday: (left %, width %, label) of each window on a 06:00–20:00 bar."""
+    first, last = 6 * 60, 20 * 60
+    span = last - first
+    rows: list[list[tuple[float, float, str]]] = [[] for _ in range(7)]
+    for window in windows:
+        start = max(first, window.start.hour * 60 + window.start.minute)
+        end = min(last, window.end.hour * 60 + window.end.minute)
+        if end <= start:
+            continue
+        rows[window.weekday].append(
+            (
+                round(100 * (start - first) / span, 2),
+                round(100 * (end - start) / span, 2),
+                window.label,
+            )
+        )
+    return rows
+
+
+async def hours_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    office = await state.office()
+    team_id = request.match_info["team"]
+    if team_id not in office.team_ids:
+        raise not_found()
+    form = await request.post()
+    errors = FormErrors()
+    windows = week_windows(form, errors)
+    values = {f"day{d}": text(form, f"day{d}", 300) for d in range(7)}
+    status = 422
+    if not errors:
+        try:
+            await actions.set_hours(state, identity, team_id, windows)
+        except (ScheduleError, StorageError) as exc:
+            status = _form_error(errors, exc, "day0")
+        else:
+            raise _redirect(f"/sprechzeiten?team={team_id}", "saved", request)
+    return _hours_response(request, state, office, team_id, values, errors, status)
+
+
+# ------------------------------------------------------------------ closures
+
+
+async def closures_page(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    return await _closures_response(request, {}, FormErrors())
+
+
+async def _closures_response(
+    request: web.Request,
+    values: Mapping[str, str],
+    errors: FormErrors,
+    status: int = 200,
+) -> web.Response:
+    identity = ensure_identity(request)
+    state = state_of(request)
+    office = await state.office()
+    now = state.now()
+    closures = await state.db(lambda s: state.store.schedules(s).list_closures())
+    shown = readmodels.current_and_future(closures, now)
+    return render(
+        request,
+        "closures.html",
+        {
+            "teams": _team_choices(office, identity),
+            "all_teams_allowed": identity.has(Role.ADMIN),
+            "closures": shown,
+            "team_names": {team.id: team for team in office.teams},
+            # Only a running closure can be ended early; a future one has nothing to end yet.
+            "may_end": {c.id: c.start <= now and identity.may_change_team(c.team) for c in shown},
+            "values": values,
+            "errors": errors.for_lang(lang_of(request)),
+            "today": now.date(),
+        },
+        status=status,
+    )
+
+
+def _closure_team(form: Mapping[str, object], name: str) -> str | None:
+    value = text(form, name, 80)
+    return None if value in ("", "*") else value
+
+
+async def closure_today_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    form = await request.post()
+    values = {"today_team": text(form, "today_team", 80), "today_note": text(form, "today_note")}
+    errors = FormErrors()
+    note = text(form, "today_note", NOTE_LIMIT)
+    if not note:
+        errors.add_key("today_note", "need_note")
+    status = 422
+    if not errors:
+        try:
+            await actions.announcement_today(
+                state, identity, _closure_team(form, "today_team"), note
+            )
+        except (ScheduleError, StorageError) as exc:
+            status = _form_error(errors, exc, "today_team")
+        else:
+            raise _redirect("/schliesstage", "closure_added", request)
+    return await _closures_response(request, values, errors, status)
+
+
+async def closure_range_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    form = await request.post()
+    values = {
+        name: text(form, name) for name in ("range_team", "first_day", "last_day", "range_note")
+    }
+    errors = FormErrors()
+    first = require_day(form, "first_day", errors)
+    last = parse_day(form, "last_day", errors)
+    note = text(form, "range_note", NOTE_LIMIT)
+    if not note:
+        errors.add_key("range_note", "need_note")
+    status = 422
+    if not errors and first is not None:
+        try:
+            start, end = actions.whole_days(state, first, last)
+            await actions.add_closure(
+                state, identity, _closure_team(form, "range_team"), start, end, note
+            )
+        except (ScheduleError, StorageError) as exc:
+            status = _form_error(errors, exc, "last_day")
+        else:
+            raise _redirect("/schliesstage", "closure_added", request)
+    return await _closures_response(request, values, errors, status)
+
+
+async def closure_end_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    try:
+        closure_id = int(request.match_info["closure_id"])
+    except ValueError:
+        raise not_found() from None
+    if not 1 <= closure_id <= 2**31 - 1:
+        raise not_found()
+    try:
+        await actions.end_closure(state, identity, closure_id)
+    except StorageError as exc:
+        error = translate_error(exc)
+        if error.status == 404:
+            raise error from None
+        errors = FormErrors()
+        errors.add("end", error.message_de, error.message_en)
+        return await _closures_response(request, {}, errors, error.status)
+    raise _redirect("/schliesstage", "closure_ended", request)
+
+
+# ------------------------------------------------------------------ holidays
+
+
+async def holidays_page(request: web.Request) -> web.StreamResponse:
+    require(ensure_identity(request), Role.ADMIN)
+    return await _holidays_response(request, FormErrors())
+
+
+async def _holidays_response(
+    request: web.Request, errors: FormErrors, status: int = 200
+) -> web.Response:
+    state = state_of(request)
+    office = await state.office()
+    holiday_state = await state.db(lambda s: state.store.schedules(s).holiday_state())
+    year = _year(request, state)
+    listed = holiday_list(holiday_state, year)
+    return render(
+        request,
+        "holidays.html",
+        {
+            "states": GERMAN_STATES,
+            "holiday_state": holiday_state,
+            "year": year,
+            "holidays": listed,
+            "names": sorted({name for _day, name in listed}),
+            "teams": office.teams,
+            "errors": errors.for_lang(lang_of(request)),
+        },
+        status=status,
+    )
+
+
+def _year(request: web.Request, state: WebState) -> int:
+    raw = request.query.get("year", "")
+    if raw.isdigit() and 1990 <= int(raw) <= 2100:
+        return int(raw)
+    return state.now().year
+
+
+def holiday_list(holiday_state: str, year: int) -> list[tuple[date, str]]:
+    calendar = german_holidays(holiday_state)
+    listed = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        name = calendar.get(day)
+        if name is not None:
+            listed.append((day, name))
+        day += timedelta(days=1)
+    return listed
+
+
+async def holiday_state_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    form = await request.post()
+    errors = FormErrors()
+    try:
+        await actions.set_holiday_state(state, identity, text(form, "state", 10))
+    except (UnknownHolidayState, StorageError) as exc:
+        _form_error(errors, exc, "state")
+        return await _holidays_response(request, errors, 422)
+    raise _redirect("/feiertage", "saved", request)
+
+
+async def team_holidays_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    team_id = request.match_info["team"]
+    form = await request.post()
+    ignored = [value for value in form.getall("ignored", []) if isinstance(value, str)]
+    enabled = form.get("enabled") == "on"
+    try:
+        await actions.set_team_holidays(state, identity, team_id, enabled, ignored)
+    except (ScheduleError, StorageError) as exc:
+        error = translate_error(exc)
+        if error.status == 404:
+            raise error from None
+        errors = FormErrors()
+        errors.add(f"team-{team_id}", error.message_de, error.message_en)
+        return await _holidays_response(request, errors, error.status)
+    raise _redirect("/feiertage", "saved", request)
+
+
+# ------------------------------------------------------------------ special openings
+
+
+async def openings_page(request: web.Request) -> web.StreamResponse:
+    require(ensure_identity(request), Role.ADMIN)
+    return await _openings_response(request, {}, FormErrors())
+
+
+async def _openings_response(
+    request: web.Request, values: Mapping[str, str], errors: FormErrors, status: int = 200
+) -> web.Response:
+    state = state_of(request)
+    office = await state.office()
+    openings = await state.db(lambda s: state.store.schedules(s).list_openings())
+    today = state.now().date()
+    return render(
+        request,
+        "openings.html",
+        {
+            "teams": office.teams,
+            "team_names": {team.id: team for team in office.teams},
+            "openings": [o for o in openings if o.day >= today - timedelta(days=30)],
+            "values": values,
+            "errors": errors.for_lang(lang_of(request)),
+        },
+        status=status,
+    )
+
+
+async def opening_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    form = await request.post()
+    values = {name: text(form, name) for name in ("team", "day", "start", "end", "note")}
+    errors = FormErrors()
+    day = require_day(form, "day", errors)
+    start = parse_clock(form, "start", errors)
+    end = parse_clock(form, "end", errors)
+    status = 422
+    if not errors and day is not None and start is not None and end is not None:
+        try:
+            opening = SpecialOpening(
+                text(form, "team", 80), day, start, end, text(form, "note", NOTE_LIMIT)
+            )
+            await actions.add_opening(state, identity, opening)
+        except (ScheduleError, StorageError) as exc:
+            status = _form_error(errors, exc, "end")
+        else:
+            raise _redirect("/sonderoeffnungen", "saved", request)
+    return await _openings_response(request, values, errors, status)
+
+
+# ------------------------------------------------------------------ pilots
+
+
+async def pilots_page(request: web.Request) -> web.StreamResponse:
+    require(ensure_identity(request), Role.ADMIN, Role.TEAMLEAD)
+    return await _pilots_response(request, {}, FormErrors())
+
+
+async def _pilots_response(
+    request: web.Request, values: Mapping[str, str], errors: FormErrors, status: int = 200
+) -> web.Response:
+    identity = ensure_identity(request)
+    state = state_of(request)
+    office = await state.office()
+    pilots = await state.db(lambda s: state.store.schedules(s).list_pilots())
+    return render(
+        request,
+        "pilots.html",
+        {
+            "teams": _team_choices(office, identity),
+            "team_names": {team.id: team for team in office.teams},
+            "pilots": pilots,
+            "values": values,
+            "errors": errors.for_lang(lang_of(request)),
+        },
+        status=status,
+    )
+
+
+async def pilot_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    form = await request.post()
+    values = {name: text(form, name) for name in ("team", "start", "end", "note")}
+    errors = FormErrors()
+    start = require_day(form, "start", errors)
+    end = parse_day(form, "end", errors)
+    status = 422
+    if not errors and start is not None:
+        try:
+            pilot = Pilot(text(form, "team", 80), start, end, text(form, "note", NOTE_LIMIT))
+            await actions.add_pilot(state, identity, pilot)
+        except (ScheduleError, StorageError) as exc:
+            status = _form_error(errors, exc, "end")
+        else:
+            raise _redirect("/pilotphasen", "saved", request)
+    return await _pilots_response(request, values, errors, status)

@@ -1,0 +1,204 @@
+"""Announcements: the text per reason and language as callers hear it now, the audio to
+play in the browser, and uploading or removing a recording."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.domain.schedule import Office, Reason
+from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name
+from callcenter.prompts.audio_manifest import Active, load_manifest
+from callcenter.prompts.errors import PromptError
+from callcenter.prompts.templates import load_templates
+from callcenter.prompts.text import Contact, announcement_text
+from callcenter.storage.web_repository import Role
+from callcenter.web import actions
+from callcenter.web.actions import require
+from callcenter.web.errors import not_found, translate_error
+from callcenter.web.forms import FormErrors
+from callcenter.web.middleware import ensure_identity
+from callcenter.web.render import render
+from callcenter.web.state import WebState, lang_of, state_of
+
+
+@dataclass(frozen=True)
+class PromptSlot:
+    team: str
+    reason: Reason
+    lang: str
+    slot: str
+    text: str
+    active: Active
+    seconds: float | None
+    recording_name: str | None
+    audio_url: str | None
+
+
+def prompt_slots(state: WebState, office: Office, team_id: str, now: datetime) -> list[PromptSlot]:
+    """Every reason × configured language of a team (blocking: reads templates and files)."""
+    settings = state.settings
+    schedule = office.schedule_for(team_id)
+    try:
+        templates = load_templates(settings.prompts.templates_dir)
+        template_error = ""
+    except PromptError as exc:
+        templates, template_error = {}, exc.de
+    contact = Contact(url=settings.office.appointment_url, email=settings.office.contact_email)
+    sounds = TeamSounds(settings.sounds_dir, team_id)
+    manifest = load_manifest(sounds)
+    slots = []
+    for reason in Reason:
+        for lang in settings.prompts.languages:
+            slot = slot_name(reason, lang)
+            template = templates.get(lang)
+            if template is None:
+                spoken = template_error or f"keine Vorlage für „{lang}“"
+            else:
+                try:
+                    spoken = announcement_text(
+                        schedule,
+                        reason,
+                        template,
+                        now,
+                        contact,
+                        settings.prompts.include_closure_note,
+                    )
+                except PromptError as exc:
+                    spoken = exc.de
+            entry = manifest.slots.get(slot)
+            active_file = sounds.active(slot)
+            audio_url = None
+            if active_file.is_file():
+                version = int(active_file.stat().st_mtime)
+                audio_url = f"/ansagen/audio/{team_id}/{slot}.wav?v={version}"
+            seconds = None
+            if entry is not None and entry.active == "recording" and entry.recording:
+                seconds = entry.recording.seconds
+            elif entry is not None and entry.tts is not None:
+                seconds = entry.tts.seconds
+            slots.append(
+                PromptSlot(
+                    team=team_id,
+                    reason=reason,
+                    lang=lang,
+                    slot=slot,
+                    text=spoken,
+                    active=entry.active if entry else "none",
+                    seconds=seconds,
+                    recording_name=(
+                        entry.recording.source_name if entry and entry.recording else None
+                    ),
+                    audio_url=audio_url,
+                )
+            )
+    return slots
+
+
+async def prompts_page(request: web.Request) -> web.StreamResponse:
+    require(ensure_identity(request), Role.ADMIN)
+    return await _prompts_response(request, FormErrors())
+
+
+async def _prompts_response(
+    request: web.Request, errors: FormErrors, status: int = 200, team: str | None = None
+) -> web.Response:
+    state = state_of(request)
+    office = await state.office()
+    team_id = team or request.query.get("team") or (office.team_ids[0] if office.teams else "")
+    if team_id not in office.team_ids:
+        raise not_found()
+    slots = await asyncio.to_thread(prompt_slots, state, office, team_id, state.now())
+    return render(
+        request,
+        "prompts.html",
+        {
+            "teams": office.teams,
+            "team": office.team(team_id),
+            "slots": slots,
+            "errors": errors.for_lang(lang_of(request)),
+        },
+        status=status,
+    )
+
+
+def _slot_args(request: web.Request) -> tuple[str, str, str]:
+    return request.match_info["team"], request.match_info["reason"], request.match_info["lang"]
+
+
+async def upload_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    team, reason, lang = _slot_args(request)
+    form = await request.post()
+    field_name = f"file-{reason}-{lang}"
+    upload = form.get("file")
+    errors = FormErrors()
+    if not isinstance(upload, web.FileField) or not upload.filename:
+        errors.add_key(field_name, "no_file")
+        return await _prompts_response(request, errors, 400, team)
+    try:
+        await _install(state, identity, team, reason, lang, upload)
+    except PromptError as exc:
+        error = translate_error(exc, field_name)
+        if error.status == 404:
+            raise error from None
+        errors.add(field_name, error.message_de, error.message_en)
+        return await _prompts_response(request, errors, error.status, team)
+    raise web.HTTPSeeOther(f"/ansagen?team={team}&msg=uploaded")
+
+
+async def _install(
+    state: WebState, identity: Any, team: str, reason: str, lang: str, upload: web.FileField
+) -> None:
+    folder = await asyncio.to_thread(actions.upload_dir, state)
+    suffix = Path(upload.filename).suffix[:10]
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=suffix, delete=False) as temp:
+        path = Path(temp.name)
+    try:
+        await asyncio.to_thread(_copy, upload, path)
+        await actions.upload_recording(
+            state, identity, team, reason, lang, path, Path(upload.filename).name
+        )
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _copy(upload: web.FileField, target: Path) -> None:
+    upload.file.seek(0)
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)
+
+
+async def remove_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    team, reason, lang = _slot_args(request)
+    await actions.drop_recording(state_of(request), identity, team, reason, lang)
+    raise web.HTTPSeeOther(f"/ansagen?team={team}&msg=removed")
+
+
+async def audio_file(request: web.Request) -> web.StreamResponse:
+    """The active announcement as the PBX plays it; only known teams and valid slots."""
+    require(ensure_identity(request), Role.ADMIN)
+    state = state_of(request)
+    team = request.match_info["team"]
+    office = await state.office()
+    if team not in office.team_ids:
+        raise not_found()
+    slot = request.match_info["slot"]
+    reason, _, lang = slot.removeprefix("closed-").partition("-")
+    if check_slot(reason, lang) != slot:
+        raise not_found()
+    path = TeamSounds(state.settings.sounds_dir, team).active(slot)
+    if not path.is_file():
+        raise not_found()
+    return web.FileResponse(path, headers={"Content-Type": "audio/wav"})

@@ -1,0 +1,153 @@
+"""What the pages and the API show, computed from the schedule and `now` (no I/O here).
+
+Pages and API share these so the browser and a machine client never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from callcenter.domain.schedule import (
+    Closure,
+    Office,
+    Reason,
+    State,
+    TeamSchedule,
+    active_closure,
+    state_at,
+    wall_to_instant,
+)
+from callcenter.prompts.opening import next_opening
+from callcenter.storage.web_repository import CallCounts
+
+PREVIEW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class TeamStatus:
+    id: str
+    name_de: str
+    name_en: str
+    state: State
+    reason: Reason | None
+    until: datetime | None  # next change of any kind
+    next_open: datetime | None  # for a closed team: when it opens next
+    closure: Closure | None  # the closure in force, if any
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    status: TeamStatus
+    calls: CallCounts
+    waiting: int | None  # None: no live view
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class PreviewDay:
+    day: date
+    open: tuple[Interval, ...]  # after closures
+    holiday: str | None
+    closures: tuple[Closure, ...]
+    openings: tuple[str, ...]  # notes (or time ranges) of special openings that day
+
+
+def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
+    schedule = office.schedule_for(team_id)
+    current = state_at(schedule, now)
+    opens = None if current.state is State.OPEN else next_opening(schedule, now)
+    team = schedule.team
+    return TeamStatus(
+        id=team.id,
+        name_de=team.name_de,
+        name_en=team.name_en or team.name_de,
+        state=current.state,
+        reason=current.reason,
+        until=current.until,
+        next_open=opens,
+        closure=active_closure(schedule, now),
+    )
+
+
+def board(office: Office, now: datetime) -> list[TeamStatus]:
+    return [team_status(office, team_id, now) for team_id in office.team_ids]
+
+
+def overview(
+    office: Office,
+    now: datetime,
+    calls: Mapping[str, CallCounts],
+    waiting: Mapping[str, int] | None,
+) -> list[OverviewRow]:
+    return [
+        OverviewRow(
+            status=status,
+            calls=calls.get(status.id, CallCounts()),
+            waiting=None if waiting is None else int(waiting.get(status.id, 0)),
+        )
+        for status in board(office, now)
+    ]
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """Local midnight to the next local midnight (23 or 25 hours on changeover days)."""
+    return wall_to_instant(day, time(0), tz), wall_to_instant(day + timedelta(days=1), time(0), tz)
+
+
+def _subtract(
+    intervals: list[tuple[datetime, datetime]], cuts: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    result = intervals
+    for cut_start, cut_end in cuts:
+        pieces = []
+        for start, end in result:
+            if cut_end <= start or cut_start >= end:
+                pieces.append((start, end))
+                continue
+            if start < cut_start:
+                pieces.append((start, cut_start))
+            if cut_end < end:
+                pieces.append((cut_end, end))
+        result = pieces
+    return result
+
+
+def preview_day(schedule: TeamSchedule, day: date) -> PreviewDay:
+    start, end = day_bounds(day, schedule.tz)
+    start_utc, end_utc = start.astimezone(UTC), end.astimezone(UTC)
+    closures = tuple(c for c in schedule.closures if c.start < end_utc and c.end > start_utc)
+    open_spans = _subtract(
+        schedule.open_intervals(day),
+        [(c.start.astimezone(UTC), c.end.astimezone(UTC)) for c in closures],
+    )
+    openings = tuple(
+        (o.note or f"{o.start:%H:%M}–{o.end:%H:%M}") for o in schedule.openings if o.day == day
+    )
+    return PreviewDay(
+        day=day,
+        open=tuple(
+            Interval(a.astimezone(schedule.tz), b.astimezone(schedule.tz)) for a, b in open_spans
+        ),
+        holiday=schedule.holiday_on(day),
+        closures=closures,
+        openings=openings,
+    )
+
+
+def preview(
+    office: Office, team_id: str, first: date, days: int = PREVIEW_DAYS
+) -> list[PreviewDay]:
+    """Day by day: when the team is reachable, with holidays, closures and special openings."""
+    schedule = office.schedule_for(team_id)
+    return [preview_day(schedule, first + timedelta(days=offset)) for offset in range(days)]
+
+
+def current_and_future(closures: list[Closure], now: datetime) -> list[Closure]:
+    return [c for c in closures if c.end > now]

@@ -1,0 +1,93 @@
+"""The app's typed state (one `web.AppKey`) and the signed-in identity of a request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, TypeVar
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from callcenter.app import Store
+from callcenter.clock import Clock
+from callcenter.config import Settings
+from callcenter.domain.schedule import Office
+from callcenter.storage.web_repository import Account, Role
+from callcenter.web.live import LiveView
+from callcenter.web.ratelimit import LoginLimiter
+
+T = TypeVar("T")
+
+
+@dataclass
+class WebState:
+    """Everything a handler needs; the database is used from worker threads only."""
+
+    store: Store
+    settings: Settings
+    clock: Clock
+    live: LiveView | None
+    limiter: LoginLimiter
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def now(self) -> datetime:
+        return self.clock.now().astimezone(self.settings.tz)
+
+    async def db(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one transaction in a worker thread (SQLAlchemy here is blocking)."""
+
+        def run() -> T:
+            with self.store.session() as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)
+
+    async def office(self) -> Office:
+        return await asyncio.to_thread(self.store.office)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is asking: a browser session (with its CSRF token) or an API token."""
+
+    account: Account
+    via: Literal["session", "token"]
+    actor: str  # for the audit log: "web:<user>" or "api:<token name>"
+    lang: str = "de"
+    csrf: str | None = None
+    session_id: str | None = None
+
+    @property
+    def role(self) -> Role:
+        return self.account.role
+
+    def has(self, *roles: Role) -> bool:
+        return self.account.role in roles
+
+    def may_change_team(self, team: str | None) -> bool:
+        """Admins change everything; a team lead only their own team (never 'all teams')."""
+        if self.account.role is Role.ADMIN:
+            return True
+        return self.account.role is Role.TEAMLEAD and team is not None and team == self.account.team
+
+
+WEB = web.AppKey("callcenter_web", WebState)
+IDENTITY = web.RequestKey("callcenter_identity", Identity)
+LANG = web.RequestKey("callcenter_lang", str)
+
+
+def state_of(request: web.Request) -> WebState:
+    return request.app[WEB]
+
+
+def identity_of(request: web.Request) -> Identity:
+    """The signed-in identity; the auth middleware guarantees one on non-public routes."""
+    return request[IDENTITY]
+
+
+def lang_of(request: web.Request) -> str:
+    lang: str = request.get(LANG, "de")
+    return lang

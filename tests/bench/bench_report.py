@@ -1,0 +1,233 @@
+"""`callcenter report` over 1,000,000 synthetic calls on SQLite, beside a bare SQL GROUP BY.
+
+Run with `make bench` or `.venv/bin/python -m pytest tests/bench/bench_report.py -s`.
+The database is built once with the synthetic generator and its bulk loader and cached in the
+temp directory under a key of the generator's parameters, the seed and the schema, so reruns
+start at once (CALLCENTER_BENCH_CACHE moves the cache). Timed in the same run:
+
+* the real CLI, `callcenter report --no-pdf`, in a subprocess (start-up and imports included),
+  its peak RSS from getrusage(RUSAGE_CHILDREN); then the same with the PDF, for the record;
+* the bare query: one GROUP BY over the same rows giving the same hour-cell counts (team ×
+  UTC hour: offered, inside, outside, line kinds, answered / within target / abandoned inside,
+  announcements, wait and talk totals) with Python's sqlite3, nothing else.
+
+Targets (printed beside the figures): report ≤ 10 s, ≤ 2 × the bare query, peak RSS ≤ 1 GiB.
+Only correctness is asserted; timings never decide pass or fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from callcenter.app import load_synthetic_pilot_data, open_store
+from callcenter.config import load_settings
+from callcenter.evaluation.synthetic import SyntheticParams
+
+TARGET_CALLS = 1_000_000
+SEED = 20261121
+REPO = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).parent / "callcenter"
+MIGRATIONS = REPO / "callcenter" / "storage" / "migrations" / "versions"
+SL_THRESHOLD_SECONDS = 30
+
+BARE_QUERY = f"""
+SELECT team,
+       substr(started, 1, 13) AS utc_hour,
+       count(*) AS offered,
+       sum(in_hours = 1) AS inside,
+       sum(in_hours = 0) AS outside,
+       sum(line_kind = 'team_line') AS team_line,
+       sum(line_kind = 'direct_line') AS direct_line,
+       sum(line_kind = 'switchboard') AS switchboard,
+       sum(in_hours = 1 AND outcome = 'answered') AS answered_inside,
+       sum(in_hours = 1 AND outcome = 'answered'
+           AND wait_seconds <= {SL_THRESHOLD_SECONDS}) AS within_target,
+       sum(in_hours = 1 AND outcome = 'abandoned') AS abandoned_inside,
+       sum(outcome IN ('announcement', 'announcement_hangup')) AS announcements,
+       sum(CASE WHEN outcome = 'answered' THEN wait_seconds ELSE 0 END) AS wait_total,
+       sum(CASE WHEN outcome = 'answered' THEN talk_seconds ELSE 0 END) AS talk_total
+FROM call_records
+GROUP BY team, utc_hour
+"""
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("CALLCENTER_BENCH_CACHE", Path(tempfile.gettempdir())))
+
+
+def schema_key() -> str:
+    """Migrations change the table layout: a new one must not reuse an old database."""
+    names = sorted(path.name for path in MIGRATIONS.glob("*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
+
+
+def params_for(scale: float) -> SyntheticParams:
+    return replace(SyntheticParams(), scale=scale)
+
+
+def cache_dir(params: SyntheticParams) -> Path:
+    text = repr(sorted(asdict(params).items())) + f"|seed={SEED}|schema={schema_key()}"
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return cache_root() / "callcenter-bench-report" / key
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("CALLCENTER_CONFIG", None)
+    env["CALLCENTER_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def build_database(params: SyntheticParams) -> tuple[Path, int, float]:
+    """The cached data directory with its call count; built (and timed) when missing."""
+    data_dir = cache_dir(params) / "data"
+    done = data_dir / "COMPLETE"
+    if done.exists():
+        return data_dir, int(done.read_text()), 0.0
+    if data_dir.exists():
+        for leftover in data_dir.iterdir():  # an interrupted build: start over
+            leftover.unlink()
+    settings = load_settings(None, environ=environment(data_dir), data_dir=data_dir)
+    began = time.perf_counter()
+    store = open_store(settings)
+    try:
+        store.seed("bench", datetime.now(UTC))
+        last = [0.0]
+
+        def progress(*args: object) -> None:
+            if time.perf_counter() - last[0] > 5:
+                last[0] = time.perf_counter()
+                print(f"  … loading: {args}", flush=True)
+
+        loaded = load_synthetic_pilot_data(store, params, SEED, on_progress=progress)
+    finally:
+        store.close()
+    took = time.perf_counter() - began
+    calls = count_calls(data_dir)
+    assert calls >= loaded > 0
+    done.write_text(str(calls))
+    return data_dir, calls, took
+
+
+def count_calls(data_dir: Path) -> int:
+    with sqlite3.connect(data_dir / "callcenter.sqlite3") as db:
+        return int(db.execute("SELECT count(*) FROM call_records").fetchone()[0])
+
+
+def bare_group_by(data_dir: Path) -> tuple[float, float, list[tuple[object, ...]]]:
+    """(wall seconds, CPU seconds, rows) of the bare query."""
+    began, cpu = time.perf_counter(), time.process_time()
+    with sqlite3.connect(data_dir / "callcenter.sqlite3") as db:
+        rows = db.execute(BARE_QUERY).fetchall()
+    return time.perf_counter() - began, time.process_time() - cpu, rows
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_report(data_dir: Path, out_dir: Path, *, pdf: bool) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, stdout) of the real CLI in a subprocess."""
+    command = [str(CLI), "report", "--out", str(out_dir), "--pdf" if pdf else "--no-pdf"]
+    began, cpu = time.perf_counter(), children_cpu()
+    result = subprocess.run(
+        command, env=environment(data_dir), capture_output=True, text=True, check=False
+    )
+    took = time.perf_counter() - began
+    assert result.returncode == 0, result.stderr + result.stdout
+    return took, children_cpu() - cpu, result.stdout
+
+
+def phases(data_dir: Path, out_dir: Path) -> dict[str, float]:
+    """Where a report's time goes, measured in this process (after the timed runs)."""
+    began = time.perf_counter()
+    from callcenter.app import compute_office_report
+    from callcenter.reporting.site import write_site
+
+    imported = time.perf_counter()
+    settings = load_settings(None, environ=environment(data_dir), data_dir=data_dir)
+    store = open_store(settings)
+    try:
+        opened = time.perf_counter()
+        report = compute_office_report(store, None, None, None, now=datetime.now(UTC))
+        computed = time.perf_counter()
+        write_site(report, out_dir)
+        written = time.perf_counter()
+    finally:
+        store.close()
+    return {
+        "imports (already loaded here)": imported - began,
+        "open + migrate": opened - imported,
+        "compute_office_report (SQL aggregates + evaluation)": computed - opened,
+        "write_site (figures + pages, both languages)": written - computed,
+    }
+
+
+def peak_child_rss_mib() -> float:
+    # ru_maxrss is in KiB on Linux: the largest child (and its waited-for children) so far.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def calibrated_scale() -> float:
+    """The generator scale that yields about TARGET_CALLS calls (its volume is linear in it)."""
+    probe_dir, probe_calls, _ = build_database(params_for(1.0))
+    del probe_dir
+    return round(TARGET_CALLS / probe_calls, 2)
+
+
+@pytest.mark.timeout(3600)  # building the database the first time takes minutes on 2 cores
+def test_report_over_a_million_calls(tmp_path: Path) -> None:
+    scale = calibrated_scale()
+    params = params_for(scale)
+    data_dir, calls, load_seconds = build_database(params)
+    if load_seconds:
+        print(f"\nbuilt {calls:,} calls in {load_seconds:.1f} s (scale {scale}) → {data_dir}")
+    else:
+        print(f"\ncached database: {calls:,} calls (scale {scale}) in {data_dir}")
+    assert calls >= 0.9 * TARGET_CALLS
+
+    bare_seconds, bare_cpu, rows = bare_group_by(data_dir)
+    assert sum(int(row[2]) for row in rows) == calls
+
+    report_seconds, report_cpu, output = run_report(data_dir, tmp_path / "site", pdf=False)
+    rss_mib = peak_child_rss_mib()
+    index = tmp_path / "site" / "index.html"
+    assert index.is_file()
+    assert str(index.resolve()) in output
+    assert (tmp_path / "site" / "team-auslaender-a.html").is_file()
+
+    bare_again, bare_cpu_again, _ = bare_group_by(data_dir)  # page cache warm for both now
+    bare, bare_cpu = min(bare_seconds, bare_again), min(bare_cpu, bare_cpu_again)
+    pdf_seconds, _, _ = run_report(data_dir, tmp_path / "site-pdf", pdf=True)
+    assert (tmp_path / "site-pdf" / "pilot.pdf").read_bytes().startswith(b"%PDF")
+    where = phases(data_dir, tmp_path / "site-phases")
+
+    # Wall time on a shared 2-core machine depends on the neighbours; CPU time much less.
+    print(f"bare SQL GROUP BY (team × UTC hour, {len(rows):,} rows): {bare:.2f} s")
+    print(
+        f"callcenter report --no-pdf: {report_seconds:.2f} s (target ≤ 10 s), "
+        f"{report_seconds / bare:.2f} × the bare query (target ≤ 2), "
+        f"peak RSS {rss_mib:.0f} MiB (target ≤ 1024 MiB)"
+    )
+    print(
+        f"CPU seconds: report {report_cpu:.2f} s, bare query {bare_cpu:.2f} s "
+        f"({report_cpu / max(bare_cpu, 1e-9):.2f} ×)"
+    )
+    print(f"callcenter report with PDF: {pdf_seconds:.2f} s")
+    for phase, seconds in where.items():
+        print(f"  {phase}: {seconds:.2f} s")
+    lines = output.splitlines()
+    print(f"report output: {lines[0]} … {lines[-1]}")

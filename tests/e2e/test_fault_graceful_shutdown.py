@@ -1,0 +1,129 @@
+"""Graceful shutdown under traffic: SIGTERM to `callcenter serve` while calls are up.
+
+`serve` runs as a subprocess on the simulator's clock. SIGTERM in the middle of traffic must
+end it with exit code 0 within a few seconds, every call that was over by then recorded as
+complete and every call still up recorded once as incomplete. A restarted `serve` then adds
+the new calls and changes nothing that was stored before: the records before the restart
+are all still there, unchanged, and none is stored twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from support import (
+    BERLIN,
+    FAMILY,
+    HEARTBEAT,
+    LoginWatch,
+    ServeProcess,
+    example_office,
+    example_settings,
+    fast_profile,
+    ledger_of,
+    make_simulator,
+    stored_records,
+    wait_for,
+    write_config,
+)
+
+from callcenter.pbx.simulator import SimClock, TrafficGenerator, schedule_fallback
+
+START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
+SPEED = 20.0
+CALLS_PER_HOUR = 600.0
+MARGIN = 1.0  # real seconds around the signal in which an event may or may not be read
+
+
+async def test_sigterm_under_traffic_exits_0_and_loses_nothing(
+    tmp_path: Path, sounds_dir: Path
+) -> None:
+    clock = SimClock(START, speed=SPEED)
+    data_dir = tmp_path / "data"
+    base = example_settings(data_dir)
+    office = example_office(base)
+    profile = fast_profile(base, office, CALLS_PER_HOUR, talk_mean=20.0, patience_mean=15.0)
+    sim = make_simulator(base, profile, clock, schedule_fallback(office), seed=21)
+    truth = ledger_of(sim)
+    logins = LoginWatch(sim)
+    await sim.start()
+    config = write_config(tmp_path / "office.toml", data_dir, sim.port, sounds_dir=sounds_dir)
+    serve = ServeProcess(config, tmp_path / "serve.log", clock)
+    generator: asyncio.Task[None] | None = None
+    try:
+        serve.start()
+        await wait_for(
+            lambda: serve.check() and sim.pbx.db.get(FAMILY, HEARTBEAT) is not None, 60, "heartbeat"
+        )
+        generator = asyncio.create_task(TrafficGenerator(sim.pbx, profile, seed=21).run())
+        await asyncio.sleep(3.0)
+        assert sim.pbx.active_calls > 0
+
+        term_at = clock.time()
+        code, took = await serve.terminate()
+        exit_at = clock.time()
+        assert code == 0, serve.log_text()[-3000:]
+        assert took < 5.0, f"serve needed {took:.2f} s to stop"
+        assert "Traceback" not in serve.log_text()
+        before = stored_records(base.database_url)
+        in_flight = [
+            lid
+            for lid, call in truth.team_calls().items()
+            if (call.ended_at is None or call.ended_at > exit_at)
+            and (call.decided_at or 0) < term_at - MARGIN * SPEED
+        ]
+        assert in_flight, "no call was up at the shutdown: the test proved nothing"
+
+        await asyncio.sleep(1.0)
+        serve.start()
+        await wait_for(
+            lambda: serve.check() and len(logins.times) >= 2, 60, "the restarted service's login"
+        )
+        restart_at = logins.simulated[-1]
+        await asyncio.sleep(2.0)
+        generator.cancel()
+        await asyncio.gather(generator, return_exceptions=True)
+        await asyncio.wait_for(sim.pbx.wait_idle(), timeout=60)
+        await asyncio.sleep(MARGIN)
+        code, _took = await serve.terminate()
+        assert code == 0, serve.log_text()[-3000:]
+    finally:
+        if generator is not None:
+            generator.cancel()
+            await asyncio.gather(generator, return_exceptions=True)
+        serve.close()
+        await sim.stop()
+    after = stored_records(base.database_url)
+
+    team_calls = truth.team_calls()
+    # Before the restart: every call decided before the signal is stored, complete if it
+    # was over before the signal, incomplete if it was still up when the process ended.
+    for lid, call in team_calls.items():
+        assert call.decided_at is not None
+        if call.decided_at >= term_at - MARGIN * SPEED:
+            continue
+        assert lid in before, f"call {lid} decided before SIGTERM is not stored"
+        assert call.ended_at is not None
+        if call.ended_at < term_at - MARGIN * SPEED:
+            assert before[lid].complete, f"call {lid} ended before SIGTERM but is incomplete"
+        elif call.ended_at > exit_at:
+            assert not before[lid].complete, f"call {lid} was up at the exit yet complete"
+    assert set(before) <= set(team_calls)
+    # After the restart: what was stored stays as it was; new calls are added.
+    assert {lid: after[lid] for lid in before} == before
+    for lid in in_flight:
+        assert after[lid].complete is False
+    new_calls = [
+        lid
+        for lid, call in team_calls.items()
+        if (call.decided_at or 0) > restart_at + MARGIN * SPEED
+    ]
+    assert new_calls
+    for lid in new_calls:
+        assert after[lid].complete, f"call {lid} after the restart is incomplete"
+    assert set(after) <= set(team_calls)
+    log = serve.log_text()
+    assert log.count("Dienst beendet / service stopped.") == 2
+    assert "Traceback" not in log

@@ -1,0 +1,1 @@
+"""Reporting against real files, a real headless chromium and the real CLI."""

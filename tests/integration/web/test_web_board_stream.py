@@ -1,0 +1,112 @@
+"""The switchboard board's server-sent events: a change arrives without reloading, streams
+end cleanly when the client goes away and when the app shuts down."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient, TestServer
+
+from callcenter.web.board import HUB
+from callcenter.web.state import WEB
+
+from .conftest import Browser, WebEnv, signed_in
+
+
+async def next_board(response: ClientResponse, timeout: float = 10.0) -> dict[str, Any]:
+    """The next `board` event's data (comments and other lines are skipped)."""
+
+    async def read() -> dict[str, Any]:
+        event = ""
+        while True:
+            line = (await response.content.readline()).decode()
+            if not line:
+                raise AssertionError("stream ended")
+            if line.startswith("event: "):
+                event = line[7:].strip()
+            elif line.startswith("data: ") and event == "board":
+                return dict(json.loads(line[6:]))
+
+    return await asyncio.wait_for(read(), timeout)
+
+
+def team(board: dict[str, Any], team_id: str) -> dict[str, Any]:
+    return next(t for t in board["teams"] if t["id"] == team_id)
+
+
+async def test_a_closure_reaches_the_open_board_without_reloading(admin: Browser) -> None:
+    stream = await admin.get("/zentrale/events")
+    assert stream.status == 200
+    assert stream.headers["Content-Type"] == "text/event-stream"
+    first = await next_board(stream)
+    assert team(first, "auslaender-a")["state"] == "open"
+    assert team(first, "auslaender-a")["de"]["label"] == "offen bis 12:00"
+    created = await admin.api(
+        "POST",
+        "/api/v1/closures",
+        json={"team": "auslaender-a", "today": True, "note": "Personalengpass"},
+    )
+    assert created.status == 201
+    while True:
+        board = await next_board(stream)
+        if team(board, "auslaender-a")["state"] == "closed":
+            break
+    closed = team(board, "auslaender-a")
+    assert closed["reason"] == "closure"
+    assert closed["closure_note"] == "Personalengpass"
+    assert closed["de"]["label"] == "geschlossen – öffnet morgen 09:00"
+    assert closed["en"]["reason"] == "closure day (announcement)"
+    assert board["version"] > first["version"]
+    stream.close()
+
+
+async def test_the_board_page_and_every_role_may_watch(env: WebEnv) -> None:
+    async for sven in signed_in(env, "sven"):
+        page = await (await sven.get("/zentrale")).text()
+        assert 'data-team="auslaender-a" data-state="open"' in page
+        assert "offen bis 12:00" in page
+        stream = await sven.get("/zentrale/events")
+        assert team(await next_board(stream), "einbuergerung")["state"] == "open"
+        stream.close()
+
+
+async def test_a_client_going_away_ends_its_stream_quietly(
+    admin: Browser, env: WebEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    streams = [await admin.get("/zentrale/events") for _ in range(3)]
+    for stream in streams:
+        await next_board(stream)
+        stream.close()
+    # The server goes on: a change is computed and offered to whoever still listens.
+    await admin.api("POST", "/api/v1/closures", json={"team": None, "today": True, "note": "x"})
+    hub = env.app[HUB]
+    seen = hub.revision
+    await hub.wait(seen, 5.0)
+    assert hub.revision > seen
+    assert (await admin.get("/")).status == 200
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_shutting_down_ends_open_streams(env: WebEnv) -> None:
+    server = TestServer(env.app)
+    client = TestClient(server)
+    await client.start_server()
+    try:
+        browser = Browser(client)
+        assert (await browser.login("alice")).status == 303
+        stream = await browser.get("/zentrale/events")
+        await next_board(stream)
+        closing = asyncio.create_task(server.close())
+        # The stream ends (EOF) instead of hanging until the shutdown timeout.
+        rest = await asyncio.wait_for(stream.content.read(), 10)
+        assert b"event: board" not in rest or rest.endswith(b"\n\n")
+        await asyncio.wait_for(closing, 10)
+        assert env.app[WEB].stopping.is_set()
+    finally:
+        await client.close()

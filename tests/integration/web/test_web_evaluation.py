@@ -1,0 +1,91 @@
+"""The evaluation page and API with real data: the synthetic pilot data set, small scale,
+through the evaluation and the same plotly figures as the standalone report."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from callcenter.app import load_synthetic_pilot_data
+from callcenter.evaluation.synthetic import SyntheticParams
+
+from .conftest import START, Browser, WebEnv, api_token, signed_in
+
+
+@pytest.fixture
+def with_data(env: WebEnv) -> WebEnv:
+    written = load_synthetic_pilot_data(env.store, SyntheticParams(scale=0.03), seed=3, now=START)
+    assert written > 1000
+    return env
+
+
+def figures_in(page: str) -> list[dict]:
+    blocks = re.findall(
+        r'<script type="application/json" class="figure-data"[^>]*>(.*?)</script>', page, re.S
+    )
+    return [json.loads(block) for block in blocks]
+
+
+def points(figure: dict) -> int:
+    total = 0
+    for trace in figure.get("data", []):
+        for key in ("x", "y", "z", "values"):
+            value = trace.get(key)
+            if isinstance(value, list):
+                total += len(value)
+                break
+    return total
+
+
+async def test_team_page_embeds_figures_with_data(with_data: WebEnv, admin: Browser) -> None:
+    response = await admin.get("/auswertung?team=auslaender-a")
+    assert response.status == 200
+    page = await response.text()
+    figures = figures_in(page)
+    assert len(figures) >= 5
+    assert all(points(f) > 0 for f in figures[:3])
+    assert '<script src="/static/vendor/plotly.min.js"></script>' in page
+    captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", page)
+    assert any("innerhalb" in html.unescape(c) for c in captions)
+    # The JSON cannot close its script element early, whatever a team is called.
+    assert all(
+        "</" not in block
+        for block in re.findall(r'class="figure-data"[^>]*>(.*?)</script>', page, re.S)
+    )
+
+
+async def test_all_teams_in_english_and_for_a_team_lead(with_data: WebEnv) -> None:
+    async for tina in signed_in(with_data, "tina"):
+        page = await (await tina.get("/auswertung?lang=en")).text()
+        figures = figures_in(page)
+        assert figures
+        assert any(points(f) > 0 for f in figures)
+        assert "Evaluation" in page
+
+
+async def test_evaluation_api_returns_the_figures(with_data: WebEnv) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    token = api_token(with_data, "alice", "portal")
+    async with TestClient(TestServer(with_data.app)) as client:
+        response = await client.get(
+            "/api/v1/evaluation?team=auslaender-a&from=2026-05-18&to=2026-11-15",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status == 200
+        body = await response.json()
+    assert body["available"] is True
+    assert body["figures"]
+    assert all(f["title"] for f in body["figures"])
+    assert points(body["figures"][0]["figure"]) > 0
+
+
+async def test_a_period_too_long_or_backwards_is_refused(admin: Browser) -> None:
+    long = await admin.get("/auswertung?from=2020-01-01&to=2026-01-01")
+    assert long.status == 422
+    assert "zu lang" in html.unescape(await long.text())
+    future = await admin.get("/auswertung?from=2027-01-01")
+    assert future.status == 422
