@@ -45,6 +45,8 @@ from callcenter.privacy import load_or_create_key
 from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.retention import PurgeReport, purge_and_audit
+from callcenter.web.app import create_app
+from callcenter.web.server import WebServer, start_web
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,9 @@ class CallSink(Protocol):
 @dataclass
 class ServiceOptions:
     change_poll_seconds: float = 0.5
+    # The web app in the same process (`serve`, `demo`); tests of the PBX side leave it off.
+    web: bool = False
+    web_port: int | None = None  # None: settings.web.port; 0: any free port
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,8 @@ class ServiceHealth:
     ami_connected: bool
     ami_reconnects: int  # logins after the first one
     last_heartbeat: datetime | None  # the last heartbeat the PBX accepted (service clock)
+    last_push_seconds: float | None  # how long the last DBPut round trip took
+    push_failures: int  # DBPut attempts that failed (each is retried)
     database_reachable: bool | None  # as the call-record writer last found it; None: no writer
     spool_depth: int  # call records waiting in the spool for the database
     scheduler_running: bool
@@ -150,6 +157,7 @@ class Service:
         self._consumed = 0
         self._marks: deque[tuple[int, TrackerAction]] = deque()
         self._refresh_wanted = asyncio.Event()
+        self.web: WebServer | None = None
 
     async def start(self) -> None:
         """Database (migrated) → AMI connection → state pusher and scheduler."""
@@ -234,7 +242,27 @@ class Service:
         )
         await self.ami.start()
         await self.refresh_dialplan()
+        if self.options.web:
+            await self._start_web()
         logger.info("service started: AMI %s:%s", self.settings.ami.host, self.settings.ami.port)
+
+    async def _start_web(self) -> None:
+        assert self.store is not None
+        app = create_app(self.store, self.settings, self.clock, live=self, health=self)
+        port = self.settings.web.port if self.options.web_port is None else self.options.web_port
+        self.web = await start_web(app, self.settings.web.host, port)
+        logger.info("web app on %s", self.web.url)
+
+    # -- what the web app may ask (callcenter.web.live.LiveView) --------------------------
+
+    def pbx_connected(self) -> bool:
+        return self.ami is not None and self.ami.connected
+
+    def waiting_by_team(self) -> Mapping[str, int]:
+        return self.tracker.waiting_by_team() if self.tracker is not None else {}
+
+    def last_heartbeat(self) -> datetime | None:
+        return self.pusher.stats.last_heartbeat if self.pusher is not None else None
 
     async def _on_reconnect(self, session: SessionInfo) -> None:
         assert self.pusher is not None
@@ -479,6 +507,8 @@ class Service:
             ami_connected=ami is not None and ami.connected,
             ami_reconnects=max(0, self._logins - 1),
             last_heartbeat=pusher.stats.last_heartbeat if pusher is not None else None,
+            last_push_seconds=pusher.stats.last_push_seconds if pusher is not None else None,
+            push_failures=pusher.stats.failures if pusher is not None else 0,
             database_reachable=(
                 writer_stats.database_available if writer_stats is not None else None
             ),
@@ -510,6 +540,8 @@ class Service:
     async def stop(self) -> None:
         """Reverse order: scheduler, AMI connection, tracker, writer (flushes), database."""
         self._stopping = True
+        if self.web is not None:  # first stop taking input: no edits while we wind down
+            await self.web.stop()
         await self._stop_scheduler()
         if self.ami is not None:
             await self.ami.close()

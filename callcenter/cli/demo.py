@@ -17,15 +17,21 @@ import click
 from pydantic import SecretStr
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
-from callcenter.pbx.simulator import SimClock, Simulator, schedule_fallback
+from callcenter.pbx.simulator import SimClock, Simulator
+from callcenter.pbx.simulator.file_fallback import file_or_schedule_fallback
 from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
 from callcenter.pbx.simulator.run import DEMO_SECRET
 from callcenter.pbx.simulator.traffic import TrafficGenerator
 from callcenter.pbx.translate import parse_state
-from callcenter.service import Service
+from callcenter.service import Service, ServiceOptions
+from callcenter.storage.web_repository import AccountRepository
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-sprechzeiten"
 
 REASON_DE = {
     Reason.HOURS: "außerhalb der Sprechzeiten",
@@ -96,7 +102,8 @@ async def run_live(
         username=settings.ami.username,
         secret=secret,
         clock=clock,
-        fallback=schedule_fallback(office),
+        # The service writes this file and sends `dialplan reload`, as with Asterisk.
+        fallback=file_or_schedule_fallback(settings.dialplan_file, office),
         seed=seed,
         port=0,
     )
@@ -111,7 +118,7 @@ async def run_live(
                 "ami_secret": SecretStr(secret),
             }
         )
-        service = Service(service_settings, clock=clock)
+        service = Service(service_settings, clock=clock, options=ServiceOptions(web=True))
         await service.start()
         traffic = asyncio.create_task(
             TrafficGenerator(sim.pbx, profile, seed=seed).run(), name="demo-traffic"
@@ -121,6 +128,11 @@ async def run_live(
             f"{settings.ami.username}, Passwort {secret}); Zeitraffer ×{speed:g}, Start "
             f"{local_text(start, settings)}. Ende mit Strg-C."
         )
+        if service.web is not None:
+            click.echo(
+                f"Weboberfläche / web app: {service.web.url}/  – Anmeldung / login: "
+                f"{DEMO_USER} / {DEMO_PASSWORD}"
+            )
         began = loop.time()
         try:
             while not stop.is_set():
@@ -146,6 +158,21 @@ async def run_live(
             await service.stop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)
+
+
+def ensure_demo_user(cli: CliContext) -> None:
+    """An admin account for the demo's web app, created once (never in a real office's
+    database: the demo refuses to add it when other users exist)."""
+    with cli.store.session() as session:
+        accounts = AccountRepository(session)
+        names = {account.username for account in accounts.list_users()}
+        if not names:
+            accounts.add_user(DEMO_USER, "admin", DEMO_PASSWORD, None, cli.actor, cli.now())
+        elif DEMO_USER not in names:
+            click.echo(
+                f"Hinweis: Es gibt schon Benutzer; kein Demo-Benutzer „{DEMO_USER}“ angelegt. "
+                "/ users exist; no demo user added."
+            )
 
 
 @click.command(
@@ -189,6 +216,10 @@ def demo(
     now = cli.now()
     click.echo(f"Jetzt / now: {local_text(now, settings)} ({settings.office.timezone})\n")
     print_states(office, now, settings)
+    ensure_demo_user(cli)
+    click.echo("\nSynthetische Pilotdaten für die Auswertung / synthetic pilot data:")
+    cli_context = click.get_current_context()
+    cli_context.invoke(load_pilot_data, seed=1, scale=None, effect=None, params_file=None)
     first_team = office.teams[0].id
     click.echo(f"\nAnsagen für {first_team} / announcements (nur geänderte werden neu erzeugt):")
     render_now(cli, first_team)

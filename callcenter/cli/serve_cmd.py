@@ -12,7 +12,7 @@ import click
 
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.clock import AcceleratedClock, Clock
-from callcenter.service import Service
+from callcenter.service import Service, ServiceOptions
 
 
 async def run_until_signalled(service: Service) -> None:
@@ -22,6 +22,8 @@ async def run_until_signalled(service: Service) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         await service.start()
+        if service.web is not None:
+            click.echo(f"Weboberfläche / web app: {service.web.url}", err=True)
         await stop.wait()
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -68,9 +70,26 @@ def simulated_clock(cli: CliContext, start: str, speed: float, anchor: float | N
     help="Unix-Zeit, zu der die Uhr --clock-start zeigt / Unix time at which the clock "
     "shows --clock-start (default: now).",
 )
+@click.option(
+    "--web/--no-web",
+    default=True,
+    help="Weboberfläche im selben Prozess starten (Standard) / serve the web app too (default).",
+)
+@click.option(
+    "--web-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
+    "/ web port (overrides web.port; 0 = any free port).",
+)
 @pass_cli
 def serve(
-    cli: CliContext, clock_start: str | None, clock_speed: float, clock_anchor: float | None
+    cli: CliContext,
+    clock_start: str | None,
+    clock_speed: float,
+    clock_anchor: float | None,
+    web: bool,
+    web_port: int | None,
 ) -> None:
     if not cli.debug:
         logging.getLogger().setLevel(logging.INFO)
@@ -82,5 +101,6 @@ def serve(
         if clock_start is not None
         else None
     )
-    asyncio.run(run_until_signalled(Service(cli.settings, clock=clock)))
+    options = ServiceOptions(web=web, web_port=web_port)
+    asyncio.run(run_until_signalled(Service(cli.settings, clock=clock, options=options)))
     click.echo("Dienst beendet / service stopped.")

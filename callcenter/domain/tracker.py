@@ -50,6 +50,7 @@ How the record is made:
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,6 +77,10 @@ from callcenter.domain.pbx_events import (
 )
 from callcenter.domain.pseudonym import WITHHELD, Pseudonymizer
 from callcenter.domain.schedule import State
+
+# How many recorded linked ids the tracker remembers to refuse recording a call twice; far
+# more than the calls that can end during one reconnect gap.
+RECORDED_MEMORY = 10_000
 
 NO_RECORDS: tuple[CallRecord, ...] = ()
 
@@ -181,6 +186,10 @@ class CallTracker:
         self.calendar: CallCalendar = calendar or NoCalendar()
         self._calls: dict[str, _Call] = {}
         self._window: _ResyncWindow | None = None
+        # Linked ids recorded lately: after a gap, a later leg of a call (or the PBX's list)
+        # can show a call again that was already recorded; it must not be recorded twice.
+        # Bounded, so memory stays flat however many calls pass.
+        self._recorded: OrderedDict[str, None] = OrderedDict()
         self.calls_without_decision = 0  # calls that were over without reaching a team
 
     # -- input ------------------------------------------------------------------------
@@ -191,7 +200,7 @@ class CallTracker:
             self._remember(self._window, event)
         call = self._calls.get(event.linked_id)
         if call is None:
-            if not isinstance(event, ChannelCreated):
+            if not isinstance(event, ChannelCreated) or event.linked_id in self._recorded:
                 # A call we did not see start (before a reconnect) or one already emitted
                 # (Cdr/late queue events arrive after the last hangup): nothing to update.
                 return NO_RECORDS
@@ -268,7 +277,8 @@ class CallTracker:
         for snapshot in listed.values():
             tracked = self._calls.get(snapshot.linked_id)
             if tracked is None:
-                if snapshot.linked_id not in window.recorded:
+                linked_id = snapshot.linked_id
+                if linked_id not in window.recorded and linked_id not in self._recorded:
                     records.extend(self._adopt(snapshot, now, window))
             elif snapshot.linked_id in window.known:
                 records.extend(self._reconcile(tracked, snapshot, now, window))
@@ -285,6 +295,14 @@ class CallTracker:
     def open_count(self) -> int:
         """Calls still up (not a `__len__`: an idle tracker must not be falsy)."""
         return len(self._calls)
+
+    def waiting_by_team(self) -> dict[str, int]:
+        """Callers in a team's queue right now, not yet talking (for the overview page)."""
+        waiting: dict[str, int] = {}
+        for call in self._calls.values():
+            if call.in_queue and call.decision is not None:
+                waiting[call.decision.team] = waiting.get(call.decision.team, 0) + 1
+        return waiting
 
     # -- resynchronising after a gap ----------------------------------------------------
 
@@ -518,6 +536,9 @@ class CallTracker:
             return NO_RECORDS
         if self._window is not None:
             self._window.recorded.add(call.linked_id)
+        self._recorded[call.linked_id] = None
+        if len(self._recorded) > RECORDED_MEMORY:
+            self._recorded.popitem(last=False)
         if complete:
             call.close_phase(call.ended or call.last_seen, _Phase.DONE)
         else:

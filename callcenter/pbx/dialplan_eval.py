@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from callcenter.pbx.dialplan import FALLBACK_PREFIX
+from callcenter.pbx.dialplan import FALLBACK_PREFIX, ROUTE_CONTEXT
 
 # Asterisk's own name tables: index 0 is Sunday for weekdays.
 _AST_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -23,6 +23,8 @@ _AST_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 _MINUTES_PER_DAY = 24 * 60
 _TIME = re.compile(r"^(\d{1,2}):(\d{1,2})")
 _SETTINGS_SECTIONS = frozenset({"general", "globals"})
+# `$[${EPOCH} - 0${hb}] > 60]` in the GotoIf of [callhours-route].
+_STALE_LIMIT = re.compile(r"\$\[\$\{EPOCH\} - 0\$\{hb\}\] > (\d+)\]")
 
 
 class DialplanReadError(ValueError):
@@ -194,3 +196,17 @@ def fallback_state(contexts: dict[str, dict[str, list[Step]]], team: str, at: da
             raise DialplanReadError(f"unexpected {step.app} in the fallback of {team!r}")
         index += 1
     raise DialplanReadError(f"the fallback of {team!r} never returns")
+
+
+def stale_limit(contexts: dict[str, dict[str, list[Step]]]) -> float | None:
+    """The heartbeat age (seconds) above which `[callhours-route]` uses the fallback.
+
+    None when the dialplan has no such route or its limit is not a literal (the recorded
+    dialplan reads `${CALLHOURS_STALE}` from [globals]).
+    """
+    for step in contexts.get(ROUTE_CONTEXT, {}).get("s", []):
+        if step.app == "GotoIf":
+            match = _STALE_LIMIT.search(step.data)
+            if match:
+                return float(match.group(1))
+    return None

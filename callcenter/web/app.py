@@ -17,7 +17,8 @@ from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
 from callcenter.web.api_base import add_routes
 from callcenter.web.board import HUB, BoardHub
-from callcenter.web.live import LiveView
+from callcenter.web.health import add_health_routes
+from callcenter.web.live import HealthView, LiveView
 from callcenter.web.middleware import auth_middleware, error_middleware, security_headers
 from callcenter.web.openapi import OPENAPI, OPENAPI_PATH, build_openapi, openapi_document
 from callcenter.web.ratelimit import LoginLimiter
@@ -36,8 +37,10 @@ def create_app(
     live: LiveView | None = None,
     *,
     limiter: LoginLimiter | None = None,
+    health: HealthView | None = None,
 ) -> web.Application:
-    """The web application; `live` (from the running service) adds PBX facts to the pages."""
+    """The web application; `live` (from the running service) adds PBX facts to the pages,
+    `health` (the service too) feeds /healthz and /metrics."""
     app = web.Application(
         middlewares=[error_middleware, auth_middleware], client_max_size=MAX_REQUEST_BYTES
     )
@@ -58,6 +61,7 @@ def create_app(
     app.router.add_get(OPENAPI_PATH, openapi_document)
     app.router.add_get("/static/vendor/plotly.min.js", evaluation.plotly_js)
     app.router.add_static("/static/", STATIC_DIR)
+    add_health_routes(app, health)
     app.cleanup_ctx.append(_board_hub)
     app.on_shutdown.append(_end_streams)
     app.on_response_prepare.append(security_headers)

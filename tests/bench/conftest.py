@@ -27,6 +27,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
         file_path.suffix == ".py"
         and file_path.name.startswith("bench_")
         and _requested(parent.config, file_path)
+        # A file named on the command line is collected by pytest itself: not twice.
+        and not parent.session.isinitpath(file_path)
     ):
         return pytest.Module.from_parent(parent, path=file_path)
     return None

@@ -16,6 +16,7 @@ import contextlib
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -460,18 +461,24 @@ def stored_records(database_url: str) -> dict[str, CallRecord]:
 # --- the service as a subprocess ----------------------------------------------------------
 
 
+WEB_URL = re.compile(r"web app: (http://\S+)")
+
+
 class ServeProcess:
     """`python -m callcenter --config FILE serve` on the simulator's clock; output to a log."""
 
-    def __init__(self, config: Path, log: Path, clock: SimClock | None = None) -> None:
+    def __init__(
+        self, config: Path, log: Path, clock: SimClock | None = None, web_port: int = 0
+    ) -> None:
         self.config = config
         self.log = log
         self.clock = clock
+        self.web_port = web_port  # the whole service, web app included; 0: any free port
         self.proc: subprocess.Popen[bytes] | None = None
         self._log_file: IO[bytes] | None = None
 
     def start(self) -> None:
-        args = [*CLI, "--config", str(self.config), "serve"]
+        args = [*CLI, "--config", str(self.config), "serve", "--web-port", str(self.web_port)]
         if self.clock is not None:
             anchor = time.time()
             shown = self.clock.now()
@@ -516,6 +523,11 @@ class ServeProcess:
         self.proc.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(self.proc.wait, timeout)
         return code, time.monotonic() - began
+
+    def web_url(self) -> str | None:
+        """The address `serve` printed for its web app (the last one, after restarts)."""
+        urls = WEB_URL.findall(self.log_text())
+        return urls[-1] if urls else None
 
     def log_text(self) -> str:
         if self._log_file is not None:

@@ -7,6 +7,13 @@ retrying either only fills the PBX's security log.
 
 Actions in flight when a connection drops fail with `ConnectionLost` and are never
 re-sent: whether Asterisk ran them is unknown, and a repeated Originate rings twice.
+
+Back-pressure: while a subscriber's queue is more than half full, the client stops
+reading the socket (TCP holds the PBX's events back) so that the consumer catches up
+instead of losing events; but never longer than `max_read_pause` at a time, because
+pings and action responses wait behind those events, and Asterisk itself drops a
+session whose socket stays full. A subscriber that does not catch up within that time
+loses its oldest events instead (see `subscription.py`).
 """
 
 from __future__ import annotations
@@ -80,6 +87,9 @@ class AmiClient:
         self._state_waiters: list[asyncio.Future[None]] = []
         self._subscriptions: tuple[EventSubscription, ...] = ()
         self._last_stats: ParserStats | None = None
+        self._backlogged: set[EventSubscription] = set()
+        self._pause_timer: asyncio.TimerHandle | None = None
+        self._pause_allowed_at = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -181,6 +191,7 @@ class AmiClient:
             frozenset(names) if names is not None else None,
             maxsize or self.settings.event_queue_size,
             on_close=self._unsubscribe,
+            on_backlog=self._on_backlog,
         )
         self._subscriptions = (*self._subscriptions, subscription)
         return subscription
@@ -191,6 +202,54 @@ class AmiClient:
     def _dispatch(self, events: list[AmiEvent]) -> None:
         for subscription in self._subscriptions:
             subscription.offer_many(events)
+
+    def _on_backlog(self, subscription: EventSubscription, backlogged: bool) -> None:
+        if backlogged:
+            self._backlogged.add(subscription)
+        else:
+            self._backlogged.discard(subscription)
+        conn = self._conn
+        if conn is None or conn.closed:
+            return
+        loop = asyncio.get_running_loop()
+        if self._backlogged and not conn.reading_paused:
+            if loop.time() < self._pause_allowed_at:
+                self._release_backlogged()  # just gave up holding: do not pause again yet
+                return
+            conn.pause_reading()
+            self._pause_timer = loop.call_later(
+                self._max_read_pause(), self._pause_expired, conn
+            )
+        elif not self._backlogged and conn.reading_paused:
+            self._resume(conn)
+
+    def _max_read_pause(self) -> float:
+        settings = self.settings
+        return min(settings.max_read_pause, settings.ping_timeout / 2, settings.action_timeout / 2)
+
+    def _pause_expired(self, conn: AmiConnection) -> None:
+        self._pause_timer = None
+        pause = self._max_read_pause()
+        logger.warning(
+            "AMI subscriber too slow: %d event(s) queued after %.2f s of paused reading; "
+            "reading again, the oldest events may be dropped",
+            max((len(s) for s in self._backlogged), default=0),
+            pause,
+        )
+        self._pause_allowed_at = asyncio.get_running_loop().time() + pause
+        self._release_backlogged()
+        self._resume(conn)
+
+    def _release_backlogged(self) -> None:
+        for subscription in self._backlogged:
+            subscription.release()
+        self._backlogged.clear()
+
+    def _resume(self, conn: AmiConnection) -> None:
+        if self._pause_timer is not None:
+            self._pause_timer.cancel()
+            self._pause_timer = None
+        conn.resume_reading()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -359,6 +418,9 @@ class AmiClient:
             return await conn.wait_lost()
         finally:
             self._last_stats = conn.parser_stats
+            # The pause belonged to this socket; the next one starts reading freely.
+            self._resume(conn)
+            self._release_backlogged()
             self._conn = None
             self._notify_state()
             await _cancel_all(children)

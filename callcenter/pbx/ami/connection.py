@@ -1,18 +1,27 @@
-"""One AMI TCP session: read loop, banner, ActionID correlation, EventList collection.
+"""One AMI TCP session: an asyncio Protocol with banner, ActionID correlation, EventLists.
 
 It knows nothing about logins or reconnects (that is `client.py`); when the socket
 ends, every action still waiting fails with `ConnectionLost` and nothing is re-sent.
+
+The socket is read straight into the FrameParser by a `BufferedProtocol`, without a
+StreamReader buffer and a reader task in between. Its fixed, small read buffer is the
+main speed-up: every read's events are handed to the subscribers and consumed before the
+next read, so the objects of one read stay in the CPU cache. With the transport's usual
+256 KiB reads, ~600 events are alive at once and the client ran at ~0.8x a bare
+`readuntil` loop; with 32 KiB reads it is faster than that loop (README, design section).
+The consumer cannot be awaited in a Protocol callback; `pause_reading` lets the client
+hold the socket while its subscribers catch up (see `client.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from callcenter.pbx.ami.errors import ActionTimeout, AmiError, ConnectionLost, NotConnected
 from callcenter.pbx.ami.messages import ActionResult, AmiBanner, AmiEvent, AmiResponse
@@ -20,7 +29,7 @@ from callcenter.pbx.ami.protocol import FieldValue, FrameParser, ParserStats, en
 
 logger = logging.getLogger(__name__)
 
-_READ_SIZE = 1 << 18
+READ_SIZE = 32 * 1024  # see the module docstring; 16-64 KiB measure alike, 256 KiB slower
 _EXPIRED_MEMORY = 256  # how many timed-out ActionIDs we remember, to drop their late answers
 _CLOSE_TIMEOUT = 1.0
 
@@ -36,21 +45,17 @@ class _Pending:
     events: list[AmiEvent] = field(default_factory=list)
 
 
-class AmiConnection:
+class AmiConnection(asyncio.BufferedProtocol):
     """A connected socket speaking AMI. Create with `await AmiConnection.open(...)`."""
 
     def __init__(
         self,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
         parser: FrameParser,
         event_sink: EventSink,
         *,
         action_id_prefix: str = "cc-",
         max_list_items: int = 100_000,
     ) -> None:
-        self._reader = reader
-        self._writer = writer
         self._parser = parser
         self._sink = event_sink
         self._prefix = action_id_prefix
@@ -59,10 +64,15 @@ class AmiConnection:
         self._pending: dict[str, _Pending] = {}
         self._expired: OrderedDict[str, bool] = OrderedDict()  # id -> still draining a list
         loop = asyncio.get_running_loop()
+        self._transport: asyncio.Transport | None = None
         self._banner: asyncio.Future[AmiBanner] = loop.create_future()
-        self._lost: asyncio.Future[str] = loop.create_future()
+        self._lost: asyncio.Future[str] = loop.create_future()  # why; set when we give up
+        self._socket_closed: asyncio.Future[None] = loop.create_future()
         self._abort_reason: str | None = None
-        self._reader_task = loop.create_task(self._read_loop(), name="ami-reader")
+        self._write_paused = False
+        self._drain_waiters: list[asyncio.Future[None]] = []
+        self._read_paused = False
+        self._read_buffer = memoryview(bytearray(READ_SIZE))
 
     @classmethod
     async def open(
@@ -78,20 +88,14 @@ class AmiConnection:
         max_list_items: int = 100_000,
     ) -> AmiConnection:
         """Connect and wait for the banner (the caller checks that it is Asterisk)."""
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(host, port, limit=_READ_SIZE), timeout
-        )
         parser = FrameParser(max_frame_size=max_frame_size, max_line_size=max_line_size)
         conn = cls(
-            reader,
-            writer,
-            parser,
-            event_sink,
-            action_id_prefix=action_id_prefix,
-            max_list_items=max_list_items,
+            parser, event_sink, action_id_prefix=action_id_prefix, max_list_items=max_list_items
         )
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
+                await loop.create_connection(lambda: conn, host, port)
                 await asyncio.wait((conn._banner, conn._lost), return_when=asyncio.FIRST_COMPLETED)
             if not conn._banner.done():
                 raise ConnectionLost(f"connection closed before the banner ({conn._lost.result()})")
@@ -116,6 +120,10 @@ class AmiConnection:
     def in_flight(self) -> int:
         return len(self._pending)
 
+    @property
+    def reading_paused(self) -> bool:
+        return self._read_paused
+
     async def wait_lost(self) -> str:
         """Wait until the socket ends; return why."""
         return await asyncio.shield(self._lost)
@@ -124,86 +132,137 @@ class AmiConnection:
         self, action: str, fields: Mapping[str, FieldValue] | None, *, timeout: float
     ) -> ActionResult:
         """Send one action, wait for its response (and list events); never re-sent."""
-        if self._lost.done():
-            raise NotConnected(f"AMI connection closed ({self._lost.result()})")
+        transport = self._transport
+        if self._lost.done() or transport is None or transport.is_closing():
+            reason = self._lost.result() if self._lost.done() else "closing"
+            raise NotConnected(f"AMI connection closed ({reason})")
         action_id = f"{self._prefix}{next(self._ids)}"
         data = encode_action(action, action_id, fields)
         future: asyncio.Future[ActionResult] = asyncio.get_running_loop().create_future()
         self._pending[action_id] = _Pending(action, future)
         try:
             async with asyncio.timeout(timeout):
-                self._writer.write(data)
-                await self._writer.drain()
+                # A failed write does not raise here: the transport reports it through
+                # connection_lost, which fails `future` with ConnectionLost.
+                transport.write(data)
+                if self._write_paused:
+                    await self._drain()
                 return await future
         except TimeoutError:
             self._remember_expired(action_id)
             raise ActionTimeout(action, action_id, timeout) from None
-        except (ConnectionError, OSError) as exc:
-            # The bytes may or may not have left: the outcome is unknown, as with a drop.
-            raise ConnectionLost(f"{action} ({action_id}): write failed: {exc}") from exc
         finally:
             self._pending.pop(action_id, None)
+
+    def pause_reading(self) -> None:
+        """Stop taking bytes off the socket (TCP pushes back to the PBX) until resumed."""
+        transport = self._transport
+        if not self._read_paused and transport is not None and not transport.is_closing():
+            self._read_paused = True
+            transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        transport = self._transport
+        if self._read_paused:
+            self._read_paused = False
+            if transport is not None and not transport.is_closing():
+                transport.resume_reading()
 
     def abort(self, reason: str) -> None:
         """Drop the connection now (e.g. the watchdog saw no Pong)."""
         if self._abort_reason is None:
             self._abort_reason = reason
-        self._writer.transport.abort()
+        if self._transport is not None:
+            self._transport.abort()
 
     async def close(self) -> None:
         """Stop reading, close the socket and fail what is still waiting. Idempotent."""
         if self._abort_reason is None:
             self._abort_reason = "closed by us"
-        if not self._reader_task.done():
-            self._reader_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reader_task
         self._finish(self._abort_reason)
-        writer = self._writer
-        if not writer.is_closing():
-            writer.close()
+        transport = self._transport
+        if transport is None:
+            return
+        if not transport.is_closing():
+            transport.close()
         try:
             async with asyncio.timeout(_CLOSE_TIMEOUT):
-                await writer.wait_closed()
+                await asyncio.shield(self._socket_closed)
         except TimeoutError:
-            writer.transport.abort()  # a hung peer must not hold our shutdown
-        except (ConnectionError, OSError):
-            pass
+            transport.abort()  # a hung peer must not hold our shutdown
 
-    # -- reading ------------------------------------------------------------------------
+    # -- asyncio.BufferedProtocol ---------------------------------------------------------
 
-    async def _read_loop(self) -> None:
-        reason = "closed by the PBX"
-        try:
-            read = self._reader.read
-            feed = self._parser.feed
-            sink = self._sink
-            pending = self._pending
-            while True:
-                data = await read(_READ_SIZE)
-                if not data:
-                    break
-                events: list[AmiEvent] = []
-                for message in feed(data):
-                    if type(message) is AmiEvent:
-                        action_id = message.headers.get("ActionID")
-                        if (
-                            action_id is not None
-                            and (action_id in pending or action_id in self._expired)
-                            and self._on_list_event(action_id, message)
-                        ):
-                            continue
-                        events.append(message)
-                    elif type(message) is AmiResponse:
-                        self._on_response(message)
-                    elif type(message) is AmiBanner and not self._banner.done():
-                        self._banner.set_result(message)
-                if events:
-                    sink(events)
-        except (ConnectionError, OSError) as exc:
-            reason = f"read failed: {exc}"
-        finally:
-            self._finish(self._abort_reason or reason)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._read_buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data_received(self._read_buffer[:nbytes].tobytes())
+
+    def data_received(self, data: bytes) -> None:
+        """Parse one read's bytes and route them: responses, list items, events."""
+        if self._lost.done():
+            return  # closing: nobody is waiting for anything any more
+        parser = self._parser
+        messages = parser.feed(data)
+        if parser.plain:
+            # Only events no action waits for (the usual flood): no need to look at each.
+            if messages:
+                self._sink(cast(list[AmiEvent], messages))
+            return
+        events: list[AmiEvent] = []
+        pending = self._pending
+        expired = self._expired
+        for message in messages:
+            if type(message) is AmiEvent:
+                action_id = message.headers.get("ActionID")
+                if (
+                    action_id is not None
+                    and (action_id in pending or action_id in expired)
+                    and self._on_list_event(action_id, message)
+                ):
+                    continue
+                events.append(message)
+            elif type(message) is AmiResponse:
+                self._on_response(message)
+            elif type(message) is AmiBanner and not self._banner.done():
+                self._banner.set_result(message)
+        if events:
+            self._sink(events)
+
+    def eof_received(self) -> bool:
+        return False  # the PBX closed its side: close ours too (connection_lost follows)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        reason = "closed by the PBX" if exc is None else f"read failed: {exc}"
+        self._finish(self._abort_reason or reason)
+        self._wake_drain_waiters()
+        if not self._socket_closed.done():
+            self._socket_closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._wake_drain_waiters()
+
+    # -- internals ------------------------------------------------------------------------
+
+    async def _drain(self) -> None:
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._drain_waiters.append(waiter)
+        await waiter
+
+    def _wake_drain_waiters(self) -> None:
+        waiters, self._drain_waiters = self._drain_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _on_response(self, response: AmiResponse) -> None:
         action_id = response.action_id
@@ -260,5 +319,5 @@ class AmiConnection:
                         f"dropped ({reason}); it is not re-sent"
                     )
                 )
-        if not self._writer.is_closing():
-            self._writer.close()
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.close()

@@ -31,6 +31,9 @@ class AmiSettings:
     max_frame_size: int = DEFAULT_MAX_FRAME_SIZE
     max_line_size: int = DEFAULT_MAX_LINE_SIZE
     event_queue_size: int = 10_000  # per subscriber; older events are dropped beyond it
+    # Longest stretch reading stops for a subscriber to catch up; capped at half the ping
+    # and action timeouts, which wait behind the unread bytes.
+    max_read_pause: float = 1.0
     max_list_items: int = 100_000  # one EventList response may not grow beyond this
 
     def __post_init__(self) -> None:
@@ -41,6 +44,7 @@ class AmiSettings:
             self.ping_interval,
             self.ping_timeout,
             self.reconnect_initial,
+            self.max_read_pause,
         )
         if min(timings) <= 0:
             raise ValueError("AMI timeouts and intervals must be positive")

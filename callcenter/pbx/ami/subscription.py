@@ -1,8 +1,12 @@
 """A subscriber's bounded event queue, consumed with `async for`.
 
-The reader never waits for a subscriber: a slow consumer must not stall pings and
-action responses (the watchdog would then drop a healthy connection). So the queue is
-bounded and, when full, the oldest event is dropped and counted.
+The reader never waits for a subscriber for long: a slow consumer must not stall pings
+and action responses (the watchdog would then drop a healthy connection). So the queue is
+bounded and, when full, the oldest event is dropped and counted. Before it comes to that,
+a queue half full reports back-pressure (`on_backlog(self, True)`), and the client pauses
+reading the socket until the queue is down to a quarter (`on_backlog(self, False)`) or a
+short time limit passes; then `release()` lets this subscriber drop instead of holding the
+connection, until it has caught up once.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class EventSubscription:
         names: frozenset[str] | None,
         maxsize: int,
         on_close: Callable[[EventSubscription], None] | None = None,
+        on_backlog: Callable[[EventSubscription, bool], None] | None = None,
     ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
@@ -36,6 +41,11 @@ class EventSubscription:
         self._waiter: asyncio.Future[None] | None = None
         self._closed = False
         self._on_close = on_close
+        self._on_backlog = on_backlog
+        self._high_water = max(1, maxsize // 2)
+        self._low_water = maxsize // 4
+        self._backlogged = False  # reported on_backlog(True), not yet (False)
+        self._released = False  # told to drop rather than hold the socket, until drained
 
     def offer(self, event: AmiEvent) -> None:
         """Queue an event if it matches; never blocks."""
@@ -59,6 +69,29 @@ class EventSubscription:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        if (
+            len(queue) >= self._high_water
+            and not (self._backlogged or self._released)
+            and self._on_backlog is not None
+        ):
+            self._backlogged = True
+            self._on_backlog(self, True)
+
+    def release(self) -> None:
+        """Stop holding back the reader (it waited long enough); drop when full instead."""
+        self._backlogged = False
+        self._released = True
+
+    @property
+    def backlogged(self) -> bool:
+        return self._backlogged
+
+    def _drained(self) -> None:
+        self._released = False
+        if self._backlogged:
+            self._backlogged = False
+            if self._on_backlog is not None:
+                self._on_backlog(self, False)
 
     def _drop_oldest(self, count: int, incoming: list[AmiEvent]) -> None:
         queue = self._queue
@@ -96,6 +129,8 @@ class EventSubscription:
                 await waiter
             finally:
                 self._waiter = None
+        if (self._backlogged or self._released) and len(queue) <= self._low_water:
+            self._drained()
         return queue.popleft()
 
     async def get(self, timeout: float | None = None) -> AmiEvent:
@@ -111,6 +146,7 @@ class EventSubscription:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        self._drained()  # a closed queue holds nobody back
         if self._on_close is not None:
             self._on_close(self)
 

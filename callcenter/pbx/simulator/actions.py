@@ -112,6 +112,7 @@ class ActionHandler:
     def _command(self, fields: Fields, aid: str | None) -> bytes:
         words = fields.get("Command", "").split()
         if words[:2] == ["dialplan", "reload"]:
+            self.pbx.reload_dialplan()
             out = ["Dialplan reloaded."]
             stale = str(int(self.pbx.model.stale_after))
             # 015: the reload re-sets the [globals], visible as a channel-less VarSet.

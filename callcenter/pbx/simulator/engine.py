@@ -13,6 +13,7 @@ from callcenter.pbx.simulator.call import Call
 from callcenter.pbx.simulator.channels import Channel, IdAllocator
 from callcenter.pbx.simulator.clock import SimClock
 from callcenter.pbx.simulator.events import EventBus
+from callcenter.pbx.simulator.file_fallback import DialplanFileFallback
 from callcenter.pbx.simulator.flows import Dialplan
 from callcenter.pbx.simulator.model import PbxModel
 from callcenter.pbx.simulator.queue import Queues
@@ -215,6 +216,11 @@ class SimulatedPbx:
             ],
         )
         return True
+
+    def reload_dialplan(self) -> None:
+        """`dialplan reload`: a fallback read from the generated file reads it again."""
+        if isinstance(self.rt.fallback, DialplanFileFallback):
+            self.rt.fallback.reload()
 
     def subscribe(self, listener: Callable[[SimEvent], None]) -> Callable[[], None]:
         self.bus.listeners.append(listener)

@@ -97,6 +97,9 @@ class EventBus:
     def call_hours(
         self, ch: Channel, team: str, line: str, dialled: str, state: str, source: str
     ) -> None:
+        """The generated dialplan's `UserEvent(CallHours,...)`: custom headers after the
+        channel's, in the order of the call; `Reason` (empty when open) after `State`, as
+        app_userevent prints a `Reason: ${reason}` argument (manager.c: "%s: %s")."""
         self.emit(
             "UserEvent",
             "user,all",
@@ -107,6 +110,7 @@ class EventBus:
                 ("Line", line),
                 ("Dialled", dialled),
                 ("State", state),
+                ("Reason", state.partition(":")[2]),
                 ("Source", source),
             ],
         )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from callcenter.pbx.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.pbx.simulator.channels import RINGING, UP, LocalPair
+from callcenter.pbx.simulator.file_fallback import DialplanFileFallback
 from callcenter.pbx.simulator.model import ANSWER_DELAY, expand_dial
 from callcenter.pbx.simulator.queue import (
     QueueExit,
@@ -79,9 +80,10 @@ class Dialplan:
 
     def decide(self, team: str) -> Decision:
         rt = self.rt
-        return decide(
-            rt.db, team, rt.clock.time(), rt.model.stale_after, rt.fallback, rt.clock.now()
-        )
+        stale_after = rt.model.stale_after
+        if isinstance(rt.fallback, DialplanFileFallback) and rt.fallback.stale_after is not None:
+            stale_after = rt.fallback.stale_after  # Asterisk runs the limit its file says
+        return decide(rt.db, team, rt.clock.time(), stale_after, rt.fallback, rt.clock.now())
 
     async def routed(
         self,
@@ -99,7 +101,9 @@ class Dialplan:
         two = call.two
         call.team, call.line_kind = team, kind.value
         two.priority = 2
-        two.context, two.exten, two.priority = "callhours-route", "s", 6
+        # Priority 7 of the generated [callhours-route] (the recorded one had it at 6,
+        # before it set `reason`, which the UserEvent now carries).
+        two.context, two.exten, two.priority = "callhours-route", "s", 7
         rt.bus.call_hours(two, team, kind.value, number, decision.state, decision.source)
         if not decision.is_open:
             run_hooks(before_agent)

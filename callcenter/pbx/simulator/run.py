@@ -12,8 +12,8 @@ from datetime import datetime
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.pbx.simulator.clock import SimClock
+from callcenter.pbx.simulator.file_fallback import Fallback
 from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
-from callcenter.pbx.simulator.routing import schedule_fallback
 from callcenter.pbx.simulator.simulator import Simulator
 from callcenter.pbx.simulator.traffic import TrafficGenerator
 
@@ -45,8 +45,9 @@ async def simulate(
     options: SimulateOptions,
     on_ready: Callable[[Simulator], None],
     on_progress: Callable[[Simulator], None],
+    fallback: Fallback,
 ) -> None:
-    """Serve AMI and generate traffic until cancelled."""
+    """Serve AMI and generate traffic until cancelled; `fallback` routes stale calls."""
     clock = SimClock(options.start, options.speed)
     profile = profile_from_settings(settings, office, options.calls_per_hour)
     username, secret = credentials(settings)
@@ -55,7 +56,7 @@ async def simulate(
         username=username,
         secret=secret,
         clock=clock,
-        fallback=schedule_fallback(office),
+        fallback=fallback,
         seed=options.seed,
         host=options.host,
         port=options.port,

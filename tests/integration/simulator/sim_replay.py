@@ -106,6 +106,7 @@ async def replay(path: Path, speed: float = SPEED) -> Replay:
             started = sim.clock.time()
             for send in sends:
                 await sim.clock.sleep_until(started + send.at)
+                await _channels_seen(send, recorded_names, sim_names)
                 writer.write(_translate(send, recorded_names, sim_names))
                 await writer.drain()
             await asyncio.sleep(0.05)
@@ -117,6 +118,23 @@ async def replay(path: Path, speed: float = SPEED) -> Replay:
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await reading
     return result
+
+
+async def _channels_seen(
+    send: Send, recorded: dict[str, str], simulated: dict[str, str], timeout: float = 5.0
+) -> None:
+    """On a loaded machine the reader may not have parsed the Newchannel an action names
+    yet, although the simulator created it: wait for it rather than fail the replay."""
+    needed = [
+        recorded[value]
+        for key, value in send.fields
+        if key in _CHANNEL_FIELDS and value in recorded
+    ]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while any(name not in simulated for name in needed):
+        if asyncio.get_running_loop().time() > deadline:
+            return  # _translate then names the channel that never appeared
+        await asyncio.sleep(0.01)
 
 
 def _translate(send: Send, recorded: dict[str, str], simulated: dict[str, str]) -> bytes:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
@@ -102,6 +103,27 @@ NEAR_KEYS = ("Duration", "BillableSeconds")
 APP_NEAR_KEYS = ("HoldTime", "TalkTime")
 
 _LOCAL = re.compile(r"^(Local/[^@]+@[^-;]+(?:-[a-z]+)*)-([0-9a-f]{8});([12])$")
+
+
+def without_added_reason(events: Sequence[AmiEvent]) -> list[AmiEvent]:
+    """The simulator's events as the recorded dialplan would have sent them.
+
+    The generated dialplan's `UserEvent(CallHours, ...)` carries `Reason:` right after
+    `State:` (the reason part of the state, empty when open); the recorded dialplan had
+    no such argument. Checks that addition and removes it, so that everything else can be
+    compared with the traces.
+    """
+    out = []
+    for event in events:
+        if event.name == "UserEvent" and event.get("UserEvent") == "CallHours":
+            keys = list(event.headers)
+            assert keys[keys.index("State") + 1] == "Reason", keys
+            assert keys[keys.index("Reason") + 1] == "Source", keys
+            assert event["Reason"] == event["State"].partition(":")[2], dict(event.headers)
+            headers = {k: v for k, v in event.headers.items() if k != "Reason"}
+            event = AmiEvent(event.name, MappingProxyType(headers), event.timestamp)
+        out.append(event)
+    return out
 
 
 def load_events(path: Path) -> list[AmiEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.pbx.ami import AmiBanner, AmiEvent, AmiMessage, AmiResponse, FrameParser
+from callcenter.pbx.ami.layouts import LayoutCache
 from callcenter.pbx.ami.messages import new_event
 
 ACTIONS_TRACE = TRACE_DIR / "015_actions_only.ami"
@@ -301,8 +303,73 @@ def test_fuzz_ten_thousand_malformed_frames() -> None:
 
 
 def test_fast_event_constructor_builds_the_same_frozen_event() -> None:
-    fast = new_event("Hangup", {"Event": "Hangup", "Cause": "16"}, 1.5)
-    assert fast == AmiEvent("Hangup", {"Event": "Hangup", "Cause": "16"}, 1.5)
+    headers = {"Event": "Hangup", "Timestamp": "1795250984.477715", "Cause": "16"}
+    fast = new_event("Hangup", headers)
+    assert fast == AmiEvent("Hangup", headers, 1795250984.477715)
+    assert fast.timestamp == 1795250984.477715  # converted on first access
     assert fast.multi == {}
+    assert hash(fast) == hash(AmiEvent("Hangup", headers, 1795250984.477715))
+    assert "timestamp=1795250984.477715" in repr(fast)
+    assert new_event("Hangup", {"Event": "Hangup"}).timestamp is None
     with pytest.raises(FrozenInstanceError):
         fast.name = "Newchannel"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        del fast.headers  # type: ignore[misc]
+    assert copy.copy(fast) == fast
+
+
+# -- learned layouts ------------------------------------------------------------------------
+
+_layout_names = st.lists(
+    st.sampled_from(["Privilege", "Channel", "Cause-txt", "Uniqueid", "AccountCode", "X_1"]),
+    unique=True,
+    max_size=6,
+)
+# Values with everything a line may hold: lone CR or LF, ": ", non-ASCII, empty.
+_layout_values = st.text(st.sampled_from("ab :\r\n\t\u00e9\ufffd\U0001f4de1"), max_size=12).filter(
+    lambda v: "\r\n" not in v and not v.endswith("\r")
+)
+
+
+@st.composite
+def _plain_event(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    names = ["Event", *draw(_layout_names)]
+    values = [
+        draw(st.sampled_from(["Newstate", "Hangup"])),
+        *(draw(_layout_values) for _ in names[1:]),
+    ]
+    text = "\r\n".join(f"{n}: {v}" for n, v in zip(names, values, strict=True))
+    # What splitting the lines at CRLF and at the first ": " gives, independently of the parser.
+    expected = dict(line.split(": ", 1) for line in text.split("\r\n"))
+    return (text + "\r\n\r\n").encode(), expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(frames=st.lists(_plain_event(), min_size=1, max_size=30), chunk=st.integers(1, 400))
+def test_learned_layouts_parse_exactly_as_splitting_the_lines(
+    frames: list[tuple[bytes, dict[str, str]]], chunk: int
+) -> None:
+    # Every frame three times: the first teaches the layout, the others may take it.
+    stream = b"".join(frame for frame, _ in frames * 3)
+    parser = FrameParser(expect_banner=False)
+    messages = feed_all(parser, *(stream[i : i + chunk] for i in range(0, len(stream), chunk)))
+    assert [dict(m.headers) for m in events_only(messages)] == [e for _, e in frames * 3]
+    assert [list(m.headers) for m in events_only(messages)] == [list(e) for _, e in frames * 3]
+    assert parser.stats.malformed == 0
+
+
+def test_layouts_are_capped() -> None:
+    cache = LayoutCache(per_event=2, total=3)
+    for names in (("Event", "A"), ("Event", "B"), ("Event", "C"), ("Event", "A")):
+        cache.learn("Newstate", names)
+    cache.learn("Hangup", ("Event", "A"))
+    cache.learn("Cdr", ("Event", "A"))
+    assert [layout.names for layout in cache.by_event["Newstate"]] == [
+        ("Event", "A"),
+        ("Event", "B"),
+    ]
+    assert list(cache.by_event) == ["Newstate", "Hangup"]
+    layout = cache.by_event["Hangup"][0]
+    assert layout.match("Event: Hangup\r\nA: x: y\r") is not None
+    assert layout.match("Event: Hangup\r\nA: x\ny") is None  # a lone LF: the careful path
+    assert layout.match("Event: Hangup\r\nA: x\r\nB: y") is None
