@@ -211,8 +211,8 @@ class AmiClient:
         conn = self._conn
         if conn is None or conn.closed:
             return
-        loop = asyncio.get_running_loop()
         if self._backlogged and not conn.reading_paused:
+            loop = asyncio.get_running_loop()
             if loop.time() < self._pause_allowed_at:
                 self._release_backlogged()  # just gave up holding: do not pause again yet
                 return

@@ -27,6 +27,9 @@ class Layout:
     names: tuple[str, ...]
     match: Callable[[str], re.Match[str] | None]  # the compiled pattern's fullmatch
     has_action_id: bool
+    # Every name is a Python identifier, so the groups are named after the headers and
+    # `Match.groupdict()` builds the headers in C (most layouts); else zip names and groups.
+    named: bool
 
 
 class LayoutCache:
@@ -48,7 +51,11 @@ class LayoutCache:
         # `.` stops at LF only; a CR before the next LF is given back for the CRLF (sre
         # counts `.*` far faster than `[^\r\n]*`). So a value is what precedes the line's
         # first CRLF, as with str.split; a lone LF in a value means no match.
-        pattern = "\r\n".join(f"{re.escape(name)}: (.*)" for name in names)
-        layout = Layout(names, re.compile(pattern).fullmatch, "ActionID" in names)
+        named = all(name.isidentifier() for name in names)
+        pattern = "\r\n".join(
+            f"{re.escape(name)}: (?P<{name}>.*)" if named else f"{re.escape(name)}: (.*)"
+            for name in names
+        )
+        layout = Layout(names, re.compile(pattern).fullmatch, "ActionID" in names, named)
         self.by_event.setdefault(event, []).append(layout)
         self._room -= 1

@@ -1,6 +1,6 @@
 """Our own AMI message types: what the parser yields and what the client returns.
 
-Nothing outside `pbx/` should see raw AMI text; these frozen dataclasses are the
+Nothing outside `pbx/` should see raw AMI text; these frozen types are the
 boundary. Header values are kept exactly as Asterisk sent them (minus the single
 space after the colon), so an event can always be compared with the recorded trace.
 """

@@ -10,6 +10,9 @@ A malformed frame (line without colon, bad header name, giant line, binary garba
 a frame over the size limit, a frame that is neither event nor response) is counted,
 logged and skipped; parsing resumes at the next frame boundary, so one bad frame never
 costs the connection.
+
+Speed: an event whose header layout was seen before is parsed by one regex match
+(`layouts.py`); `Timestamp:` is converted only when read (`AmiEvent.timestamp`).
 """
 
 from __future__ import annotations
@@ -145,12 +148,12 @@ class FrameParser:
                         if found is not None:
                             event = new(AmiEvent)
                             set_name(event, name)
-                            set_headers(
-                                event,
-                                MappingProxyType(
-                                    dict(zip(layout.names, found.groups(), strict=True))
-                                ),
+                            headers = (
+                                found.groupdict()
+                                if layout.named
+                                else dict(zip(layout.names, found.groups(), strict=True))
                             )
+                            set_headers(event, MappingProxyType(headers))
                             set_timestamp(event, lazy)
                             set_multi(event, no_multi)
                             append(event)

@@ -370,6 +370,31 @@ def test_layouts_are_capped() -> None:
     ]
     assert list(cache.by_event) == ["Newstate", "Hangup"]
     layout = cache.by_event["Hangup"][0]
+    assert layout.named  # identifiers: the groups carry the header names
+    other = LayoutCache()
+    other.learn("Hangup", ("Event", "Cause-txt"))
+    (positional,) = other.by_event["Hangup"]
+    assert not positional.named
+    found = positional.match("Event: Hangup\r\nCause-txt: Normal Clearing")
+    assert found is not None
+    assert found.groups() == ("Hangup", "Normal Clearing")
     assert layout.match("Event: Hangup\r\nA: x: y\r") is not None
     assert layout.match("Event: Hangup\r\nA: x\ny") is None  # a lone LF: the careful path
     assert layout.match("Event: Hangup\r\nA: x\r\nB: y") is None
+
+
+def test_plain_says_whether_a_read_held_only_events_no_action_can_wait_for() -> None:
+    parser = FrameParser()
+    assert len(parser.feed(b"Asterisk Call Manager/11.0.0\r\n")) == 1
+    assert not parser.plain  # the banner
+    # New header names (checked one by one), known names, then the learned layout.
+    for seen_before in (False, True, True):
+        assert len(parser.feed(FULLY_BOOTED + INVALID_PASSWORD)) == 2
+        assert parser.plain == seen_before  # what took the careful path is never plain
+        item = b"Event: DBGetResponse\r\nFamily: callhours\r\nActionID: cc-1\r\n\r\n"
+        assert len(parser.feed(item)) == 1
+        assert not parser.plain  # a list item: the connection must route it
+    assert len(parser.feed(PING_RESPONSE)) == 1
+    assert not parser.plain
+    assert parser.feed(INVALID_PASSWORD[:20]) == []
+    assert parser.plain
