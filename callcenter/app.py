@@ -38,6 +38,7 @@ from callcenter.storage.bulk_calls import (
     insert_call_columns,
     replace_walk_ins,
 )
+from callcenter.storage.caller_links import link_all_callers
 from callcenter.storage.database import make_engine, serialize_on_postgresql, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.repositories import ScheduleRepository
@@ -156,14 +157,15 @@ def compute_office_report(
     settings: EvaluationSettings | None = None,
 ) -> OfficeReport:
     """The evaluation of [start, end] (default: the last 26 weeks with data), read in one
-    session: SQL aggregates in, OfficeReport out."""
+    session: SQL aggregates in, OfficeReport out. Thresholds: `settings`, else the
+    configuration's [evaluation] section."""
     tz = store.settings.tz
-    evaluation = settings or EvaluationSettings()
+    evaluation = settings or store.settings.evaluation.to_settings()
     with store.session() as session:
         office = ScheduleRepository(session).load_office(tz, german_holidays)
         for team in teams or ():
             office.team(team)  # UnknownTeam names the known ones
-        span = data_span(session, tz)
+        span = data_span(session, tz, office.team_ids)
         first, last = _report_period(span, start, end, now.astimezone(tz).date())
         aggregates = read_aggregates(
             session,
@@ -173,6 +175,7 @@ def compute_office_report(
             last,
             evaluation,
             cells_start=_comparison_start(office, first, last, span[0] if span else None),
+            side_session=store.session,
         )
     return build_office_report(aggregates, office, teams)
 
@@ -234,4 +237,6 @@ def load_synthetic_pilot_data(
                 written += insert_call_columns(connection, chunk)
                 if on_progress is not None:
                     on_progress(written, total)
+        # After the indexes are back: the link pass reads calls in caller order.
+        link_all_callers(connection)
     return written

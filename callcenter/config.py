@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -36,6 +37,7 @@ from callcenter.domain.schedule import (
     windows_from_spec,
 )
 from callcenter.domain.timeparse import parse_time_range
+from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.holiday_calendar import GERMAN_STATES
 
 EXAMPLE_CONFIG_NAME = "callcenter.example.toml"
@@ -175,6 +177,75 @@ class WebSettings(_Strict):
         return cleaned
 
 
+class EvaluationConfig(_Strict):
+    """Thresholds of the pilot evaluation (METRICS.md); defaults as `EvaluationSettings`."""
+
+    # Servicelevel: angenommen innerhalb so vieler Sekunden (115-Versprechen: 75 % in 30 s);
+    # mehr als 10 Minuten Wartezeit misst keinen Service mehr.
+    service_level_seconds: float = Field(default=30.0, gt=0, le=600)
+    # Ziel-Servicelevel als Anteil (0.75 = 75 %): Maßstab der Personalbedarfsrechnung.
+    target_service_level: float = 0.75
+    # Wer binnen so vieler Sekunden in der Warteschlange auflegt, gilt als Kurzabbruch
+    # (verwählt, umentschieden); eine Minute ist schon echte Ungeduld.
+    short_abandon_seconds: float = Field(default=5.0, ge=0, le=60)
+    # true: Kurzabbrüche zählen beim Servicelevel und der Abbruchquote weder dafür noch dagegen.
+    exclude_short_abandons: bool = True
+    # Ein Anruf ist ein neues Anliegen, wenn derselbe Anrufer das Team so viele Tage nicht
+    # angerufen hat; mehr als 90 Tage überschreitet die Aufbewahrung der Pseudonyme meist.
+    repeat_window_days: int = Field(default=7, ge=1, le=90)
+    # Wer die Ansage hörte, „kam später durch“, wenn er binnen so vieler Tage angenommen wurde.
+    displaced_horizon_days: int = Field(default=7, ge=1, le=90)
+    # Nacharbeit je Gespräch in Sekunden, zur Gesprächszeit addiert (Personalbedarf).
+    wrap_up_seconds: float = Field(default=0.0, ge=0, le=3600)
+    # Vorgeschlagene Sprechzeitfenster liegen in [earliest, latest) Uhr und sind mindestens
+    # min_window_hours lang (keine Ein-Stunden-Schnipsel).
+    earliest_window_hour: int = Field(default=7, ge=0, le=23)
+    latest_window_hour: int = Field(default=18, ge=1, le=24)
+    min_window_hours: int = Field(default=2, ge=1, le=24)
+    # Bootstrap-Stichproben der 95-%-Intervalle: mehr = ruhigere Grenzen, aber langsamer.
+    bootstrap_samples: int = Field(default=400, ge=50, le=20_000)
+
+    @field_validator("target_service_level", mode="before")
+    @classmethod
+    def _share(cls, value: object) -> object:
+        example = "als Anteil zwischen 0 und 1 angeben, z. B. 0.75 für 75 %"
+        if isinstance(value, str) and "%" in value:
+            raise ValueError(f"„{value}“: {example}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"„{value}“ ist keine Zahl; {example}")
+        if not 0 < value < 1:
+            raise ValueError(f"{value} liegt nicht zwischen 0 und 1; {example}")
+        return float(value)
+
+    # Checked on the later field so the message names it (earlier fields are in info.data).
+    @field_validator("latest_window_hour")
+    @classmethod
+    def _after_earliest(cls, value: int, info: ValidationInfo) -> int:
+        earliest = info.data.get("earliest_window_hour")
+        if earliest is not None and value <= earliest:
+            raise ValueError(
+                f"{value} Uhr liegt nicht nach earliest_window_hour ({earliest} Uhr); "
+                "das späteste Fensterende muss nach dem frühesten Beginn liegen"
+            )
+        return value
+
+    @field_validator("min_window_hours")
+    @classmethod
+    def _fits_the_day(cls, value: int, info: ValidationInfo) -> int:
+        earliest = info.data.get("earliest_window_hour")
+        latest = info.data.get("latest_window_hour")
+        if earliest is not None and latest is not None and value > latest - earliest:
+            raise ValueError(
+                f"{value} Stunden passen nicht zwischen earliest_window_hour ({earliest} Uhr) "
+                f"und latest_window_hour ({latest} Uhr)"
+            )
+        return value
+
+    def to_settings(self) -> EvaluationSettings:
+        """The evaluation's own settings object (the rest keeps its documented defaults)."""
+        return EvaluationSettings(**self.model_dump())
+
+
 class TeamSettings(_Strict):
     id: TeamId
     name_de: str = Field(min_length=1)
@@ -222,6 +293,7 @@ class Settings(_Strict):
     pbx: PbxSettings = PbxSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
     web: WebSettings = WebSettings()
+    evaluation: EvaluationConfig = EvaluationConfig()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
     closures: tuple[ClosureSettings, ...] = ()
     openings: tuple[OpeningSettings, ...] = ()

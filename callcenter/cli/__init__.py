@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
 import click
 
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
-from callcenter.cli.db_cmds import db
-from callcenter.cli.demo import demo
-from callcenter.cli.import_cmds import calls, import_group, purge
-from callcenter.cli.pbx_cmds import pbx
-from callcenter.cli.pilot_data_cmd import pilot_data
-from callcenter.cli.prompt_cmds import prompts
-from callcenter.cli.report_cmd import report
-from callcenter.cli.schedule_cmds import closure, holidays_cmd, hours, opening, pilot
-from callcenter.cli.serve_cmd import serve
-from callcenter.cli.state_cmd import state
-from callcenter.cli.users_cmd import users
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
 Telephone call hours for a public office's teams (Asterisk).
@@ -32,8 +22,46 @@ Beispiele / examples:
 """
 
 
+# Command name -> "module:attribute". A command's module is imported only when the command
+# runs (or help lists it): `callcenter report` then skips the service, the web app and the
+# simulator, whose imports alone took a second of its start-up.
+COMMANDS = {
+    "demo": "callcenter.cli.demo:demo",
+    "serve": "callcenter.cli.serve_cmd:serve",
+    "state": "callcenter.cli.state_cmd:state",
+    "hours": "callcenter.cli.schedule_cmds:hours",
+    "closure": "callcenter.cli.schedule_cmds:closure",
+    "opening": "callcenter.cli.schedule_cmds:opening",
+    "pilot": "callcenter.cli.schedule_cmds:pilot",
+    "holidays": "callcenter.cli.schedule_cmds:holidays_cmd",
+    "prompts": "callcenter.cli.prompt_cmds:prompts",
+    "pbx": "callcenter.cli.pbx_cmds:pbx",
+    "db": "callcenter.cli.db_cmds:db",
+    "import": "callcenter.cli.import_cmds:import_group",
+    "purge": "callcenter.cli.import_cmds:purge",
+    "calls": "callcenter.cli.import_cmds:calls",
+    "pilot-data": "callcenter.cli.pilot_data_cmd:pilot_data",
+    "report": "callcenter.cli.report_cmd:report",
+    "tally": "callcenter.cli.tally_cmd:tally",
+    "users": "callcenter.cli.users_cmd:users",
+}
+
+
 class _Cli(click.Group):
-    """Turns the known, expected failures into one line in the user's language."""
+    """Loads commands on first use; turns the known, expected failures into one line in the
+    user's language."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command), target
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -90,28 +118,6 @@ def cli(
     )
     ctx.obj = CliContext(config_path, data_dir, actor, lang, debug)
     ctx.call_on_close(ctx.obj.close)
-
-
-for command in (
-    demo,
-    serve,
-    state,
-    hours,
-    closure,
-    opening,
-    pilot,
-    holidays_cmd,
-    prompts,
-    pbx,
-    db,
-    import_group,
-    purge,
-    calls,
-    pilot_data,
-    report,
-    users,
-):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

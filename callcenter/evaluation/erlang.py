@@ -196,7 +196,12 @@ def agents_a(
     target: float,
 ) -> int:
     """The fewest agents reaching the target service level (Erlang A); at least 1."""
-    agents = 1
+    # n agents answer at most n/handling calls per second, so the service level (answered
+    # within the threshold ÷ offered) stays below n·handling-rate ÷ arrival-rate: fewer
+    # agents than target × offered load can never reach the target. Searching from there
+    # skips the hopeless small teams (each try is a full stationary solution).
+    load = calls_per_hour / 3600.0 * handling_seconds
+    agents = max(1, math.ceil(target * load) - 1)
     while (
         erlang_a(
             agents, calls_per_hour, handling_seconds, patience_seconds, threshold_seconds

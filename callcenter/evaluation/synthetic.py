@@ -693,7 +693,8 @@ class SyntheticCalls:
 
     def tally_entries(self, source_file: str) -> list[TallyEntry]:
         """The pilot team's first `tally_weeks` pilot weeks as a manual tally would count
-        them: calls per (day, hour, inside, answered)."""
+        them: calls per (day, hour, inside, answered), then each day's walk-ins on a line
+        of their own (no time, no calls)."""
         params, c = self.params, self.columns
         first = params.pilot_start
         last = first + timedelta(weeks=params.tally_weeks, days=-1)
@@ -710,19 +711,30 @@ class SyntheticCalls:
                 int(c["outcome"][i]) == ANSWERED_CODE,
             )
             counts[key] = counts.get(key, 0) + 1
+        lines: list[tuple[date, int, bool, bool, int, int | None]] = [
+            (day, hour, inside, answered, count, None)
+            for (day, hour, inside, answered), count in counts.items()
+        ]
+        # Hour 24 sorts the day's walk-ins line after its calls.
+        lines += [
+            (day, 24, False, False, 0, walk_ins)
+            for t, day, walk_ins in self.walk_ins
+            if t == params.pilot_team and first <= day <= last
+        ]
         return [
             TallyEntry(
                 team=params.pilot_team,
                 day=day,
-                hour=hour,
-                inside_hours=inside_hours,
-                answered=answered,
+                hour=None if walk_ins is not None else hour,
+                inside_hours=None if walk_ins is not None else inside_hours,
+                answered=None if walk_ins is not None else answered,
                 count=count,
                 source_file=source_file,
                 source_line=line,
+                walk_ins=walk_ins,
             )
-            for line, ((day, hour, inside_hours, answered), count) in enumerate(
-                sorted(counts.items()), start=2
+            for line, (day, hour, inside_hours, answered, count, walk_ins) in enumerate(
+                sorted(lines, key=lambda item: item[:4]), start=2
             )
         ]
 
@@ -1001,11 +1013,13 @@ def _inside_share(spans: Floats, segments: Floats, midnight: float) -> float:
     return float(covered / total)
 
 
-TALLY_HEADER = "datum,uhrzeit,team,innerhalb_sprechzeit,angenommen,notiz,anzahl"
+TALLY_HEADER = "datum,uhrzeit,team,innerhalb_sprechzeit,angenommen,notiz,anzahl,vorsprachen"
 
 
 def tally_csv(entries: Sequence[TallyEntry]) -> str:
-    """Tally entries as the CSV sheet `callcenter import tally` reads (German columns)."""
+    """Tally entries as the CSV sheet `callcenter import tally` reads (German columns).
+
+    A walk-ins-only entry (no hour, no calls) leaves the call columns empty."""
 
     def yes_no(value: bool | None) -> str:
         return "" if value is None else ("ja" if value else "nein")
@@ -1013,8 +1027,10 @@ def tally_csv(entries: Sequence[TallyEntry]) -> str:
     lines = [TALLY_HEADER]
     for e in entries:
         hour = "" if e.hour is None else f"{e.hour:02d}:00"
+        count = "" if e.hour is None and e.count == 0 else str(e.count)
+        walk_ins = "" if e.walk_ins is None else str(e.walk_ins)
         lines.append(
             f"{e.day.isoformat()},{hour},{e.team},{yes_no(e.inside_hours)},"
-            f"{yes_no(e.answered)},,{e.count}"
+            f"{yes_no(e.answered)},,{count},{walk_ins}"
         )
     return "\n".join(lines) + "\n"

@@ -4,11 +4,16 @@ A header line names the columns, in German or English, in any order; `,` `;` or 
 separate them (Excel in German saves with `;`). UTF-8 or, failing that, Windows-1252
 (Excel's "CSV (Trennzeichen-getrennt)"). One line per call, or per several calls at the
 same minute with `anzahl`.
+
+Walk-ins without appointment (`vorsprachen`) ride along: on a call line, or on a line of
+their own with an empty time. A walk-ins-only line becomes an entry with `count` 0 and
+no hour, so the calls counted from the sheet stay exactly the calls noted on it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,8 +34,13 @@ ALIASES: dict[str, frozenset[str]] = {
     "angenommen": frozenset({"angenommen", "answered"}),
     "notiz": frozenset({"notiz", "bemerkung", "note", "notes"}),
     "anzahl": frozenset({"anzahl", "count"}),
+    "vorsprachen": frozenset(
+        {"vorsprachen", "vorsprachen_ohne_termin", "walk_ins", "laufkundschaft"}
+    ),
 }
-REQUIRED = ("datum", "uhrzeit", "innerhalb_sprechzeit", "angenommen")
+# A sheet notes calls (all three columns), walk-ins, or both.
+CALL_COLUMNS = ("uhrzeit", "innerhalb_sprechzeit", "angenommen")
+WALK_INS = "vorsprachen"
 YES = frozenset({"ja", "j", "yes", "y", "x", "1", "true", "wahr"})
 NO = frozenset({"nein", "n", "no", "0", "false", "falsch"})
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -43,6 +53,10 @@ class ParsedTally:
     entries: list[TallyEntry] = field(default_factory=list)
     read: int = 0
     ignored: int = 0  # lines of other teams than --team
+
+
+def _field(record: Record, index: int) -> str:
+    return record.fields[index].strip() if index < len(record.fields) else ""
 
 
 def _delimiter(text: str) -> str:
@@ -72,9 +86,29 @@ def _columns(header: Record, problems: ProblemList, team_given: bool) -> dict[st
             problems.add(header.line, name, "Spalte kommt doppelt vor", "column appears twice")
         else:
             columns[column] = index
-    for column in REQUIRED:
-        if column not in columns:
-            problems.add(header.line, column, "Spalte fehlt", "column is missing")
+    if "datum" not in columns:
+        problems.add(header.line, "datum", "Spalte fehlt", "column is missing")
+    has_calls = any(column in columns for column in CALL_COLUMNS)
+    if has_calls or WALK_INS not in columns:
+        for column in CALL_COLUMNS:
+            if column not in columns:
+                problems.add(
+                    header.line,
+                    column,
+                    "Spalte fehlt (oder nur Vorsprachen: Spalte vorsprachen ohne "
+                    + ", ".join(CALL_COLUMNS)
+                    + ")",
+                    "column is missing (or walk-ins only: a column vorsprachen/walk_ins without "
+                    + ", ".join(CALL_COLUMNS)
+                    + ")",
+                )
+    elif "anzahl" in columns:
+        problems.add(
+            header.line,
+            "anzahl",
+            "zählt Anrufe, aber die Spalten " + ", ".join(CALL_COLUMNS) + " fehlen",
+            "counts calls, but the columns " + ", ".join(CALL_COLUMNS) + " are missing",
+        )
     if "team" not in columns and not team_given:
         problems.add(
             header.line,
@@ -116,6 +150,58 @@ def _yes_no(text: str) -> bool | None:
     raise ValueError(value)
 
 
+def _walk_ins(text: str, line: int, problems: ProblemList) -> int | None:
+    """The walk-ins of a cell: a whole number 0..MAX_COUNT (0 = nobody came, which is news)."""
+    if text.isdigit() and int(text) <= MAX_COUNT:
+        return int(text)
+    if text.startswith("-") and text[1:].isdigit():
+        de, en = "ist negativ", "is negative"
+    elif text.isdigit():
+        de, en = "ist zu groß", "is too large"
+    else:
+        de, en = "ist keine ganze Zahl", "is not a whole number"
+    problems.add(
+        line,
+        WALK_INS,
+        f"„{text}“ {de}; Vorsprachen ohne Termin: 0 bis {MAX_COUNT}",
+        f"'{text}' {en}; walk-ins without appointment: 0 to {MAX_COUNT}",
+    )
+    return None
+
+
+def _line_kind(
+    record: Record, columns: dict[str, int], cell: Callable[[str], str], problems: ProblemList
+) -> bool | None:
+    """True: the line notes calls; False: walk-ins only; None: neither (a problem is added).
+
+    Without a walk-ins column every line is a call line (an empty time is an error there).
+    With one, an empty time means "no call on this line": then only walk-ins may be filled.
+    """
+    has_calls = "uhrzeit" in columns
+    if WALK_INS not in columns or (has_calls and cell("uhrzeit")):
+        return True
+    if not cell(WALK_INS):
+        problems.add(
+            record.line,
+            "uhrzeit" if has_calls else WALK_INS,
+            "leer: die Zeile braucht eine Uhrzeit (Anruf) oder eine Zahl bei vorsprachen",
+            "empty: the line needs a time (a call) or a number of walk-ins",
+        )
+        return None
+    filled = [c for c in ("innerhalb_sprechzeit", "angenommen", "anzahl") if cell(c)]
+    if filled:
+        problems.add(
+            record.line,
+            "uhrzeit",
+            f"fehlt, aber {', '.join(filled)} ist ausgefüllt: für einen Anruf die Uhrzeit "
+            "eintragen, für nur Vorsprachen die Anrufspalten leer lassen",
+            f"missing, but {', '.join(filled)} is filled in: give the time for a call, or "
+            "leave the call columns empty for walk-ins only",
+        )
+        return None
+    return False
+
+
 def _entry(
     record: Record,
     columns: dict[str, int],
@@ -148,37 +234,13 @@ def _entry(
             f"„{cell('datum')}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT)",
             f"'{cell('datum')}' is not a date (DD.MM.YYYY or YYYY-MM-DD)",
         )
-    hour = _hour(cell("uhrzeit"))
-    if hour is None:
-        problems.add(
-            record.line,
-            "uhrzeit",
-            f"„{cell('uhrzeit')}“ ist keine Uhrzeit (HH:MM)",
-            f"'{cell('uhrzeit')}' is not a time of day (HH:MM)",
-        )
+    is_call = _line_kind(record, columns, cell, problems)
+    walk_ins = _walk_ins(cell(WALK_INS), record.line, problems) if cell(WALK_INS) else None
+    hour: int | None = None
     flags: dict[str, bool | None] = {}
-    for column in ("innerhalb_sprechzeit", "angenommen"):
-        try:
-            flags[column] = _yes_no(cell(column)) if cell(column) else None
-        except ValueError:
-            problems.add(
-                record.line,
-                column,
-                f"„{cell(column)}“ ist weder ja noch nein",
-                f"'{cell(column)}' is neither yes nor no",
-            )
-    count = 1
-    if cell("anzahl"):
-        text = cell("anzahl")
-        if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
-            problems.add(
-                record.line,
-                "anzahl",
-                f"„{text}“ ist keine Anzahl (1 bis {MAX_COUNT})",
-                f"'{text}' is not a count (1 to {MAX_COUNT})",
-            )
-        else:
-            count = int(text)
+    count = 0
+    if is_call:
+        hour, flags, count = _call_fields(record.line, cell, problems)
     named = cell("team")
     if named and named not in team_ids:
         problems.add(
@@ -203,7 +265,46 @@ def _entry(
         source_file=source,
         source_line=record.line,
         note=cell("notiz") or None,
+        walk_ins=walk_ins,
     )
+
+
+def _call_fields(
+    line: int, cell: Callable[[str], str], problems: ProblemList
+) -> tuple[int | None, dict[str, bool | None], int]:
+    """Hour, inside/answered flags and count of a call line (problems added, not raised)."""
+    hour = _hour(cell("uhrzeit"))
+    if hour is None:
+        problems.add(
+            line,
+            "uhrzeit",
+            f"„{cell('uhrzeit')}“ ist keine Uhrzeit (HH:MM)",
+            f"'{cell('uhrzeit')}' is not a time of day (HH:MM)",
+        )
+    flags: dict[str, bool | None] = {}
+    for column in ("innerhalb_sprechzeit", "angenommen"):
+        try:
+            flags[column] = _yes_no(cell(column)) if cell(column) else None
+        except ValueError:
+            problems.add(
+                line,
+                column,
+                f"„{cell(column)}“ ist weder ja noch nein",
+                f"'{cell(column)}' is neither yes nor no",
+            )
+    count = 1
+    if cell("anzahl"):
+        text = cell("anzahl")
+        if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+            problems.add(
+                line,
+                "anzahl",
+                f"„{text}“ ist keine Anzahl (1 bis {MAX_COUNT})",
+                f"'{text}' is not a count (1 to {MAX_COUNT})",
+            )
+        else:
+            count = int(text)
+    return hour, flags, count
 
 
 def source_name(path: Path) -> str:
@@ -239,13 +340,17 @@ def parse_tally(
         parsed.read += 1
         key = tuple(field.strip() for field in record.fields)
         if key in seen:
+            if "uhrzeit" in columns and _field(record, columns["uhrzeit"]):
+                hint_de = "mehrere Anrufe zur selben Zeit bitte in der Spalte anzahl zählen"
+                hint_en = "count several calls at the same time in the column anzahl/count"
+            else:
+                hint_de = "die Vorsprachen eines Tages bitte in einer Zeile zusammenzählen"
+                hint_en = "add up a day's walk-ins in one line"
             problems.add(
                 record.line,
                 None,
-                f"doppelte Zeile (gleich Zeile {seen[key]}); mehrere Anrufe zur selben Zeit "
-                "bitte in der Spalte anzahl zählen",
-                f"duplicate line (same as line {seen[key]}); count several calls at the same "
-                "time in the column anzahl/count",
+                f"doppelte Zeile (gleich Zeile {seen[key]}); {hint_de}",
+                f"duplicate line (same as line {seen[key]}); {hint_en}",
             )
             continue
         seen[key] = record.line

@@ -7,6 +7,9 @@ the trace-based tests and the simulator rely on its contexts, priorities' order 
 
 - the staleness limit is a literal, not `${CALLHOURS_STALE}` from `[globals]`: an include
   must not touch the including file's globals;
+- the live state is also stale from `callhours/_valid_until` on (the next boundary of any
+  team, written by the service): a service dying just before a closing time must not
+  leave the old state trusted until the heartbeat is stale;
 - the UserEvent carries `Reason:` (empty when open) after `State:`;
 - the fallback is one Gosub context per team, generated from the same schedule;
 - the languages played and early media come from the settings.
@@ -33,6 +36,8 @@ from callcenter.pbx.dialplan_rules import (
 )
 
 ROUTE_CONTEXT = "callhours-route"
+# AstDB family/key of the instant up to which the pushed states hold (see the pusher).
+VALID_UNTIL = "callhours/_valid_until"
 FALLBACK_PREFIX = "callhours-fallback-"
 # Labels in a fallback context, by the state they return.
 LABELS = {OPEN: "isopen", CLOSED_HOLIDAY: "isholiday", CLOSED_CLOSURE: "isclosure"}
@@ -157,7 +162,10 @@ def _header(options: DialplanOptions, now: datetime, horizon: Horizon) -> str:
         "; Live state (AstDB, written by the service with DBPut):",
         ";   callhours/<team>     = open | closed:hours | closed:holiday | closed:closure",
         ";   callhours/_heartbeat = Unix time of the service's last heartbeat",
-        f"; Missing state or heartbeat, or a heartbeat older than {options.stale_after_seconds} s:",
+        ";   callhours/_valid_until = Unix time of the next boundary of any team: the",
+        ";     states hold until then; missing = no limit (a service of an older version)",
+        f"; Missing state or heartbeat, a heartbeat older than {options.stale_after_seconds} s,",
+        ";   or the time at or past _valid_until:",
         f";   the team's [{FALLBACK_PREFIX}<team>] decides from the compiled schedule.",
         "",
     ]
@@ -193,6 +201,11 @@ def _route(options: DialplanOptions) -> str:
         " same => n,Set(LOCAL(source)=live)",
         ' same => n,GotoIf($["${state}" = "" | "${hb}" = "" | '
         f"$[${{EPOCH}} - 0${{hb}}] > {stale}]?fallback)",
+        "; The states hold until callhours/_valid_until. A missing key sets no limit, so a",
+        "; service of an older version (which never writes it) keeps working with this file;",
+        '; "${until}" != "" guards the comparison: $[${EPOCH} >= ] is a syntax error.',
+        f" same => n,Set(LOCAL(until)=${{DB({VALID_UNTIL})}})",
+        ' same => n,GotoIf($["${until}" != "" & ${EPOCH} >= 0${until}]?fallback)',
         " same => n(decided),Set(LOCAL(reason)=${CUT(state,:,2)})",
         " same => n,UserEvent(CallHours,Team: ${team},Line: ${ARG2},Dialled: ${ARG3},"
         "State: ${state},Reason: ${reason},Source: ${source})",

@@ -1,21 +1,26 @@
-"""Read a generated dialplan back and decide a team's fallback state the way Asterisk would.
+"""Read a generated dialplan back and decide a team's routing the way Asterisk would.
 
-Used by the tests to prove the compiled fallback agrees with the domain, and available to a
-simulator that must route by "the fallback rules when the heartbeat is stale". The time
+Used by the tests to prove the compiled fallback agrees with the domain, and by the
+simulator that must route by "the fallback rules when the live state is stale". The time
 matching mirrors Asterisk's `ast_build_timing`/`ast_check_timing2` (main/pbx_timing.c):
 cyclic ranges, inclusive end minute, `&`-joined parts, names or 1-based numbers, and the
-optional fifth field as the zone the clock is read in.
+optional fifth field as the zone the clock is read in. Whether the live state is used at
+all (`route_live_state`) runs the file's own `Set`/`GotoIf` steps of `[callhours-route]`
+with Asterisk's substitution and expression rules (`dialplan_expr`): the heartbeat age,
+`callhours/_valid_until`, and whatever a hand-written route checks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from callcenter.pbx.dialplan import FALLBACK_PREFIX, ROUTE_CONTEXT
+from callcenter.pbx.dialplan_expr import ExpressionError, is_true, substitute
 
 # Asterisk's own name tables: index 0 is Sunday for weekdays.
 _AST_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -23,8 +28,6 @@ _AST_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 _MINUTES_PER_DAY = 24 * 60
 _TIME = re.compile(r"^(\d{1,2}):(\d{1,2})")
 _SETTINGS_SECTIONS = frozenset({"general", "globals"})
-# `$[${EPOCH} - 0${hb}] > 60]` in the GotoIf of [callhours-route].
-_STALE_LIMIT = re.compile(r"\$\[\$\{EPOCH\} - 0\$\{hb\}\] > (\d+)\]")
 
 
 class DialplanReadError(ValueError):
@@ -198,15 +201,82 @@ def fallback_state(contexts: dict[str, dict[str, list[Step]]], team: str, at: da
     raise DialplanReadError(f"the fallback of {team!r} never returns")
 
 
-def stale_limit(contexts: dict[str, dict[str, list[Step]]]) -> float | None:
-    """The heartbeat age (seconds) above which `[callhours-route]` uses the fallback.
+def read_globals(text: str) -> dict[str, str]:
+    """`NAME=value` lines of a `[globals]` section (the recorded dialplan's CALLHOURS_STALE)."""
+    values: dict[str, str] = {}
+    in_globals = False
+    for raw in text.splitlines():
+        line = raw.split(";", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            in_globals = line[1:-1] == "globals"
+        elif in_globals and "=" in line:
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.lstrip(">").strip()
+    return values
 
-    None when the dialplan has no such route or its limit is not a literal (the recorded
-    dialplan reads `${CALLHOURS_STALE}` from [globals]).
+
+_DB_READ = re.compile(r"^DB\(([^/()]+)/([^()]+)\)$")
+_VARIABLE = re.compile(r"^\w+$")
+_ASSIGNMENT = re.compile(r"^(?:LOCAL\((\w+)\)|(\w+))=(.*)$", re.DOTALL)
+FALLBACK_LABEL = "fallback"
+DECIDED_LABEL = "decided"
+
+AstDbRead = Callable[[str, str], str | None]
+
+
+def route_live_state(
+    contexts: dict[str, dict[str, list[Step]]],
+    team: str,
+    db: AstDbRead,
+    epoch: int,
+    *,
+    global_vars: Mapping[str, str] | None = None,
+    line: str = "team",
+    dialled: str = "",
+) -> str | None:
+    """Run `[callhours-route]` for `team` up to its decision, as Asterisk would at Unix time
+    `epoch` (`${EPOCH}`), reading AstDB through `db(family, key)` (None: no such key).
+
+    Returns the live state the route goes on with, or None when it jumps to `fallback`.
+    Expression syntax errors count as Asterisk counts them (the `$[...]` is 0, with a
+    warning in Asterisk's log); steps this reader does not know raise DialplanReadError.
     """
-    for step in contexts.get(ROUTE_CONTEXT, {}).get("s", []):
-        if step.app == "GotoIf":
-            match = _STALE_LIMIT.search(step.data)
-            if match:
-                return float(match.group(1))
-    return None
+    try:
+        steps = contexts[ROUTE_CONTEXT]["s"]
+    except KeyError:
+        raise DialplanReadError(f"no [{ROUTE_CONTEXT}] context with extension s") from None
+    variables = dict(global_vars or {})
+    variables.update(ARG1=team, ARG2=line, ARG3=dialled)
+
+    def lookup(name: str) -> str:
+        if name == "EPOCH":
+            return str(epoch)
+        if read := _DB_READ.match(name):
+            return db(read.group(1), read.group(2)) or ""
+        if _VARIABLE.match(name):
+            return variables.get(name, "")
+        raise DialplanReadError(f"cannot evaluate ${{{name}}} in [{ROUTE_CONTEXT}]")
+
+    for step in steps:
+        if step.label == DECIDED_LABEL:
+            return variables.get("state", "")
+        try:
+            data = substitute(step.data, lookup)
+        except ExpressionError as exc:
+            raise DialplanReadError(f"[{ROUTE_CONTEXT}] {step.app}({step.data}): {exc}") from None
+        if step.app == "Set":
+            assignment = _ASSIGNMENT.match(data)
+            if not assignment:
+                raise DialplanReadError(f"cannot read Set({step.data}) in [{ROUTE_CONTEXT}]")
+            variables[assignment.group(1) or assignment.group(2)] = assignment.group(3)
+        elif step.app == "GotoIf":
+            condition, _, targets = data.partition("?")
+            if_true, _, if_false = targets.partition(":")
+            target = if_true if is_true(condition) else if_false
+            if target == FALLBACK_LABEL:
+                return None
+            if target:
+                raise DialplanReadError(f"GotoIf to {target!r} before [{ROUTE_CONTEXT}] decides")
+        elif step.app != "NoOp":
+            raise DialplanReadError(f"unexpected {step.app} before [{ROUTE_CONTEXT}] decides")
+    raise DialplanReadError(f"[{ROUTE_CONTEXT}] has no step labelled {DECIDED_LABEL!r}")

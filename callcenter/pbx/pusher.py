@@ -1,16 +1,24 @@
-"""Keeps the PBX's AstDB in step with the schedule: `callhours/<team>` and the heartbeat.
+"""Keeps the PBX's AstDB in step with the schedule: `callhours/<team>`, validity, heartbeat.
 
 Pushes happen on start-up, after every reconnect, at every window boundary (APScheduler
 date jobs built from `transitions()`), and after a schedule change. The heartbeat is
 written every few seconds so the dialplan can tell a live state from a stale one. A
 failed push is retried a few times and logged; it never ends the service, because the
 next boundary, heartbeat or reconnect pushes the whole state again anyway.
+
+`callhours/_valid_until` (Unix time) is the next boundary of any team: the dialplan stops
+trusting the live states then, even if the heartbeat is still fresh, so a service that
+dies shortly before a closing time cannot keep the PBX routing by the old state. It is
+written after the states it vouches for (a call in between sees the old limit, which has
+passed at a boundary, and takes the fallback) and only when every state was written;
+after a failed write it is set to now, which hands routing to the fallback at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +28,15 @@ from typing import Protocol
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from callcenter.clock import Clock
+from callcenter.domain.boundaries import VALIDITY_HORIZON, next_boundary
 from callcenter.domain.schedule import Office, state_at, transitions
+from callcenter.pbx.ami.errors import NotConnected
 
 logger = logging.getLogger(__name__)
 
 FAMILY = "callhours"
 HEARTBEAT_KEY = "_heartbeat"
+VALID_UNTIL_KEY = "_valid_until"
 _JOB_PREFIX = "callhours-boundary:"
 _RESCHEDULE_JOB = "callhours-reschedule"
 _HEARTBEAT_JOB = "callhours-heartbeat"
@@ -44,6 +55,7 @@ class PushStats:
     pushes: int = 0
     failures: int = 0
     last_heartbeat: datetime | None = None
+    valid_until: datetime | None = None  # what `_valid_until` says now (None: not written)
     last_push_seconds: float | None = None
     last_values: dict[str, str] = field(default_factory=dict)
 
@@ -62,6 +74,7 @@ class StatePusher:
         horizon: timedelta = timedelta(days=2),
         retries: int = 3,
         retry_delay: float = 0.2,
+        validity_horizon: timedelta = VALIDITY_HORIZON,
     ) -> None:
         self._astdb = astdb
         self._office_source = office
@@ -71,8 +84,11 @@ class StatePusher:
         self._horizon = horizon
         self._retries = retries
         self._retry_delay = retry_delay
+        self._validity_horizon = validity_horizon
         self._lock = asyncio.Lock()
         self._office: Office | None = None
+        # Until when the states last written all hold; None after a failed or no sync.
+        self._in_sync_until: datetime | None = None
         self.stats = PushStats()
 
     @property
@@ -101,29 +117,56 @@ class StatePusher:
         await self.push_all()
 
     async def push_all(self) -> bool:
-        """Every team's state, then the heartbeat; True if all writes succeeded."""
+        """Every team's state, `_valid_until`, then the heartbeat; True if all writes succeeded."""
         async with self._lock:
             now = self._clock.now()
-            office = self.office
-            ok = True
-            for team in office.team_ids:
-                value = state_at(office.schedule_for(team), now).astdb_value
-                ok = await self._put(team, value) and ok
+            ok = await self._sync(now)
             return await self._put_heartbeat(now) and ok
 
-    async def push_team(self, team: str, boundary: datetime | None = None) -> bool:
-        """Push one team's state; at a boundary, never the state from just before it
-        (a timer may fire a few milliseconds early)."""
+    async def push_boundary(self, boundary: datetime) -> bool:
+        """At a boundary: every team's state, then the new `_valid_until`. Never the state
+        from just before the boundary (a timer may fire a few milliseconds early)."""
         async with self._lock:
-            at = self._clock.now()
-            if boundary is not None and boundary > at:
-                at = boundary
-            value = state_at(self.office.schedule_for(team), at).astdb_value
-            return await self._put(team, value)
+            return await self._sync(max(self._clock.now(), boundary))
 
     async def push_heartbeat(self) -> bool:
+        """`_valid_until` and the heartbeat; first every state if a boundary went by unpushed
+        (its job late or failed), so a fresh heartbeat never vouches for an old state."""
         async with self._lock:
-            return await self._put_heartbeat(self._clock.now())
+            now = self._clock.now()
+            until = self._in_sync_until
+            if until is None or now >= until:
+                ok = await self._sync(now)
+            else:
+                ok = await self._put_valid_until(until)
+            return await self._put_heartbeat(now) and ok
+
+    async def _sync(self, at: datetime) -> bool:
+        """Every team's state as of `at`, then `_valid_until`: states first, always."""
+        office = self.office
+        self._in_sync_until = None
+        for team in office.team_ids:
+            value = state_at(office.schedule_for(team), at).astdb_value
+            if not await self._put(team, value):
+                # The PBX may hold an old state: make it route by the fallback from now on.
+                # The other teams wait for the next sync (heartbeat, reconnect): a PBX that
+                # refused this write will most likely refuse theirs too.
+                await self._put_valid_until(min(at, self._clock.now()))
+                return False
+        # In UTC: an instant in the repeated autumn hour never compares equal across zones.
+        until = next_boundary(office, at, self._validity_horizon).astimezone(UTC)
+        if not await self._put_valid_until(until):
+            return False
+        self._in_sync_until = until
+        return True
+
+    async def _put_valid_until(self, until: datetime) -> bool:
+        # Rounded down: the dialplan compares whole seconds (`${EPOCH}`), and a limit one
+        # second early only lets the fallback decide that second, never the old state.
+        if await self._put(VALID_UNTIL_KEY, str(math.floor(until.timestamp()))):
+            self.stats.valid_until = until
+            return True
+        return False
 
     async def _put_heartbeat(self, now: datetime) -> bool:
         if await self._put(HEARTBEAT_KEY, str(int(now.timestamp()))):
@@ -138,7 +181,8 @@ class StatePusher:
                 await self._astdb.db_put(FAMILY, key, value)
             except Exception as exc:  # any PBX failure: log, retry, never crash the service
                 self.stats.failures += 1
-                if attempt == self._retries:
+                # Not connected: nothing to wait for here, the login pushes everything anyway.
+                if attempt == self._retries or isinstance(exc, NotConnected):
                     logger.warning("DBPut %s/%s=%s failed for good: %s", FAMILY, key, value, exc)
                     return False
                 logger.info("DBPut %s/%s failed (try %d): %s", FAMILY, key, attempt, exc)
@@ -151,22 +195,25 @@ class StatePusher:
         return False
 
     def reschedule(self) -> None:
-        """One date job per state change within the horizon, plus one to look further."""
+        """One date job per boundary within the horizon, plus one to look further."""
         for job in self._scheduler.get_jobs():
             if job.id.startswith(_JOB_PREFIX):
                 job.remove()
         now = self._clock.now()
         until = now + self._horizon
         office = self.office
-        for team in office.team_ids:
-            for change in transitions(office.schedule_for(team), now, until):
-                self._add_date_job(
-                    f"{_JOB_PREFIX}{team}:{change.at.isoformat()}",
-                    change.at,
-                    self.push_team,
-                    team,
-                    change.at,
-                )
+        # Teams changing at the same instant share one job: `_valid_until` may only move
+        # on once every one of them has its new state.
+        boundaries = {
+            change.at.astimezone(UTC)
+            for team in office.team_ids
+            for change in transitions(office.schedule_for(team), now, until)
+        }
+        for boundary in sorted(boundaries):
+            local = boundary.astimezone(office.tz)
+            self._add_date_job(
+                f"{_JOB_PREFIX}{local.isoformat()}", local, self.push_boundary, local
+            )
         self._add_date_job(_RESCHEDULE_JOB, until - timedelta(hours=1), self._roll_horizon)
 
     async def _roll_horizon(self) -> None:

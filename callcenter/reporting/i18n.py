@@ -146,6 +146,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "k_wait": ("Wartezeit Ø / 90 %", "Wait mean / 90th pct."),
     "k_talk": ("Gesprächsdauer Ø", "Talk time mean"),
     "k_callers": ("Anrufende (pseudonym)", "Callers (pseudonymous)"),
+    "k_callers_summed": (
+        "Anrufende (pseudonym, je Team gezählt)",
+        "Callers (pseudonymous, counted per team)",
+    ),
     "k_calls_per_caller": ("Anrufe je Anrufer (7 Tage)", "Calls per caller (7 days)"),
     "k_displaced": (
         "Ansage gehört, später durchgekommen",

@@ -118,7 +118,11 @@ def key_numbers(period: PeriodMetrics, lang: Lang) -> tuple[KeyNumber, ...]:
         ("k_abandonment", fmt_percent(period.abandonment_rate, lang, 1)),
         ("k_wait", wait),
         ("k_talk", fmt_seconds(period.talk_mean_seconds, lang)),
-        ("k_callers", fmt_number(period.unique_callers, lang)),
+        # A caller of two teams is two callers in the office total (METRICS.md).
+        (
+            "k_callers" if period.team is not None else "k_callers_summed",
+            fmt_number(period.unique_callers, lang),
+        ),
         ("k_calls_per_caller", fmt_number(period.calls_per_caller_7d, lang, 2)),
         ("k_displaced", fmt_percent(period.displaced_share, lang, 1)),
         (

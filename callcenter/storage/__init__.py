@@ -1,6 +1,6 @@
 """Storage adapter: SQLAlchemy models, Alembic migrations and repositories.
 
-Only domain dataclasses (and the small AuditEntry/User records) leave this package;
+Only domain dataclasses (and small records such as AuditEntry and Account) leave this package;
 ORM rows stay inside. Repositories never commit: the caller's `session_scope` does.
 """
 
@@ -23,7 +23,6 @@ from callcenter.storage.errors import (
     StorageError,
 )
 from callcenter.storage.schedule_repository import ScheduleRepository
-from callcenter.storage.user_repository import User, UserRepository
 
 __all__ = [
     "AlreadyExists",
@@ -37,8 +36,6 @@ __all__ = [
     "RejectedRecords",
     "ScheduleRepository",
     "StorageError",
-    "User",
-    "UserRepository",
     "current_revision",
     "make_engine",
     "make_sessionmaker",

@@ -20,9 +20,11 @@ leave this module: callers are only counted.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import (
@@ -32,19 +34,16 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    cast,
     false,
     func,
     literal,
-    null,
     or_,
-    over,
     select,
+    text,
     true,
-    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from callcenter.domain.calls import LineKind, Outcome
@@ -62,7 +61,12 @@ from callcenter.evaluation.inputs import (
     TeamPeriodStats,
 )
 from callcenter.evaluation.model import HourCell
-from callcenter.storage.models import CallRecordRow, ClosureRow, TallyEntryRow
+from callcenter.storage.models import (
+    ANSWERED_INSIDE_CONDITION,
+    CallRecordRow,
+    ClosureRow,
+    TallyEntryRow,
+)
 
 ANNOUNCED = (str(Outcome.ANNOUNCEMENT), str(Outcome.ANNOUNCEMENT_HANGUP))
 QUEUED = (str(Outcome.ANSWERED), str(Outcome.ABANDONED), str(Outcome.TIMEOUT))
@@ -87,6 +91,27 @@ def _utc_hour_sqlite(element: utc_hour, compiler: Any, **kw: Any) -> str:
 def _utc_hour_postgresql(element: utc_hour, compiler: Any, **kw: Any) -> str:
     column = compiler.process(_only(element), **kw)
     return f"to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+
+
+class no_index(FunctionElement[Any]):
+    """A column SQLite must not look up through an index: SQLite's documented unary `+`
+    ("disqualifying WHERE clause terms"); PostgreSQL's planner weighs the range itself."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(no_index, "sqlite")
+def _no_index_sqlite(element: no_index, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(_only(element), **kw)}"
+
+
+@compiles(no_index, "postgresql")
+def _no_index_postgresql(element: no_index, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(_only(element), **kw))
 
 
 class seconds_between(FunctionElement[float]):
@@ -149,11 +174,18 @@ def read_aggregates(
     settings: EvaluationSettings,
     *,
     cells_start: date | None = None,
+    side_session: Callable[[], AbstractContextManager[Session]] | None = None,
 ) -> Aggregates:
     """Everything the evaluation needs for `teams` over office-local days [start, end].
 
     Hour cells, caller days, closure days and walk-ins also cover [cells_start, start)
     so that a pilot's comparison period before the report period can be evaluated.
+
+    With `side_session` (a factory of further sessions on the same database) the two
+    smaller passes run in a second thread on their own connection while the hour cells
+    are counted: both databases answer them in parallel, and the drivers release the GIL
+    while the database works. Their transaction is then another one than `session`'s; a
+    call written in between may be counted in one pass and not the other.
     """
     if end < start:
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
@@ -161,18 +193,25 @@ def read_aggregates(
     team_list = tuple(dict.fromkeys(teams))
     period = day_bounds_utc(start, end, tz)
     cells_begin, _ = day_bounds_utc(first, end, tz)
-    cells, extras = _hour_cells(session, tz, team_list, cells_begin, period[1], settings)
-    sequences = _sequences(session, tz, team_list, cells_begin, period, settings)
-    waits = _wait_histograms(session, team_list, *period, settings)
+    if side_session is None:
+        cells, extras, callers = _hour_cells(session, tz, team_list, cells_begin, period, settings)
+        displaced, waits = _side_passes(session, team_list, period, settings)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregates") as pool:
+            side = pool.submit(_side_passes_in, side_session, team_list, period, settings)
+            cells, extras, callers = _hour_cells(
+                session, tz, team_list, cells_begin, period, settings
+            )
+            displaced, waits = side.result()
     in_period = [e for e in extras if start <= e[1] <= end]
     team_stats = tuple(
         TeamPeriodStats(
             team=team,
             wait_histogram=waits.get(team, ()),
-            unique_callers=sequences.callers.get(team, 0),
-            announcement_callers=sequences.announced.get(team, 0),
-            through_later=sequences.through.get(team, 0),
-            delay_histogram_minutes=tuple(sorted(sequences.delays.get(team, {}).items())),
+            unique_callers=int(sum(e[4] for e in in_period if e[0] == team)),
+            announcement_callers=displaced.announced.get(team, 0),
+            through_later=displaced.through.get(team, 0),
+            delay_histogram_minutes=tuple(sorted(displaced.delays.get(team, {}).items())),
             queued_wait_seconds=sum(e[2] for e in in_period if e[0] == team),
             abandoned_inside=sum(
                 c.abandoned_inside for c in cells if c.team == team and start <= c.day <= end
@@ -188,31 +227,81 @@ def read_aggregates(
         cells_start=first,
         settings=settings,
         cells=cells,
-        caller_days=sequences.caller_days,
+        caller_days=callers,
         team_stats=team_stats,
         closure_days=_closure_days(session, tz, team_list, first, end),
         walk_ins=_walk_ins(session, team_list, first, end),
     )
 
 
-def data_span(session: Session, tz: tzinfo) -> tuple[date, date] | None:
-    """First and last office-local day with a call, or None without calls."""
-    # min()/max() keep the column's type, so both come back as aware UTC datetimes.
-    first, last = session.execute(
-        select(func.min(CallRecordRow.started), func.max(CallRecordRow.started))
-    ).one()
-    if first is None or last is None:
-        return None
-    return first.astimezone(tz).date(), last.astimezone(tz).date()
+Waits = dict[str, tuple[tuple[int, int], ...]]
 
 
-def _in_range(begin: datetime, end: datetime, teams: Sequence[str]) -> list[ColumnElement[bool]]:
+def _side_passes(
+    session: Session,
+    teams: Sequence[str],
+    period: tuple[datetime, datetime],
+    settings: EvaluationSettings,
+) -> tuple[_Displaced, Waits]:
+    return (
+        _displaced(session, teams, period, settings),
+        _wait_histograms(session, teams, *period, settings),
+    )
+
+
+def _side_passes_in(
+    open_session: Callable[[], AbstractContextManager[Session]],
+    teams: Sequence[str],
+    period: tuple[datetime, datetime],
+    settings: EvaluationSettings,
+) -> tuple[_Displaced, Waits]:
+    with open_session() as session:
+        return _side_passes(session, teams, period, settings)
+
+
+def data_span(
+    session: Session, tz: tzinfo, teams: Sequence[str] | None = None
+) -> tuple[date, date] | None:
+    """First and last office-local day with a call (of `teams`, if given), or None.
+
+    Per team, min() and max() are two seeks into the (team, started) index; over all
+    calls SQLite would read the whole index."""
     c = CallRecordRow
-    return [c.started >= begin, c.started < end, c.team.in_(teams)]
+    bounds: list[tuple[datetime | None, datetime | None]]
+    if teams is None:
+        first, last = session.execute(select(func.min(c.started), func.max(c.started))).one()
+        bounds = [(first, last)]
+    else:
+        bounds = [
+            (
+                session.scalar(select(func.min(c.started)).where(c.team == team)),
+                session.scalar(select(func.max(c.started)).where(c.team == team)),
+            )
+            for team in dict.fromkeys(teams)
+        ]
+    # min()/max() keep the column's type, so they come back as aware UTC datetimes.
+    firsts = [first for first, _ in bounds if first is not None]
+    lasts = [last for _, last in bounds if last is not None]
+    if not firsts or not lasts:
+        return None
+    return min(firsts).astimezone(tz).date(), max(lasts).astimezone(tz).date()
 
 
-# (team, local day, queued wait seconds, synthetic calls) per hour cell
-Extras = tuple[str, date, float, float]
+def _in_range(
+    begin: datetime, end: datetime, teams: Sequence[str], *, scan: bool = False
+) -> list[ColumnElement[bool]]:
+    """The calls of `teams` started in [begin, end). With `scan`, SQLite reads the table
+    straight through instead of the (team, started) index: for a range holding most of
+    the table, fetching each row through the index costs about a sixth more."""
+    c = CallRecordRow
+    started = no_index(c.started) if scan else c.started
+    team = no_index(c.team) if scan else c.team
+    return [started >= begin, started < end, team.in_(teams)]
+
+
+# (team, local day, queued wait seconds, synthetic calls, first calls of the period) per
+# hour cell
+Extras = tuple[str, date, float, float, float]
 
 
 def _hour_cells(
@@ -220,17 +309,25 @@ def _hour_cells(
     tz: tzinfo,
     teams: Sequence[str],
     begin: datetime,
-    end: datetime,
+    period: tuple[datetime, datetime],
     settings: EvaluationSettings,
-) -> tuple[tuple[HourCell, ...], list[Extras]]:
+) -> tuple[tuple[HourCell, ...], list[Extras], tuple[CallerDay, ...]]:
+    """Counts per team × hour in one pass. Besides the hour cells' counts, from each
+    call's link to the caller's previous call (storage/caller_links.py): calls with a
+    known caller, new contacts among them (no call within the repeat window before), and
+    the callers' first calls of the report period (their number is the unique callers)."""
     if not teams:
-        return (), []
+        return (), [], ()
     c = CallRecordRow
+    period_begin, end = period
     inside = c.in_hours == true()
     answered = c.outcome == str(Outcome.ANSWERED)
     abandoned = c.outcome == str(Outcome.ABANDONED)
+    known = c.caller != WITHHELD
     wait = func.coalesce(c.wait_seconds, 0.0)
+    window = settings.repeat_window_days * 86400.0
     bucket = utc_hour(c.started).label("bucket")
+    scan = _mostly_everything(session, begin, end, teams)
     statement = (
         select(
             c.team,
@@ -250,9 +347,24 @@ def _hour_cells(
             _sum_if(func.coalesce(c.talk_seconds, 0.0), inside, answered),
             _sum_if(wait, inside, c.outcome.in_(QUEUED)),
             _count_if(c.linked_id.startswith(SYNTHETIC_PREFIX, autoescape=True)),
+            _count_if(known),
+            _count_if(
+                known,
+                or_(
+                    c.previous_started.is_(None),
+                    seconds_between(c.started, c.previous_started) > window,
+                ),
+            ),
+            _count_if(
+                known,
+                c.started >= period_begin,
+                or_(c.previous_started.is_(None), c.previous_started < period_begin),
+            ),
         )
-        .where(*_in_range(begin, end, teams))
-        .group_by(c.team, bucket)
+        .where(*_in_range(begin, end, teams, scan=scan))
+        # Hour first: with the team first SQLite would walk the (team, started) index for
+        # the grouping order and fetch each row through it after all.
+        .group_by(bucket, c.team)
     )
     merged: dict[tuple[str, date, int], list[float]] = {}
     for row in session.execute(statement):
@@ -265,8 +377,32 @@ def _hour_cells(
         else:
             merged[key] = values
     cells = tuple(_cell(key, values) for key, values in sorted(merged.items()))
-    extras = [(key[0], key[1], values[13], values[14]) for key, values in merged.items()]
-    return cells, extras
+    extras = [
+        (key[0], key[1], values[13], values[14], values[17]) for key, values in merged.items()
+    ]
+    days: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
+    for (team, day, _hour), values in merged.items():
+        counts = days[(team, day)]
+        counts[0] += int(values[15])
+        counts[1] += int(values[16])
+    callers = tuple(
+        CallerDay(team, day, calls, contacts)
+        for (team, day), (calls, contacts) in sorted(days.items())
+        if calls
+    )
+    return cells, extras, callers
+
+
+def _mostly_everything(
+    session: Session, begin: datetime, end: datetime, teams: Sequence[str]
+) -> bool:
+    """True when at least half of all calls lie in the range (two index-only counts)."""
+    c = CallRecordRow
+    total = session.scalar(select(func.count()).select_from(c)) or 0
+    if total == 0:
+        return False
+    in_range = session.scalar(select(func.count()).where(*_in_range(begin, end, teams))) or 0
+    return 2 * in_range >= total
 
 
 def _cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
@@ -292,147 +428,80 @@ def _cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
 
 
 @dataclass
-class _Sequences:
-    caller_days: tuple[CallerDay, ...] = ()
-    callers: dict[str, int] = field(default_factory=dict)
+class _Displaced:
     announced: dict[str, int] = field(default_factory=dict)
     through: dict[str, int] = field(default_factory=dict)
     delays: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
-def _sequences(
+def _displaced(
     session: Session,
-    tz: tzinfo,
     teams: Sequence[str],
-    cells_begin: datetime,
     period: tuple[datetime, datetime],
     settings: EvaluationSettings,
-) -> _Sequences:
-    """One statement over the calls with a known caller. One window over each caller's
-    calls to a team, ordered by start, gives every call the start of the caller's previous
-    call (LAG) and the caller's first announcement call in the period so far (a running
-    minimum). Materialised once, it is read three ways:
+) -> _Displaced:
+    """Callers who heard the announcement in the period, grouped by team and by how many
+    whole minutes after their first announcement call their first answered call came
+    (−1: none within the horizon).
 
-    * per team × UTC hour: calls, and new contacts (no previous call within the window);
-    * per team × caller: whether the caller called in the period, the first announcement
-      call, and the first answered call after it; grouped by team and delay in whole
-      minutes (−1: not answered within the horizon, −2: no announcement call, −3: no call
-      in the period) — unique callers and displaced demand.
-
-    Calls of one caller to one team in the same microsecond are ordered arbitrarily. The
-    window's order (team, caller, started, outcome) is the covering index of migration
-    0004, so SQLite reads the calls in order instead of sorting them.
+    The first announcement call per caller comes from the index (team, caller, started,
+    outcome) in caller order, without a sort; the answered call after it is one seek per
+    such caller into the same index.
     """
     if not teams:
-        return _Sequences()
+        return _Displaced()
     c = CallRecordRow
     begin, end = period
-    window = settings.repeat_window_days * 86400.0
-    horizon = settings.displaced_horizon_days * 86400.0
-    in_period = and_(c.started >= begin, c.started < end)
-    seq = (
-        select(
-            c.team.label("team"),
-            c.caller.label("caller"),
-            c.started.label("started"),
-            c.outcome.label("outcome"),
-            over(
-                func.lag(c.started), partition_by=(c.team, c.caller), order_by=c.started
-            ).label("previous"),
-            over(
-                func.min(case((and_(c.outcome.in_(ANNOUNCED), in_period), c.started))),
-                partition_by=(c.team, c.caller),
-                order_by=c.started,
-                rows=(None, 0),
-            ).label("announced_since"),
-        )
+    first = (
+        select(c.team, c.caller, func.min(c.started).label("announced"))
         .where(
-            c.started >= cells_begin - timedelta(days=settings.repeat_window_days),
-            c.started < end + timedelta(days=settings.displaced_horizon_days),
             c.team.in_(teams),
+            c.started >= begin,
+            c.started < end,
+            c.outcome.in_(ANNOUNCED),
             c.caller != WITHHELD,
         )
-        .cte("sequence")
-        .prefix_with("MATERIALIZED")
+        .group_by(c.team, c.caller)
+        .subquery("first_announcement")
     )
-    no_text = cast(null(), String)
-    no_number = cast(null(), Integer)
-    new_contact = or_(
-        seq.c.previous.is_(None), seconds_between(seq.c.started, seq.c.previous) > window
-    )
-    hour = utc_hour(seq.c.started)
-    contacts = (
-        select(
-            literal("contacts").label("kind"),
-            seq.c.team,
-            hour.label("hour"),
-            no_number.label("minutes"),
-            func.count().label("first"),
-            _count_if(new_contact).label("second"),
+    later = aliased(CallRecordRow, name="later")
+    answered = (
+        select(func.min(later.started))
+        .where(
+            later.team == first.c.team,
+            later.caller == first.c.caller,
+            later.started > first.c.announced,
+            later.outcome == str(Outcome.ANSWERED),
         )
-        .where(seq.c.started >= cells_begin, seq.c.started < end)
-        .group_by(seq.c.team, hour)
+        .scalar_subquery()
     )
-    seq_in_period = and_(seq.c.started >= begin, seq.c.started < end)
+    # Materialised: the delay below names `answered` six times, and an inlined subquery
+    # would run the seek once for each.
     per_caller = (
         select(
-            seq.c.team.label("team"),
-            func.max(case((seq_in_period, 1), else_=0)).label("in_period"),
-            func.min(seq.c.announced_since).label("announcement"),
-            # An answered call with a first announcement before it: the caller got through.
-            func.min(
-                case(
-                    (
-                        and_(
-                            seq.c.outcome == str(Outcome.ANSWERED),
-                            seq.c.announced_since.is_not(None),
-                        ),
-                        seq.c.started,
-                    )
-                )
-            ).label("answered"),
+            first.c.team.label("team"),
+            first.c.announced.label("announced"),
+            answered.label("answered"),
         )
-        .group_by(seq.c.team, seq.c.caller)
-        .subquery("per_caller")
+        .cte("per_caller")
+        .prefix_with("MATERIALIZED")
     )
-    delay = seconds_between(per_caller.c.answered, per_caller.c.announcement)
+    delay = seconds_between(per_caller.c.answered, per_caller.c.announced)
+    horizon = settings.displaced_horizon_days * 86400.0
     minutes = case(
-        (per_caller.c.in_period == 0, literal(-3)),
-        (per_caller.c.announcement.is_(None), literal(-2)),
         (or_(per_caller.c.answered.is_(None), delay > horizon), literal(-1)),
         # julianday() differences are off by microseconds: a millisecond keeps 40:00 at 40.
         else_=whole_number((delay + DELAY_SLACK_SECONDS) / 60.0),
     )
-    callers = select(
-        literal("callers"),
-        per_caller.c.team,
-        no_text,
-        minutes,
-        func.count(),
-        literal(0),
-    ).group_by(per_caller.c.team, minutes)
-    found = _Sequences()
-    days: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
-    for kind, team, text, delay_minutes, first, second in session.execute(
-        union_all(contacts, callers)
-    ):
-        if kind == "contacts":
-            day, _hour = local_day_hour(parse_utc_hour(text), tz)
-            counts = days[(team, day)]
-            counts[0] += int(first)
-            counts[1] += int(second)
-        elif kind == "callers" and delay_minutes >= -2:
-            count = int(first)
-            found.callers[team] = found.callers.get(team, 0) + count
-            if delay_minutes >= -1:
-                found.announced[team] = found.announced.get(team, 0) + count
-            if delay_minutes >= 0:
-                found.through[team] = found.through.get(team, 0) + count
-                found.delays.setdefault(team, {})[int(delay_minutes)] = count
-    found.caller_days = tuple(
-        CallerDay(team, day, calls, contacts_)
-        for (team, day), (calls, contacts_) in sorted(days.items())
+    found = _Displaced()
+    statement = select(per_caller.c.team, minutes, func.count()).group_by(
+        per_caller.c.team, minutes
     )
+    for team, delay_minutes, count in session.execute(statement):
+        found.announced[team] = found.announced.get(team, 0) + int(count)
+        if delay_minutes >= 0:
+            found.through[team] = found.through.get(team, 0) + int(count)
+            found.delays.setdefault(team, {})[int(delay_minutes)] = int(count)
     return found
 
 
@@ -442,7 +511,7 @@ def _wait_histograms(
     begin: datetime,
     end: datetime,
     settings: EvaluationSettings,
-) -> dict[str, tuple[tuple[int, int], ...]]:
+) -> Waits:
     if not teams:
         return {}
     c = CallRecordRow
@@ -453,8 +522,7 @@ def _wait_histograms(
         select(c.team, bucket, func.count())
         .where(
             *_in_range(begin, end, teams),
-            c.in_hours == true(),
-            c.outcome == str(Outcome.ANSWERED),
+            text(ANSWERED_INSIDE_CONDITION),
             c.wait_seconds.is_not(None),
         )
         .group_by(c.team, bucket)

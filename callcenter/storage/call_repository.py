@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import Reason, State
+from callcenter.storage.caller_links import link_callers
 from callcenter.storage.errors import NotFound, RejectedRecords
 from callcenter.storage.models import Base, CallRecordRow
 
@@ -102,6 +103,10 @@ class CallRecordRepository:
             with self._session.begin_nested():
                 for chunk in _chunks(rows, self._batch_size):
                     inserted += len(self._session.execute(statement, chunk).all())
+                if inserted:
+                    link_callers(
+                        self._session.connection(), {(r["team"], r["caller"]) for r in rows}
+                    )
         except (IntegrityError, DataError) as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
             raise RejectedRecords(

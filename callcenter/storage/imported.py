@@ -15,6 +15,7 @@ from callcenter.domain.calls import CallRecord
 from callcenter.domain.tally import TallyEntry
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow, TallyEntryRow
+from callcenter.storage.walk_ins import drop_generated
 
 _LOOKUP_CHUNK = 500  # ids per IN (...) list, far below every backend's parameter limit
 
@@ -83,7 +84,7 @@ def _tally_values(entry: TallyEntry) -> dict[str, object]:
         "inside_hours": entry.inside_hours,
         "answered": entry.answered,
         "count": entry.count,
-        "walk_ins": None,
+        "walk_ins": entry.walk_ins,
         "note": entry.note,
         "source_file": entry.source_file,
         "source_line": entry.source_line,
@@ -91,7 +92,11 @@ def _tally_values(entry: TallyEntry) -> dict[str, object]:
 
 
 def store_tally_entries(session: Session, entries: Sequence[TallyEntry]) -> Stored:
-    """Add new lines; a line imported before is a duplicate, or updated if it was corrected."""
+    """Add new lines; a line imported before is a duplicate, or updated if it was corrected.
+
+    Walk-ins on the sheet replace the synthetic walk-ins of the same team and day
+    (callcenter.storage.walk_ins); a sheet's own lines of one day add up.
+    """
     files = sorted({entry.source_file for entry in entries})
     known: dict[tuple[str | None, int | None], TallyEntryRow] = {}
     for chunk in _chunks(files):
@@ -111,4 +116,5 @@ def store_tally_entries(session: Session, entries: Sequence[TallyEntry]) -> Stor
                 setattr(row, name, value)
             updated += 1
     session.flush()
+    drop_generated(session, {(e.team, e.day) for e in entries if e.walk_ins is not None})
     return Stored(imported, duplicates, updated)

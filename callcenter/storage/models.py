@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -43,6 +44,10 @@ NAMING_CONVENTION = {
 
 TEAM_ID = String(64)
 ACTOR = String(100)
+# Literal SQL, not bound parameters: a query uses a partial index only when its condition
+# matches the index's word for word. A bare boolean column is a condition in SQLite and
+# in PostgreSQL alike (`in_hours = 1` would be an error in PostgreSQL).
+ANSWERED_INSIDE_CONDITION = f"outcome = '{Outcome.ANSWERED.value}' AND in_hours"
 
 
 def one_of(column: str, values: type[StrEnum]) -> str:
@@ -162,6 +167,19 @@ class CallRecordRow(Base):
         Index(None, "team", "started"),
         # The evaluation's caller sequences read calls in this order (migration 0004).
         Index(None, "team", "caller", "started", "outcome"),
+        # The answered waits inside the hours, without touching the table (migration 0005).
+        Index(
+            "ix_call_records_answered_inside",
+            "team",
+            "started",
+            "wait_seconds",
+            # Never differ within the index, but SQLite reads the table for any column of
+            # the condition that the index does not hold.
+            "outcome",
+            "in_hours",
+            sqlite_where=text(ANSWERED_INSIDE_CONDITION),
+            postgresql_where=text(ANSWERED_INSIDE_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,6 +201,8 @@ class CallRecordRow(Base):
     answered_by: Mapped[str | None] = mapped_column(String(128))
     pilot: Mapped[bool] = mapped_column(Boolean)
     complete: Mapped[bool] = mapped_column(Boolean)
+    # The same caller's previous call to this team (storage/caller_links.py, 0005).
+    previous_started: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TallyEntryRow(Base):

@@ -3,13 +3,10 @@
 from callcenter.storage.audit import AuditEntry, AuditRepository
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.schedule_repository import ScheduleRepository
-from callcenter.storage.user_repository import User, UserRepository
 
 __all__ = [
     "AuditEntry",
     "AuditRepository",
     "CallRecordRepository",
     "ScheduleRepository",
-    "User",
-    "UserRepository",
 ]

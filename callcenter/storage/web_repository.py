@@ -185,14 +185,12 @@ class AccountRepository:
             disabled=False,
             team_id=team,
         )
-        try:
-            with self._session.begin_nested():
-                self._session.add(row)
-        except IntegrityError as exc:
-            raise AlreadyExists(
-                f"Benutzer „{username}“ gibt es schon",
-                f"user '{username}' already exists",
-            ) from exc
+        self._insert_unique(
+            row,
+            AlreadyExists(
+                f"Benutzer „{username}“ gibt es schon", f"user '{username}' already exists"
+            ),
+        )
         account = _account(row)
         self._audit.record(
             actor=actor,
@@ -285,13 +283,12 @@ class AccountRepository:
             last_used_at=None,
             revoked_at=None,
         )
-        try:
-            with self._session.begin_nested():
-                self._session.add(row)
-        except IntegrityError as exc:
-            raise AlreadyExists(
+        self._insert_unique(
+            row,
+            AlreadyExists(
                 f"Ein API-Token „{name}“ gibt es schon", f"API token '{name}' already exists"
-            ) from exc
+            ),
+        )
         self._audit.record(
             actor=actor,
             at=now,
@@ -400,6 +397,15 @@ class AccountRepository:
         )
 
     # -- internals -------------------------------------------------------------------------
+
+    def _insert_unique(self, row: UserRow | ApiTokenRow, taken: AlreadyExists) -> None:
+        """Add a row with a unique name; raise `taken` if the name is in use already."""
+        try:
+            # Savepoint: a taken name must not poison the caller's transaction.
+            with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError as exc:
+            raise taken from exc
 
     def _user_row(self, username: str) -> UserRow:
         row = self._session.scalar(select(UserRow).where(UserRow.username == username))

@@ -91,6 +91,7 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/ansagen/{team}/{reason}/{lang}/entfernen", prompt_pages.remove_submit)
     router.add_get("/ansagen/audio/{team}/{slot}.wav", prompt_pages.audio_file)
     router.add_get("/auswertung", evaluation.evaluation_page)
+    router.add_post("/auswertung/vorsprachen", evaluation.walk_ins_submit)
     router.add_get("/zentrale", board.board_page)
     router.add_get("/zentrale/events", board.board_events)
     router.add_get("/protokoll", audit_page.audit_page)

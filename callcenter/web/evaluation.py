@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,10 +20,12 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.errors import ScheduleError
+from callcenter.storage.walk_ins import set_hand_walk_ins
 from callcenter.storage.web_repository import Role
-from callcenter.web import i18n
-from callcenter.web.actions import require
+from callcenter.web import forms, i18n
+from callcenter.web.actions import require, require_team
 from callcenter.web.errors import invalid
+from callcenter.web.forms import FormErrors, require_day
 from callcenter.web.middleware import ensure_identity
 from callcenter.web.render import render
 from callcenter.web.state import WebState, lang_of, state_of
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 MAX_PERIOD_DAYS = 2 * 366
+MAX_WALK_INS = 10_000  # as the tally sheet's vorsprachen column
 
 
 @dataclass(frozen=True)
@@ -158,20 +162,88 @@ def check_period(start: date | None, end: date | None, today: date) -> None:
 
 async def evaluation_page(request: web.Request) -> web.StreamResponse:
     require(ensure_identity(request), Role.ADMIN, Role.TEAMLEAD)
+    values = {name: request.query.get(name, "")[:20] for name in ("team", "from", "to")}
+    return await _evaluation_response(request, values, {}, FormErrors())
+
+
+async def _evaluation_response(
+    request: web.Request,
+    values: Mapping[str, str],
+    walk_values: Mapping[str, str],
+    errors: FormErrors,
+    status: int = 200,
+) -> web.Response:
+    identity = ensure_identity(request)
     state = state_of(request)
     lang = lang_of(request)
     office = await state.office()
-    query = request.query
-    values = {name: query.get(name, "")[:20] for name in ("team", "from", "to")}
+    today = state.now().date()
     team, start, end = parse_period(
-        values["team"], values["from"], values["to"], office.team_ids, state.now().date()
+        values["team"], values["from"], values["to"], office.team_ids, today
     )
     result = await asyncio.to_thread(compute_evaluation, state, team, start, end, lang)
+    walk_teams = [t for t in office.teams if identity.may_change_team(t.id)]
+    shown = {
+        "walk_team": team or identity.account.team or "",
+        "walk_day": today.isoformat(),
+        "walk_count": "",
+        **walk_values,
+    }
     return render(
         request,
         "evaluation.html",
-        {"teams": office.teams, "values": values, "result": result},
+        {
+            "teams": office.teams,
+            "values": values,
+            "result": result,
+            "walk_teams": walk_teams,
+            "walk_values": shown,
+            "errors": errors.for_lang(lang),
+            "today": today,
+        },
+        status=status,
     )
+
+
+async def walk_ins_submit(request: web.Request) -> web.StreamResponse:
+    """A team's walk-ins of one day by hand (one value per team and day, audited)."""
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
+    form = await request.post()
+    fields = ("walk_team", "walk_day", "walk_count")
+    walk_values = {name: forms.text(form, name, 40) for name in fields}
+    errors = FormErrors()
+    office = await state.office()
+    today = state.now().date()
+    team = walk_values["walk_team"]
+    if team not in office.team_ids:
+        errors.add_key("walk_team", "walk_ins_unknown_team", team=team)
+    else:
+        require_team(identity, team)
+    day = require_day(form, "walk_day", errors)
+    if day is not None and day > today:
+        errors.add_key("walk_day", "walk_ins_future", day=day.isoformat())
+    count = _walk_in_count(walk_values["walk_count"], errors)
+    if errors or day is None or count is None:
+        shown_team = team if team in office.team_ids else ""
+        values = {"team": shown_team, "from": "", "to": ""}
+        return await _evaluation_response(request, values, walk_values, errors, 422)
+    now = state.now()
+    await state.db(
+        lambda s: set_hand_walk_ins(s, team, day, count, actor=identity.actor, now=now)
+    )
+    raise web.HTTPSeeOther(f"/auswertung?team={team}&msg=walk_ins_saved")
+
+
+def _walk_in_count(raw: str, errors: FormErrors) -> int | None:
+    if not raw:
+        errors.add_key("walk_count", "required")
+        return None
+    if not raw.isdigit() or int(raw) > MAX_WALK_INS:
+        errors.add_key("walk_count", "walk_ins_invalid", text=raw, top=MAX_WALK_INS)
+        return None
+    return int(raw)
 
 
 async def plotly_js(request: web.Request) -> web.StreamResponse:

@@ -48,6 +48,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "msg_closure_added": ("Bandansage eingeschaltet.", "Announcement switched on."),
     "msg_closure_ended": ("Schließung beendet.", "Closure ended."),
+    "msg_walk_ins_saved": ("Vorsprachen gespeichert.", "Walk-ins saved."),
     "msg_logged_out": ("Sie sind abgemeldet.", "You are logged out."),
     "msg_uploaded": ("Aufnahme hochgeladen und aktiv.", "Recording uploaded and active."),
     "msg_removed": (
@@ -203,6 +204,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "There is no evaluation for this selection: {reason}",
     ),
     "chart_fallback": ("Diagramm (benötigt JavaScript)", "Chart (needs JavaScript)"),
+    # walk-ins by hand (evaluation page)
+    "walk_ins_title": ("Vorsprachen ohne Termin eintragen", "Enter walk-ins without appointment"),
+    "walk_ins_intro": (
+        "Wie viele Menschen kamen an diesem Tag ohne Termin? Erneut eintragen ersetzt den Wert "
+        "des Tages; Vorsprachen aus einer importierten Strichliste kommen hinzu.",
+        "How many people came without an appointment that day? Entering again replaces the "
+        "day's value; walk-ins from an imported tally sheet are added to it.",
+    ),
+    "walk_ins_day": ("Tag", "Day"),
+    "walk_ins_count": ("Anzahl Vorsprachen", "Number of walk-ins"),
+    "walk_ins_invalid": (
+        "„{text}“ ist keine Anzahl von 0 bis {top}",
+        "'{text}' is not a number from 0 to {top}",
+    ),
+    "walk_ins_future": ("{day} liegt in der Zukunft", "{day} is in the future"),
+    "walk_ins_unknown_team": ("unbekanntes Team „{team}“", "unknown team '{team}'"),
     # board
     "board_title": ("Telefonzentrale: Wer ist erreichbar?", "Switchboard: who can be reached?"),
     "board_live": ("Aktualisiert sich selbst.", "Updates itself."),

@@ -216,3 +216,17 @@ def test_prompts_upload_rejects_non_audio_and_changes_nothing(cli, tmp_path: Pat
     assert result.code == 1
     assert "„ansage.wav“ ist keine lesbare WAV-Audiodatei" in result.err
     assert "closed-hours-de: tts" in cli("prompts", "status", "--team", "auslaender-a").out
+
+
+def test_every_lazily_loaded_command_resolves_to_itself() -> None:
+    """The command table names real commands: each loads, under the name it is listed by."""
+    import click
+
+    from callcenter.cli import COMMANDS, cli
+
+    context = click.Context(cli)
+    for name in COMMANDS:
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.name == name
+    assert cli.get_command(context, "no-such-command") is None

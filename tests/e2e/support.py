@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -36,12 +36,12 @@ import psycopg
 from psycopg import sql
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from waiting import wait_for as wait_for  # re-exported: the fault tests import it from here
 
 from callcenter.config import Settings, example_config_text, load_settings
 from callcenter.domain.calls import CallRecord
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
-from callcenter.pbx.dialplan_eval import DialplanReadError, fallback_state, read_contexts
 from callcenter.pbx.simulator import SimClock, Simulator
 from callcenter.pbx.simulator.astdb import AstDb
 from callcenter.pbx.simulator.channels import IdAllocator
@@ -63,18 +63,6 @@ PRERENDER_AT = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
 
 
 # --- waiting -----------------------------------------------------------------------------
-
-
-async def wait_for(
-    condition: Callable[[], bool], timeout: float, what: str = "condition", step: float = 0.01
-) -> float:
-    """Poll until `condition()`; returns the real seconds it took."""
-    began = time.monotonic()
-    while not condition():
-        if time.monotonic() - began > timeout:
-            raise AssertionError(f"{what}: not met within {timeout:g} s")
-        await asyncio.sleep(step)
-    return time.monotonic() - began
 
 
 async def wait_until_simulated(clock: SimClock, at: datetime) -> None:
@@ -225,46 +213,6 @@ def make_simulator(
         fallback=fallback,
         seed=seed,
     )
-
-
-class DialplanFileFallback:
-    """The fallback of the dialplan file the service generated, as the PBX has it loaded.
-
-    Like Asterisk it reads the file when the PBX starts (`load()`) and on every
-    `dialplan reload` (the simulator publishes a channel-less `VarSet CALLHOURS_STALE` then);
-    the decision runs the file's `[callhours-fallback-<team>]` GotoIfTime rules.
-    Without a loaded file no rule can match: closed.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.loads = 0
-        self._contexts: dict[str, Any] | None = None
-
-    def load(self) -> None:
-        if self.path.exists():
-            self._contexts = read_contexts(self.path.read_text("utf-8"))
-            self.loads += 1
-
-    def attach(self, sim: Simulator) -> None:
-        self.load()
-        sim.pbx.subscribe(self._on_event)
-
-    def _on_event(self, event: SimEvent) -> None:
-        if (
-            event.name == "VarSet"
-            and event.get("Channel") == "none"
-            and event.get("Variable") == "CALLHOURS_STALE"
-        ):
-            self.load()
-
-    def __call__(self, team: str, at: datetime) -> str:
-        if self._contexts is None:
-            return "closed:hours"
-        try:
-            return fallback_state(self._contexts, team, at)
-        except DialplanReadError:
-            return "closed:hours"
 
 
 @dataclass

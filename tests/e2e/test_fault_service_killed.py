@@ -1,31 +1,30 @@
-"""The service killed with SIGKILL during open hours; the clock then crosses into closed hours.
+"""The service killed with SIGKILL 20 s before a closing time; the clock then crosses it.
 
 `callcenter serve` runs as a subprocess on the simulator's clock and writes the generated
 dialplan include into its data directory; the simulated PBX loads that file (at `dialplan
-reload`) and, once the heartbeat is stale, routes by its compiled GotoIfTime fallback, as
-Asterisk would. Monday 23 Nov 2026: teams auslaender-b and einbuergerung are open until
-16:00. The service is killed at about 15:5x; after the heartbeat has gone stale every call is
-routed by the fallback, and from 16:00 on every new call gets the announcement: not one call
-is decided open or joins a team queue while the teams are closed. A restarted service
-pushes the live state again and the decisions say `Source: live`.
+reload`) and runs its `[callhours-route]` and compiled GotoIfTime fallback, as Asterisk
+would. Monday 23 Nov 2026: teams auslaender-b and einbuergerung are open until 16:00.
 
-The live state stays trusted for `ami.stale_after_seconds` after the last heartbeat, so the
-kill has to come at least that long before the boundary (asserted below): a service dying
-within the last minute before a closing time leaves the PBX routing by the old live state
-until the heartbeat is stale.
+The service is killed at 15:59:40, well inside the heartbeat's stale limit (60 s): the PBX
+still holds a fresh heartbeat and "open" for both teams when 16:00 comes. The service had
+also written `callhours/_valid_until` = 16:00 (the next boundary of any team), so from
+16:00:00 on the dialplan no longer trusts the live state and the fallback routes every
+call: not one call is decided open or joins a team queue from the closing time on, also
+in the 25 s or so in which the heartbeat alone would still have vouched for "open".
+Probe calls just before and just after 16:00 show both sides of the boundary. A
+restarted service pushes the live state again and the decisions say `Source: live`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from support import (
     BERLIN,
     FAMILY,
     HEARTBEAT,
-    DialplanFileFallback,
     LoginWatch,
     ServeProcess,
     example_office,
@@ -40,12 +39,20 @@ from support import (
 )
 
 from callcenter.pbx.simulator import SimClock, TrafficGenerator
+from callcenter.pbx.simulator.engine import closed_fallback
+from callcenter.pbx.simulator.file_fallback import DialplanFileFallback
 
 START = datetime(2026, 11, 23, 15, 47, tzinfo=BERLIN)
 CLOSING = datetime(2026, 11, 23, 16, 0, tzinfo=BERLIN)
+KILL_AT = CLOSING - timedelta(seconds=20)
 SPEED = 60.0
 CALLS_PER_HOUR = 600.0
 CLOSING_TEAMS = ("auslaender-b", "einbuergerung")
+VALID_UNTIL = "_valid_until"
+# Team line and one direct line of each closing team.
+PROBE_NUMBERS = ("06151200", "061512007", "06151300", "061513007")
+PROBE_BEFORE = timedelta(seconds=-8)
+PROBES_AFTER = (timedelta(seconds=1), timedelta(seconds=6), timedelta(seconds=12))
 
 
 async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
@@ -58,9 +65,9 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
     stale_after = base.ami.stale_after_seconds
     switchboard_queue = base.switchboard.queue
     profile = fast_profile(base, office, CALLS_PER_HOUR, talk_mean=30.0, patience_mean=20.0)
-    fallback = DialplanFileFallback(base.dialplan_file)
+    # The file the service writes, loaded at `dialplan reload`; nothing routes open before.
+    fallback = DialplanFileFallback(base.dialplan_file, before_load=closed_fallback)
     sim = make_simulator(base, profile, clock, fallback, seed=8)
-    fallback.attach(sim)
     truth = ledger_of(sim)
     logins = LoginWatch(sim)
     await sim.start()
@@ -70,6 +77,14 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
     )
     serve = ServeProcess(config, tmp_path / "serve.log", clock)
     generator: asyncio.Task[None] | None = None
+    closing = CLOSING.timestamp()
+    probes: dict[str, timedelta] = {}
+
+    def probe(offset: timedelta) -> None:
+        for n, number in enumerate(PROBE_NUMBERS):
+            call = sim.pbx.originate(number, f"0170555{n:04d}", "Probe", patience=20.0)
+            probes[call.linkedid] = offset
+
     try:
         serve.start()
         await wait_for(
@@ -78,18 +93,33 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
         await wait_for(lambda: fallback.loads >= 1, 30, "the generated dialplan loaded")
         for team in CLOSING_TEAMS:
             assert sim.pbx.db.get(FAMILY, team) == "open"
+        # 16:00 is the next boundary of any team (aufenthalt-eu closed at 15:30 already).
+        assert sim.pbx.db.get(FAMILY, VALID_UNTIL) == str(int(closing))
         generator = asyncio.create_task(TrafficGenerator(sim.pbx, profile, seed=8).run())
-        await asyncio.sleep(1.0)
 
+        assert clock.now() < KILL_AT, "the service started too slowly for this scenario"
+        await wait_until_simulated(clock, KILL_AT)
         serve.kill()
         killed_at = clock.time()
         last_heartbeat = float(sim.pbx.db.get(FAMILY, HEARTBEAT) or 0)
-        stale_from = last_heartbeat + stale_after + 1
-        assert stale_from < CLOSING.timestamp(), (
-            f"the service was killed at {datetime.fromtimestamp(killed_at, BERLIN):%H:%M:%S}, "
-            "too close to 16:00 for this scenario (it started too slowly)"
+        fresh_until = last_heartbeat + stale_after  # the heartbeat alone trusts until then
+        assert killed_at < closing - 10, "killed too late: the scenario needs time before 16:00"
+        assert fresh_until > closing + 20, (
+            f"the heartbeat ({datetime.fromtimestamp(last_heartbeat, BERLIN):%H:%M:%S}) would "
+            "go stale too soon after 16:00 to show anything"
         )
-        await wait_until_simulated(clock, datetime.fromtimestamp(CLOSING.timestamp() + 240, BERLIN))
+        assert sim.pbx.db.get(FAMILY, VALID_UNTIL) == str(int(closing))
+
+        await wait_until_simulated(clock, CLOSING + PROBE_BEFORE)
+        probe(PROBE_BEFORE)
+        for offset in PROBES_AFTER:
+            await wait_until_simulated(clock, CLOSING + offset)
+            probe(offset)
+        # The PBX still holds "open" and a fresh heartbeat: only `_valid_until` stops it.
+        assert clock.time() < fresh_until
+        for team in CLOSING_TEAMS:
+            assert sim.pbx.db.get(FAMILY, team) == "open"
+        await wait_until_simulated(clock, CLOSING + timedelta(seconds=240))
 
         serve.start()
         await wait_for(
@@ -116,14 +146,24 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
         serve.close()
         await sim.stop()
 
-    calls = truth.team_calls().values()
-    stale = [c for c in calls if stale_from <= (c.decided_at or 0) < restarted_at]
-    before_closing = [c for c in stale if (c.decided_at or 0) < CLOSING.timestamp()]
-    after_closing = [c for c in stale if (c.decided_at or 0) >= CLOSING.timestamp()]
-    # With the heartbeat stale, the file's fallback routes every call.
-    assert all(c.source == "fallback" for c in stale)
-    assert any(c.state == "open" for c in before_closing if c.team in CLOSING_TEAMS)
-    # From 16:00: not one call decided open, not one in a team queue.
+    calls = truth.team_calls()
+    # The probes: open by the live state 8 s before 16:00, by the fallback closed after.
+    assert set(probes) <= set(calls), "a probe call was never decided"
+    for linked_id, offset in probes.items():
+        call = calls[linked_id]
+        assert call.team in CLOSING_TEAMS
+        expected = ("open", "live") if offset < timedelta(0) else ("closed:hours", "fallback")
+        assert (call.state, call.source) == expected, (offset, call)
+    # Between the kill and 16:00 the live state still routes (fresh, before its limit).
+    before_closing = [c for c in calls.values() if killed_at <= (c.decided_at or 0) < closing]
+    assert all(c.source == "live" for c in before_closing)
+    # From 16:00 until the restart: the fallback routes every call ...
+    after_closing = [c for c in calls.values() if closing <= (c.decided_at or 0) < restarted_at]
+    assert all(c.source == "fallback" for c in after_closing)
+    # ... also while the heartbeat alone would have kept "open" ...
+    while_fresh = [c for c in after_closing if (c.decided_at or 0) < fresh_until]
+    assert len(while_fresh) >= len(PROBE_NUMBERS) * len(PROBES_AFTER)
+    # ... and not one call is decided open or joins a team queue.
     assert len(after_closing) >= 5, "too few calls after 16:00 to show anything"
     assert [c.linked_id for c in after_closing if c.state != "closed:hours"] == []
     assert [
@@ -133,8 +173,8 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
         if queue != switchboard_queue
     ] == []
     # After the restart the live state routes again.
-    live = [c for c in calls if (c.decided_at or 0) > restarted_at + SPEED]
+    live = [c for c in calls.values() if (c.decided_at or 0) > restarted_at + SPEED]
     assert len(live) >= 3
     assert all(c.source == "live" and c.state == "closed:hours" for c in live)
     records = stored_records(base.database_url)
-    assert set(records) <= {c.linked_id for c in calls}
+    assert set(records) <= set(calls)

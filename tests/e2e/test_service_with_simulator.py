@@ -9,13 +9,13 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
+from waiting import wait_for
 
 from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
@@ -36,16 +36,6 @@ def settings_for(data_dir: Path, port: int) -> Settings:
             "ami_secret": SecretStr("demo"),
         }
     )
-
-
-async def wait_for(condition, timeout: float, step: float = 0.005) -> float:
-    """Poll until `condition()`; returns the real seconds it took."""
-    began = time.monotonic()
-    while not condition():
-        if time.monotonic() - began > timeout:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(step)
-    return time.monotonic() - began
 
 
 @pytest.fixture
@@ -79,11 +69,16 @@ async def running(tmp_path: Path):
 async def test_states_pushed_on_connect_and_boundary_within_one_simulated_second(running) -> None:
     sim, _service, _store, clock = running
     db = sim.pbx.db
-    await wait_for(lambda: db.get("callhours", "_heartbeat") is not None, timeout=5)
+    await wait_for(lambda: db.get("callhours", "_heartbeat") is not None, 5, "a heartbeat")
     assert db.get("callhours", "auslaender-a") == "open"
     assert db.get("callhours", "auslaender-b") == "open"
     assert abs(float(db.get("callhours", "_heartbeat")) - clock.now().timestamp()) < 30
-    await wait_for(lambda: db.get("callhours", "auslaender-a") == "closed:hours", timeout=5)
+    await wait_for(
+        lambda: db.get("callhours", "auslaender-a") == "closed:hours",
+        5,
+        "team A closed at 12:00",
+        step=0.005,
+    )
     arrived = clock.now()
     boundary = datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN)
     assert 0 <= (arrived - boundary).total_seconds() < 1.0
@@ -95,7 +90,7 @@ async def test_cli_schedule_change_reaches_astdb_within_one_real_second(
 ) -> None:
     sim, _service, _store, _clock = running
     db = sim.pbx.db
-    await wait_for(lambda: db.get("callhours", "einbuergerung") == "open", timeout=5)
+    await wait_for(lambda: db.get("callhours", "einbuergerung") == "open", 5, "Einbürgerung open")
     env = {**os.environ, "CALLCENTER_DATA_DIR": str(tmp_path)}
     subprocess.run(
         [
@@ -114,20 +109,27 @@ async def test_cli_schedule_change_reaches_astdb_within_one_real_second(
         capture_output=True,
         timeout=60,
     )
-    took = await wait_for(lambda: db.get("callhours", "einbuergerung") == "closed:closure", 2)
+    took = await wait_for(
+        lambda: db.get("callhours", "einbuergerung") == "closed:closure",
+        2,
+        "the closure pushed",
+        step=0.005,
+    )
     assert took < 1.0
 
 
 async def test_calls_are_recorded_once_with_their_outcomes(running) -> None:
     sim, service, store, _clock = running
     db = sim.pbx.db
-    await wait_for(lambda: db.get("callhours", "auslaender-a") == "closed:hours", timeout=5)
+    await wait_for(
+        lambda: db.get("callhours", "auslaender-a") == "closed:hours", 5, "team A closed"
+    )
     linked_ids = [
         sim.pbx.originate("06151100", caller, "Test").linkedid
         for caller in ("01701234567", "01707654321")
     ]
     await asyncio.wait_for(sim.pbx.wait_idle(), timeout=10)
-    await wait_for(lambda: service.records_emitted >= 2, timeout=5)
+    await wait_for(lambda: service.records_emitted >= 2, 5, "two call records")
     await service.writer.close(timeout=5)
     with store.session() as session:
         repository = CallRecordRepository(session)

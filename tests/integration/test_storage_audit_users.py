@@ -1,4 +1,4 @@
-"""AuditRepository and UserRepository on SQLite and PostgreSQL."""
+"""AuditRepository and the users of AccountRepository on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.database import session_scope
 from callcenter.storage.errors import AlreadyExists, NotFound
-from callcenter.storage.user_repository import UserRepository
+from callcenter.storage.models import UserRow
+from callcenter.storage.web_repository import AccountRepository
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 2, 1, 10, 0, tzinfo=BERLIN)
+PASSWORD = "ein-langes-passwort"
+TEAM = "auslaender-a"  # a team of the seeded office
 
 
 def test_audit_list_is_newest_first_limited_and_filtered(engine: Engine) -> None:
@@ -43,20 +46,27 @@ def test_audit_list_is_newest_first_limited_and_filtered(engine: Engine) -> None
     assert oldest.at == NOW
 
 
-def test_users_are_added_listed_and_audited_without_the_hash(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        users = UserRepository(session)
-        added = users.add("mueller", "admin", "$argon2id$v=19$hash-1", "root", NOW)
-        users.add("abel", "teamlead", "$argon2id$v=19$hash-2", "root", NOW)
+def test_users_are_added_listed_and_audited_without_the_hash(seeded: Engine) -> None:
+    with session_scope(seeded) as session:
+        users = AccountRepository(session)
+        added = users.add_user("mueller", "admin", PASSWORD, None, "root", NOW)
+        users.add_user("abel", "teamlead", "ein-anderes-passwort", TEAM, "root", NOW)
     assert added.id > 0
     assert added.created_at == NOW
-    with session_scope(engine) as session:
-        users = UserRepository(session)
-        assert [u.username for u in users.list()] == ["abel", "mueller"]
+    with session_scope(seeded) as session:
+        users = AccountRepository(session)
+        assert [u.username for u in users.list_users()] == ["abel", "mueller"]
         stored = users.get("mueller")
+        password_hash = session.scalar(
+            select(UserRow.password_hash).where(UserRow.username == "mueller")
+        )
+        # The stored hash is the one of mueller's password, not of abel's.
+        logged_in = users.verify_login("mueller", PASSWORD)
         entries = AuditRepository(session).list(entity="user")
     assert stored == added
-    assert stored.password_hash == "$argon2id$v=19$hash-1"
+    assert password_hash is not None
+    assert password_hash.startswith("$argon2id$")
+    assert logged_in == added
     assert stored.disabled is False
     assert stored.created_at.utcoffset() == timedelta(0)
     assert [(e.action, e.entity_id, e.actor) for e in entries] == [
@@ -64,19 +74,20 @@ def test_users_are_added_listed_and_audited_without_the_hash(engine: Engine) -> 
         ("add_user", "mueller", "root"),
     ]
     assert "hash" not in repr(entries)
+    assert PASSWORD not in repr(entries)
 
 
-def test_duplicate_username_is_refused_and_the_session_stays_usable(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        UserRepository(session).add("mueller", "admin", "h1", "root", NOW)
-    with session_scope(engine) as session:
-        users = UserRepository(session)
+def test_duplicate_username_is_refused_and_the_session_stays_usable(seeded: Engine) -> None:
+    with session_scope(seeded) as session:
+        AccountRepository(session).add_user("mueller", "admin", PASSWORD, None, "root", NOW)
+    with session_scope(seeded) as session:
+        users = AccountRepository(session)
         with pytest.raises(AlreadyExists, match="Benutzer „mueller“ gibt es schon"):
-            users.add("mueller", "teamlead", "h2", "root", NOW)
-        users.add("schmidt", "switchboard", "h3", "root", NOW)
-    with session_scope(engine) as session:
-        users = UserRepository(session)
-        assert [(u.username, u.role) for u in users.list()] == [
+            users.add_user("mueller", "teamlead", PASSWORD, TEAM, "root", NOW)
+        users.add_user("schmidt", "switchboard", PASSWORD, None, "root", NOW)
+    with session_scope(seeded) as session:
+        users = AccountRepository(session)
+        assert [(u.username, u.role) for u in users.list_users()] == [
             ("mueller", "admin"),
             ("schmidt", "switchboard"),
         ]
@@ -85,5 +96,5 @@ def test_duplicate_username_is_refused_and_the_session_stays_usable(engine: Engi
 
 def test_unknown_user(engine: Engine) -> None:
     with session_scope(engine) as session, pytest.raises(NotFound) as raised:
-        UserRepository(session).get("nobody")
+        AccountRepository(session).get("nobody")
     assert str(raised.value) == "Benutzer „nobody“ gibt es nicht"

@@ -120,3 +120,24 @@ def test_sqlite_engine_uses_wal_foreign_keys_and_busy_timeout(tmp_path: Path) ->
 )
 def test_plain_postgresql_urls_use_psycopg3(given: str, driver: str) -> None:
     assert normalise_url(given).drivername == driver
+
+
+def test_the_schema_head_constant_is_alembics_head() -> None:
+    """`upgrade` skips Alembic when a database is stamped SCHEMA_HEAD: it must be the head."""
+    from callcenter.storage.database import SCHEMA_HEAD
+
+    assert _head() == SCHEMA_HEAD
+
+
+def test_a_database_one_migration_behind_is_still_upgraded(empty_db_url: str) -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    previous = script.get_revision(_head()).down_revision
+    assert isinstance(previous, str)
+    upgrade(empty_db_url, previous)
+    engine = make_engine(empty_db_url)
+    try:
+        assert current_revision(engine) == previous
+        upgrade(empty_db_url)
+        assert current_revision(engine) == _head()
+    finally:
+        engine.dispose()

@@ -5,8 +5,10 @@ file changes: the service rewrites it atomically and then sends `Command: dialpl
 `DialplanFileFallback` does the same: `load()` when the simulator starts, `reload()` from
 the simulated `dialplan reload` (re-parsing only if the file's mtime, size or inode
 changed), and in between it decides with the rules it read, by running the team's
-`[callhours-fallback-<team>]` with `dialplan_eval.fallback_state`. The stale limit of
-`[callhours-route]` comes from the file as well.
+`[callhours-fallback-<team>]` with `dialplan_eval.fallback_state`. Whether the live state
+is used at all comes from the file as well: `decide` runs the file's `[callhours-route]`
+checks (heartbeat age, `callhours/_valid_until`) with `dialplan_eval.route_live_state`,
+so an include without the `_valid_until` check ignores that key, as Asterisk would.
 
 Until a file was loaded (the demo starts the simulator before the service writes the
 file), `before_load` decides, normally the schedule. A reload that cannot read the file
@@ -23,14 +25,17 @@ from datetime import datetime
 from pathlib import Path
 
 from callcenter.domain.schedule import Office
+from callcenter.pbx.dialplan import ROUTE_CONTEXT
 from callcenter.pbx.dialplan_eval import (
     DialplanReadError,
     Step,
     fallback_state,
     read_contexts,
-    stale_limit,
+    read_globals,
+    route_live_state,
 )
-from callcenter.pbx.simulator.routing import schedule_fallback
+from callcenter.pbx.simulator.astdb import AstDb
+from callcenter.pbx.simulator.routing import Decision, schedule_fallback
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +45,7 @@ Fallback = Callable[[str, datetime], str]
 @dataclass(frozen=True)
 class _Loaded:
     contexts: dict[str, dict[str, list[Step]]]
-    stale_after: float | None
+    global_vars: dict[str, str]  # [globals] of a hand-written file (CALLHOURS_STALE)
     signature: tuple[int, int, int]  # mtime_ns, size, inode of the file read
 
 
@@ -58,11 +63,6 @@ class DialplanFileFallback:
     def loaded(self) -> bool:
         return self._loaded is not None
 
-    @property
-    def stale_after(self) -> float | None:
-        """The heartbeat limit compiled into the loaded `[callhours-route]`, if any."""
-        return self._loaded.stale_after if self._loaded is not None else None
-
     def load(self) -> None:
         """Read and parse the file now; raises OSError or DialplanReadError (with the path)."""
         stat = self.path.stat()
@@ -71,7 +71,7 @@ class DialplanFileFallback:
             contexts = read_contexts(text)
         except DialplanReadError as exc:
             raise DialplanReadError(f"{self.path}: {exc}") from None
-        self._loaded = _Loaded(contexts, stale_limit(contexts), _signature(stat))
+        self._loaded = _Loaded(contexts, read_globals(text), _signature(stat))
         self._warned_teams.clear()
         self.loads += 1
         logger.info("simulated PBX loaded the dialplan fallback from %s", self.path)
@@ -86,6 +86,25 @@ class DialplanFileFallback:
         except (OSError, DialplanReadError) as exc:
             kept = "keeping the rules loaded before" if self._loaded else "using the schedule"
             logger.warning("dialplan reload: cannot read %s (%s); %s", self.path, exc, kept)
+
+    def decide(self, db: AstDb, team: str, now_epoch: float, now: datetime) -> Decision | None:
+        """The loaded route's decision for one call; None if no file with a route is loaded
+        (the simulator's model decides then)."""
+        loaded = self._loaded
+        if loaded is None or ROUTE_CONTEXT not in loaded.contexts:
+            return None
+        try:
+            state = route_live_state(
+                loaded.contexts, team, db.get, int(now_epoch), global_vars=loaded.global_vars
+            )
+        except DialplanReadError as exc:
+            if team not in self._warned_teams:
+                self._warned_teams.add(team)
+                logger.warning("%s: %s; routing by the fallback", self.path, exc)
+            state = None
+        if state is None:
+            return Decision(self(team, now), "fallback")
+        return Decision(state, "live")
 
     def __call__(self, team: str, at: datetime) -> str:
         loaded = self._loaded

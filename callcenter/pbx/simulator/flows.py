@@ -80,10 +80,22 @@ class Dialplan:
 
     def decide(self, team: str) -> Decision:
         rt = self.rt
-        stale_after = rt.model.stale_after
-        if isinstance(rt.fallback, DialplanFileFallback) and rt.fallback.stale_after is not None:
-            stale_after = rt.fallback.stale_after  # Asterisk runs the limit its file says
-        return decide(rt.db, team, rt.clock.time(), stale_after, rt.fallback, rt.clock.now())
+        now_epoch, now = rt.clock.time(), rt.clock.now()
+        if isinstance(rt.fallback, DialplanFileFallback):
+            # Asterisk runs the `[callhours-route]` of the file it loaded.
+            decision = rt.fallback.decide(rt.db, team, now_epoch, now)
+            if decision is not None:
+                return decision
+        model = rt.model
+        return decide(
+            rt.db,
+            team,
+            now_epoch,
+            model.stale_after,
+            rt.fallback,
+            now,
+            valid_until=model.honours_valid_until,
+        )
 
     async def routed(
         self,

@@ -99,6 +99,8 @@ class PbxModel:
     dial_timeout: float = 20.0
     languages: tuple[str, ...] = ("de", "en")
     stale_after: float = 120.0  # CALLHOURS_STALE of the recorded dialplan
+    # The generated dialplan also ends the live state at `callhours/_valid_until`.
+    honours_valid_until: bool = True
     phones: dict[str, PhoneBehaviour] = field(default_factory=lambda: dict(RECORDED_PHONES))
     default_phone: PhoneBehaviour = field(default_factory=PhoneBehaviour)
     prompt_seconds: dict[tuple[str, str], float] = field(
@@ -141,6 +143,7 @@ def recorded_model() -> PbxModel:
         team_queue={"auslaender-a": "auslaender-a"},
         direct_dial={"auslaender-a": "Local/1${EXTEN:-2}@agents"},
         stale_after=120.0,
+        honours_valid_until=False,  # the recorded dialplan predates `_valid_until`
     )
 
 

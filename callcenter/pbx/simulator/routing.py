@@ -1,9 +1,13 @@
 """Which team a dialled number belongs to, and how the dialplan decides open/closed.
 
-Same semantics as the recorded `[callhours-route]`: the live state `callhours/<team>` is
-used unless it or `callhours/_heartbeat` is missing or the heartbeat is older than the
-stale limit; then the compiled fallback decides from the schedule (here: `state_at` on
-the very schedule the dialplan generator compiles) and the decision says `Source: fallback`.
+Same semantics as the generated `[callhours-route]`: the live state `callhours/<team>` is
+used unless it or `callhours/_heartbeat` is missing, the heartbeat is older than the
+stale limit, or `${EPOCH}` has reached `callhours/_valid_until` (a missing key sets no
+limit; the recorded dialplan has no such check, see `PbxModel.honours_valid_until`);
+then the compiled fallback decides from the schedule (here: `state_at` on the very
+schedule the dialplan generator compiles) and the decision says `Source: fallback`.
+A simulator running a generated file decides by that file's own steps instead
+(`file_fallback.DialplanFileFallback.decide`); the tests check both agree.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from callcenter.pbx.simulator.astdb import AstDb
 
 FAMILY = "callhours"
 HEARTBEAT_KEY = "_heartbeat"
+VALID_UNTIL_KEY = "_valid_until"
+# What Asterisk's expression scanner reads as a number (main/ast_expr2.fl).
+_NUMERIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class LineKind(StrEnum):
@@ -91,6 +98,23 @@ class NumberPlan:
         return None
 
 
+def _heartbeat_fresh(heartbeat: str, epoch: int, stale_after: float) -> bool:
+    """Not `$[${EPOCH} - 0${hb}] > limit`: a non-number counts as absent in `-`."""
+    text = "0" + heartbeat
+    age = epoch - float(text) if _NUMERIC.fullmatch(text) else epoch
+    return not age > stale_after
+
+
+def _past_valid_until(valid_until: str, epoch: int) -> bool:
+    """`$["${until}" != "" & ${EPOCH} >= 0${until}]`: no key, no limit."""
+    if not valid_until:
+        return False
+    text = "0" + valid_until
+    if _NUMERIC.fullmatch(text):
+        return epoch >= float(text)
+    return str(epoch) >= text  # Asterisk compares a non-number byte-wise, as a string
+
+
 def decide(
     db: AstDb,
     team: str,
@@ -98,15 +122,18 @@ def decide(
     stale_after: float,
     fallback: Callable[[str, datetime], str],
     now: datetime,
+    *,
+    valid_until: bool = True,
 ) -> Decision:
-    """The routing decision of `[callhours-route]` for one call."""
+    """The routing decision of `[callhours-route]` for one call; `valid_until=False` for a
+    dialplan without the `callhours/_valid_until` check (the recorded one)."""
+    epoch = int(now_epoch)  # ${EPOCH}: whole seconds
     state = db.get(FAMILY, team) or ""
     heartbeat = db.get(FAMILY, HEARTBEAT_KEY) or ""
-    try:
-        age = now_epoch - int(heartbeat or "0")  # the dialplan's `0${hb}` arithmetic
-    except ValueError:
-        age = now_epoch
-    if state and heartbeat and age <= stale_after:
+    live = state and heartbeat and _heartbeat_fresh(heartbeat, epoch, stale_after)
+    if live and valid_until:
+        live = not _past_valid_until(db.get(FAMILY, VALID_UNTIL_KEY) or "", epoch)
+    if live:
         return Decision(state, "live")
     return Decision(fallback(team, now), "fallback")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
 
 import pytest
 from fake_ami import FakeAmi, fast_settings
+from waiting import wait_for
 
 from callcenter.pbx.ami import (
     ActionFailed,
@@ -22,12 +22,6 @@ from callcenter.pbx.ami import (
 )
 
 pytestmark = pytest.mark.timeout(10)
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.01)
 
 
 # -- login --------------------------------------------------------------------------------
@@ -277,12 +271,10 @@ async def test_watchdog_drops_a_hung_server_and_reconnects(server: FakeAmi) -> N
         sessions.append(session)
 
     client = AmiClient(fast_settings(server), on_reconnect=on_reconnect)
-    loop = asyncio.get_running_loop()
     try:
         await client.connect(timeout=2)
-        hung_at = loop.time()
-        await wait_for(lambda: len(sessions) == 2)
-        assert loop.time() - hung_at < 1.0  # interval 0.1 + ping timeout 0.2 + backoff
+        took = await wait_for(lambda: len(sessions) == 2, 3, "the second session")
+        assert took < 1.0  # interval 0.1 + ping timeout 0.2 + backoff
         assert [s.number for s in sessions] == [1, 2]
         assert server.connections == 2
         assert server.actions("Ping")[0].connection == 1
@@ -298,7 +290,7 @@ async def test_in_flight_actions_fail_and_are_never_resent(server: FakeAmi) -> N
     try:
         await client.connect(timeout=2)
         waiting = asyncio.ensure_future(client.db_get("callhours", "auslaender-a"))
-        await wait_for(lambda: bool(server.actions("DBGet")))
+        await wait_for(lambda: bool(server.actions("DBGet")), 3, "the DBGet sent")
         originate = {"Channel": "Local/06151100@from-pstn", "Application": "Wait", "Data": "5"}
         with pytest.raises(ConnectionLost, match="not re-sent"):
             await client.action("Originate", originate)
@@ -326,9 +318,9 @@ async def test_server_restart_relogin_and_state_pushed_again(server: FakeAmi) ->
     client = AmiClient(fast_settings(server), on_reconnect=push_state)
     try:
         await client.connect(timeout=2)
-        await wait_for(lambda: len(server.actions("DBPut")) == 3)
+        await wait_for(lambda: len(server.actions("DBPut")) == 3, 3, "the first three DBPuts")
         await server.restart(downtime=0.2)
-        await wait_for(lambda: len(server.actions("DBPut")) == 6)
+        await wait_for(lambda: len(server.actions("DBPut")) == 6, 3, "three DBPuts again")
         second = [(r.fields["Key"], r.fields["Val"]) for r in server.actions("DBPut")[3:]]
         assert second == [
             ("auslaender-a", "open"),
@@ -350,7 +342,7 @@ async def test_reconnect_backoff_grows_with_jitter(server: FakeAmi) -> None:
     )
     try:
         await client.start()
-        await wait_for(lambda: server.connections >= 6, timeout=3)
+        await wait_for(lambda: server.connections >= 6, 3, "six connection attempts")
         gaps = [b - a for a, b in zip(server.accept_times, server.accept_times[1:], strict=False)]
         for gap, base in zip(gaps, [0.05, 0.1, 0.2, 0.4, 0.4], strict=False):
             assert base * 0.9 - 0.005 <= gap <= base * 1.1 + 0.1, (gaps, base)
@@ -394,7 +386,11 @@ async def test_events_keep_flowing_after_reconnect(server: FakeAmi) -> None:
         await client.connect(timeout=2)
         await server.push(b"Event: UserEvent\r\nSeq: 1\r\n\r\n")
         await server.drop_all()
-        await wait_for(lambda: client.session is not None and client.session.number == 2)
+        await wait_for(
+            lambda: client.session is not None and client.session.number == 2,
+            3,
+            "the second session",
+        )
         await server.push(b"Event: UserEvent\r\nSeq: 2\r\n\r\n")
         got: list[AmiEvent] = [await events.get(timeout=1), await events.get(timeout=1)]
         assert [e["Seq"] for e in got] == ["1", "2"]

@@ -135,6 +135,16 @@ def test_synthetic_data_through_the_bulk_loader(store: Store) -> None:
     assert_same(sql, memory)
     local_days = [r.started.astimezone(office.tz).date() for r in records]
     assert span == (min(local_days), max(local_days))
+    with store.session() as session:
+        assert data_span(session, office.tz, office.team_ids) == span
+        pilot_days = [
+            r.started.astimezone(office.tz).date() for r in records if r.team == params.pilot_team
+        ]
+        assert data_span(session, office.tz, [params.pilot_team]) == (
+            min(pilot_days),
+            max(pilot_days),
+        )
+        assert data_span(session, office.tz, ["no-such-team"]) is None
     assert sum(s.synthetic_calls for s in sql.team_stats) == sum(
         c.offered for c in sql.cells if c.day >= start
     )

@@ -68,4 +68,9 @@ def test_tally_writes_the_shipped_sheet(cli, tmp_path: Path) -> None:
     assert out_file.read_text("utf-8") == (PILOT_DATA / "tally_synthetic.csv").read_text("utf-8")
     code, out, _ = cli("pilot-data", "tally", "--scale", "0.05", "-o", "-")
     assert code == 0
-    assert out.startswith("datum,uhrzeit,team,innerhalb_sprechzeit,angenommen,notiz,anzahl\n")
+    assert out.startswith(
+        "datum,uhrzeit,team,innerhalb_sprechzeit,angenommen,notiz,anzahl,vorsprachen\n"
+    )
+    # Each working day of the two tally weeks ends with its walk-ins line.
+    walk_in_lines = [line for line in out.splitlines() if line.split(",")[1:2] == [""]]
+    assert len(walk_in_lines) == 10

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from waiting import wait_for
 
 from callcenter.clock import AcceleratedClock
 from callcenter.domain.schedule import Office, Team, windows_from_spec
@@ -65,10 +66,9 @@ async def test_window_boundary_reaches_astdb_within_one_simulated_second(schedul
     await pusher.push_all()
     pusher.start()
     boundary = datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN)
-    for _ in range(200):
-        if astdb.values.get("team-a") == "closed:hours":
-            break
-        await asyncio.sleep(0.01)
+    await wait_for(
+        lambda: astdb.values.get("team-a") == "closed:hours", 2, "team A closed at 12:00"
+    )
     arrived = [at for at, key, value in astdb.log if value == "closed:hours"]
     assert arrived, astdb.log
     assert timedelta(0) <= arrived[0] - boundary < timedelta(seconds=1)

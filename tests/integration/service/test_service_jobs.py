@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import SecretStr
 from sqlalchemy import text
+from waiting import wait_for
 
 from callcenter.app import Store, open_store
 from callcenter.config import Settings, load_settings
@@ -34,14 +34,6 @@ pytestmark = pytest.mark.timeout(60)
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)  # the injected clock's start
 SECRET = "demo"
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    began = time.monotonic()
-    while not condition():
-        if time.monotonic() - began > timeout:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 @dataclasses.dataclass

@@ -138,6 +138,26 @@ async def test_the_stale_limit_is_the_one_compiled_into_the_file(
         assert await decision(sim, heartbeat_age=301) == ("open", "", "fallback")
 
 
+async def test_valid_until_in_the_file_ends_a_fresh_live_state(
+    tmp_path: Path, settings: Settings, office: Office
+) -> None:
+    dialplan = tmp_path / "extensions_callhours.conf"
+    write_dialplan(dialplan, with_team_hours(office, "Sa 09:00-12:00"), settings)
+    async with simulator(settings, office, dialplan) as sim:
+        now = int(sim.clock.time())
+        sim.pbx.db.put("callhours", "_valid_until", str(now + 3600))
+        assert await decision(sim, heartbeat_age=0) == ("closed:holiday", "holiday", "live")
+        sim.pbx.db.put("callhours", "_valid_until", str(now - 1))
+        assert await decision(sim, heartbeat_age=0) == ("open", "", "fallback")
+        # An include of the previous version has no such check: Asterisk ignores the key.
+        old = dialplan.read_text(encoding="utf-8").replace(
+            ' same => n,GotoIf($["${until}" != "" & ${EPOCH} >= 0${until}]?fallback)\n', ""
+        )
+        dialplan.write_text(old, encoding="utf-8")
+        await reload_over_ami(sim, settings)
+        assert await decision(sim, heartbeat_age=0) == ("closed:holiday", "holiday", "live")
+
+
 async def test_missing_file_means_the_schedule_until_a_reload_finds_it(
     tmp_path: Path, settings: Settings, office: Office, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,8 +18,6 @@ tracker. Each call must be recorded exactly once, when it ends:
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,6 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
+from waiting import wait_for
 
 from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
@@ -77,14 +76,6 @@ def simulator(settings: Settings, clock: SimClock) -> Simulator:
         fallback=schedule_fallback(office),
         seed=3,
     )
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    began = time.monotonic()
-    while not condition():
-        if time.monotonic() - began > timeout:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 def stored(settings: Settings) -> dict[str, CallRecord]:

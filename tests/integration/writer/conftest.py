@@ -6,13 +6,12 @@ session server's helpers) instead of stopping the one every other test shares.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -75,16 +74,6 @@ def stored_records(engine: Engine) -> list[CallRecord]:
 def row_count(engine: Engine) -> int:
     with session_scope(engine) as session:
         return CallRecordRepository(session).count()
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait until `condition()` holds; fail after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what or condition}")
-        await asyncio.sleep(0.02)
 
 
 def shorten_sqlite_busy_timeout(engine: Engine, milliseconds: int = SHORT_BUSY_TIMEOUT_MS) -> None:

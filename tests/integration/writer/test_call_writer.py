@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from waiting import wait_for
 
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.call_writer import CallRecordWriter, WriterClosed
 from callcenter.storage.database import session_scope
 from callcenter.storage.spool import RejectedFile, Spool
 
-from .conftest import make_record, row_count, stored_records, until
+from .conftest import make_record, row_count, stored_records
 
 
 async def test_records_land_in_batches_of_the_configured_size(
@@ -27,7 +28,7 @@ async def test_records_land_in_batches_of_the_configured_size(
         for record in records:
             writer.submit_nowait(record)
         assert writer.stats().queued == 450
-        await until(lambda: writer.stats().written == 450, what="450 written")
+        await wait_for(lambda: writer.stats().written == 450, 10, "450 written")
         stats = writer.stats()
         assert (stats.batches, stats.queued, stats.spooled, stats.rejected) == (3, 0, 0, 0)
         assert stats.database_available
@@ -42,7 +43,7 @@ async def test_a_partial_batch_is_written_after_max_delay(engine: Engine, spool_
         await writer.submit(make_record(1))
         await asyncio.sleep(0.05)
         await writer.submit(make_record(2))  # joins the batch the first one is waiting in
-        await until(lambda: writer.stats().written == 2, timeout=3, what="2 written")
+        await wait_for(lambda: writer.stats().written == 2, 3, "2 written")
         assert writer.stats().batches == 1
 
 
@@ -52,10 +53,10 @@ async def test_resubmitted_records_are_stored_once(engine: Engine, spool_path: P
     async with CallRecordWriter(engine, spool_path, batch_size=25, max_delay=0.02) as writer:
         for record in first:
             await writer.submit(record)
-        await until(lambda: writer.stats().written == 30, what="30 written")
+        await wait_for(lambda: writer.stats().written == 30, 10, "30 written")
         for record in again:
             await writer.submit(record)
-        await until(lambda: writer.stats().queued == 0, what="second round settled")
+        await wait_for(lambda: writer.stats().queued == 0, 10, "second round settled")
         assert (writer.stats().written, writer.stats().duplicates) == (40, 20)
 
     async with CallRecordWriter(engine, spool_path, max_delay=0.02) as second_run:
@@ -110,10 +111,10 @@ async def test_a_refused_record_goes_to_the_rejected_file_and_the_rest_land(
         async with CallRecordWriter(engine, spool_path, batch_size=20, max_delay=0.02) as writer:
             for record in records:
                 await writer.submit(record)
-            await until(lambda: writer.stats().rejected == 1, what="1 rejected")
+            await wait_for(lambda: writer.stats().rejected == 1, 10, "1 rejected")
             # The queue is not blocked behind it.
             await writer.submit(make_record(20))
-            await until(lambda: writer.stats().written == 20, what="20 written")
+            await wait_for(lambda: writer.stats().written == 20, 10, "20 written")
             assert writer.stats().spooled == 0
             assert writer.stats().database_available
 
@@ -147,9 +148,9 @@ async def test_a_spool_left_by_a_previous_run_is_replayed_on_start(
 
     async with CallRecordWriter(engine, spool_path, batch_size=20, max_delay=0.02) as writer:
         assert writer.stats().spooled == 60
-        await until(lambda: writer.stats().spooled == 0, what="spool replayed")
+        await wait_for(lambda: writer.stats().spooled == 0, 10, "spool replayed")
         await writer.submit(make_record(60))
-        await until(lambda: writer.stats().written == 36, what="new record written")
+        await wait_for(lambda: writer.stats().written == 36, 10, "new record written")
         assert writer.stats().duplicates == 25
 
     assert stored_records(engine) == sorted([*earlier, make_record(60)], key=lambda r: r.linked_id)

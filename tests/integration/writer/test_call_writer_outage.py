@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 from sqlalchemy import Engine
+from waiting import wait_for
 
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.database import make_engine, upgrade
@@ -21,7 +22,6 @@ from .conftest import (
     row_count,
     shorten_sqlite_busy_timeout,
     stored_records,
-    until,
 )
 
 OUTAGE_SECONDS = 2.5
@@ -49,7 +49,7 @@ async def test_records_of_an_outage_are_spooled_and_land_once_when_it_ends(
     async with _writer(outage_engine, spool_path) as writer:
         for record in before:
             await writer.submit(record)
-        await until(lambda: writer.stats().written == 60, what="records before the outage")
+        await wait_for(lambda: writer.stats().written == 60, 10, "records before the outage")
 
         await asyncio.to_thread(outage.begin)
         began = loop.time()
@@ -58,7 +58,7 @@ async def test_records_of_an_outage_are_spooled_and_land_once_when_it_ends(
             await writer.submit(record)
             if index % 10 == 9:
                 await asyncio.sleep(OUTAGE_SECONDS / (len(during) / 10))
-        await until(lambda: writer.stats().queued == 0, what="the outage's batches spooled")
+        await wait_for(lambda: writer.stats().queued == 0, 10, "the outage's batches spooled")
         stats = writer.stats()
         assert not stats.database_available
         assert stats.last_error is not None
@@ -69,9 +69,10 @@ async def test_records_of_an_outage_are_spooled_and_land_once_when_it_ends(
         await asyncio.to_thread(outage.end)
         for record in after:
             await writer.submit(record)
-        await until(
+        await wait_for(
             lambda: writer.stats().written == 300 and writer.stats().spooled == 0,
-            what="spool replayed after the outage",
+            10,
+            "spool replayed after the outage",
         )
         assert writer.stats().database_available
         assert writer.stats().rejected == 0
@@ -99,7 +100,7 @@ async def test_close_during_an_outage_spools_and_the_next_start_replays(
     assert writer.stats().written == 0
 
     async with _writer(outage_engine, spool_path) as next_run:
-        await until(lambda: next_run.stats().spooled == 0, what="left-over spool replayed")
+        await wait_for(lambda: next_run.stats().spooled == 0, 10, "left-over spool replayed")
         assert next_run.stats().written == 50
 
     assert stored_records(outage_engine) == sorted(records, key=lambda r: r.linked_id)
@@ -123,7 +124,7 @@ async def test_a_writer_cancelled_mid_write_spools_what_it_held(tmp_path: Path) 
         await writer.start()
         for record in records:
             await writer.submit(record)
-        await until(lambda: writer.stats().queued == 40 and writer._in_hand != [], what="busy")
+        await wait_for(lambda: writer.stats().queued == 40 and writer._in_hand != [], 10, "busy")
         await writer.close(timeout=0.3)
         # Its batch in hand and the 30 still queued went to the spool, synchronously.
         assert writer.stats().spooled == 40
@@ -133,6 +134,6 @@ async def test_a_writer_cancelled_mid_write_spools_what_it_held(tmp_path: Path) 
         lock.end()
 
     async with CallRecordWriter(engine, spool_path, max_delay=0.01) as next_run:
-        await until(lambda: next_run.stats().spooled == 0, what="spool replayed")
+        await wait_for(lambda: next_run.stats().spooled == 0, 10, "spool replayed")
     assert stored_records(engine) == sorted(records, key=lambda r: r.linked_id)
     engine.dispose()

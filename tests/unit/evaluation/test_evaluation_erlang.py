@@ -115,3 +115,25 @@ def test_bad_input_is_refused() -> None:
         service_level_c(3, 10, 0, 20)
     with pytest.raises(ValueError, match="patience"):
         erlang_a(3, 10, 180, 0, 20)
+
+
+@pytest.mark.parametrize(
+    ("calls", "handling", "patience", "threshold", "target"),
+    [
+        (100, 180, 120, 30, 0.75),
+        (12, 300, 60, 20, 0.8),
+        (400, 240, 300, 30, 0.9),
+        (3, 90, 30, 5, 0.5),
+    ],
+)
+def test_agents_a_search_from_the_load_bound_finds_the_fewest(
+    calls: float, handling: float, patience: float, threshold: float, target: float
+) -> None:
+    """The search starts near target × offered load; a plain search from one agent finds
+    the same number."""
+    fewest = next(
+        n
+        for n in range(1, 200)
+        if erlang_a(n, calls, handling, patience, threshold).service_level >= target
+    )
+    assert agents_a(calls, handling, patience, threshold, target) == fewest

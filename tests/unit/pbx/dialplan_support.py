@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from itertools import product
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from callcenter.domain.schedule import (
 )
 from callcenter.holiday_calendar import german_holidays
 from callcenter.pbx.dialplan import DialplanOptions, generate_dialplan
+from callcenter.pbx.dialplan_expr import ExpressionError, ExpressionSyntaxError, substitute
 from callcenter.pbx.dialplan_settings import options_from_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -110,6 +112,42 @@ _CONTEXT_LINE = re.compile(r"^\[([^\]]+)\]$")
 _EXTEN_LINE = re.compile(r"^exten => ([^,]+),(\d+)(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?,(\w+)\((.*)\)$")
 _SAME_LINE = re.compile(r"^ same => n(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?,(\w+)\((.*)\)$")
 _GOSUB_ROUTE = re.compile(r"^callhours-route,s,1\(([^,]+),")
+# Set by Asterisk itself, never empty.
+_ALWAYS_SET = frozenset({"EPOCH"})
+# What an AstDB value may look like when it is there: a number, or a word.
+_SAMPLES = ("", "1795250986", "open")
+
+
+def expression_problems(data: str) -> list[str]:
+    """`$[...]` in an application's data that Asterisk cannot parse for some values of its
+    variables: every combination of empty, numeric and word values is tried, so an
+    unguarded `$[${EPOCH} >= ${x}]` (a syntax error when x is empty) is caught."""
+    if "$[" not in data:
+        return []
+    seen: set[str] = set()
+
+    def record(name: str) -> str:
+        seen.add(name)
+        return "x"
+
+    try:
+        substitute(data, record)
+    except ExpressionError as exc:  # unclosed bracket, operator we do not evaluate
+        return [str(exc)]
+    names = sorted(seen - _ALWAYS_SET)
+    problems = []
+    for combination in product(_SAMPLES, repeat=len(names)):
+        values = dict(zip(names, combination, strict=True))
+
+        def lookup(name: str, values: dict[str, str] = values) -> str:
+            return "1795250000" if name in _ALWAYS_SET else values.get(name, "")
+
+        try:
+            substitute(data, lookup, strict=True)
+        except ExpressionSyntaxError as exc:
+            shown = ", ".join(f"{n}={v!r}" for n, v in values.items())
+            problems.append(f"{exc} (with {shown})")
+    return problems[:1]  # one is enough to name the line
 
 
 def lint(text: str) -> list[str]:
@@ -157,6 +195,7 @@ def lint(text: str) -> list[str]:
             continue
         if data.count("(") != data.count(")"):
             problems.append(f"{where}: unbalanced parentheses")
+        problems += [f"{where}: {problem}" for problem in expression_problems(data)]
         if label:
             if label in contexts[context][exten]:
                 problems.append(f"{where}: label {label} defined twice")
