@@ -42,6 +42,7 @@ from callcenter.storage.caller_links import link_all_callers
 from callcenter.storage.database import make_engine, serialize_on_postgresql, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.repositories import ScheduleRepository
+from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
 
 
 @dataclass
@@ -117,7 +118,7 @@ async def render_announcements(
 
 REPORT_WEEKS = 26
 SYNTHETIC_ACTOR = "synthetic-pilot-data"
-SYNTHETIC_WALK_INS = "synthetic-walk-ins-"
+SYNTHETIC_WALK_INS = GENERATED_SOURCE_PREFIX  # the walk-in rows of generated data
 BULK_CHUNK_ROWS = 100_000
 
 

@@ -28,7 +28,7 @@ from callcenter.storage.models import TallyEntryRow
 # Source name of hand entries; the line is the day as YYYYMMDD, so the unique
 # (source_file, source_line) constraint holds one hand value per team and day.
 HAND_SOURCE_PREFIX = "von-hand:"
-# callcenter.app.SYNTHETIC_WALK_INS (a test keeps both equal; storage cannot import app).
+# Source-file prefix of the synthetic data's walk-in rows (callcenter.app writes them).
 GENERATED_SOURCE_PREFIX = "synthetic-walk-ins-"
 _DAYS_PER_STATEMENT = 500
 
