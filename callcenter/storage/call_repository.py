@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import Reason, State
+from callcenter.storage.batching import chunks
 from callcenter.storage.caller_links import link_callers
 from callcenter.storage.errors import NotFound, RejectedRecords
 from callcenter.storage.models import Base, CallRecordRow
@@ -77,11 +78,6 @@ def _record(row: CallRecordRow) -> CallRecord:
     )
 
 
-def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 class CallRecordRepository:
     def __init__(self, session: Session, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         if batch_size < 1:
@@ -101,7 +97,7 @@ class CallRecordRepository:
             # A savepoint: a refused batch leaves the caller's transaction usable and
             # takes back the chunks already sent, so no batch is ever half-written.
             with self._session.begin_nested():
-                for chunk in _chunks(rows, self._batch_size):
+                for chunk in chunks(rows, self._batch_size):
                     inserted += len(self._session.execute(statement, chunk).all())
                 if inserted:
                     link_callers(

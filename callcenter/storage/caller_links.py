@@ -18,33 +18,21 @@ the repeat happened, even if the caller can no longer be told.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import cast
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, func, over, select, update
 
 from callcenter.domain.pseudonym import WITHHELD
+from callcenter.storage.batching import chunks_per_team
 from callcenter.storage.models import CallRecordRow
-
-# Callers per statement: well below SQLite's 32,766 bound parameters.
-CHUNK = 500
 
 
 def link_callers(connection: Connection, pairs: Iterable[tuple[str, str]]) -> None:
     """Relink the calls of the given (team, caller) pairs; withheld callers are skipped."""
-    by_team: dict[str, set[str]] = defaultdict(set)
-    for team, caller in pairs:
-        if caller != WITHHELD:
-            by_team[team].add(caller)
-    for team, callers in by_team.items():
-        ordered = sorted(callers)
-        for start in range(0, len(ordered), CHUNK):
-            chunk = ordered[start : start + CHUNK]
-            _relink(
-                connection,
-                and_(CallRecordRow.team == team, CallRecordRow.caller.in_(chunk)),
-            )
+    known = ((team, caller) for team, caller in pairs if caller != WITHHELD)
+    for team, callers in chunks_per_team(known):
+        _relink(connection, and_(CallRecordRow.team == team, CallRecordRow.caller.in_(callers)))
 
 
 def link_all_callers(connection: Connection) -> None:

@@ -5,7 +5,7 @@ Runs inside the caller's transaction, so an import is written completely or not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.calls import CallRecord
 from callcenter.domain.tally import TallyEntry
+from callcenter.storage.batching import chunks
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow, TallyEntryRow
 from callcenter.storage.walk_ins import drop_generated
-
-_LOOKUP_CHUNK = 500  # ids per IN (...) list, far below every backend's parameter limit
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,6 @@ class Stored:
     imported: int
     duplicates: int
     updated: int
-
-
-def _chunks(items: Sequence[str], size: int = _LOOKUP_CHUNK) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def store_call_records(session: Session, records: Sequence[CallRecord]) -> Stored:
@@ -40,7 +34,7 @@ def store_call_records(session: Session, records: Sequence[CallRecord]) -> Store
     """
     by_id = {record.linked_id: record for record in records}
     stored: dict[str, CallRecordRow] = {}
-    for chunk in _chunks(list(by_id)):
+    for chunk in chunks(list(by_id)):
         rows = session.scalars(select(CallRecordRow).where(CallRecordRow.linked_id.in_(chunk)))
         stored.update({row.linked_id: row for row in rows})
     updated = duplicates = 0
@@ -99,7 +93,7 @@ def store_tally_entries(session: Session, entries: Sequence[TallyEntry]) -> Stor
     """
     files = sorted({entry.source_file for entry in entries})
     known: dict[tuple[str | None, int | None], TallyEntryRow] = {}
-    for chunk in _chunks(files):
+    for chunk in chunks(files):
         rows = session.scalars(select(TallyEntryRow).where(TallyEntryRow.source_file.in_(chunk)))
         known.update({(row.source_file, row.source_line): row for row in rows})
     imported = duplicates = updated = 0

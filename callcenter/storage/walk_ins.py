@@ -14,7 +14,6 @@ entries so the command can say so.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from callcenter.storage.audit import AuditRepository, require_aware
+from callcenter.storage.batching import chunks_per_team
 from callcenter.storage.models import TallyEntryRow
 
 # Source name of hand entries; the line is the day as YYYYMMDD, so the unique
@@ -30,7 +30,6 @@ from callcenter.storage.models import TallyEntryRow
 HAND_SOURCE_PREFIX = "von-hand:"
 # Source-file prefix of the synthetic data's walk-in rows (callcenter.app writes them).
 GENERATED_SOURCE_PREFIX = "synthetic-walk-ins-"
-_DAYS_PER_STATEMENT = 500
 
 
 @dataclass(frozen=True)
@@ -76,24 +75,19 @@ def _day_line(day: date) -> int:
 
 def drop_generated(session: Session, keys: Iterable[tuple[str, date]]) -> int:
     """Delete synthetic walk-ins of these (team, day) pairs; returns how many rows went."""
-    by_team: dict[str, set[date]] = defaultdict(set)
-    for team, day in keys:
-        by_team[team].add(day)
     removed = 0
-    for team, days in sorted(by_team.items()):
-        ordered = sorted(days)
-        for start in range(0, len(ordered), _DAYS_PER_STATEMENT):
-            result = session.execute(
-                delete(TallyEntryRow)
-                .where(
-                    TallyEntryRow.team == team,
-                    TallyEntryRow.day.in_(ordered[start : start + _DAYS_PER_STATEMENT]),
-                    TallyEntryRow.walk_ins.is_not(None),
-                    TallyEntryRow.source_file.startswith(GENERATED_SOURCE_PREFIX, autoescape=True),
-                )
-                .execution_options(synchronize_session=False)
+    for team, days in chunks_per_team(keys):
+        result = session.execute(
+            delete(TallyEntryRow)
+            .where(
+                TallyEntryRow.team == team,
+                TallyEntryRow.day.in_(days),
+                TallyEntryRow.walk_ins.is_not(None),
+                TallyEntryRow.source_file.startswith(GENERATED_SOURCE_PREFIX, autoescape=True),
             )
-            removed += int(getattr(result, "rowcount", 0) or 0)
+            .execution_options(synchronize_session=False)
+        )
+        removed += int(getattr(result, "rowcount", 0) or 0)
     return removed
 
 
