@@ -29,10 +29,10 @@ from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.calls import CallRecord, Outcome
+from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import Office
 from callcenter.domain.tracker import CallTracker
-from callcenter.imports.lines import LinePlan
 from callcenter.pbx.ami.client import AmiClient
 from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings

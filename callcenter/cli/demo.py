@@ -21,13 +21,13 @@ from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
-from callcenter.pbx.simulator import SimClock, Simulator
-from callcenter.pbx.simulator.file_fallback import file_or_schedule_fallback
-from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
-from callcenter.pbx.simulator.run import DEMO_SECRET
-from callcenter.pbx.simulator.traffic import TrafficGenerator
 from callcenter.pbx.translate import parse_state
 from callcenter.service import Service, ServiceOptions
+from callcenter.simulator import SimClock, Simulator
+from callcenter.simulator.file_fallback import file_or_schedule_fallback
+from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
+from callcenter.simulator.run import DEMO_SECRET
+from callcenter.simulator.traffic import TrafficGenerator
 from callcenter.storage.web_repository import AccountRepository
 
 DEMO_USER = "demo"

@@ -11,13 +11,13 @@ import click
 
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import wall_to_instant
 from callcenter.exports import FORMATS, write_calls
 from callcenter.imports.common import CallImportSetup, ImportResult
 from callcenter.imports.errors import ImportFailed
 from callcenter.imports.jobs import import_cdr, import_queue_log, import_tally
-from callcenter.imports.lines import LinePlan
 from callcenter.privacy import KeyFileError, load_or_create_key
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.export import EXPORT_COLUMNS, iter_calls

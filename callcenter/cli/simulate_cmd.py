@@ -10,10 +10,10 @@ import click
 
 from callcenter.cli.context import CliContext, CliFailure, local_text, pass_cli
 from callcenter.pbx.dialplan_eval import DialplanReadError
-from callcenter.pbx.simulator.file_fallback import DialplanFileFallback, file_or_schedule_fallback
-from callcenter.pbx.simulator.run import SimulateOptions, credentials
-from callcenter.pbx.simulator.run import simulate as run_simulation
-from callcenter.pbx.simulator.simulator import Simulator
+from callcenter.simulator.file_fallback import DialplanFileFallback, file_or_schedule_fallback
+from callcenter.simulator.run import SimulateOptions, credentials
+from callcenter.simulator.run import simulate as run_simulation
+from callcenter.simulator.simulator import Simulator
 
 
 @click.command(

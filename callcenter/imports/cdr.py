@@ -31,9 +31,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
+from callcenter.domain.number_plan import Target
 from callcenter.imports.common import CallImportSetup, ParsedCalls, display_name
 from callcenter.imports.errors import ProblemList
-from callcenter.imports.lines import Target
 from callcenter.imports.reading import csv_records, read_text
 from callcenter.pbx.translate import member_of_channel
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from callcenter.domain.call_calendar import CallCalendar
 from callcenter.domain.calls import CallRecord
+from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
-from callcenter.imports.lines import LinePlan
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
+from callcenter.domain.number_plan import Target
 from callcenter.imports.common import CallImportSetup, ParsedCalls, display_name
 from callcenter.imports.errors import ProblemList
-from callcenter.imports.lines import Target
 from callcenter.imports.reading import read_text
 
 NO_CALL = "NONE"

@@ -1,7 +1,7 @@
 """The generated Asterisk include: entry extensions, the routing subroutine, compiled fallbacks.
 
 Pure: the office and `now` come in, the file's text goes out. The shape follows the dialplan
-the reference traces were recorded with (shared/ami-traces/config/extensions.conf), because
+the reference traces were recorded with (tests/fixtures/asterisk22/config/extensions.conf), because
 the trace-based tests and the simulator rely on its contexts, priorities' order and the
 `UserEvent(CallHours, ...)` headers. Differences, each on purpose:
 

@@ -3,7 +3,7 @@
 Most of the AMI stream is noise for the tracker (VarSet, Newexten, CEL, device states make
 up most events), so the dispatch is one dict lookup on the event name and every event we
 do not need costs nothing more. What each kind means for a call is in
-`callcenter.domain.pbx_events`; the traces README (shared/ami-traces) explains the quirks
+`callcenter.domain.pbx_events`; the traces README (tests/fixtures/asterisk22) explains the quirks
 handled here.
 """
 
@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from callcenter.domain.calls import DecisionSource, LineKind
+from callcenter.domain.number_plan import Target
 from callcenter.domain.pbx_events import (
     AgentCompleted,
     AgentConnected,
@@ -32,7 +33,6 @@ from callcenter.domain.pbx_events import (
     Transferred,
 )
 from callcenter.domain.schedule import Reason, State
-from callcenter.imports.lines import Target
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.dialplan import ROUTE_CONTEXT
 

@@ -9,19 +9,20 @@ to the asyncio loop being measured. Only correctness is asserted; the figures ar
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import statistics
 import threading
 import time
 from pathlib import Path
 
+from recordings import ASTERISK22
+
 from callcenter.pbx.ami import AmiClient, AmiEvent, AmiSettings, FrameParser
 
 EVENTS = 200_000
 ROUNDS = 3
 REPO = Path(__file__).resolve().parents[2]
-TRACES = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES = ASTERISK22
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 LOGIN_OK = b"Response: Success\r\nActionID: {id}\r\nMessage: Authentication accepted\r\n\r\n"
 PONG = b"Response: Success\r\nActionID: {id}\r\nPing: Pong\r\nTimestamp: 1795250986.479913\r\n\r\n"

@@ -3,7 +3,7 @@
 
 Run with `make bench` or `.venv/bin/python -m pytest tests/bench/bench_ingest.py -s`.
 
-The bytes are the real frames of every trace in shared/ami-traces (all their events, the
+The bytes are the real frames of every trace in tests/fixtures/asterisk22 (all their events, the
 noise included: VarSet, Newexten, CEL, device states), copied many times with distinct
 unique/linked ids and interleaved in time, so that dozens of calls are up at once. A pool
 of copies is built once; each round stamps its number into the ids (one `bytes.replace`,
@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
+from recordings import ASTERISK22
 from sqlalchemy import func, select
 
 from callcenter.domain.call_calendar import OfficeCalendar
@@ -48,7 +49,7 @@ from callcenter.storage.database import make_engine, session_scope, upgrade
 from callcenter.storage.models import CallRecordRow
 
 REPO = Path(__file__).resolve().parents[2]
-TRACES = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES = ASTERISK22
 MARK = b"~~~~~~"  # replaced by the round number: six bytes either way
 COPIES = 16  # copies of every trace in the pool
 SPACING = 0.7  # seconds between the starts of two copies of one trace

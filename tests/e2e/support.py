@@ -42,13 +42,13 @@ from callcenter.config import Settings, example_config_text, load_settings
 from callcenter.domain.calls import CallRecord
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
-from callcenter.pbx.simulator import SimClock, Simulator
-from callcenter.pbx.simulator.astdb import AstDb
-from callcenter.pbx.simulator.channels import IdAllocator
-from callcenter.pbx.simulator.engine import Fallback
-from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
-from callcenter.pbx.simulator.traffic import DemandProfile
-from callcenter.pbx.simulator.wire import SimEvent
+from callcenter.simulator import SimClock, Simulator
+from callcenter.simulator.astdb import AstDb
+from callcenter.simulator.channels import IdAllocator
+from callcenter.simulator.engine import Fallback
+from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
+from callcenter.simulator.traffic import DemandProfile
+from callcenter.simulator.wire import SimEvent
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.database import make_engine, session_scope
 from callcenter.storage.models import CallRecordRow

@@ -34,9 +34,9 @@ from support import (
 )
 
 from callcenter.app import open_store
-from callcenter.pbx.simulator import SimClock, TrafficGenerator, schedule_fallback
-from callcenter.pbx.simulator.server import AmiServer
 from callcenter.service import Service
+from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
+from callcenter.simulator.server import AmiServer
 
 # Monday 23 Nov 2026, 09:30: every team of the example office is open.
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)

@@ -46,11 +46,11 @@ from callcenter.domain.schedule import Office
 from callcenter.domain.tracker import CallTracker
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
-from callcenter.pbx.simulator import SimClock, Simulator, TrafficGenerator, schedule_fallback
-from callcenter.pbx.simulator.wire import SimEvent
 from callcenter.pbx.translate import translate
 from callcenter.privacy import load_or_create_key
 from callcenter.service import Service
+from callcenter.simulator import SimClock, Simulator, TrafficGenerator, schedule_fallback
+from callcenter.simulator.wire import SimEvent
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
 SPEED = 30.0

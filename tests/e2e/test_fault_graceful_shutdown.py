@@ -29,7 +29,7 @@ from support import (
     write_config,
 )
 
-from callcenter.pbx.simulator import SimClock, TrafficGenerator, schedule_fallback
+from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
 SPEED = 20.0

@@ -38,9 +38,9 @@ from support import (
     write_config,
 )
 
-from callcenter.pbx.simulator import SimClock, TrafficGenerator
-from callcenter.pbx.simulator.engine import closed_fallback
-from callcenter.pbx.simulator.file_fallback import DialplanFileFallback
+from callcenter.simulator import SimClock, TrafficGenerator
+from callcenter.simulator.engine import closed_fallback
+from callcenter.simulator.file_fallback import DialplanFileFallback
 
 START = datetime(2026, 11, 23, 15, 47, tzinfo=BERLIN)
 CLOSING = datetime(2026, 11, 23, 16, 0, tzinfo=BERLIN)

@@ -30,7 +30,7 @@ from support import (
     write_config,
 )
 
-from callcenter.pbx.simulator import SimClock, schedule_fallback
+from callcenter.simulator import SimClock, schedule_fallback
 
 START = datetime(2026, 11, 23, 12, 30, tzinfo=BERLIN)  # Monday: team A closed, B open
 

@@ -20,8 +20,8 @@ from waiting import wait_for
 from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import Outcome
-from callcenter.pbx.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.service import Service, ServiceOptions
+from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage.call_repository import CallRecordRepository
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -25,7 +25,8 @@ from sqlalchemy import select
 from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, Outcome
-from callcenter.pbx.simulator import (
+from callcenter.service import Service
+from callcenter.simulator import (
     SimClock,
     Simulator,
     TrafficGenerator,
@@ -33,7 +34,6 @@ from callcenter.pbx.simulator import (
     profile_from_settings,
     schedule_fallback,
 )
-from callcenter.service import Service
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow
 

@@ -30,8 +30,8 @@ from support import PRERENDER_AT, settings_for, wait_for
 
 from callcenter.app import load_synthetic_pilot_data, open_store
 from callcenter.evaluation.synthetic import SyntheticParams
-from callcenter.pbx.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.service import Service
+from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage import web_repository
 from callcenter.storage.web_repository import AccountRepository
 from callcenter.web.app import create_app

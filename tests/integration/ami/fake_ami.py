@@ -16,15 +16,16 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recordings import ASTERISK22
+
 from callcenter.pbx.ami import AmiSettings
 
 REPO = Path(__file__).resolve().parents[3]
-TRACES_ROOT = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES_ROOT = ASTERISK22
 TRACE_DIR = TRACES_ROOT / "traces"
 
 # SYNTHESISED (manager.c action_challenge / action_logoff; not in the recordings).

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from recordings import ASTERISK22
 from sqlalchemy import Engine, MetaData, select
 
 from callcenter.app import Store, open_store
 from callcenter.config import Settings, example_config_text, parse_settings
 from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.imports.common import CallImportSetup
-from callcenter.imports.lines import LinePlan
 from callcenter.privacy import load_or_create_key
 from callcenter.storage.models import Base
 
 REPO = Path(__file__).resolve().parents[3]
-TRACES = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES = ASTERISK22
 MASTER_CSV = TRACES / "Master.csv"
 QUEUE_LOG = TRACES / "queue_log"
 TALLY_EXAMPLE = REPO / "pilot_data" / "tally_example.csv"

@@ -1,6 +1,6 @@
 """The real Master.csv and queue_log of the recorded Asterisk 22 run, imported.
 
-Expected values come from shared/ami-traces/README.md ("queue_log and Master.csv":
+Expected values come from tests/fixtures/asterisk22/README.md ("queue_log and Master.csv":
 which scenarios have rows; the summary table and the burst table: outcomes, waits,
 talks), not from the importer.
 """

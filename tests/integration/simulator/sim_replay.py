@@ -19,10 +19,10 @@ from sim_traces import Namer, Send, load_events, recorded_sends
 from callcenter.domain.schedule import Office, Team, windows_from_spec
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
-from callcenter.pbx.simulator.clock import SimClock
-from callcenter.pbx.simulator.model import recorded_model
-from callcenter.pbx.simulator.routing import schedule_fallback
-from callcenter.pbx.simulator.simulator import Simulator
+from callcenter.simulator.clock import SimClock
+from callcenter.simulator.model import recorded_model
+from callcenter.simulator.routing import schedule_fallback
+from callcenter.simulator.simulator import Simulator
 
 USERNAME = "callhours"
 SECRET = "callhours-secret"

@@ -19,7 +19,6 @@ surprises 5 and 8). Within a channel, and for the application events, the order 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,11 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from recordings import ASTERISK22
+
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
 
 REPO = Path(__file__).resolve().parents[3]
-TRACES_ROOT = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES_ROOT = ASTERISK22
 TRACE_DIR = TRACES_ROOT / "traces"
 
 APP_EVENTS = {

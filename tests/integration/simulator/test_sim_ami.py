@@ -12,7 +12,7 @@ from sim_traces import TRACE_DIR
 
 from callcenter.pbx.ami import AmiClient, AmiEvent, AmiSettings, LoginRefused
 from callcenter.pbx.ami.protocol import FrameParser
-from callcenter.pbx.simulator.simulator import Simulator
+from callcenter.simulator.simulator import Simulator
 
 pytestmark = pytest.mark.timeout(10)
 

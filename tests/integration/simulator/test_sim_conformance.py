@@ -1,6 +1,6 @@
 """Conformance: the simulator replays each recorded scenario into the same contract events.
 
-For every trace in ../shared/ami-traces (001–016), the recording script's actions are
+For every trace in tests/fixtures/asterisk22 (001–016), the recording script's actions are
 sent to a fresh simulator (clock started at the recording's login instant, 25× faster),
 and its events are compared with the recorded ones, filtered to the contract's event
 names, ids and times aside (see `sim_traces.contract_view` for what "same order" means).

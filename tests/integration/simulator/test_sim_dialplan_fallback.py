@@ -28,11 +28,11 @@ from callcenter.pbx.ami import AmiClient, AmiSettings
 from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_eval import DialplanReadError
 from callcenter.pbx.dialplan_settings import options_from_settings
-from callcenter.pbx.simulator.clock import SimClock
-from callcenter.pbx.simulator.file_fallback import DialplanFileFallback, file_or_schedule_fallback
-from callcenter.pbx.simulator.from_settings import model_from_settings
-from callcenter.pbx.simulator.simulator import Simulator
-from callcenter.pbx.simulator.wire import SimEvent
+from callcenter.simulator.clock import SimClock
+from callcenter.simulator.file_fallback import DialplanFileFallback, file_or_schedule_fallback
+from callcenter.simulator.from_settings import model_from_settings
+from callcenter.simulator.simulator import Simulator
+from callcenter.simulator.wire import SimEvent
 
 pytestmark = pytest.mark.timeout(20)
 

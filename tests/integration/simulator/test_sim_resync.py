@@ -31,10 +31,10 @@ from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
 from callcenter.domain.schedule import State
-from callcenter.pbx.simulator import SimClock, Simulator, model_from_settings, schedule_fallback
-from callcenter.pbx.simulator.model import PhoneBehaviour, fixed, fixed_seconds
-from callcenter.pbx.simulator.server import AmiServer
 from callcenter.service import Service
+from callcenter.simulator import SimClock, Simulator, model_from_settings, schedule_fallback
+from callcenter.simulator.model import PhoneBehaviour, fixed, fixed_seconds
+from callcenter.simulator.server import AmiServer
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow
 

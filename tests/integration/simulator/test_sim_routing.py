@@ -11,11 +11,11 @@ from sim_replay import make_simulator
 
 from callcenter.config import load_settings
 from callcenter.holiday_calendar import german_holidays
-from callcenter.pbx.simulator.clock import SimClock
-from callcenter.pbx.simulator.from_settings import model_from_settings
-from callcenter.pbx.simulator.routing import schedule_fallback
-from callcenter.pbx.simulator.simulator import Simulator
-from callcenter.pbx.simulator.wire import SimEvent
+from callcenter.simulator.clock import SimClock
+from callcenter.simulator.from_settings import model_from_settings
+from callcenter.simulator.routing import schedule_fallback
+from callcenter.simulator.simulator import Simulator
+from callcenter.simulator.wire import SimEvent
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -12,11 +12,11 @@ import pytest
 from callcenter.config import load_settings
 from callcenter.holiday_calendar import german_holidays
 from callcenter.pbx.ami import AmiClient, AmiEvent, AmiSettings
-from callcenter.pbx.simulator.clock import SimClock
-from callcenter.pbx.simulator.from_settings import model_from_settings, profile_from_settings
-from callcenter.pbx.simulator.routing import schedule_fallback
-from callcenter.pbx.simulator.simulator import Simulator
-from callcenter.pbx.simulator.traffic import TrafficGenerator
+from callcenter.simulator.clock import SimClock
+from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
+from callcenter.simulator.routing import schedule_fallback
+from callcenter.simulator.simulator import Simulator
+from callcenter.simulator.traffic import TrafficGenerator
 
 pytestmark = pytest.mark.timeout(15)
 

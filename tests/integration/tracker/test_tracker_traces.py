@@ -1,6 +1,6 @@
 """Every real Asterisk 22 trace gives exactly the call record(s) its README table says.
 
-Expected values are transcribed from shared/ami-traces/README.md ("Summary table" and the
+Expected values are transcribed from tests/fixtures/asterisk22/README.md ("Summary table" and the
 per-trace notes) and summaries/014_burst_outcomes.txt, never from the tracker's output.
 
 Tolerance rule for wait and talk: the tracker measures from the events' `Timestamp:`

@@ -1,13 +1,13 @@
-"""The real Asterisk 22 recordings (../shared/ami-traces) through parser, translator, tracker."""
+"""The real Asterisk 22 recordings (tests/fixtures/asterisk22) via parser, translator, tracker."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from recordings import ASTERISK22
 
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.calls import CallRecord
@@ -20,7 +20,7 @@ from callcenter.pbx.ami.protocol import FrameParser
 from callcenter.pbx.translate import translate
 
 REPO = Path(__file__).resolve().parents[3]
-TRACES_ROOT = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES_ROOT = ASTERISK22
 TRACE_DIR = TRACES_ROOT / "traces"
 SUMMARY_DIR = TRACES_ROOT / "summaries"
 

@@ -1,4 +1,4 @@
-"""Access to the real Asterisk 22 recordings in ../shared/ami-traces (see its README).
+"""Access to the real Asterisk 22 recordings in tests/fixtures/asterisk22 (see its README).
 
 The reference parse here is deliberately naive and byte-based, so that it shares no
 code with the parser under test.
@@ -7,13 +7,14 @@ code with the parser under test.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from recordings import ASTERISK22
+
 REPO = Path(__file__).resolve().parents[3]
-TRACES_ROOT = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES_ROOT = ASTERISK22
 TRACE_DIR = TRACES_ROOT / "traces"
 SUMMARY_DIR = TRACES_ROOT / "summaries"
 TRACE_FILES = sorted(TRACE_DIR.glob("*.ami"))

@@ -9,6 +9,8 @@ from itertools import product
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from recordings import ASTERISK22
+
 from callcenter.config import Settings, load_settings
 from callcenter.domain.schedule import (
     Closure,
@@ -24,16 +26,10 @@ from callcenter.pbx.dialplan_expr import ExpressionError, ExpressionSyntaxError,
 from callcenter.pbx.dialplan_settings import options_from_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
-# The instant the reference traces were recorded (a Saturday), see shared/ami-traces.
+# The instant the reference traces were recorded (a Saturday), see tests/fixtures/asterisk22.
 NOW = datetime(2026, 11, 21, 9, 45, tzinfo=BERLIN)
 GOLDEN = Path(__file__).parent / "golden" / "extensions_callhours.conf"
-REFERENCE_DIALPLAN = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared"
-    / "ami-traces"
-    / "config"
-    / "extensions.conf"
-)
+REFERENCE_DIALPLAN = ASTERISK22 / "config" / "extensions.conf"
 
 # Asterisk reads config lines into a 512-byte buffer on LOW_MEMORY builds (8192 otherwise);
 # one byte for the newline and one for the terminating NUL.

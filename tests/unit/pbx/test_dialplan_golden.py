@@ -62,7 +62,7 @@ def test_lint_catches_the_mistakes_it_is_meant_to_catch() -> None:
 
 
 def test_entry_extensions_have_the_shape_of_the_recorded_dialplan() -> None:
-    # The traces in shared/ami-traces were recorded with this dialplan; the simulator and
+    # The traces in tests/fixtures/asterisk22 were recorded with this dialplan; the simulator and
     # the trace tests rely on the same entry steps.
     reference = read_contexts(REFERENCE_DIALPLAN.read_text(encoding="utf-8"))["from-pstn"]
     generated = read_contexts(example_dialplan())["callhours-inbound"]

@@ -27,8 +27,8 @@ from callcenter.pbx.dialplan_eval import (
     read_globals,
     route_live_state,
 )
-from callcenter.pbx.simulator.astdb import AstDb
-from callcenter.pbx.simulator.routing import decide
+from callcenter.simulator.astdb import AstDb
+from callcenter.simulator.routing import decide
 
 EPOCH = 1_795_250_000
 GUARDED = ' same => n,GotoIf($["${until}" != "" & ${EPOCH} >= 0${until}]?fallback)'

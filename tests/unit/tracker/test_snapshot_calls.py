@@ -6,24 +6,24 @@ through the real frame parser; the other stages are built from the same header l
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import pytest
+from recordings import ASTERISK22
 
 from callcenter.domain.calls import LineKind
+from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pbx_events import CallSnapshot, CallStage
 from callcenter.domain.schedule import Office, Reason, Team, windows_from_spec
-from callcenter.imports.lines import LinePlan
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
 from callcenter.pbx.translate import duration_seconds, snapshot_calls
 
 REPO = Path(__file__).resolve().parents[3]
-TRACES = Path(os.environ.get("CALLCENTER_AMI_TRACES", REPO.parent / "shared" / "ami-traces"))
+TRACES = ASTERISK22
 NOW = datetime(2026, 11, 21, 8, 50, tzinfo=UTC)
 TEAM = "auslaender-a"
 OFFICE = Office(

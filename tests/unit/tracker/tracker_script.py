@@ -1,6 +1,6 @@
 """Synthetic calls as lists of the tracker's own events, for scenarios the traces do not show.
 
-Each builder mirrors the event order of the matching real trace (shared/ami-traces): the
+Each builder mirrors the event order of the matching real trace (tests/fixtures/asterisk22): the
 caller's phone `<id>` and the PBX's inbound leg `<id>.1`, which runs the routing.
 """
 

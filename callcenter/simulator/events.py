@@ -1,0 +1,242 @@
+"""Builders for the events the simulated Asterisk publishes, header for header as recorded.
+
+Each function appends one event to the bus; callers emit them in the order the traces
+show for the situation at hand (see `flows.py`).
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from callcenter.simulator.channels import Channel
+from callcenter.simulator.wire import Header, SimEvent, event_headers
+
+CAUSE_TEXT = {0: "Unknown", 16: "Normal Clearing", 26: "Answered elsewhere"}
+
+Listener = Callable[[SimEvent], None]
+
+
+class EventBus:
+    """Stamps events with the simulated time and hands them to every listener."""
+
+    def __init__(self, time: Callable[[], float] = _time.time) -> None:
+        self.time = time
+        self.listeners: list[Listener] = []
+
+    def emit(self, name: str, privilege: str, fields: Sequence[Header]) -> SimEvent:
+        epoch = self.time()
+        event = SimEvent(name, event_headers(name, privilege, epoch, fields), epoch)
+        for listener in list(self.listeners):
+            listener(event)
+        return event
+
+    # -- channel events -------------------------------------------------------------
+
+    def newchannel(self, ch: Channel) -> None:
+        self.emit("Newchannel", "call,all", ch.snapshot())
+
+    def newstate(self, ch: Channel, state: int) -> None:
+        ch.state = state
+        self.emit("Newstate", "call,all", ch.snapshot())
+
+    def hangup_request(self, ch: Channel, cause: int) -> None:
+        self.emit("HangupRequest", "call,all", [*ch.snapshot(), ("Cause", str(cause))])
+
+    def soft_hangup_request(self, ch: Channel, cause: int = 16) -> None:
+        self.emit("SoftHangupRequest", "call,all", [*ch.snapshot(), ("Cause", str(cause))])
+
+    def hangup(self, ch: Channel, cause: int) -> None:
+        ch.hung_up = True
+        self.emit(
+            "Hangup",
+            "call,all",
+            [
+                *ch.snapshot(),
+                ("Cause", str(cause)),
+                ("Cause-txt", CAUSE_TEXT.get(cause, "Unknown")),
+            ],
+        )
+
+    def var_set(self, ch: Channel, variable: str, value: str) -> None:
+        self.emit(
+            "VarSet", "dialplan,all", [*ch.snapshot(), ("Variable", variable), ("Value", value)]
+        )
+
+    def dial_begin(self, caller: Channel | None, dest: Channel, dial_string: str) -> None:
+        # Without a calling channel (the Originate's own dial) only the Dest* block is sent.
+        fields = [*(caller.snapshot() if caller else []), *dest.snapshot("Dest")]
+        self.emit("DialBegin", "call,all", [*fields, ("DialString", dial_string)])
+
+    def dial_end(self, caller: Channel | None, dest: Channel, status: str) -> None:
+        fields = [*(caller.snapshot() if caller else []), *dest.snapshot("Dest")]
+        self.emit("DialEnd", "call,all", [*fields, ("DialStatus", status)])
+
+    def bridge_fields(self, bridge: str, count: int) -> list[Header]:
+        return [
+            ("BridgeUniqueid", bridge),
+            ("BridgeType", "basic"),
+            ("BridgeTechnology", "simple_bridge"),
+            ("BridgeCreator", "<unknown>"),
+            ("BridgeName", "<unknown>"),
+            ("BridgeNumChannels", str(count)),
+            ("BridgeVideoSourceMode", "none"),
+        ]
+
+    def bridge_enter(self, bridge: str, count: int, ch: Channel) -> None:
+        ch.bridge = bridge
+        self.emit("BridgeEnter", "call,all", [*self.bridge_fields(bridge, count), *ch.snapshot()])
+
+    def bridge_leave(self, bridge: str, count: int, ch: Channel) -> None:
+        ch.bridge = ""
+        self.emit("BridgeLeave", "call,all", [*self.bridge_fields(bridge, count), *ch.snapshot()])
+
+    # -- dialplan and queue events ----------------------------------------------------
+
+    def call_hours(
+        self, ch: Channel, team: str, line: str, dialled: str, state: str, source: str
+    ) -> None:
+        """The generated dialplan's `UserEvent(CallHours,...)`: custom headers after the
+        channel's, in the order of the call; `Reason` (empty when open) after `State`, as
+        app_userevent prints a `Reason: ${reason}` argument (manager.c: "%s: %s")."""
+        self.emit(
+            "UserEvent",
+            "user,all",
+            [
+                *ch.snapshot(),
+                ("UserEvent", "CallHours"),
+                ("Team", team),
+                ("Line", line),
+                ("Dialled", dialled),
+                ("State", state),
+                ("Reason", state.partition(":")[2]),
+                ("Source", source),
+            ],
+        )
+
+    def queue_caller(self, name: str, ch: Channel, queue: str, *extra: Header) -> None:
+        self.emit(name, "agent,all", [*ch.snapshot(), ("Queue", queue), *extra])
+
+    def agent(
+        self,
+        name: str,
+        ch: Channel,
+        dest: Channel | None,
+        queue: str,
+        interface: str,
+        member: str,
+        *extra: Header,
+    ) -> None:
+        fields = [*ch.snapshot(), *(dest.snapshot("Dest") if dest else [])]
+        fields += [("Queue", queue), ("Interface", interface), ("MemberName", member), *extra]
+        self.emit(name, "agent,all", fields)
+
+    def originate_response(
+        self,
+        action_id: str | None,
+        ok: bool,
+        channel: str,
+        application: str,
+        data: str,
+        uniqueid: str,
+        cid_num: str,
+        cid_name: str,
+    ) -> None:
+        # README surprise 5: a failed Originate names the dial string and `<unknown>` Uniqueid.
+        fields: list[Header] = [] if action_id is None else [("ActionID", action_id)]
+        fields += [
+            ("Response", "Success" if ok else "Failure"),
+            ("Channel", channel),
+            ("Application", application),
+            ("Data", data),
+            ("Reason", "4" if ok else "0"),
+            ("Uniqueid", uniqueid),
+            ("CallerIDNum", cid_num),
+            ("CallerIDName", cid_name),
+        ]
+        self.emit("OriginateResponse", "call,all", fields)
+
+    def cdr(self, record: CdrRecord) -> None:
+        self.emit("Cdr", "cdr,all", record.fields())
+
+    def blind_transfer(
+        self, transferer: Channel, transferee: Channel, bridge: str, context: str, exten: str
+    ) -> None:
+        self.emit(
+            "BlindTransfer",
+            "call,all",
+            [
+                ("Result", "Success"),
+                *transferer.snapshot("Transferer"),
+                *transferee.snapshot("Transferee"),
+                *self.bridge_fields(bridge, 1),
+                ("IsExternal", "Yes"),
+                ("Context", context),
+                ("Extension", exten),
+            ],
+        )
+
+
+def cdr_time(epoch: float | None) -> str:
+    """`2026-11-21 08:45:11`: cdr_manager's format (the recorded PBX ran in UTC)."""
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class CdrRecord:
+    """One Cdr event; fields and their order as recorded, `LinkedID:` mapped at the end."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        destination: str,
+        destination_context: str,
+        destination_channel: str,
+        last_app: str,
+        last_data: str,
+        start: float,
+        answer: float | None,
+        end: float,
+        *,
+        answered: bool | None = None,
+    ) -> None:
+        self.channel = channel
+        # 012: a NO ANSWER sibling of an already-answered leg still has AnswerTime set.
+        self.answered = answer is not None if answered is None else answered
+        self.destination = destination
+        self.destination_context = destination_context
+        self.destination_channel = destination_channel
+        self.last_app = last_app
+        self.last_data = last_data
+        self.start = start
+        self.answer = answer
+        self.end = end
+
+    def fields(self) -> list[Header]:
+        ch = self.channel
+        # cdr.c: whole seconds, truncated (ast_tvdiff_ms / 1000).
+        duration = int(self.end - self.start)
+        billable = int(self.end - self.answer) if self.answer is not None else 0
+        return [
+            ("AccountCode", ""),
+            ("Source", ch.cid_num),
+            ("Destination", self.destination),
+            ("DestinationContext", self.destination_context),
+            ("CallerID", f'"{ch.cid_name}" <{ch.cid_num}>'),
+            ("Channel", ch.name),
+            ("DestinationChannel", self.destination_channel),
+            ("LastApplication", self.last_app),
+            ("LastData", self.last_data),
+            ("StartTime", cdr_time(self.start)),
+            ("AnswerTime", cdr_time(self.answer)),
+            ("EndTime", cdr_time(self.end)),
+            ("Duration", str(duration)),
+            ("BillableSeconds", str(billable)),
+            ("Disposition", "ANSWERED" if self.answered else "NO ANSWER"),
+            ("AMAFlags", "DOCUMENTATION"),
+            ("UniqueID", ch.uniqueid),
+            ("UserField", ""),
+            ("LinkedID", ch.linkedid),
+        ]

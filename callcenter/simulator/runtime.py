@@ -1,0 +1,45 @@
+"""State shared by the parts of the simulated PBX (ids, events, clock, AstDB, devices)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from callcenter.simulator.astdb import AstDb
+from callcenter.simulator.call import Call
+from callcenter.simulator.channels import IdAllocator
+from callcenter.simulator.clock import SimClock
+from callcenter.simulator.events import EventBus
+from callcenter.simulator.model import PbxModel
+from callcenter.simulator.routing import NumberPlan
+
+
+@dataclass
+class MemberState:
+    paused: bool = False
+    reason: str = ""
+    paused_at: int = 0
+    calls_taken: int = 0
+    last_call: int = 0
+
+
+@dataclass
+class Runtime:
+    model: PbxModel
+    clock: SimClock
+    db: AstDb
+    bus: EventBus
+    ids: IdAllocator
+    rng: random.Random
+    fallback: Callable[[str, datetime], str]
+    plan: NumberPlan
+    # Device state of member interfaces: a member in a call is not rung (ringinuse=no).
+    in_use: Counter[str] = field(default_factory=Counter)
+    members: dict[tuple[str, str], MemberState] = field(default_factory=dict)
+    calls: dict[str, Call] = field(default_factory=dict)  # by linkedid
+
+    def member(self, queue: str, interface: str) -> MemberState:
+        return self.members.setdefault((queue, interface), MemberState())
