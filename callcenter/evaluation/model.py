@@ -21,7 +21,8 @@ class MetricKey(StrEnum):
     SERVICE_LEVEL = "service_level"  # answered within threshold ÷ offered inside (see reference)
     ABANDONMENT_RATE = "abandonment_rate"  # abandoned in queue ÷ offered inside
     CALLS_PER_CALLER_7D = "calls_per_caller_7d"  # repeat calls: calls ÷ unique callers per 7 days
-    CALLS_PER_DAY = "calls_per_day"  # calls offered per working day
+    CALLS_PER_DAY = "calls_per_day"  # calls offered per working day (compared as a ratio)
+    CONTACTS_PER_DAY = "contacts_per_day"  # new contacts (callers with a new concern) per day
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class PeriodMetrics:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A point estimate with its 95 % interval (day-block bootstrap)."""
+    """A point estimate with its 95 % interval (week-clustered t-interval, METRICS.md)."""
 
     value: float
     low: float
@@ -105,6 +106,9 @@ class MetricEffect:
     controls_during: float | None
     before_after: Estimate | None  # pilot team: during − before
     did: Estimate | None  # (pilot during − before) − (controls during − before)
+    # True for volumes: before_after and did are relative changes (0.1 = +10 %), from the
+    # log-ratio; levels stay in their own unit.
+    relative: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,51 @@ class WeeklyPoint:
     group: str  # "pilot" or "controls"
     metric: MetricKey
     value: float | None
+
+
+class Direction(StrEnum):
+    """How a change reads for callers: colour follows this, not significance alone."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    UNCLEAR = "unclear"  # the interval contains 0
+    CHANGED = "changed"  # clear change of a volume: neither better nor worse in itself
+    TOO_EARLY = "too_early"
+
+
+class TargetStatus(StrEnum):
+    MET = "met"  # the whole interval of the pilot's service level lies at or above the target
+    MISSED = "missed"  # the whole interval lies below
+    UNCLEAR = "unclear"  # the interval contains the target
+    UNKNOWN = "unknown"  # no calls inside the hours
+
+
+@dataclass(frozen=True)
+class MetricVerdict:
+    metric: MetricKey
+    direction: Direction
+    estimate: Estimate | None  # DiD (or before→after without controls)
+    relative: bool
+    text_de: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer at the top of a pilot page: did it work, by how much, how sure."""
+
+    direction: Direction  # of the primary metric; TOO_EARLY below the minimum length
+    primary: MetricKey
+    headline_de: str
+    headline_en: str
+    lines: tuple[MetricVerdict, ...]
+    service_level: Estimate | None  # the pilot's own level during the pilot
+    target: float
+    target_status: TargetStatus
+    target_de: str
+    target_en: str
+    method_de: str
+    method_en: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +173,10 @@ class PilotEvaluation:
     controls: tuple[str, ...]
     effects: tuple[MetricEffect, ...]
     weekly: tuple[WeeklyPoint, ...]
-    bootstrap_samples: int
+    weeks_before: int  # whole weeks of each period
+    weeks_during: int
+    weeks_missing: int  # more weeks needed before a verdict is given (0: enough)
+    verdict: Verdict
     summary_de: str
     summary_en: str
 

@@ -10,6 +10,7 @@ import math
 from datetime import date
 from typing import Literal
 
+from callcenter.evaluation.did import RELATIVE
 from callcenter.evaluation.model import MetricKey, TeamInfo
 
 Lang = Literal["de", "en"]
@@ -181,13 +182,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary": ("Zusammenfassung", "Summary"),
     "uncertainty": ("Unsicherheit", "Uncertainty"),
     "uncertainty_text": (
-        "Die Intervalle sind 95-%-Intervalle aus einem Bootstrap über ganze Tage ({samples} "
-        "Stichproben). Enthält ein Intervall die 0, lässt sich die Änderung mit diesen Daten "
+        "Die Intervalle sind 95-%-Intervalle über Kalenderwochen (t-Intervall, je Woche ein "
+        "Wert; Urteil ab {weeks} vollen Wochen vor und im Pilot). Enthält ein Intervall die 0, "
+        "lässt sich die Änderung mit diesen Daten "
         "nicht sicher von Zufall unterscheiden. Die Differenz-in-Differenzen zieht die "
         "Entwicklung der Kontrollteams im selben Zeitraum ab; sie setzt voraus, dass beide "
         "Gruppen ohne Pilot parallel verlaufen wären (siehe Wochenverlauf).",
-        "The intervals are 95 % intervals from a bootstrap over whole days ({samples} samples). "
-        "When an interval contains 0, the change cannot be told apart from chance with these "
+        "The intervals are 95 % intervals over calendar weeks (t-interval, one value per week; "
+        "a verdict from {weeks} full weeks before and during the pilot). When an interval "
+        "contains 0, the change cannot be told apart from chance with these "
         "data. Difference-in-differences subtracts the control teams' change over the same "
         "time; it assumes both groups would have moved in parallel without the pilot (see the "
         "weekly series).",
@@ -205,6 +208,7 @@ METRIC_NAMES: dict[MetricKey, tuple[str, str]] = {
     MetricKey.ABANDONMENT_RATE: ("Abbruchquote", "Abandonment rate"),
     MetricKey.CALLS_PER_CALLER_7D: ("Anrufe je Anrufer (7 Tage)", "Calls per caller (7 days)"),
     MetricKey.CALLS_PER_DAY: ("Anrufe je Arbeitstag", "Calls per working day"),
+    MetricKey.CONTACTS_PER_DAY: ("Neue Anliegen je Arbeitstag", "New contacts per working day"),
 }
 
 RATE_METRICS = frozenset(
@@ -285,9 +289,15 @@ def fmt_metric(metric: MetricKey, value: float | None, lang: Lang) -> str:
 
 
 def fmt_effect(metric: MetricKey, value: float | None, lang: Lang) -> str:
-    """A change of a metric: rates in percentage points, counts signed."""
+    """A change of a metric: rates in percentage points, volumes as relative changes in %
+    (the evaluation compares them as log-ratios), other counts signed."""
     if metric in RATE_METRICS:
         return fmt_points(value, lang)
+    if metric in RELATIVE:
+        if value is None:
+            return DASH
+        number = fmt_signed(value * 100.0, lang, 1)
+        return f"{number}{NBSP}%" if lang == "de" else f"{number}%"
     return fmt_signed(value, lang, 2 if metric is MetricKey.CALLS_PER_CALLER_7D else 1)
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from callcenter.evaluation.did import MIN_WEEKS
 from callcenter.evaluation.model import OfficeReport, PeriodMetrics, PilotEvaluation, TeamInfo
 from callcenter.reporting.i18n import (
     Lang,
@@ -212,9 +213,7 @@ def pilot_section(report: OfficeReport, pilot: PilotEvaluation, lang: Lang) -> P
         ),
         controls=controls or "–",
         summary=pilot.summary_en if lang == "en" else pilot.summary_de,
-        uncertainty=text("uncertainty_text", lang).format(
-            samples=fmt_number(pilot.bootstrap_samples, lang)
-        ),
+        uncertainty=text("uncertainty_text", lang).format(weeks=MIN_WEEKS),
         rows=effect_rows(pilot, lang),
     )
 

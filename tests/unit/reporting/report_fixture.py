@@ -27,6 +27,7 @@ from callcenter.evaluation.model import (
     WindowHours,
     WindowSuggestion,
 )
+from callcenter.evaluation.verdict import verdict
 
 START = date(2026, 8, 3)
 END = date(2026, 8, 23)
@@ -205,8 +206,9 @@ EFFECTS = (
         pilot_during=118.0,
         controls_before=100.0,
         controls_during=101.0,
-        before_after=Estimate(-2.0, -9.0, 5.0),
-        did=Estimate(-3.0, -11.5, 5.5),
+        before_after=Estimate(-0.02, -0.08, 0.05),
+        did=Estimate(-0.03, -0.115, 0.055),
+        relative=True,
     ),
 )
 
@@ -240,7 +242,12 @@ PILOT = PilotEvaluation(
     controls=("auslaender-b", "einbuergerung"),
     effects=EFFECTS,
     weekly=WEEKLY,
-    bootstrap_samples=400,
+    # Chosen as if each period had 13 full weeks, so the fixture shows a verdict; the
+    # "zu früh" page is tested with replace(PILOT, weeks_missing=…, verdict=…).
+    weeks_before=13,
+    weeks_during=13,
+    weeks_missing=0,
+    verdict=verdict(EFFECTS, (13, 13), 0, 2, Estimate(0.78, 0.74, 0.82), 0.75, 30),
     summary_de=(
         "Der Anteil der Anrufe außerhalb der Sprechzeiten sank von 38 % auf 21 % "
         "(Differenz-in-Differenzen −16 Prozentpunkte, 95-%-Intervall −19 bis −11)."

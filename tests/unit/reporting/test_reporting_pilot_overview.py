@@ -53,8 +53,8 @@ def test_forest_plot_has_each_estimate_with_its_95_percent_interval() -> None:
     assert share.error_x.arrayminus == pytest.approx((3.0,))
     assert share.error_x.array == pytest.approx((5.0,))
     assert did[1].x == pytest.approx((15.0,))
-    # Counts stay counts: calls per day −3 (−11.5 … +5.5).
-    assert did[2].x == (-3.0,)
+    # Volumes are relative changes in %: calls per day −3 % (−11.5 % … +5.5 %).
+    assert did[2].x == pytest.approx((-3.0,))
     assert did[2].error_x.arrayminus == pytest.approx((8.5,))
     assert did[2].error_x.array == pytest.approx((8.5,))
     assert before_after[0].x == pytest.approx((-17.0,))
@@ -63,7 +63,7 @@ def test_forest_plot_has_each_estimate_with_its_95_percent_interval() -> None:
     zero_lines = [shape for shape in fig.layout.shapes if shape.x0 == 0 and shape.x1 == 0]
     assert len(zero_lines) == 3
     assert fig.layout.xaxis.ticksuffix == " Pp."
-    assert fig.layout.xaxis3.ticksuffix == ""
+    assert fig.layout.xaxis3.ticksuffix == f"{NBSP}%"
     titles = [note.text for note in fig.layout.annotations]
     assert titles == ["Anteil außerhalb der Sprechzeiten", "Annahmequote (innerhalb)",
                       "Anrufe je Arbeitstag"]
@@ -106,8 +106,8 @@ def test_before_during_table() -> None:
     )
     assert columns[1][0] == f"38,0{NBSP}%"
     assert columns[2][0] == f"21,0{NBSP}%"
-    assert columns[5] == (f"−16,0{NBSP}Pp.", f"+15,0{NBSP}Pp.", "−3,0")
-    assert columns[6][2] == "−11,5 … +5,5"
+    assert columns[5] == (f"−16,0{NBSP}Pp.", f"+15,0{NBSP}Pp.", f"−3,0{NBSP}%")
+    assert columns[6][2] == f"−11,5{NBSP}% … +5,5{NBSP}%"
 
 
 def test_effect_rows_say_whether_the_interval_excludes_zero() -> None:
@@ -118,7 +118,7 @@ def test_effect_rows_say_whether_the_interval_excludes_zero() -> None:
     assert section.period == "2026-08-10 – 2026-08-23"
     assert section.before == "2026-08-03 – 2026-08-09"
     assert section.controls == "Immigration office team B, Naturalisation"
-    assert "400 samples" in section.uncertainty
+    assert "calendar weeks" in section.uncertainty
     assert section.summary.startswith("The share of calls outside")
 
 
