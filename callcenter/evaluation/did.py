@@ -41,6 +41,7 @@ from callcenter.domain.schedule import Office
 from callcenter.evaluation.days import days as day_range
 from callcenter.evaluation.days import monday_of, regular_day
 from callcenter.evaluation.inputs import Aggregates, EvaluationSettings
+from callcenter.evaluation.kpi import Counts, kpi_parts
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey, WeeklyPoint
 
 # Columns of a day table.
@@ -124,32 +125,23 @@ def metric_parts(
     FIELDS); 0 on days that are not regular. Leading axes (seeds in the validity suite)
     pass through."""
     v = values
-    short = v[..., SHORT] if settings.exclude_short_abandons else np.zeros(v.shape[:-1])
-    ones = np.ones(v.shape[:-1])
-    numerators = np.stack(
-        [
-            v[..., OUTSIDE],
-            v[..., ANSWERED],
-            v[..., WITHIN],
-            v[..., ABANDONED] - short,
-            v[..., CALLER_CALLS],
-            v[..., OFFERED],
-            v[..., CONTACTS],
-        ],
-        axis=-2,
+    parts = kpi_parts(
+        Counts(
+            offered=v[..., OFFERED],
+            inside=v[..., INSIDE],
+            outside=v[..., OUTSIDE],
+            answered=v[..., ANSWERED],
+            within=v[..., WITHIN],
+            abandoned=v[..., ABANDONED],
+            short=v[..., SHORT],
+            caller_calls=v[..., CALLER_CALLS],
+            contacts=v[..., CONTACTS],
+            days=np.ones(v.shape[:-1]),
+        ),
+        settings,
     )
-    denominators = np.stack(
-        [
-            v[..., OFFERED],
-            v[..., INSIDE],
-            v[..., INSIDE] - short,
-            v[..., INSIDE] - short,
-            v[..., CONTACTS],
-            ones,
-            ones,
-        ],
-        axis=-2,
-    )
+    numerators = np.stack([parts[m][0] for m in METRICS], axis=-2)
+    denominators = np.stack([parts[m][1] for m in METRICS], axis=-2)
     mask = np.expand_dims(regular.astype(np.float64), -2)
     return numerators * mask, denominators * mask
 

@@ -120,6 +120,7 @@ def build_office_report(
         staffing=tuple(staff),
         pilots=pilots,
         rollout=rank(candidates),
+        settings=settings,
     )
 
 

@@ -117,7 +117,7 @@ def weekly_all_teams_chart(report: OfficeReport, lang: Lang) -> Chart:
                 "type": "scatter",
                 "name": team_label(report, team_id, lang),
                 "x": iso([week.week_start for week in weeks]),
-                "y": [week.offered for week in weeks],
+                "y": [week.count("offered") for week in weeks],
                 "mode": "lines+markers",
                 "line": {
                     "color": COLORWAY[index % len(COLORWAY)],
