@@ -196,6 +196,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "weekly series).",
     ),
     "assessment": ("Einschätzung", "Assessment"),
+    "verdict": ("Ergebnis", "Verdict"),
+    "definitions": ("Was bedeuten die Kennzahlen?", "What do the metrics mean?"),
+    "source_synthetic": (
+        "Datenquelle: synthetische Beispieldaten – keine echten Anrufe.",
+        "Data source: synthetic example data – no real calls.",
+    ),
+    "source_live": (
+        "Datenquelle: Anrufprotokoll der Telefonanlage (echte Anrufe).",
+        "Data source: the PBX call log (real calls).",
+    ),
+    "too_early": ("zu früh", "too early"),
     "generated": ("erstellt", "generated"),
     "see_pilot": ("Zur Pilotauswertung", "To the pilot evaluation"),
     "print_hint": ("Druckfassung: pilot.pdf", "Printable version: pilot.pdf"),
@@ -209,6 +220,44 @@ METRIC_NAMES: dict[MetricKey, tuple[str, str]] = {
     MetricKey.CALLS_PER_CALLER_7D: ("Anrufe je Anrufer (7 Tage)", "Calls per caller (7 days)"),
     MetricKey.CALLS_PER_DAY: ("Anrufe je Arbeitstag", "Calls per working day"),
     MetricKey.CONTACTS_PER_DAY: ("Neue Anliegen je Arbeitstag", "New contacts per working day"),
+}
+
+# One click away on every pilot page (METRICS.md has the full reference).
+DEFINITIONS: dict[MetricKey, tuple[str, str]] = {
+    MetricKey.SHARE_OUTSIDE: (
+        "Anrufe außerhalb der Sprechzeiten ÷ alle Anrufe (Regeltage: Mo–Fr ohne Feiertage "
+        "und Schließtage).",
+        "Calls outside the call hours ÷ all calls (regular days: Mon–Fri without holidays "
+        "and closure days).",
+    ),
+    MetricKey.ANSWER_RATE_INSIDE: (
+        "Angenommene ÷ alle Anrufe innerhalb der Sprechzeiten. Hauptkennzahl des Urteils.",
+        "Answered ÷ all calls inside the call hours. The verdict's primary metric.",
+    ),
+    MetricKey.SERVICE_LEVEL: (
+        "Innerhalb angenommen binnen {seconds} s ÷ Anrufe innerhalb{short_de}.",
+        "Answered inside within {seconds} s ÷ calls inside{short_en}.",
+    ),
+    MetricKey.ABANDONMENT_RATE: (
+        "In der Warteschlange aufgelegt ÷ Anrufe innerhalb{short_de}.",
+        "Hung up while queueing ÷ calls inside{short_en}.",
+    ),
+    MetricKey.CALLS_PER_CALLER_7D: (
+        "Anrufe mit bekannter Nummer ÷ neue Anliegen (kein Anruf desselben Anrufers beim "
+        "Team in den {days} Tagen davor).",
+        "Calls with a known number ÷ new contacts (no call of the same caller to the team "
+        "in the {days} days before).",
+    ),
+    MetricKey.CALLS_PER_DAY: (
+        "Anrufe ÷ Regeltage; verglichen als relative Änderung (Log-Verhältnis), damit große "
+        "und kleine Teams vergleichbar sind.",
+        "Calls ÷ regular days; compared as a relative change (log-ratio), so large and "
+        "small teams compare.",
+    ),
+    MetricKey.CONTACTS_PER_DAY: (
+        "Neue Anliegen ÷ Regeltage; relative Änderung (Log-Verhältnis).",
+        "New contacts ÷ regular days; relative change (log-ratio).",
+    ),
 }
 
 RATE_METRICS = frozenset(
