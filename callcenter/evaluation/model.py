@@ -296,6 +296,14 @@ class RolloutCandidate:
     expected_share_outside_after: float | None  # using the pilot's estimated effect
     reason_de: str
     reason_en: str
+    # Expected share of callers not reached (outside after × (1 − redial share)), its 95 %
+    # interval from week resampling, the share of resamples in which the team is first, and
+    # whether its interval overlaps a neighbour's ("gleichauf": same rank).
+    unreached_share: float | None = None
+    unreached_low: float | None = None
+    unreached_high: float | None = None
+    p_first: float | None = None
+    tied: bool = False
 
 
 @dataclass(frozen=True)

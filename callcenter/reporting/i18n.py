@@ -112,6 +112,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "peak_agents": ("Personal Spitze", "Peak agents"),
     "mean_agents": ("Personal Mittel", "Mean agents"),
     "reason": ("Begründung", "Reason"),
+    "unreached": (
+        "nicht erreichte Anrufende (95-%-Intervall)",
+        "callers not reached (95 % interval)",
+    ),
+    "p_first": ("vorn in … der Stichproben", "first in … of resamples"),
+    "tied": ("gleichauf", "tied"),
     "fig_team_calls": (
         "Anrufe je Team innerhalb und außerhalb der Sprechzeiten",
         "Calls per team inside and outside the call hours",

@@ -287,7 +287,7 @@ STAFFING_A = Staffing(
 ROLLOUT = (
     RolloutCandidate(
         team="einbuergerung",
-        rank=2,
+        rank=1,
         windows_source="suggested",
         share_outside=0.31,
         peak_agents=3,
@@ -295,6 +295,11 @@ ROLLOUT = (
         expected_share_outside_after=0.15,
         reason_de="Wenig Nachfrage außerhalb, aber kleines Team.",
         reason_en="Little demand outside, but a small team.",
+        unreached_share=0.06,
+        unreached_low=0.03,
+        unreached_high=0.09,
+        p_first=0.35,
+        tied=True,
     ),
     RolloutCandidate(
         team="auslaender-b",
@@ -306,6 +311,11 @@ ROLLOUT = (
         expected_share_outside_after=0.08,
         reason_de="Nachfrage passt zu den Pilotzeiten.",
         reason_en="Demand fits the pilot's hours.",
+        unreached_share=0.04,
+        unreached_low=0.02,
+        unreached_high=0.07,
+        p_first=0.65,
+        tied=True,
     ),
 )
 

@@ -10,7 +10,11 @@ from report_fixture import HOSTILE_NAME, build_report
 
 from callcenter.reporting.figures import overview_figures, pilot_figures, rollout_figures
 from callcenter.reporting.i18n import NBSP
-from callcenter.reporting.overview_charts import overview_chart_list, rollout_chart_list
+from callcenter.reporting.overview_charts import (
+    overview_chart_list,
+    rollout_chart_list,
+    rollout_stability,
+)
 from callcenter.reporting.pages import (
     effect_rows,
     is_synthetic,
@@ -143,21 +147,28 @@ def test_rollout_table_is_ranked_and_the_share_chart_matches() -> None:
     figures = dict(rollout_figures(build_report(), "de"))
     (table,) = figures["Rangfolge für die Einführung"].data
     columns = [tuple(column) for column in table.cells.values]
-    assert columns[0] == ("1", "2")
+    # Overlapping intervals: both first, shown as tied, with their chances of being first.
+    assert columns[0] == ("1 (gleichauf)", "1 (gleichauf)")
     assert columns[1] == ("Ausländerbehörde Team B", "Einbürgerung")
     assert columns[2] == ("wie Pilot", "Vorschlag")
     assert columns[3] == (f"24,0{NBSP}%", f"31,0{NBSP}%")
     assert columns[4] == (f"8,0{NBSP}%", f"15,0{NBSP}%")
     assert columns[5] == ("5", "3")
     assert columns[6] == ("3,5", "2,2")
+    assert columns[7] == (f"4{NBSP}% (2{NBSP}% … 7{NBSP}%)", f"6{NBSP}% (3{NBSP}% … 9{NBSP}%)")
+    assert columns[8] == (f"65{NBSP}%", f"35{NBSP}%")
     share = figures["Anteil außerhalb der Sprechzeiten: jetzt und erwartet"]
     now, after = share.data
-    assert now.x == ("1. Ausländerbehörde Team B", "2. Einbürgerung")
+    assert now.x == ("1. Ausländerbehörde Team B", "1. Einbürgerung")
     assert now.y == pytest.approx((24.0, 31.0))
     assert after.y == pytest.approx((8.0, 15.0))
     english = dict(rollout_figures(build_report(), "en"))
     (table_en,) = english["Rollout ranking"].data
-    assert table_en.cells.values[7][0] == "Demand fits the pilot's hours."
+    assert table_en.cells.values[9][0] == "Demand fits the pilot's hours."
+    assert rollout_stability(build_report(), "de") == (
+        f"Ausländerbehörde Team B liegt in 65{NBSP}% der Wochen-Stichproben vorn; "
+        "gleichauf mit Einbürgerung."
+    )
 
 
 def test_hostile_names_and_reasons_are_escaped_in_tables() -> None:
