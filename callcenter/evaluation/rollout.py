@@ -161,35 +161,3 @@ def _reasons(
         f"(Erlang C, {target} % within {threshold} s)."
     )
     return de, en
-
-
-def rank(rows: Sequence[RolloutCandidate]) -> tuple[RolloutCandidate, ...]:
-    """Fewest callers expected outside first, then the smallest peak staff."""
-
-    def key(row: RolloutCandidate) -> tuple[float, int, str]:
-        share = (
-            row.expected_share_outside_after
-            if row.expected_share_outside_after is not None
-            else row.share_outside
-        )
-        return (share, row.peak_agents, row.team)
-
-    ordered = sorted(rows, key=key)
-    ranked = []
-    for position, row in enumerate(ordered, start=1):
-        prefix_de = "Am besten vorbereitet: " if position == 1 else ""
-        prefix_en = "Best prepared: " if position == 1 else ""
-        ranked.append(
-            RolloutCandidate(
-                team=row.team,
-                rank=position,
-                windows_source=row.windows_source,
-                share_outside=row.share_outside,
-                peak_agents=row.peak_agents,
-                mean_agents=row.mean_agents,
-                expected_share_outside_after=row.expected_share_outside_after,
-                reason_de=prefix_de + row.reason_de,
-                reason_en=prefix_en + row.reason_en,
-            )
-        )
-    return tuple(ranked)

@@ -144,9 +144,10 @@ def _percent(x: float, lang: str) -> str:
 
 
 def target_check(
-    level: Estimate | None, target: float, threshold_seconds: float
+    level: Estimate | None, target: float, threshold_seconds: float, too_early: bool = False
 ) -> tuple[TargetStatus, str, str]:
-    """Whether the pilot's own service level during the pilot meets the target."""
+    """Whether the pilot's own service level during the pilot meets the target (below the
+    minimum length only the level is stated: its interval rests on too few weeks)."""
     goal_de = f"Ziel {_percent(target, 'de')} binnen {_number(threshold_seconds, 0, 'de')} s"
     goal_en = f"target {_percent(target, 'en')} within {_number(threshold_seconds, 0, 'en')} s"
     if level is None:
@@ -159,6 +160,12 @@ def target_check(
         f"Service level during the pilot {_percent(level.value, 'en')} (95 % interval "
         f"{_percent(level.low, 'en')} to {_percent(level.high, 'en')})"
     )
+    if too_early:
+        return (
+            TargetStatus.UNCLEAR,
+            f"{shown_de}: {goal_de} – ob es erreicht ist, zeigt sich ab {MIN_WEEKS} Wochen",
+            f"{shown_en}: {goal_en} – whether it is met shows from {MIN_WEEKS} weeks",
+        )
     if level.low >= target:
         return TargetStatus.MET, f"{shown_de}: {goal_de} erreicht", f"{shown_en}: {goal_en} met"
     if level.high < target:
@@ -187,7 +194,9 @@ def verdict(
     lines = tuple(_line(e, too_early) for e in effects)
     way = next(line.direction for line in lines if line.metric == PRIMARY)
     headline_de, headline_en = _headline(effects, way, weeks_missing, weeks, controls > 0)
-    status, target_de, target_en = target_check(service_level, target, threshold_seconds)
+    status, target_de, target_en = target_check(
+        service_level, target, threshold_seconds, too_early
+    )
     if controls:
         method_de = (
             f"Differenz-in-Differenzen gegen {controls} Kontrollteam"
