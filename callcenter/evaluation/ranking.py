@@ -25,7 +25,7 @@ points; resampling weeks put the top team first 44 % of the time). Here each tea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -123,15 +123,24 @@ def choose_windows(
 def score_teams(
     teams: Sequence[TeamWeeks],
     pilot_coverage: Grid | None,
-    hours_per_week: int,
+    hours_per_week: int | Mapping[str, int],
     effect: RelativeEffect | None,
     redial: Redial | None,
     settings: EvaluationSettings,
 ) -> tuple[Score, ...]:
-    """Every team's expected share of callers not reached, its interval and P(first)."""
+    """Every team's expected share of callers not reached, its interval and P(first).
+    `hours_per_week`: the size of the suggested windows, one for all or per team."""
     if not teams:
         return ()
-    chosen = [choose_windows(t, pilot_coverage, hours_per_week, settings) for t in teams]
+    chosen = [
+        choose_windows(
+            t,
+            pilot_coverage,
+            hours_per_week if isinstance(hours_per_week, int) else hours_per_week[t.team],
+            settings,
+        )
+        for t in teams
+    ]
     weeks = min(len(t.weeks) for t in teams)
     split = _split(weeks)
     scoring = np.stack([t.weeks[-(weeks - split) :] if weeks else t.weeks for t in teams])

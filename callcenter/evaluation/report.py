@@ -85,7 +85,12 @@ def build_office_report(
     pilot_coverage = coverage_of(office.team(reference.team).windows) if reference else None
     effect = _relative_share_effect(reference_evaluation)
     redial = _redial(aggregates, reference)
-    rollout_size = reference_hours if reference_hours is not None else 0
+    rollout_sizes = {
+        t: reference_hours
+        if reference_hours is not None
+        else round(weekly_hours(office.team(t).windows))
+        for t in chosen
+    }
     scores = {
         s.team: s
         for s in score_teams(
@@ -95,7 +100,7 @@ def build_office_report(
                 if t not in piloted
             ],
             pilot_coverage,
-            rollout_size,
+            rollout_sizes,
             RelativeEffect(effect.value, (effect.high - effect.low) / (2 * Z95))
             if effect
             else None,
