@@ -241,7 +241,7 @@ def rollout_table_chart(report: OfficeReport, lang: Lang) -> Chart:
         # column): a fixed height cut the last rows off.
         height=sum(28 + 18 * (len(row[-1]) // 40) for row in rows) + 160,
     )
-    fig.data[0]["columnwidth"] = [60, 140, 90, 90, 90, 80, 80, 120, 70, 320]
+    fig.data[0]["columnwidth"] = [95, 140, 105, 85, 85, 75, 75, 120, 105, 320]
     return fig
 
 
