@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import click
 
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.cli.logs import configure_logging
 from callcenter.clock import AcceleratedClock, Clock
-from callcenter.service import Service, ServiceOptions
 
 
 async def run_until_signalled(service: Service) -> None:
