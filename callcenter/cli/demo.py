@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.options import web_port_option
 from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
 from callcenter.config import Settings
@@ -206,13 +207,7 @@ def ensure_demo_user(cli: CliContext) -> None:
 )
 @click.option("--seed", default=1, show_default=True, help="Zufallsstartwert / random seed.")
 @click.option("--no-pbx", is_flag=True, help="Nur Zustände zeigen / states only, no simulation.")
-@click.option(
-    "--web-port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
-    "/ web port (overrides web.port; 0 = any free port).",
-)
+@web_port_option
 @pass_cli
 def demo(
     cli: CliContext,
