@@ -44,11 +44,9 @@ class EvaluationSettings:
     wait_histogram_cap_seconds: int = 3600
     # After-call work added to the measured talk time for staffing.
     wrap_up_seconds: float = 0.0
+    # Draws of the rollout ranking's week resampling (at least ranking.REPLICATES_MIN are
+    # used). The pilot intervals draw nothing: they are week-clustered t-intervals.
     bootstrap_samples: int = 400
-    # The day-block bootstrap resamples blocks of this many consecutive days: two weeks
-    # keep the weekday pattern and nearly all of a caller's repeat calls (which reach up
-    # to 7 days ahead) inside one block; week blocks cut too many contacts in two.
-    bootstrap_block_days: int = 14
     bootstrap_seed: int = 20260817
     # Hours of the day a suggested window may use, [earliest, latest).
     earliest_window_hour: int = 7
@@ -69,8 +67,6 @@ class EvaluationSettings:
             raise ValueError("wait_histogram_cap_seconds must be at least 1")
         if self.bootstrap_samples < 50:
             raise ValueError("bootstrap_samples must be at least 50")
-        if self.bootstrap_block_days < 1:
-            raise ValueError("bootstrap_block_days must be at least 1")
         if not 0 <= self.earliest_window_hour < self.latest_window_hour <= 24:
             raise ValueError("earliest_window_hour/latest_window_hour must lie within 0..24")
         if self.min_window_hours < 1:

@@ -44,6 +44,7 @@ from callcenter.evaluation.did import (
     OUTSIDE,
     SHORT,
     WITHIN,
+    Intervals,
     clustered_effects,
     metric_parts,
     week_matrix,
@@ -209,7 +210,7 @@ def simulate(scenario: Scenario, seeds: int, rng: np.random.Generator) -> Floats
     return values
 
 
-def _estimate(values: Floats, scenario: Scenario, settings: EvaluationSettings):  # type: ignore[no-untyped-def]
+def _estimate(values: Floats, scenario: Scenario, settings: EvaluationSettings) -> Intervals:
     days = values.shape[-2]
     regular = _regular(days, scenario.before)
     num, den = metric_parts(values, regular, settings)  # (..., teams, M, days)
