@@ -95,3 +95,28 @@ def test_verdict_box_in_the_browser(browser: Browser, tmp_path: Path, case: str)
         assert blocked == [] or all(not url.startswith("http") for url in blocked)
     finally:
         context.close()
+
+
+def test_rank_table_is_not_cut_off(browser: Browser, tmp_path: Path) -> None:
+    write_site(build_report(), tmp_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    block_network_sync(context, [])
+    try:
+        page = context.new_page()
+        page.goto((tmp_path / "rollout.html").as_uri())
+        page.locator("table.rollout").wait_for(state="visible", timeout=20_000)
+        widths = page.evaluate(
+            """() => [document.documentElement.scrollWidth, window.innerWidth,
+                      document.querySelector('.table-wrap').scrollWidth,
+                      document.querySelector('.table-wrap').clientWidth]"""
+        )
+        assert widths[0] <= widths[1], widths
+        assert widths[2] <= widths[3], widths
+        reasons = page.locator("table.rollout tr.reason")
+        assert reasons.count() == 2
+        assert "Demand fits" not in reasons.first.inner_text()  # German page
+        assert "Nachfrage passt zu den Pilotzeiten." in reasons.first.inner_text()
+        stability = page.locator("p.stability").inner_text()
+        assert "der Wochen-Stichproben vorn" in stability
+    finally:
+        context.close()
