@@ -218,8 +218,8 @@ class LoginLimiter:
     def _delay(self, failures: int) -> float:
         if failures < self.policy.free_failures:
             return 0.0
-        exponent = failures - self.policy.free_failures
-        return self.policy.max_delay if exponent >= 32 else min(self.policy.max_delay, 2.0**exponent)
+        exponent = min(failures - self.policy.free_failures, 32)
+        return min(self.policy.max_delay, 2.0**exponent)
 
     def _backoff_wait(self, key: str, now: float) -> float:
         state = self._backoff.get(key)

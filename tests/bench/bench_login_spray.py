@@ -74,6 +74,7 @@ async def main() -> None:
 asyncio.run(main())
 """
 
+
 @dataclass
 class Scenario:
     name: str
@@ -187,7 +188,8 @@ def _start_server(folder: Path) -> tuple[subprocess.Popen[str], list[str]]:
     )
     assert process.stdout is not None
     started = process.stdout.readline().split()
-    assert started and started[0].startswith("http://127.0.0.1:"), "server did not start"
+    assert started, "server did not start"
+    assert started[0].startswith("http://127.0.0.1:"), started
     return process, started
 
 

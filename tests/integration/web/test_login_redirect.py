@@ -107,7 +107,8 @@ def assert_same_origin(location: str) -> None:
     parts = urlsplit(read)
     assert read.startswith("/"), location
     assert not read.startswith("//"), location
-    assert not parts.scheme and not parts.netloc, location
+    assert not parts.scheme, location
+    assert not parts.netloc, location
 
 
 @pytest.mark.parametrize(("target", "kept"), TARGETS)
