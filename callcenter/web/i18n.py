@@ -69,6 +69,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Gerade melden sich sehr viele an. Bitte in {wait} erneut versuchen.",
         "Too many logins at the moment. Please try again in {wait}.",
     ),
+    "api_token_missing": (
+        "Für die API ist ein API-Token nötig: im Header „Authorization: Bearer <Token>“ "
+        "mitsenden. Tokens erstellt die Administration (callcenter users token).",
+        "The API needs an API token: send it in the header 'Authorization: Bearer <token>'. "
+        "Administrators create tokens (callcenter users token).",
+    ),
+    "api_token_scheme": (
+        "Das API-Token gehört in den Header „Authorization: Bearer <Token>“; "
+        "andere Verfahren (z. B. Basic) nimmt die API nicht an.",
+        "Send the API token as 'Authorization: Bearer <token>'; "
+        "the API accepts no other scheme (such as Basic).",
+    ),
+    "api_token_invalid": (
+        "Das API-Token ist unbekannt, abgelaufen oder widerrufen. "
+        "Bitte bei der Administration ein neues anfordern.",
+        "The API token is unknown, expired or revoked. Please ask an administrator for a new one.",
+    ),
     "wait_seconds": ("{n} Sekunden", "{n} seconds"),
     "wait_second": ("1 Sekunde", "1 second"),
     "wait_minutes": ("{n} Minuten", "{n} minutes"),

@@ -104,7 +104,9 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             identity.session_id,
         )
     elif not is_public(request.path):
-        if wants_json(request) or request.method not in SAFE_METHODS:
+        if wants_json(request):
+            return _api_unauthorized(request)
+        if request.method not in SAFE_METHODS:
             raise unauthorized()
         raise web.HTTPSeeOther(f"/anmelden?next={quote(request.path_qs, safe='')}")
     if identity is not None and identity.via == "session" and request.method not in SAFE_METHODS:
@@ -173,5 +175,28 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 def ensure_identity(request: web.Request) -> Identity:
     identity: Identity | None = request.get(IDENTITY)
     if identity is None:
-        raise unauthorized()
+        raise api_unauthorized(request) if wants_json(request) else unauthorized()
     return identity
+
+
+def api_unauthorized(request: web.Request) -> WebError:
+    """The API's 401 says what is wrong with the token (a client has no login page)."""
+    return from_key(401, "unauthorized", _token_problem(request))
+
+
+def _token_problem(request: web.Request) -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if not scheme:
+        return "api_token_missing"
+    if scheme.lower() != "bearer" or not secret.strip():
+        return "api_token_scheme"
+    return "api_token_invalid"
+
+
+def _api_unauthorized(request: web.Request) -> web.StreamResponse:
+    problem = _token_problem(request)
+    response = render_error(request, from_key(401, "unauthorized", problem))
+    # RFC 6750: name the scheme, and say when the token itself was refused.
+    invalid = ', error="invalid_token"' if problem == "api_token_invalid" else ""
+    response.headers["WWW-Authenticate"] = f'Bearer realm="callcenter"{invalid}'
+    return response

@@ -36,8 +36,8 @@ import aiohttp
 import pytest
 
 SPRAY_WORKERS = 32
-SPRAY_ATTEMPTS = 400
-SPRAY_SECONDS = 45.0
+SPRAY_ATTEMPTS = 20_000
+SPRAY_SECONDS = 30.0
 PROBE_INTERVAL = 0.1
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -305,7 +305,7 @@ async def test_a_login_flood_waits_in_a_bounded_pool_and_health_and_pages_stay_u
     # Everyone beyond the pool and its queue is refused at once, with a Retry-After.
     done: set[asyncio.Task[Any]] = set()
     while len(done) < len(flood) - workers - queue:
-        finished, _ = await asyncio.wait(flood, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(flood, return_when=asyncio.FIRST_COMPLETED)
         done = {task for task in flood if task.done()}
     for task in done:
         assert await refused(task.result()) >= 1
