@@ -14,6 +14,7 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from callcenter.prompts.audio_errors import AudioToolError
 from callcenter.storage.web_repository import AccountRepository
 from callcenter.web import i18n
 from callcenter.web.errors import (
@@ -72,6 +73,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         error = from_key(exc.status, code, key)
     except WebError as exc:
         error = exc
+    except AudioToolError as exc:
+        # The tool's output names files of the server: the log gets it, the user a hint.
+        logger.error("audio tool failed on %s %s: %s", request.method, request.path, exc)
+        error = WebError(503, "audio_tool", exc.public_de, exc.public_en)
     except known_error_types() as exc:
         error = translate_error(exc)
     except asyncio.CancelledError:
