@@ -42,10 +42,6 @@ DEVICE_DAYS = 90
 BUSY_SECONDS = 2
 
 
-def _safe_next(target: str) -> str:
-    return same_origin_path(target)
-
-
 def _login_page(
     request: web.Request, token: str, *, error: str = "", username: str = "", status: int = 200
 ) -> web.Response:
@@ -56,7 +52,7 @@ def _login_page(
             "login_token": token,
             "error": error,
             "username": username,
-            "next": _safe_next(request.query.get("next", "")),
+            "next": same_origin_path(request.query.get("next", "")),
         },
         status=status,
     )
@@ -122,7 +118,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     )
     home = "/zentrale" if account.role is Role.SWITCHBOARD else "/"
     # Read beyond the limit, so that an over-long target is refused, not cut to size.
-    target = _safe_next(text(form, "next", MAX_TARGET + 1)) or home
+    target = same_origin_path(text(form, "next", MAX_TARGET + 1)) or home
     response = web.HTTPSeeOther(target)
     response.set_cookie(
         SESSION_COOKIE,
