@@ -27,9 +27,6 @@ from callcenter.evaluation.synthetic import (
     missing_closures,
 )
 from callcenter.holiday_calendar import german_holidays
-from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
-from callcenter.prompts.templates import load_templates
-from callcenter.prompts.text import Contact
 from callcenter.storage.aggregates import data_span, read_aggregates
 from callcenter.storage.bulk_calls import (
     count_calls_with_prefix,
@@ -42,7 +39,10 @@ from callcenter.storage.caller_links import link_all_callers
 from callcenter.storage.database import make_engine, serialize_on_postgresql, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.repositories import ScheduleRepository
+from callcenter.storage.unit_of_work import SqlUnitOfWork
 from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
+from callcenter.usecases import schedule
+from callcenter.usecases.prompts import render_announcements as render_announcements
 
 
 @dataclass
@@ -57,8 +57,11 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
-    def schedules(self, session: Session) -> ScheduleRepository:
-        return ScheduleRepository(session)
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        """The repositories of one transaction: committed if the block succeeds."""
+        with self.session() as session:
+            yield SqlUnitOfWork(session)
 
     def office(self) -> Office:
         with self.session() as session:
@@ -67,13 +70,11 @@ class Store:
     def seed(self, actor: str, now: datetime) -> bool:
         """Seed the schedule from the TOML if the database is empty; True if it seeded."""
         seed_office = self.settings.office_seed(german_holidays(self.settings.office.holiday_state))
-        with self.session() as session:
-            serialize_on_postgresql(session.connection())  # instances starting together
-            repository = ScheduleRepository(session)
-            if repository.is_seeded():
-                return False
-            repository.seed(seed_office, self.settings.office.holiday_state, actor, now)
-            return True
+        with self.unit_of_work() as uow:
+            serialize_on_postgresql(uow.session.connection())  # instances starting together
+            return schedule.seed(
+                uow, seed_office, self.settings.office.holiday_state, actor=actor, now=now
+            )
 
     def schedule_version(self) -> int:
         """Grows with every audited change; the service polls it to notice CLI/web edits."""
@@ -90,28 +91,6 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     if migrate:
         upgrade(settings.database_url)
     return Store(settings, make_engine(settings.database_url))
-
-
-async def render_announcements(
-    settings: Settings,
-    office: Office,
-    now: datetime,
-    team: str | None = None,
-    on_progress: Callable[[RenderEntry], None] | None = None,
-) -> RenderReport:
-    """Render the configured languages' announcements whose text changed (content hash)."""
-    templates = load_templates(settings.prompts.templates_dir)
-    return await render_prompts(
-        office,
-        templates,
-        Contact(url=settings.office.appointment_url, email=settings.office.contact_email),
-        now,
-        settings.sounds_dir,
-        team,
-        languages=settings.prompts.languages,
-        include_note=settings.prompts.include_closure_note,
-        on_progress=on_progress,
-    )
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -203,21 +182,18 @@ def load_synthetic_pilot_data(
             f"the synthetic data would run until {params.last_day.isoformat()}, which is not "
             "before today; move the pilot start or shorten the weeks",
         )
-    with store.session() as session:
-        repository = ScheduleRepository(session)
-        office = repository.load_office(store.settings.tz, german_holidays)
+    with store.unit_of_work() as uow:
+        office = uow.schedules.load_office(store.settings.tz, german_holidays)
         if not any(p.team == params.pilot_team for p in office.pilots):
             office.team(params.pilot_team)
-            repository.add_pilot(
-                Pilot(params.pilot_team, params.pilot_start, note="synthetische Pilotdaten"),
-                SYNTHETIC_ACTOR,
-                moment,
-            )
-            office = repository.load_office(store.settings.tz, german_holidays)
+            pilot = Pilot(params.pilot_team, params.pilot_start, note="synthetische Pilotdaten")
+            schedule.add_generated_history(uow, SYNTHETIC_ACTOR, pilot=pilot, now=moment)
+            office = uow.schedules.load_office(store.settings.tz, german_holidays)
         check_office(params, office)
-        for closure in missing_closures(params, office):
-            repository.add_closure(closure, SYNTHETIC_ACTOR, moment)
-        office = repository.load_office(store.settings.tz, german_holidays)
+        schedule.add_generated_history(
+            uow, SYNTHETIC_ACTOR, closures=missing_closures(params, office), now=moment
+        )
+        office = uow.schedules.load_office(store.settings.tz, german_holidays)
     calls = generate(params, office, seed)
     total = len(calls)
     prefix = f"{SYNTHETIC_PREFIX}{calls.tag}-"

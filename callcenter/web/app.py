@@ -79,6 +79,8 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/schliesstage/heute", pages.closure_today_submit)
     router.add_post("/schliesstage/zeitraum", pages.closure_range_submit)
     router.add_post("/schliesstage/{closure_id}/beenden", pages.closure_end_submit)
+    router.add_post("/schliesstage/{closure_id}/loeschen", pages.closure_delete_submit)
+    router.add_post("/schliesstage/{closure_id}/aendern", pages.closure_change_submit)
     router.add_get("/feiertage", pages.holidays_page)
     router.add_post("/feiertage/land", pages.holiday_state_submit)
     router.add_post("/feiertage/team/{team}", pages.team_holidays_submit)

@@ -20,10 +20,10 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.errors import ScheduleError
-from callcenter.storage.walk_ins import set_hand_walk_ins
 from callcenter.storage.web_repository import Role
+from callcenter.usecases.tally import set_walk_ins
 from callcenter.web import forms, i18n
-from callcenter.web.actions import require, require_team
+from callcenter.web.actions import actor_of, require, require_team, run
 from callcenter.web.errors import invalid
 from callcenter.web.forms import FormErrors, require_day
 from callcenter.web.middleware import ensure_identity
@@ -230,9 +230,8 @@ async def walk_ins_submit(request: web.Request) -> web.StreamResponse:
         values = {"team": shown_team, "from": "", "to": ""}
         return await _evaluation_response(request, values, walk_values, errors, 422)
     now = state.now()
-    await state.db(
-        lambda s: set_hand_walk_ins(s, team, day, count, actor=identity.actor, now=now)
-    )
+    actor, tz = actor_of(identity), state.settings.tz
+    await run(state, lambda uow: set_walk_ins(uow, actor, team, day, count, now=now, tz=tz))
     raise web.HTTPSeeOther(f"/auswertung?team={team}&msg=walk_ins_saved")
 
 

@@ -67,7 +67,7 @@ def test_hand_built_calls(store: Store) -> None:
     _store_calls(store, hand_calls())
     with store.session() as session:
         for closure in HAND_CLOSURES:
-            ScheduleRepository(session).add_closure(closure, ACTOR, NOW)
+            ScheduleRepository(session).insert_closure(closure, ACTOR, NOW)
     with store.engine.begin() as connection:
         replace_walk_ins(connection, "hand-", "hand-walk-ins", HAND_WALK_INS)
     office = store.office()
