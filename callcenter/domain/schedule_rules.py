@@ -146,7 +146,7 @@ def check_edit(
             f"{en} is already over (it ended {_local_en(before.end, tz)}); it belongs to the "
             "past and stays as it was",
         )
-    if before.start < first:
+    if before.start <= now:  # running: it has been in force, if only for seconds
         if after.start != before.start or after.team != before.team:
             raise PastIsReadOnly(
                 f"{de} läuft schon seit {_local(before.start, tz)}: Beginn und Team bleiben; "
@@ -170,7 +170,8 @@ def check_edit(
 
 
 def check_delete(closure: Closure, now: datetime, tz: tzinfo) -> None:
-    """Only a closure that has not begun can be deleted; a running one is ended instead."""
+    """Only a closure that has not begun can be deleted; a running one (even one that began
+    seconds ago) is ended instead: callers have already heard it."""
     first = current_minute(now)
     de, en = _who(closure)
     if closure.end <= first:
@@ -180,7 +181,7 @@ def check_delete(closure: Closure, now: datetime, tz: tzinfo) -> None:
             f"{en} is already over (it ended {_local_en(closure.end, tz)}) and stays part of "
             "the past; it cannot be deleted",
         )
-    if closure.start < first:
+    if closure.start <= now:
         raise PastIsReadOnly(
             f"{de} läuft schon seit {_local(closure.start, tz)}; löschen würde die "
             "Vergangenheit ändern – stattdessen jetzt beenden",

@@ -16,7 +16,6 @@ from aiohttp import web
 from callcenter.domain.access import Role
 from callcenter.domain.errors import CallcenterError
 from callcenter.domain.schedule import Office, Pilot, SpecialOpening
-from callcenter.domain.schedule_rules import current_minute
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import schedule
@@ -205,7 +204,6 @@ async def _closures_response(
     office = await state.office()
     now = state.now()
     shown = await run(state, lambda uow: schedule.closures(uow, now=now))
-    first = current_minute(now)
     return render(
         request,
         "closures.html",
@@ -217,9 +215,7 @@ async def _closures_response(
             # A running closure can be ended now; one that has not begun can be deleted; both
             # can get another end (callcenter.domain.schedule_rules).
             "may_end": {c.id: c.start <= now and identity.may_change_team(c.team) for c in shown},
-            "may_delete": {
-                c.id: c.start >= first and identity.may_change_team(c.team) for c in shown
-            },
+            "may_delete": {c.id: c.start > now and identity.may_change_team(c.team) for c in shown},
             "may_change": {c.id: identity.may_change_team(c.team) for c in shown},
             "local_input": lambda value: _local_input(value, state),
             "values": values,
