@@ -24,7 +24,6 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 
-from callcenter.app import Store, open_store, render_announcements
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
 from callcenter.domain.call_calendar import OfficeCalendar
@@ -45,6 +44,8 @@ from callcenter.privacy import load_or_create_key
 from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.retention import PurgeReport, purge_and_audit
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases.prompts import render_announcements
 from callcenter.web.app import create_app
 from callcenter.web.server import WebServer, start_web
 

@@ -13,12 +13,13 @@ from typing import TypeVar
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from callcenter.app import Store, open_store
 from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.domain.access import Actor
 from callcenter.domain.errors import CallcenterError
 from callcenter.domain.timeparse import WEEKDAY_SHORT_DE
+from callcenter.storage.store import Store, open_store
 from callcenter.storage.unit_of_work import SqlUnitOfWork
+from callcenter.usecases.schedule import seed_from_settings
 
 T = TypeVar("T")
 
@@ -70,7 +71,7 @@ class CliContext:
         """The database, migrated and seeded from the configuration on first use."""
         if self._store is None:
             self._store = open_store(self.settings)
-            if self._store.seed(self.actor, self.now()):
+            if seed_from_settings(self._store, self.actor, self.now()):
                 click.echo(
                     f"Datenbank aus {self.settings.source} befüllt / database seeded "
                     f"({self.settings.database_url})",

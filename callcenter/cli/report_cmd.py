@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from callcenter.app import Store, compute_office_report
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import Store
+from callcenter.usecases.evaluation import compute_office_report
 
 if TYPE_CHECKING:
     from callcenter.reporting.site import SiteProgress

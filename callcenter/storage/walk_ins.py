@@ -29,7 +29,7 @@ from callcenter.storage.models import TallyEntryRow
 # Source name of hand entries; the line is the day as YYYYMMDD, so the unique
 # (source_file, source_line) constraint holds one hand value per team and day.
 HAND_SOURCE_PREFIX = "von-hand:"
-# Source-file prefix of the synthetic data's walk-in rows (callcenter.app writes them).
+# Source-file prefix of the synthetic walk-in rows (callcenter.usecases.pilot_data writes them).
 GENERATED_SOURCE_PREFIX = "synthetic-walk-ins-"
 
 

@@ -28,6 +28,8 @@ from callcenter.domain.schedule import (
     Window,
 )
 from callcenter.holiday_calendar import german_holidays
+from callcenter.storage.database import serialize_on_postgresql
+from callcenter.storage.store import Store
 from callcenter.usecases import snapshots
 from callcenter.usecases.ports import UnitOfWork
 
@@ -80,6 +82,15 @@ def seed(uow: UnitOfWork, office_seed: Office, state: str, *, actor: str, now: d
         after=snapshots.office(stored, uow.schedules.holiday_state()),
     )
     return True
+
+
+def seed_from_settings(store: Store, actor: str, now: datetime) -> bool:
+    """Seed the schedule from the configuration if the database is empty; True if it did."""
+    settings = store.settings
+    office_seed = settings.office_seed(german_holidays(settings.office.holiday_state))
+    with store.unit_of_work() as uow:
+        serialize_on_postgresql(uow.session.connection())  # instances starting together
+        return seed(uow, office_seed, settings.office.holiday_state, actor=actor, now=now)
 
 
 # ---------------------------------------------------------------------- call hours

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from callcenter.app import Store
 from callcenter.clock import Clock
 from callcenter.config import Settings
+from callcenter.storage.store import Store
 from callcenter.web import audit_page, board, evaluation, login, pages, prompt_pages
 from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS

@@ -1,6 +1,6 @@
 """The evaluation page and its data: the same plotly figures as the standalone report.
 
-The computing half (`callcenter.app.compute_office_report`) and the figures
+The computing half (`callcenter.usecases.evaluation.compute_office_report`) and the figures
 (`callcenter.reporting.figures`) are looked up when needed, so the page says plainly
 „noch keine Auswertung“ where they are not installed instead of failing.
 """
@@ -55,7 +55,7 @@ class Evaluation:
 def _modules() -> tuple[ModuleType, Any] | None:
     try:
         figures = importlib.import_module("callcenter.reporting.figures")
-        app = importlib.import_module("callcenter.app")
+        app = importlib.import_module("callcenter.usecases.evaluation")
     except ImportError:
         return None
     compute = getattr(app, "compute_office_report", None)

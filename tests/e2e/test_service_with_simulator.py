@@ -17,12 +17,13 @@ import pytest
 from pydantic import SecretStr
 from waiting import wait_for
 
-from callcenter.app import open_store
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import Outcome
 from callcenter.service import Service, ServiceOptions
 from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLI = [sys.executable, "-m", "callcenter"]
@@ -45,7 +46,7 @@ async def running(tmp_path: Path):
     clock = SimClock(datetime(2026, 11, 23, 11, 59, 50, tzinfo=BERLIN), speed=5)
     seed_settings = load_settings(None, environ={}, data_dir=tmp_path)
     store = open_store(seed_settings)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     sim = Simulator(
         recorded_model(),

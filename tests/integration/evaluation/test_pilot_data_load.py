@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from callcenter.app import Store, compute_office_report, load_synthetic_pilot_data
 from callcenter.domain.access import Actor
 from callcenter.domain.errors import UnknownTeam
 from callcenter.evaluation.model import MetricKey
 from callcenter.evaluation.synthetic import SyntheticError, SyntheticParams, generate
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow, CallRecordRow, TallyEntryRow
+from callcenter.storage.store import Store
 from callcenter.usecases import tally
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
 from .conftest import NOW
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from callcenter.app import Store
 from callcenter.domain.access import Actor
+from callcenter.storage.store import Store
 from callcenter.usecases import tally
 from callcenter.usecases.tally import SheetImport
 

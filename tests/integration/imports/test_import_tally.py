@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from callcenter.app import Store
 from callcenter.storage.models import AuditRow, TallyEntryRow
+from callcenter.storage.store import Store
 from callcenter.usecases.tally import TallyConflict
 
 from .conftest import TALLY_EXAMPLE

@@ -14,14 +14,16 @@ import pytest
 from evaluation_support import LATER, MONDAY, OTHER, TEAM, TUESDAY, hand_calls
 from sqlalchemy import select
 
-from callcenter.app import SYNTHETIC_WALK_INS, Store, compute_office_report
 from callcenter.domain.access import Actor
 from callcenter.domain.tally import WalkInDay
 from callcenter.evaluation.model import OfficeReport, PeriodMetrics
 from callcenter.storage.bulk_calls import replace_walk_ins
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow
+from callcenter.storage.store import Store
 from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.pilot_data import SYNTHETIC_WALK_INS
 from callcenter.usecases.tally import TallyConflict, set_walk_ins
 
 from .conftest import ACTOR, NOW

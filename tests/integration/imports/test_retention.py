@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from callcenter.app import Store
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import State
 from callcenter.domain.tally import TallyEntry
@@ -15,6 +14,7 @@ from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.export import iter_calls
 from callcenter.storage.models import TallyEntryRow
 from callcenter.storage.retention import purge
+from callcenter.storage.store import Store
 from callcenter.storage.tally_repository import TallyRepository
 
 from .conftest import NOW, Dump
