@@ -26,6 +26,7 @@ from callcenter.prompts.upload import InstalledRecording, install_recording, rem
 from callcenter.usecases.ports import UnitOfWork
 
 T = TypeVar("T")
+R = TypeVar("R")
 Transact = Callable[[Callable[[UnitOfWork], T]], Awaitable[T]]
 
 
@@ -89,6 +90,27 @@ def _audit(
     )
 
 
+async def _audited_slot_change(
+    transact: Transact[object],
+    actor: Actor,
+    sounds_dir: Path,
+    slot_of: tuple[str, str, str],
+    action: str,
+    change: Callable[[], Awaitable[R]],
+    now: datetime,
+) -> R:
+    """Check (admin, known team, valid slot), change the slot's files, audit before/after."""
+    require_aware(now, "Aufnahme")
+    team, reason, lang = slot_of
+    slot = str(await transact(lambda uow: _check(uow, actor, team, reason, lang)))
+    sounds = TeamSounds(sounds_dir, team)
+    before = await asyncio.to_thread(_slot_snapshot, sounds, slot)
+    result = await change()
+    after = await asyncio.to_thread(_slot_snapshot, sounds, slot)
+    await transact(lambda uow: _audit(uow, actor, now, action, team, slot, before, after))
+    return result
+
+
 async def upload_recording(
     transact: Transact[object],
     actor: Actor,
@@ -102,18 +124,17 @@ async def upload_recording(
     now: datetime,
 ) -> InstalledRecording:
     """Validate and activate a recording (admins); audited with the slot before/after."""
-    require_aware(now, "Aufnahme")
-    slot = str(await transact(lambda uow: _check(uow, actor, team, reason, lang)))
-    sounds = TeamSounds(sounds_dir, team)
-    before = await asyncio.to_thread(_slot_snapshot, sounds, slot)
-    installed = await install_recording(
-        source, team, reason, lang, sounds_dir, source_name=source_name, uploaded_by=actor.name
+    return await _audited_slot_change(
+        transact,
+        actor,
+        sounds_dir,
+        (team, reason, lang),
+        "upload_recording",
+        lambda: install_recording(
+            source, team, reason, lang, sounds_dir, source_name=source_name, uploaded_by=actor.name
+        ),
+        now,
     )
-    after = await asyncio.to_thread(_slot_snapshot, sounds, slot)
-    await transact(
-        lambda uow: _audit(uow, actor, now, "upload_recording", team, slot, before, after)
-    )
-    return installed
 
 
 async def drop_recording(
@@ -127,13 +148,13 @@ async def drop_recording(
     now: datetime,
 ) -> str:
     """Remove a recording (admins): the rendered text is active again; audited."""
-    require_aware(now, "Aufnahme")
-    slot = str(await transact(lambda uow: _check(uow, actor, team, reason, lang)))
-    sounds = TeamSounds(sounds_dir, team)
-    before = await asyncio.to_thread(_slot_snapshot, sounds, slot)
-    active = await remove_recording(team, reason, lang, sounds_dir)
-    after = await asyncio.to_thread(_slot_snapshot, sounds, slot)
-    await transact(
-        lambda uow: _audit(uow, actor, now, "remove_recording", team, slot, before, after)
+    active = await _audited_slot_change(
+        transact,
+        actor,
+        sounds_dir,
+        (team, reason, lang),
+        "remove_recording",
+        lambda: remove_recording(team, reason, lang, sounds_dir),
+        now,
     )
     return str(active)

@@ -375,25 +375,29 @@ def add_generated_history(
         office = uow.schedules.claim()
         _validate(office, pilots=(*office.pilots, pilot))
         stored_pilot = uow.schedules.insert_pilot(pilot, system, now)
-        uow.audit.record(
-            actor=system,
-            at=now,
-            action="add_pilot",
-            entity="pilot",
-            entity_id=str(stored_pilot.id),
-            after=snapshots.pilot(stored_pilot),
+        _audit(
+            uow,
+            system,
+            now,
+            "add_pilot",
+            "pilot",
+            str(stored_pilot.id),
+            None,
+            snapshots.pilot(stored_pilot),
         )
     for closure in closures:
         office = uow.schedules.claim()
         _validate(office, closures=(*office.closures, closure))
         stored = uow.schedules.insert_closure(closure, system, now)
-        uow.audit.record(
-            actor=system,
-            at=now,
-            action="add_closure",
-            entity="closure",
-            entity_id=str(stored.id),
-            after=snapshots.closure(stored),
+        _audit(
+            uow,
+            system,
+            now,
+            "add_closure",
+            "closure",
+            str(stored.id),
+            None,
+            snapshots.closure(stored),
         )
 
 
@@ -417,7 +421,7 @@ def _swap_team(office: Office, changed: Team) -> tuple[Team, ...]:
 
 def _audit(
     uow: UnitOfWork,
-    actor: Actor,
+    actor: Actor | str,
     now: datetime,
     action: str,
     entity: str,
@@ -426,7 +430,7 @@ def _audit(
     after: Any,
 ) -> None:
     uow.audit.record(
-        actor=actor.name,
+        actor=actor if isinstance(actor, str) else actor.name,
         at=now,
         action=action,
         entity=entity,
