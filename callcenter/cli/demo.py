@@ -16,13 +16,14 @@ from datetime import datetime, time, timedelta
 import click
 from pydantic import SecretStr
 
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.options import web_port_option
 from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
 from callcenter.pbx.translate import parse_state
-from callcenter.service import Service, ServiceOptions
 from callcenter.simulator import SimClock, Simulator
 from callcenter.simulator.file_fallback import file_or_schedule_fallback
 from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
@@ -93,6 +94,7 @@ async def run_live(
     duration: float,
     calls_per_hour: float,
     seed: int,
+    web_port: int | None = None,
 ) -> None:
     clock = SimClock(start, speed)
     profile = profile_from_settings(settings, office, calls_per_hour)
@@ -118,7 +120,8 @@ async def run_live(
                 "ami_secret": SecretStr(secret),
             }
         )
-        service = Service(service_settings, clock=clock, options=ServiceOptions(web=True))
+        options = ServiceOptions(web=True, web_port=web_port)
+        service = Service(service_settings, clock=clock, options=options)
         await service.start()
         traffic = asyncio.create_task(
             TrafficGenerator(sim.pbx, profile, seed=seed).run(), name="demo-traffic"
@@ -204,9 +207,16 @@ def ensure_demo_user(cli: CliContext) -> None:
 )
 @click.option("--seed", default=1, show_default=True, help="Zufallsstartwert / random seed.")
 @click.option("--no-pbx", is_flag=True, help="Nur Zustände zeigen / states only, no simulation.")
+@web_port_option
 @pass_cli
 def demo(
-    cli: CliContext, speed: float, duration: float, calls_per_hour: float, seed: int, no_pbx: bool
+    cli: CliContext,
+    speed: float,
+    duration: float,
+    calls_per_hour: float,
+    seed: int,
+    no_pbx: bool,
+    web_port: int | None,
 ) -> None:
     settings = cli.settings
     click.echo(f"callcenter-Demo – {settings.office.name}")
@@ -226,7 +236,7 @@ def demo(
     if no_pbx:
         return
     start = default_start(now, settings)
-    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed))
+    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed, web_port))
     click.echo(
         "\nDemo beendet. Weiter mit / next: .venv/bin/callcenter state --at "
         "2026-12-24T10:00:00+01:00 · .venv/bin/callcenter calls export --format csv · "

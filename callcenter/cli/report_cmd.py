@@ -50,9 +50,7 @@ def _progress(lang: str) -> Callable[[SiteProgress], None]:
     "  callcenter report --from 2026-05-18 --to 2026-11-15 --out /srv/intranet/sprechzeiten\n"
     "  callcenter report --team auslaender-a --team auslaender-b --no-pdf --lang en"
 )
-@click.option(
-    "--from", "start_text", metavar="DATUM", help="Erster Tag (JJJJ-MM-TT) / first day."
-)
+@click.option("--from", "start_text", metavar="DATUM", help="Erster Tag (JJJJ-MM-TT) / first day.")
 @click.option("--to", "end_text", metavar="DATUM", help="Letzter Tag (JJJJ-MM-TT) / last day.")
 @click.option(
     "--team",

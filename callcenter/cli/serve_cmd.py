@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 import time
 from datetime import timedelta
 
 import click
 
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, pass_cli
+from callcenter.cli.logs import configure_logging
+from callcenter.cli.options import web_port_option
 from callcenter.clock import AcceleratedClock, Clock
-from callcenter.service import Service, ServiceOptions
 
 
 async def run_until_signalled(service: Service) -> None:
@@ -75,13 +76,7 @@ def simulated_clock(cli: CliContext, start: str, speed: float, anchor: float | N
     default=True,
     help="Weboberfläche im selben Prozess starten (Standard) / serve the web app too (default).",
 )
-@click.option(
-    "--web-port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
-    "/ web port (overrides web.port; 0 = any free port).",
-)
+@web_port_option
 @pass_cli
 def serve(
     cli: CliContext,
@@ -91,8 +86,7 @@ def serve(
     web: bool,
     web_port: int | None,
 ) -> None:
-    if not cli.debug:
-        logging.getLogger().setLevel(logging.INFO)
+    configure_logging(cli.debug, service=True)
     if clock_start is None and (clock_speed != 1.0 or clock_anchor is not None):
         raise click.UsageError("--clock-speed/--clock-anchor brauchen / need --clock-start")
     _ = cli.store  # migrate and seed before the service starts

@@ -17,6 +17,7 @@ from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import AuditRow
+from callcenter.storage.private_files import make_private_dir
 from callcenter.storage.schedule_repository import ScheduleRepository
 from callcenter.storage.unit_of_work import SqlUnitOfWork
 
@@ -54,7 +55,7 @@ class Store:
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """Create the data directory, apply migrations and connect."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     if migrate:
         upgrade(settings.database_url)
     return Store(settings, make_engine(settings.database_url))

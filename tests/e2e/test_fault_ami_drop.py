@@ -33,7 +33,7 @@ from support import (
     wait_for,
 )
 
-from callcenter.service import Service
+from callcenter.bootstrap import Service
 from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
 from callcenter.simulator.server import AmiServer
 from callcenter.storage.store import open_store

@@ -570,9 +570,7 @@ def test_end_closure_twice(seeded: Engine) -> None:
         closure_id = _closure_id(repository, "Heiligabend nachmittags")
         repository.end_closure(closure_id, first, ACTOR, NOW)
     with session_scope(seeded) as session, pytest.raises(ClosureAlreadyOver):
-        ScheduleCommands(session).end_closure(
-            closure_id, first + timedelta(minutes=5), ACTOR, NOW
-        )
+        ScheduleCommands(session).end_closure(closure_id, first + timedelta(minutes=5), ACTOR, NOW)
     with session_scope(seeded) as session:
         # Ending it even earlier is still allowed: it is running at that instant.
         earlier = ScheduleCommands(session).end_closure(

@@ -28,8 +28,8 @@ from browser_support import LAUNCH_ARGS, chromium_path
 from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for, wait_for
 
+from callcenter.bootstrap import Service
 from callcenter.evaluation.synthetic import SyntheticParams
-from callcenter.service import Service
 from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage import web_repository
 from callcenter.storage.store import open_store

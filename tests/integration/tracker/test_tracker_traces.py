@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from recordings import AWAITING
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.pbx_events import QueueStatusSet
@@ -263,7 +264,7 @@ def no_raw_number(record: CallRecord, number: str) -> None:
 
 def test_every_trace_is_covered() -> None:
     names = {path.stem for path in trace_path("x").parent.glob("*.ami")}
-    assert names == {*TABLE, BURST, NO_CALLS}
+    assert names == {*TABLE, BURST, NO_CALLS, *AWAITING}
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
