@@ -37,6 +37,16 @@ class CallcenterError(Exception):
     def error_code(self) -> str:
         return self.code
 
+    # What a web user may read; an error whose text carries server details (a tool's
+    # output, paths) overrides these, its `de`/`en` stay for the log and the CLI.
+    @property
+    def public_de(self) -> str:
+        return self.de
+
+    @property
+    def public_en(self) -> str:
+        return self.en
+
     def field(self, given: str | None = None) -> str | None:
         """The input field this error belongs to: the caller's, the raiser's, the class's."""
         return given or (self.where if self.where_is_field else None) or self.default_field

@@ -92,4 +92,4 @@ def translate_error(exc: Exception, field: str | None = None) -> WebError:
     if not isinstance(exc, CallcenterError):
         raise exc
     status = STATUS_OF_KIND.get(exc.kind, 422)
-    return WebError(status, exc.error_code(), exc.de, exc.en, exc.field(field))
+    return WebError(status, exc.error_code(), exc.public_de, exc.public_en, exc.field(field))
