@@ -9,9 +9,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from callcenter.app import Store
 from callcenter.clock import Clock
 from callcenter.config import Settings
+from callcenter.storage.store import Store
 from callcenter.web import audit_page, board, evaluation, login, pages, prompt_pages
 from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
@@ -78,6 +78,8 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/schliesstage/heute", pages.closure_today_submit)
     router.add_post("/schliesstage/zeitraum", pages.closure_range_submit)
     router.add_post("/schliesstage/{closure_id}/beenden", pages.closure_end_submit)
+    router.add_post("/schliesstage/{closure_id}/loeschen", pages.closure_delete_submit)
+    router.add_post("/schliesstage/{closure_id}/aendern", pages.closure_change_submit)
     router.add_get("/feiertage", pages.holidays_page)
     router.add_post("/feiertage/land", pages.holiday_state_submit)
     router.add_post("/feiertage/team/{team}", pages.team_holidays_submit)

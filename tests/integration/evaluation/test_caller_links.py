@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from evaluation_support import PERIOD, SETTINGS, TEAM, at, call, hand_calls
 from sqlalchemy import insert, select
 
-from callcenter.app import Store
 from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.evaluation.records import aggregate_records
@@ -18,6 +17,7 @@ from callcenter.storage.bulk_calls import call_row
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import CallRecordRow
+from callcenter.storage.store import Store
 
 from .test_aggregates_sql import assert_same
 
