@@ -45,11 +45,18 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class PilotVerdict:
+    team: str  # display name
+    box: Any  # reporting.pages.VerdictBox: the same box as the standalone pilot page
+
+
+@dataclass(frozen=True)
 class Evaluation:
     available: bool
     message_de: str = ""
     message_en: str = ""
     charts: list[Chart] = field(default_factory=list)
+    verdicts: list[PilotVerdict] = field(default_factory=list)
 
 
 def _modules() -> tuple[ModuleType, Any] | None:
@@ -105,7 +112,15 @@ def compute_evaluation(
             *figures.rollout_figures(report, lang),
         ]
     charts = [Chart(str(title), figure.to_json()) for title, figure in pairs]
-    return Evaluation(True, charts=charts)
+    pages = importlib.import_module("callcenter.reporting.pages")
+    verdicts = [
+        PilotVerdict(
+            pages.display_name(report, pilot.team, lang), pages.verdict_box(report, pilot, lang)
+        )
+        for pilot in report.pilots
+        if team is None or pilot.team == team
+    ]
+    return Evaluation(True, charts=charts, verdicts=verdicts)
 
 
 def parse_period(
@@ -230,9 +245,7 @@ async def walk_ins_submit(request: web.Request) -> web.StreamResponse:
         values = {"team": shown_team, "from": "", "to": ""}
         return await _evaluation_response(request, values, walk_values, errors, 422)
     now = state.now()
-    await state.db(
-        lambda s: set_hand_walk_ins(s, team, day, count, actor=identity.actor, now=now)
-    )
+    await state.db(lambda s: set_hand_walk_ins(s, team, day, count, actor=identity.actor, now=now))
     raise web.HTTPSeeOther(f"/auswertung?team={team}&msg=walk_ins_saved")
 
 

@@ -246,6 +246,13 @@ async def test_admin_day_in_the_browser(running: Running) -> None:
                            n + ((t.x || t.z || t.values || t.cells?.values || []).length), 0))"""
             )
             assert max(points) > 0, points
+            # The pilot's verdict box sits above the charts and answers in words.
+            verdict = page.locator("section.verdict").first
+            headline = await verdict.locator(".verdict-headline").inner_text()
+            assert headline.startswith(
+                ("Besser", "Schlechter", "Kein gesicherter", "Zu früh", "Kein Urteil")
+            ), headline
+            assert await verdict.locator("details.definitions").count() == 1
             await check_accessibility(page, axe, "Auswertung")
             await screenshot(page, "auswertung", full_page=False)  # the page is very long
 
