@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
@@ -57,6 +58,7 @@ SNIPPET_CSP = (
     "form-action 'none'"
 )
 _NO_TEAM = ""
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def _weeks(request: web.Request) -> int:
     raw = request.query.get("weeks")
     if raw is None:
         return DEFAULT_WEEKS
-    if raw.strip().isdigit() and MIN_WEEKS <= int(raw) <= MAX_WEEKS:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if _WHOLE_NUMBER.fullmatch(raw) and MIN_WEEKS <= int(raw) <= MAX_WEEKS:
         return int(raw)
     raise WebError(
         400,
