@@ -1,6 +1,7 @@
 """The public "today" snippet in Debian's headless chromium: another site (another origin)
 frames it and sees today's hours, while framing a page of the admin app is refused; axe-core
-finds no serious violations in the snippet. Only loopback is reachable."""
+finds no serious violations in the snippet (its screenshot is the README's). Only loopback
+is reachable."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from callcenter.simulator import SimClock
 from callcenter.web.app import create_app
 from callcenter.web.server import start_web
 
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "dashboards" / "screenshots"
 OFFICE_SITE = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>Website des Amts</title></head>
 <body>
@@ -72,6 +74,11 @@ async def test_snippet_is_framed_by_another_site_the_admin_pages_are_not(tmp_pat
                     if v["impact"] in ("serious", "critical")
                 ]
                 assert not serious
+                await page.set_viewport_size({"width": 520, "height": 400})
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(
+                    path=str(SCREENSHOTS / "sprechzeiten-heute.png"), full_page=True
+                )
             finally:
                 await browser.close()
     finally:
