@@ -157,6 +157,28 @@ async def test_ics_windows_keep_wall_time_over_both_dst_changes(
                 assert state_at(schedule, utc(event["dtend"])).state is State.CLOSED
 
 
+async def test_closure_over_the_autumn_change(env: WebEnv, client: TestClient) -> None:
+    # Fri 29.10.2027 00:00 CEST to Tue 02.11.2027 00:00 CET: 97 hours, four calendar days.
+    add_closure(env, training_closure(date(2027, 10, 29), date(2027, 11, 1), team=None))
+    env.clock.current = datetime(2027, 10, 25, 8, tzinfo=BERLIN)
+    document = await get_json(client, "/sprechzeiten/auslaender-a.json?weeks=2")
+    days = {d["date"]: d for d in document["teams"][0]["days"]}
+    (closure,) = days["2027-10-31"]["closures"]
+    assert closure["start_at"] == "2027-10-29T00:00:00+02:00"
+    assert closure["end_at"] == "2027-11-02T00:00:00+01:00"
+    assert closure["all_teams"] is True
+    assert days["2027-11-01"]["windows"] == []
+    assert [w["start_at"] for w in days["2027-11-02"]["windows"]] == ["2027-11-02T09:00:00+01:00"]
+    calendar = await get_calendar(client, "/sprechzeiten/auslaender-a.ics?weeks=2")
+    (event,) = [e for e in events(calendar) if str(e["uid"]).startswith("schliessung-")]
+    assert event["dtstart"].dt == date(2027, 10, 29)
+    assert event["dtend"].dt == date(2027, 11, 2)
+    windows = [e for e in events(calendar) if str(e["uid"]).startswith("sprechzeit-")]
+    assert not [
+        e for e in windows if date(2027, 10, 29) <= e["dtstart"].dt.date() < date(2027, 11, 2)
+    ]
+
+
 async def test_ics_closures_uids_are_stable_and_named_by_public_reason(
     env: WebEnv, client: TestClient
 ) -> None:
