@@ -55,8 +55,7 @@ WORDING: dict[MetricKey, _Wording] = {
     ),
     MetricKey.CONTACTS_PER_DAY: _Wording(
         "Die Zahl neuer Anliegen (Anrufer ohne Anruf in den 7 Tagen davor) je Werktag",
-        "The number of new contacts (callers without a call in the 7 days before) per "
-        "working day",
+        "The number of new contacts (callers without a call in the 7 days before) per working day",
         False,
         0,
     ),

@@ -194,9 +194,7 @@ def verdict(
     lines = tuple(_line(e, too_early) for e in effects)
     way = next(line.direction for line in lines if line.metric == PRIMARY)
     headline_de, headline_en = _headline(effects, way, weeks_missing, weeks, controls > 0)
-    status, target_de, target_en = target_check(
-        service_level, target, threshold_seconds, too_early
-    )
+    status, target_de, target_en = target_check(service_level, target, threshold_seconds, too_early)
     if controls:
         method_de = (
             f"Differenz-in-Differenzen gegen {controls} Kontrollteam"

@@ -69,8 +69,11 @@ def test_forest_plot_has_each_estimate_with_its_95_percent_interval() -> None:
     assert fig.layout.xaxis.ticksuffix == " Pp."
     assert fig.layout.xaxis3.ticksuffix == f"{NBSP}%"
     titles = [note.text for note in fig.layout.annotations]
-    assert titles == ["Anteil außerhalb der Sprechzeiten", "Annahmequote (innerhalb)",
-                      "Anrufe je Arbeitstag"]
+    assert titles == [
+        "Anteil außerhalb der Sprechzeiten",
+        "Annahmequote (innerhalb)",
+        "Anrufe je Arbeitstag",
+    ]
 
 
 def test_weekly_series_marks_the_pilot_start() -> None:
