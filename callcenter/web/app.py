@@ -17,6 +17,7 @@ from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
 from callcenter.web.api_base import add_routes
 from callcenter.web.board import HUB, BoardHub
+from callcenter.web.feed import add_feed_routes
 from callcenter.web.health import add_health_routes
 from callcenter.web.live import HealthView, LiveView
 from callcenter.web.middleware import auth_middleware, error_middleware, security_headers
@@ -56,6 +57,7 @@ def create_app(
     app[OPENAPI] = build_openapi(ENDPOINTS, f"{settings.office.name} – callcenter API")
     setup_templates(app)
     _add_page_routes(app.router)
+    add_feed_routes(app.router)
     add_routes(app, ENDPOINTS)
     app.router.add_get(OPENAPI_PATH, openapi_document)
     app.router.add_get("/static/vendor/plotly.min.js", evaluation.plotly_js)
