@@ -13,8 +13,9 @@ from browser_support import launch_options
 from playwright.async_api import Route, async_playwright
 from support import PRERENDER_AT, settings_for
 
-from callcenter.app import open_store
 from callcenter.simulator import SimClock
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 from callcenter.web.app import create_app
 from callcenter.web.server import start_web
 
@@ -32,7 +33,7 @@ async def test_snippet_is_framed_by_another_site_the_admin_pages_are_not(tmp_pat
     clock = SimClock(PRERENDER_AT, speed=1)
     settings = settings_for(tmp_path, 0)
     store = open_store(settings)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     app = await start_web(create_app(store, settings, clock), "127.0.0.1", 0)
 
     async def office_site(_: web.Request) -> web.Response:
