@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import click
@@ -20,6 +21,8 @@ from callcenter.domain.schedule import (
 )
 from callcenter.domain.timeparse import WEEKDAY_SHORT_DE, parse_time, parse_time_range
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
+from callcenter.prompts.errors import PromptError
+from callcenter.prompts.templates import public_reason_keys
 from callcenter.usecases import schedule
 
 # ------------------------------------------------------------------ hours
@@ -71,6 +74,32 @@ def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool
 # ------------------------------------------------------------------ closures
 
 
+def _shipped_reasons() -> str:
+    """The shipped templates' public reasons, for the help (a configured templates_dir may
+    differ: the use case checks against that one)."""
+    try:
+        return ", ".join(public_reason_keys()) or "—"
+    except PromptError:  # a broken template must not break every command's --help
+        return "—"
+
+
+def _reasons(cli: CliContext) -> tuple[str, ...]:
+    return public_reason_keys(cli.settings.prompts.templates_dir)
+
+
+PUBLIC_REASON_HELP = (
+    "Öffentlicher Grund, der angesagt wird (Schlüssel aus ivr_prompts/<sprache>.toml "
+    f"[public_reasons]: {_shipped_reasons()}); leer: kein Grund / public reason announced "
+    "to callers (a key of [public_reasons]); empty: none."
+)
+NOTE_HELP = (
+    "Vermerk (intern, nie angesagt), z. B. Personalengpass / internal note, never announced."
+)
+NOTE_ON_BOARD_HELP = (
+    "Vermerk auf der Tafel der Zentrale zeigen / show the note on the switchboard board."
+)
+
+
 def _is_instant(text: str) -> bool:
     return "T" in text or " " in text.strip()
 
@@ -100,11 +129,22 @@ def _closure(
     return Closure(team, start, end, note, created_by=cli.actor)
 
 
+def _why(closure: Closure) -> str:
+    """Public reason and internal note as the CLI lists them (staff read this, not callers)."""
+    parts = []
+    if closure.public_reason:
+        parts.append(f"[{closure.public_reason}]")
+    if closure.note:
+        parts.append(closure.note + (" (Tafel)" if closure.note_on_board else ""))
+    return " ".join(parts)
+
+
 def _print_closure(cli: CliContext, verb: str, saved: Closure) -> None:
+    why = _why(saved)
     click.echo(
         f"Schließung #{saved.id} für {saved.team or 'alle Teams'}{verb}: "
         f"{local_text(saved.start, cli.settings)} bis {local_text(saved.end, cli.settings)}"
-        + (f" – {saved.note}" if saved.note else "")
+        + (f" – {why}" if why else "")
     )
 
 
@@ -138,7 +178,9 @@ CONFIRM_LONG = click.option(
 @click.option("--to", "end_text", metavar="DATUM|ZEITPUNKT", help="Ende / end (inclusive day).")
 @click.option("--today", is_flag=True, help="Ab jetzt bis Tagesende / from now to end of day.")
 @click.option("--until", "until_text", metavar="HH:MM", help="Mit --today: Ende / end time.")
-@click.option("--note", default="", help="Grund, z. B. Personalengpass / reason.")
+@click.option("--note", default="", help=NOTE_HELP)
+@click.option("--public-reason", default="", metavar="KEY", help=PUBLIC_REASON_HELP)
+@click.option("--note-on-board", is_flag=True, help=NOTE_ON_BOARD_HELP)
 @CONFIRM_LONG
 @pass_cli
 def closure_add(
@@ -150,6 +192,8 @@ def closure_add(
     today: bool,
     until_text: str | None,
     note: str,
+    public_reason: str,
+    note_on_board: bool,
     confirm_long: bool,
 ) -> None:
     if bool(team) == all_teams:
@@ -161,18 +205,34 @@ def closure_add(
     if today and end_text:
         raise click.UsageError("--to nicht mit --today (dafür --until) / use --until with --today")
     actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    reasons = _reasons(cli) if public_reason else ()
     if today:
         until = parse_time(until_text, "--until") if until_text else None
         saved = cli.run(
             lambda uow: schedule.announcement_today(
-                uow, actor, team, note, now=now, tz=tz, until=until
+                uow,
+                actor,
+                team,
+                note,
+                now=now,
+                tz=tz,
+                until=until,
+                public_reason=public_reason,
+                note_on_board=note_on_board,
+                reasons=reasons,
             )
         )
     else:
         assert start_text is not None
-        new = _closure(cli, team, start_text, end_text, note)
+        new = replace(
+            _closure(cli, team, start_text, end_text, note),
+            public_reason=public_reason.strip(),
+            note_on_board=note_on_board,
+        )
         saved = cli.run(
-            lambda uow: schedule.add_closure(uow, actor, new, now=now, confirm_long=confirm_long)
+            lambda uow: schedule.add_closure(
+                uow, actor, new, now=now, confirm_long=confirm_long, reasons=reasons
+            )
         )
     _print_closure(cli, "", saved)
     refresh_prompts(cli, team)
@@ -190,7 +250,7 @@ def closure_list(cli: CliContext, team: str | None, past: bool) -> None:
     for item in shown:
         click.echo(
             f"#{item.id}  {item.team or 'alle Teams':<16} {local_text(item.start, cli.settings)} "
-            f"– {local_text(item.end, cli.settings)}  {item.note}"
+            f"– {local_text(item.end, cli.settings)}  {_why(item)}"
         )
 
 
@@ -214,13 +274,21 @@ def closure_end(cli: CliContext, closure_id: int, at_text: str | None) -> None:
 
 @closure.command(
     "change",
-    help="Künftige Schließung ändern (Beginn, Ende, Grund) oder das Ende einer laufenden "
-    "verschieben.\n\nChange a future closure (start, end, note) or move a running one's end.",
+    help="Künftige Schließung ändern (Beginn, Ende, Vermerk, öffentlicher Grund) oder das "
+    "Ende einer laufenden verschieben.\n\nChange a future closure (start, end, note, public "
+    "reason) or move a running one's end.",
 )
 @click.argument("closure_id", type=int)
 @click.option("--from", "start_text", metavar="ZEITPUNKT", help="Neuer Beginn / new start.")
 @click.option("--to", "end_text", metavar="ZEITPUNKT", help="Neues Ende / new end.")
-@click.option("--note", default=None, help="Neuer Grund / new note.")
+@click.option("--note", default=None, help=NOTE_HELP)
+@click.option("--public-reason", default=None, metavar="KEY", help=PUBLIC_REASON_HELP)
+@click.option(
+    "--note-on-board/--note-off-board",
+    "note_on_board",
+    default=None,
+    help=NOTE_ON_BOARD_HELP + " (--note-off-board: nicht mehr / no longer)",
+)
 @CONFIRM_LONG
 @pass_cli
 def closure_change(
@@ -229,12 +297,18 @@ def closure_change(
     start_text: str | None,
     end_text: str | None,
     note: str | None,
+    public_reason: str | None,
+    note_on_board: bool | None,
     confirm_long: bool,
 ) -> None:
-    if start_text is None and end_text is None and note is None:
-        raise click.UsageError("--from, --to oder --note angeben / give what changes")
+    given = (start_text, end_text, note, public_reason, note_on_board)
+    if all(value is None for value in given):
+        raise click.UsageError(
+            "--from, --to, --note, --public-reason oder --note-on-board angeben / give what changes"
+        )
     start = cli.parse_instant(start_text) if start_text else None
     end = cli.parse_instant(end_text) if end_text else None
+    reasons = _reasons(cli) if public_reason else ()
     actor, now = cli.as_actor, cli.now()
     saved = cli.run(
         lambda uow: schedule.change_closure(
@@ -246,6 +320,9 @@ def closure_change(
             end=end,
             note=note,
             confirm_long=confirm_long,
+            public_reason=public_reason,
+            note_on_board=note_on_board,
+            reasons=reasons,
         )
     )
     _print_closure(cli, " geändert / changed", saved)

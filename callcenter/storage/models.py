@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -117,6 +118,9 @@ class ClosureRow(Base):
     created_by: Mapped[str] = mapped_column(ACTOR)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_by: Mapped[str | None] = mapped_column(ACTOR)
+    # A key of the announcement templates' [public_reasons]; '' = no reason is spoken.
+    public_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    note_on_board: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OpeningRow(Base):

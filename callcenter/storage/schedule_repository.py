@@ -66,6 +66,8 @@ def _closure(row: ClosureRow) -> Closure:
         note=row.note,
         id=row.id,
         created_by=row.created_by,
+        public_reason=row.public_reason,
+        note_on_board=row.note_on_board,
     )
 
 
@@ -217,13 +219,16 @@ class ScheduleRepository:
         return _closure(row)
 
     def update_closure(self, closure: Closure, ended_by: str | None = None) -> Closure:
-        """Store a changed closure (same id): team, start, end, note; `ended_by` if ended."""
+        """Store a changed closure (same id): team, start, end, note, public reason, whether
+        the note is on the board; `ended_by` if ended."""
         assert closure.id is not None
         row = self._closure_row(closure.id)
         row.team_id = closure.team
         row.starts_at = closure.start
         row.ends_at = closure.end
         row.note = closure.note
+        row.public_reason = closure.public_reason
+        row.note_on_board = closure.note_on_board
         if ended_by is not None:
             row.ended_by = ended_by
         self._session.flush()
@@ -286,6 +291,8 @@ class ScheduleRepository:
             starts_at=closure.start,
             ends_at=closure.end,
             note=closure.note,
+            public_reason=closure.public_reason,
+            note_on_board=closure.note_on_board,
             created_by=created_by,
             created_at=now,
         )

@@ -10,7 +10,7 @@ a single row is touched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from callcenter.domain import schedule_rules
 from callcenter.domain.access import Actor, Role, require_role, require_team
 from callcenter.domain.audit import require_aware
+from callcenter.domain.errors import InvalidClosure
 from callcenter.domain.schedule import (
     Closure,
     HolidayCalendar,
@@ -28,6 +29,7 @@ from callcenter.domain.schedule import (
     Window,
 )
 from callcenter.holiday_calendar import german_holidays
+from callcenter.prompts.templates import public_reason_keys
 from callcenter.storage.database import serialize_on_postgresql
 from callcenter.storage.store import Store
 from callcenter.usecases import snapshots
@@ -88,6 +90,10 @@ def seed_from_settings(store: Store, actor: str, now: datetime) -> bool:
     """Seed the schedule from the configuration if the database is empty; True if it did."""
     settings = store.settings
     office_seed = settings.office_seed(german_holidays(settings.office.holiday_state))
+    if any(c.public_reason for c in office_seed.closures):
+        known = public_reason_keys(settings.prompts.templates_dir)
+        for closure in office_seed.closures:
+            check_public_reason(closure.public_reason, known)
     with store.unit_of_work() as uow:
         serialize_on_postgresql(uow.session.connection())  # instances starting together
         return seed(uow, office_seed, settings.office.holiday_state, actor=actor, now=now)
@@ -180,11 +186,22 @@ def set_holiday_state(uow: UnitOfWork, actor: Actor, state: str, *, now: datetim
 
 
 def add_closure(
-    uow: UnitOfWork, actor: Actor, closure: Closure, *, now: datetime, confirm_long: bool = False
+    uow: UnitOfWork,
+    actor: Actor,
+    closure: Closure,
+    *,
+    now: datetime,
+    confirm_long: bool = False,
+    reasons: Collection[str] = (),
 ) -> Closure:
-    """Store a closure from now on; admins for any team or all, team leads for their own."""
+    """Store a closure from now on; admins for any team or all, team leads for their own.
+
+    `reasons`: the public reasons the announcements know (the entry point reads them from
+    the templates, callcenter.prompts.templates.public_reason_keys); a closure's public
+    reason must be one of them."""
     require_team(actor, closure.team)
     require_aware(now, "Schließung")
+    check_public_reason(closure.public_reason, reasons)
     office = uow.schedules.claim()
     _validate(office, closures=(*office.closures, closure))
     schedule_rules.check_new_closure(closure, now, _tz(now), confirm_long=confirm_long)
@@ -206,10 +223,14 @@ def add_closure_days(
     now: datetime,
     tz: tzinfo,
     confirm_long: bool = False,
+    public_reason: str = "",
+    note_on_board: bool = False,
+    reasons: Collection[str] = (),
 ) -> Closure:
     """Whole local days `first`..`last`; a range beginning today begins now."""
     closure = schedule_rules.whole_days(team, first, last, tz, now, note.strip(), actor.name)
-    return add_closure(uow, actor, closure, now=now, confirm_long=confirm_long)
+    closure = replace(closure, public_reason=public_reason.strip(), note_on_board=note_on_board)
+    return add_closure(uow, actor, closure, now=now, confirm_long=confirm_long, reasons=reasons)
 
 
 def announcement_today(
@@ -221,10 +242,14 @@ def announcement_today(
     now: datetime,
     tz: tzinfo,
     until: time | None = None,
+    public_reason: str = "",
+    note_on_board: bool = False,
+    reasons: Collection[str] = (),
 ) -> Closure:
     """'Bandansage heute': closed from this minute to the end of the day (or `until`)."""
     closure = schedule_rules.announcement_today(team, now, tz, until, note.strip(), actor.name)
-    return add_closure(uow, actor, closure, now=now)
+    closure = replace(closure, public_reason=public_reason.strip(), note_on_board=note_on_board)
+    return add_closure(uow, actor, closure, now=now, reasons=reasons)
 
 
 def change_closure(
@@ -237,13 +262,21 @@ def change_closure(
     end: datetime | None = None,
     note: str | None = None,
     confirm_long: bool = False,
+    public_reason: str | None = None,
+    note_on_board: bool | None = None,
+    reasons: Collection[str] = (),
 ) -> Closure:
-    """Edit a closure's start, end or note: a future one freely, a running one only in its
-    end. (Its team stays: delete and add again for another team.)"""
+    """Edit a closure's start, end, note, public reason or whether the note is on the
+    board: a future one freely, a running one only in its end (its note, reason and board
+    flag too: they say why, not when). (Its team stays: delete and add again for another
+    team.) A public reason that changes must be one of `reasons`."""
     require_aware(now, "Schließung")
     office = uow.schedules.claim()
     before = uow.schedules.get_closure(closure_id)
     require_team(actor, before.team)
+    reason = before.public_reason if public_reason is None else public_reason.strip()
+    if reason != before.public_reason:
+        check_public_reason(reason, reasons)
     after = Closure(
         before.team,
         start or before.start,
@@ -251,6 +284,8 @@ def change_closure(
         before.note if note is None else note.strip(),
         id=before.id,
         created_by=before.created_by,
+        public_reason=reason,
+        note_on_board=before.note_on_board if note_on_board is None else note_on_board,
     )
     schedule_rules.check_edit(before, after, now, _tz(now), confirm_long=confirm_long)
     _validate(office, closures=tuple(after if c.id == closure_id else c for c in office.closures))
@@ -402,6 +437,19 @@ def add_generated_history(
 
 
 # ---------------------------------------------------------------------- internals
+
+
+def check_public_reason(reason: str, reasons: Collection[str]) -> None:
+    """An empty reason (none is spoken) or one of the templates' keys."""
+    if not reason or reason in reasons:
+        return
+    allowed = ", ".join(reasons) or "—"
+    raise InvalidClosure(
+        f"Öffentlicher Grund „{reason}“ ist unbekannt; erlaubt: {allowed} (oder leer: kein "
+        "Grund wird angesagt)",
+        f"unknown public reason '{reason}'; allowed: {allowed} (or empty: no reason is announced)",
+        "public_reason",
+    )
 
 
 def _tz(now: datetime) -> tzinfo:

@@ -58,6 +58,8 @@ def closure(value: Closure, ended_by: str | None = None) -> JsonObject:
         "start": instant(value.start),
         "end": instant(value.end),
         "note": value.note,
+        "public_reason": value.public_reason,
+        "note_on_board": value.note_on_board,
         "created_by": value.created_by,
     }
     if ended_by is not None:

@@ -24,7 +24,7 @@ from callcenter.holiday_calendar import GERMAN_STATES
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import prompts as prompt_cases
 from callcenter.usecases import schedule
-from callcenter.web import actions, readmodels
+from callcenter.web import actions, public_reasons, readmodels
 from callcenter.web.actions import actor_of, run
 from callcenter.web.api_base import (
     ADMIN,
@@ -99,7 +99,7 @@ def _status_out(status: readmodels.TeamStatus) -> dict[str, Any]:
         "reason": str(status.reason) if status.reason else None,
         "until": status.until,
         "next_open": status.next_open,
-        "closure_note": status.closure.note if status.closure else None,
+        **readmodels.closure_shown(status.closure),
     }
 
 
@@ -110,6 +110,8 @@ def _closure_out(closure: Closure, now: datetime) -> ClosureOut:
         start=closure.start,
         end=closure.end,
         note=closure.note,
+        public_reason=closure.public_reason,
+        note_on_board=closure.note_on_board,
         created_by=closure.created_by,
         active=closure.start <= now < closure.end,
     )
@@ -257,12 +259,23 @@ async def api_add_closure(call: Call) -> BaseModel:
         await _known_team(call, body.team)
     actor, now, tz = actor_of(identity), state.now(), state.settings.tz
     team, note, confirm = body.team, body.note, body.confirm_long
+    reason, on_board = body.public_reason.strip(), body.note_on_board
+    allowed = public_reasons.keys(await public_reasons.public_reasons(state))
     if body.today:
         until = parse_time(body.until, "until") if body.until else None
         closure = await run(
             state,
             lambda uow: schedule.announcement_today(
-                uow, actor, team, note, now=now, tz=tz, until=until
+                uow,
+                actor,
+                team,
+                note,
+                now=now,
+                tz=tz,
+                until=until,
+                public_reason=reason,
+                note_on_board=on_board,
+                reasons=allowed,
             ),
         )
     elif body.first_day is not None:
@@ -270,13 +283,35 @@ async def api_add_closure(call: Call) -> BaseModel:
         closure = await run(
             state,
             lambda uow: schedule.add_closure_days(
-                uow, actor, team, first, last, note, now=now, tz=tz, confirm_long=confirm
+                uow,
+                actor,
+                team,
+                first,
+                last,
+                note,
+                now=now,
+                tz=tz,
+                confirm_long=confirm,
+                public_reason=reason,
+                note_on_board=on_board,
+                reasons=allowed,
             ),
         )
     elif body.start is not None and body.end is not None:
-        new = Closure(team, body.start, body.end, note.strip(), created_by=actor.name)
+        new = Closure(
+            team,
+            body.start,
+            body.end,
+            note.strip(),
+            created_by=actor.name,
+            public_reason=reason,
+            note_on_board=on_board,
+        )
         closure = await run(
-            state, lambda uow: schedule.add_closure(uow, actor, new, now=now, confirm_long=confirm)
+            state,
+            lambda uow: schedule.add_closure(
+                uow, actor, new, now=now, confirm_long=confirm, reasons=allowed
+            ),
         )
     else:  # pragma: no cover - ClosureBody's validator rules this out
         raise WebError(422, "validation", "Zeitraum fehlt", "period missing", "start")
@@ -309,6 +344,7 @@ async def api_change_closure(call: Call) -> BaseModel:
     closure_id = _closure_id(call)
     state = call.state
     actor, now = actor_of(call.identity), state.now()
+    allowed = public_reasons.keys(await public_reasons.public_reasons(state))
     closure = await run(
         state,
         lambda uow: schedule.change_closure(
@@ -320,6 +356,9 @@ async def api_change_closure(call: Call) -> BaseModel:
             end=body.end,
             note=body.note,
             confirm_long=body.confirm_long,
+            public_reason=body.public_reason,
+            note_on_board=body.note_on_board,
+            reasons=allowed,
         ),
     )
     return _closure_out(closure, state.now())

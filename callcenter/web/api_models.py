@@ -71,7 +71,13 @@ class TeamStatusOut(ApiModel):
     reason: ReasonName | None
     until: datetime | None = Field(description="next change of the state / nächste Änderung")
     next_open: datetime | None = Field(description="closed teams: next opening / nächste Öffnung")
-    closure_note: str | None
+    closure_note: str | None = Field(
+        description="the closure's internal note, only if it is marked for the board / "
+        "interner Vermerk, nur wenn für die Tafel freigegeben"
+    )
+    closure_public_reason: str | None = Field(
+        description="key of the public reason the announcement gives / öffentlicher Grund"
+    )
 
 
 class BoardOut(ApiModel):
@@ -151,7 +157,9 @@ class ClosureOut(ApiModel):
     team: str | None = Field(description="null: all teams / alle Teams")
     start: datetime
     end: datetime
-    note: str
+    note: str = Field(description="internal note, never announced / interner Vermerk")
+    public_reason: str = Field(description="key of [public_reasons]; '' = none / leer = keiner")
+    note_on_board: bool
     created_by: str
     active: bool
 
@@ -183,7 +191,22 @@ class ClosureBody(ApiModel):
     last_day: date | None = None
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
-    note: str = Field(min_length=1, max_length=200, examples=["Personalengpass"])
+    note: str = Field(
+        default="",
+        max_length=200,
+        examples=["Personalengpass"],
+        description="internal note, never announced / interner Vermerk, nie angesagt",
+    )
+    public_reason: str = Field(
+        default="",
+        max_length=40,
+        examples=["organisational"],
+        description="a key of the announcement templates' [public_reasons] (announced in "
+        "each caller's language); '' = no reason / öffentlicher Grund, leer = keiner",
+    )
+    note_on_board: bool = Field(
+        default=False, description="show the note on the switchboard board / auf der Tafel"
+    )
     confirm_long: bool = Field(
         default=False, description="confirm a closure of more than 31 days / bestätigen"
     )
@@ -206,6 +229,8 @@ class ClosureBody(ApiModel):
             raise ValueError("last_day nur mit first_day / last_day needs first_day")
         if self.until is not None and not self.today:
             raise ValueError("until nur mit today / until needs today")
+        if not self.note.strip() and not self.public_reason.strip():
+            raise ValueError("note oder public_reason angeben / give a note or a public reason")
         return self
 
 
@@ -216,12 +241,20 @@ class ClosureChangeBody(ApiModel):
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
     note: str | None = Field(default=None, min_length=1, max_length=200)
+    public_reason: str | None = Field(
+        default=None, max_length=40, description="'' removes it / leer entfernt ihn"
+    )
+    note_on_board: bool | None = None
     confirm_long: bool = False
 
     @model_validator(mode="after")
     def _something(self) -> ClosureChangeBody:
-        if self.start is None and self.end is None and self.note is None:
-            raise ValueError("start, end oder note angeben / give start, end or note")
+        given = (self.start, self.end, self.note, self.public_reason, self.note_on_board)
+        if all(value is None for value in given):
+            raise ValueError(
+                "start, end, note, public_reason oder note_on_board angeben / "
+                "give start, end, note, public_reason or note_on_board"
+            )
         return self
 
 

@@ -19,7 +19,9 @@ from aiohttp import web
 from callcenter.domain.schedule import State
 from callcenter.storage.web_repository import AccountRepository
 from callcenter.web import i18n, readmodels
+from callcenter.web.feed_text import PublicReasons
 from callcenter.web.middleware import ensure_identity
+from callcenter.web.public_reasons import public_reasons
 from callcenter.web.render import render
 from callcenter.web.state import WebState, state_of
 
@@ -30,8 +32,17 @@ REFRESH_SECONDS = 5.0
 SESSION_CHECK_SECONDS = 60.0
 
 
-def status_payload(status: readmodels.TeamStatus, now: datetime, state: WebState) -> dict[str, Any]:
+def status_payload(
+    status: readmodels.TeamStatus,
+    now: datetime,
+    state: WebState,
+    reasons: PublicReasons | None = None,
+) -> dict[str, Any]:
+    """One team's tile. The closure's internal note only if it was marked for the board;
+    its public reason (what callers hear) in the board's language."""
     tz = state.settings.tz
+    shown = readmodels.closure_shown(status.closure)
+    public_key = shown["closure_public_reason"] or ""
     labels = {}
     for lang in i18n.LANGS:
         if status.state is State.OPEN:
@@ -41,7 +52,8 @@ def status_payload(status: readmodels.TeamStatus, now: datetime, state: WebState
             when = i18n.format_relative(status.next_open, now, tz, lang)
             label = i18n.translate(lang, "closed_opens", time=when)
         reason = i18n.translate(lang, f"reason_{status.reason}") if status.reason else ""
-        labels[lang] = {"label": label, "reason": reason}
+        public = reasons.text(public_key, lang) if reasons is not None else ""
+        labels[lang] = {"label": label, "reason": reason, "public_reason": public}
     return {
         "id": status.id,
         "name_de": status.name_de,
@@ -50,21 +62,25 @@ def status_payload(status: readmodels.TeamStatus, now: datetime, state: WebState
         "reason": str(status.reason) if status.reason else None,
         "until": status.until.isoformat() if status.until else None,
         "next_open": status.next_open.isoformat() if status.next_open else None,
-        "closure_note": status.closure.note if status.closure else None,
+        **shown,
         "de": labels["de"],
         "en": labels["en"],
     }
 
 
 def board_payload(
-    statuses: list[readmodels.TeamStatus], now: datetime, version: int, state: WebState
+    statuses: list[readmodels.TeamStatus],
+    now: datetime,
+    version: int,
+    state: WebState,
+    reasons: PublicReasons | None = None,
 ) -> dict[str, Any]:
     tz = state.settings.tz
     return {
         "version": version,
         "generated_at": now.isoformat(),
         "as_of": {lang: i18n.format_instant(now, tz, lang) for lang in i18n.LANGS},
-        "teams": [status_payload(status, now, state) for status in statuses],
+        "teams": [status_payload(status, now, state, reasons) for status in statuses],
     }
 
 
@@ -109,7 +125,8 @@ class BoardHub:
         office = await self.state.office()
         now = self.state.now()
         statuses = readmodels.board(office, now)
-        self.snapshot = board_payload(statuses, now, version, self.state)
+        reasons = await public_reasons(self.state)
+        self.snapshot = board_payload(statuses, now, version, self.state, reasons)
         changes = [s.until for s in statuses if s.until is not None]
         self._next_change = min(changes) if changes else None
         self._version = version
@@ -139,7 +156,9 @@ async def board_page(request: web.Request) -> web.StreamResponse:
     now = state.now()
     statuses = readmodels.board(office, now)
     version = await asyncio.to_thread(state.store.schedule_version)
-    return render(request, "board.html", {"board": board_payload(statuses, now, version, state)})
+    reasons = await public_reasons(state)
+    board = board_payload(statuses, now, version, state, reasons)
+    return render(request, "board.html", {"board": board})
 
 
 async def _still_signed_in(state: WebState, session_id: str | None) -> bool:

@@ -174,9 +174,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "reason_suggestions": ("Personalengpass", "Staff shortage"),
     "need_note": (
-        "Bitte einen Grund angeben (z. B. Personalengpass).",
-        "Please give a reason (e.g. staff shortage).",
+        "Bitte einen öffentlichen Grund wählen oder einen Vermerk angeben (z. B. Personalengpass).",
+        "Please choose a public reason or give a note (e.g. staff shortage).",
     ),
+    "closure_note": ("Vermerk (intern, nie angesagt)", "Note (internal, never announced)"),
+    "public_reason": ("Öffentlicher Grund (wird angesagt)", "Public reason (announced)"),
+    "no_public_reason": ("– kein Grund wird angesagt –", "– no reason is announced –"),
+    "note_on_board": (
+        "Vermerk auf der Tafel der Zentrale zeigen",
+        "Show the note on the switchboard board",
+    ),
+    "on_board": ("auf der Tafel", "on the board"),
     "invalid_date": ("„{text}“ ist kein Datum (JJJJ-MM-TT)", "'{text}' is not a date (YYYY-MM-DD)"),
     "required": ("Pflichtangabe", "Required"),
     # holidays

@@ -19,7 +19,7 @@ from callcenter.domain.schedule import Office, Pilot, SpecialOpening
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import schedule
-from callcenter.web import readmodels
+from callcenter.web import public_reasons, readmodels
 from callcenter.web.actions import actor_of, require, run
 from callcenter.web.errors import not_found, translate_error
 from callcenter.web.forms import (
@@ -204,10 +204,15 @@ async def _closures_response(
     office = await state.office()
     now = state.now()
     shown = await run(state, lambda uow: schedule.closures(uow, now=now))
+    reasons = await public_reasons.public_reasons(state)
+    lang = lang_of(request)
+    labels = {key: reasons.text(key, lang) or key for key in public_reasons.keys(reasons)}
     return render(
         request,
         "closures.html",
         {
+            "public_reasons": list(labels.items()),
+            "reason_label": labels,
             "teams": _team_choices(office, identity),
             "all_teams_allowed": identity.has(Role.ADMIN),
             "closures": shown,
@@ -249,26 +254,39 @@ async def closure_today_submit(request: web.Request) -> web.StreamResponse:
     values = {
         "today_team": text(form, "today_team", 80),
         "today_note": text(form, "today_note"),
+        "today_reason": text(form, "today_reason", 80),
+        "today_on_board": "on" if _checked(form, "today_on_board") else "",
         "until": text(form, "until", 20),
     }
     errors = FormErrors()
     note = text(form, "today_note", NOTE_LIMIT)
-    if not note:
+    reason, on_board = values["today_reason"], _checked(form, "today_on_board")
+    if not note and not reason:
         errors.add_key("today_note", "need_note")
     until: time | None = parse_clock(form, "until", errors) if values["until"] else None
     status = 422
     if not errors:
         actor, now, tz = actor_of(identity), state.now(), state.settings.tz
         team = _closure_team(form, "today_team")
+        allowed = public_reasons.keys(await public_reasons.public_reasons(state))
         try:
             await run(
                 state,
                 lambda uow: schedule.announcement_today(
-                    uow, actor, team, note, now=now, tz=tz, until=until
+                    uow,
+                    actor,
+                    team,
+                    note,
+                    now=now,
+                    tz=tz,
+                    until=until,
+                    public_reason=reason,
+                    note_on_board=on_board,
+                    reasons=allowed,
                 ),
             )
         except CallcenterError as exc:
-            status = _form_error(errors, exc, "today_team")
+            status = _form_error(errors, exc, _reason_field(exc, "today"))
         else:
             raise _redirect("/schliesstage", "closure_added", request)
     return await _closures_response(request, values, errors, status)
@@ -281,31 +299,59 @@ async def closure_range_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     values = {
         name: text(form, name)
-        for name in ("range_team", "first_day", "last_day", "range_note", "confirm_long")
+        for name in (
+            "range_team",
+            "first_day",
+            "last_day",
+            "range_note",
+            "range_reason",
+            "range_on_board",
+            "confirm_long",
+        )
     }
     errors = FormErrors()
     first = require_day(form, "first_day", errors)
     last = parse_day(form, "last_day", errors)
     note = text(form, "range_note", NOTE_LIMIT)
-    if not note:
+    reason, on_board = text(form, "range_reason", 80), _checked(form, "range_on_board")
+    if not note and not reason:
         errors.add_key("range_note", "need_note")
     confirm = _checked(form, "confirm_long")
     status = 422
     if not errors and first is not None:
         actor, now, tz = actor_of(identity), state.now(), state.settings.tz
         team = _closure_team(form, "range_team")
+        allowed = public_reasons.keys(await public_reasons.public_reasons(state))
         try:
             await run(
                 state,
                 lambda uow: schedule.add_closure_days(
-                    uow, actor, team, first, last, note, now=now, tz=tz, confirm_long=confirm
+                    uow,
+                    actor,
+                    team,
+                    first,
+                    last,
+                    note,
+                    now=now,
+                    tz=tz,
+                    confirm_long=confirm,
+                    public_reason=reason,
+                    note_on_board=on_board,
+                    reasons=allowed,
                 ),
             )
         except CallcenterError as exc:
-            status = _form_error(errors, exc, "last_day")
+            status = _form_error(errors, exc, _reason_field(exc, "range", "last_day"))
         else:
             raise _redirect("/schliesstage", "closure_added", request)
     return await _closures_response(request, values, errors, status)
+
+
+def _reason_field(exc: CallcenterError, prefix: str, otherwise: str | None = None) -> str:
+    """The form field an error belongs to: the public reason select if it is about that."""
+    if exc.field() == "public_reason":
+        return f"{prefix}_reason"
+    return otherwise or f"{prefix}_team"
 
 
 def _closure_id(request: web.Request) -> int:

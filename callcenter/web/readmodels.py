@@ -76,6 +76,17 @@ def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
     )
 
 
+def closure_shown(closure: Closure | None) -> dict[str, str | None]:
+    """What switchboard staff see of the closure in force: its public reason always, its
+    internal note only when whoever set it chose to show it on the board."""
+    if closure is None:
+        return {"closure_note": None, "closure_public_reason": None}
+    return {
+        "closure_note": closure.note if closure.note_on_board and closure.note else None,
+        "closure_public_reason": closure.public_reason or None,
+    }
+
+
 def board(office: Office, now: datetime) -> list[TeamStatus]:
     return [team_status(office, team_id, now) for team_id in office.team_ids]
 

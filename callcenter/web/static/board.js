@@ -20,8 +20,16 @@
     label.textContent = team[lang].label;
     const reason = document.createElement("span");
     reason.className = "board-reason";
-    reason.textContent = team[lang].reason + (team.closure_note ? ": " + team.closure_note : "");
+    const publicReason = team[lang].public_reason;
+    reason.textContent = team[lang].reason + (publicReason ? " – " + publicReason : "");
     item.append(name, label, reason);
+    // The internal note only when whoever set the closure chose to show it here.
+    if (team.closure_note) {
+      const note = document.createElement("span");
+      note.className = "board-note";
+      note.textContent = team.closure_note;
+      item.append(note);
+    }
     return item;
   }
 

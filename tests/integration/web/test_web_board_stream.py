@@ -58,11 +58,59 @@ async def test_a_closure_reaches_the_open_board_without_reloading(admin: Browser
             break
     closed = team(board, "auslaender-a")
     assert closed["reason"] == "closure"
-    assert closed["closure_note"] == "Personalengpass"
+    # The internal note stays off the board unless whoever set the closure chose to show it.
+    assert closed["closure_note"] is None
+    assert "Personalengpass" not in json.dumps(board, ensure_ascii=False)
     assert closed["de"]["label"] == "geschlossen – öffnet morgen 09:00"
     assert closed["en"]["reason"] == "closure day (announcement)"
     assert board["version"] > first["version"]
     stream.close()
+
+
+async def test_the_board_shows_the_public_reason_and_a_note_only_when_chosen(
+    admin: Browser,
+) -> None:
+    stream = await admin.get("/zentrale/events")
+    await next_board(stream)
+    created = await admin.api(
+        "POST",
+        "/api/v1/closures",
+        json={
+            "team": "auslaender-a",
+            "today": True,
+            "note": "Bitte an Team B verweisen",
+            "public_reason": "organisational",
+            "note_on_board": True,
+        },
+    )
+    assert created.status == 201
+    while True:
+        board = await next_board(stream)
+        if team(board, "auslaender-a")["state"] == "closed":
+            break
+    closed = team(board, "auslaender-a")
+    assert closed["closure_note"] == "Bitte an Team B verweisen"
+    assert closed["closure_public_reason"] == "organisational"
+    assert "organisatorisch" in closed["de"]["public_reason"]
+    assert "organisational" in closed["en"]["public_reason"]
+    page = await (await admin.get("/zentrale")).text()
+    assert '<span class="board-note">Bitte an Team B verweisen</span>' in page
+    assert "organisatorisch" in page
+    stream.close()
+
+
+async def test_the_board_page_never_shows_a_note_not_meant_for_it(admin: Browser) -> None:
+    created = await admin.api(
+        "POST",
+        "/api/v1/closures",
+        json={"team": "auslaender-a", "today": True, "note": "Frau X krank"},
+    )
+    assert created.status == 201
+    page = await (await admin.get("/zentrale")).text()
+    assert 'data-team="auslaender-a" data-state="closed"' in page
+    assert "Frau X krank" not in page
+    board = await (await admin.api("GET", "/api/v1/board")).json()
+    assert team(board, "auslaender-a")["closure_note"] is None
 
 
 async def test_the_board_page_and_every_role_may_watch(env: WebEnv) -> None:

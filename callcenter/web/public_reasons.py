@@ -1,0 +1,45 @@
+"""The public reasons a closure may give callers, with their German and English sentences.
+
+They come from the announcement templates (ivr_prompts/<lang>.toml [public_reasons]), so
+the pages offer, and the board shows, exactly what a caller hears. Read in a worker thread
+and kept until a template file changes: the board asks every few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from callcenter.prompts.templates import DEFAULT_DIRECTORY, load_templates
+from callcenter.web.feed_text import PublicReasons
+from callcenter.web.state import WebState
+
+_cache: dict[Path, tuple[tuple[tuple[str, float], ...], PublicReasons]] = {}
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*.toml")))
+
+
+def read_public_reasons(directory: Path | None) -> PublicReasons:
+    folder = directory or DEFAULT_DIRECTORY
+    stamp = _stamp(folder)
+    cached = _cache.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    templates = load_templates(directory)
+    de, en = templates.get("de"), templates.get("en")
+    reasons = PublicReasons(
+        de=dict(de.public_reasons) if de else {}, en=dict(en.public_reasons) if en else {}
+    )
+    _cache[folder] = (stamp, reasons)
+    return reasons
+
+
+async def public_reasons(state: WebState) -> PublicReasons:
+    return await asyncio.to_thread(read_public_reasons, state.settings.prompts.templates_dir)
+
+
+def keys(reasons: PublicReasons) -> tuple[str, ...]:
+    """The keys in the German template's order (every language has the same keys)."""
+    return tuple(reasons.de or reasons.en)
