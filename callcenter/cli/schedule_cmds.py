@@ -49,14 +49,23 @@ def hours_show(cli: CliContext, team: str | None) -> None:
 @hours.command(
     "set",
     help="Alle Sprechzeiten eines Teams ersetzen. SPEC wie „Mo-Do 09:00-12:00“ "
-    "(mehrere erlaubt; --none für keine).\n\n"
-    "Replace all call hours of a team. SPEC like 'Mon-Thu 09:00-12:00' (several allowed).",
+    "(mehrere erlaubt; --none --force für keine: das Team ist dann dauerhaft geschlossen)."
+    "\n\nReplace all call hours of a team. SPEC like 'Mon-Thu 09:00-12:00' (several "
+    "allowed; --none --force for none: the team is then closed for good).",
 )
 @click.argument("team")
 @click.argument("specs", nargs=-1)
 @click.option("--none", "no_hours", is_flag=True, help="Keine Sprechzeiten / no call hours.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Eine Woche ohne Sprechzeiten bestätigen: das Team ist dann dauerhaft geschlossen "
+    "/ confirm a week without call hours: the team is then closed for good.",
+)
 @pass_cli
-def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool) -> None:
+def hours_set(
+    cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool, force: bool
+) -> None:
     if not specs and not no_hours:
         raise click.UsageError(
             'Mindestens ein Fenster angeben (z. B. "Mo-Do 09:00-12:00") oder --none '
@@ -66,7 +75,7 @@ def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool
     for index, spec in enumerate(specs):
         windows.extend(windows_from_spec(spec, f"Fenster {index + 1} „{spec}“"))
     actor, now = cli.as_actor, cli.now()
-    cli.run(lambda uow: schedule.set_windows(uow, actor, team, windows, now=now))
+    cli.run(lambda uow: schedule.set_windows(uow, actor, team, windows, now=now, force=force))
     click.echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
     refresh_prompts(cli, team)
 

@@ -125,6 +125,15 @@ class ConfirmationRequired(ScheduleError):
     code = "confirmation_required"
 
 
+class EmptyWeekNeedsConfirmation(ConfirmationRequired):
+    """Taking every call-hour window from a team closes it for good: legal, but only with
+    an explicit yes. A conflict (409), not bad input: the same request with force passes."""
+
+    kind = "conflict"
+    where_is_field = False
+    default_field = "force"
+
+
 class ClosureAlreadyOver(ScheduleError):
     """A closure that cannot be ended or changed because it is already over."""
 

@@ -18,9 +18,10 @@ from callcenter.domain.errors import (
     ClosureAlreadyOver,
     ClosureNotStarted,
     ConfirmationRequired,
+    EmptyWeekNeedsConfirmation,
     PastIsReadOnly,
 )
-from callcenter.domain.schedule import Closure, SpecialOpening, wall_to_instant
+from callcenter.domain.schedule import Closure, SpecialOpening, Team, Window, wall_to_instant
 
 LONG_CLOSURE = timedelta(days=31)
 
@@ -237,3 +238,21 @@ def check_new_opening(opening: SpecialOpening, now: datetime, tz: tzinfo) -> Non
             f"before now ({_local_en(first, tz)}); the past cannot be changed",
             "day",
         )
+
+
+def check_windows(before: Team, windows: tuple[Window, ...], *, force: bool = False) -> None:
+    """A week without any call hours closes the team for good (every call hears the
+    'outside hours' announcement, no end date): only with an explicit yes. Saving a week
+    that is already empty changes nothing and passes."""
+    if windows or not before.windows or force:
+        return
+    raise EmptyWeekNeedsConfirmation(
+        f"Team „{before.id}“ hätte keine Sprechzeiten mehr: es wäre dauerhaft geschlossen, "
+        "jeder Anruf hörte die Ansage „außerhalb der Sprechzeiten“, bis wieder Sprechzeiten "
+        "eingetragen sind. Bitte ausdrücklich bestätigen (Web: Häkchen „Team dauerhaft "
+        "schließen“, API: force: true, Kommandozeile: --force)",
+        f"team '{before.id}' would have no call hours left: it would be closed for good, "
+        "every call would hear the 'outside call hours' announcement until hours are set "
+        "again. Please confirm explicitly (web: tick 'close the team for good', API: "
+        "force: true, CLI: --force)",
+    )

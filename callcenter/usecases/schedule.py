@@ -103,15 +103,23 @@ def seed_from_settings(store: Store, actor: str, now: datetime) -> bool:
 
 
 def set_windows(
-    uow: UnitOfWork, actor: Actor, team_id: str, windows: Iterable[Window], *, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    team_id: str,
+    windows: Iterable[Window],
+    *,
+    now: datetime,
+    force: bool = False,
 ) -> Team:
-    """Replace a team's weekly call-hour windows (admins only)."""
+    """Replace a team's weekly call-hour windows (admins only). Taking all of them away
+    closes the team for good and needs `force` (EmptyWeekNeedsConfirmation otherwise)."""
     require_role(actor, Role.ADMIN)
     require_aware(now, "Sprechzeiten")
     office = uow.schedules.claim()
     before = office.team(team_id)
     after = replace(before, windows=tuple(windows))
     _validate(office, teams=_swap_team(office, after))
+    schedule_rules.check_windows(before, after.windows, force=force)
     uow.schedules.replace_windows(team_id, after.windows)
     _audit(
         uow,

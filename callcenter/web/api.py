@@ -202,9 +202,10 @@ async def api_set_hours(call: Call) -> BaseModel:
         Window(w.weekday, parse_time(w.start, "start"), parse_time(w.end, "end"))
         for w in body.windows
     ]
-    actor, now = actor_of(call.identity), call.state.now()
+    actor, now, force = actor_of(call.identity), call.state.now(), body.force
     team = await run(
-        call.state, lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now)
+        call.state,
+        lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now, force=force),
     )
     return HoursOut(
         team=team.id,

@@ -118,6 +118,11 @@ class WindowModel(ApiModel):
 
 class HoursBody(ApiModel):
     windows: list[WindowModel] = Field(max_length=70)
+    force: bool = Field(
+        default=False,
+        description="confirm an empty week, which closes the team for good (else 409) / "
+        "leere Woche bestätigen: das Team wäre dauerhaft geschlossen",
+    )
 
 
 class HoursOut(ApiModel):

@@ -134,6 +134,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nur die Administration kann Sprechzeiten ändern.",
         "Only administrators can change call hours.",
     ),
+    "confirm_empty_week": (
+        "Team dauerhaft schließen: keine Sprechzeiten, jeder Anruf hört die Ansage "
+        "„außerhalb der Sprechzeiten“",
+        "Close the team for good: no call hours, every call hears the 'outside call hours' "
+        "announcement",
+    ),
     "invalid_windows": (
         "„{text}“ ist kein Zeitfenster wie 09:00-12:00",
         "'{text}' is not a window like 09:00-12:00",

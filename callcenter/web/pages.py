@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.access import Role
-from callcenter.domain.errors import CallcenterError
+from callcenter.domain.errors import CallcenterError, EmptyWeekNeedsConfirmation
 from callcenter.domain.schedule import Office, Pilot, SpecialOpening
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
 from callcenter.usecases import audit as audit_queries
@@ -170,15 +170,21 @@ async def hours_submit(request: web.Request) -> web.StreamResponse:
     errors = FormErrors()
     windows = week_windows(form, errors)
     values = {f"day{d}": text(form, f"day{d}", 300) for d in range(7)}
+    force = _checked(form, "force")
+    values["force"] = "on" if force else ""
     status = 422
     if not errors:
         actor, now = actor_of(identity), state.now()
         try:
             await run(
-                state, lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now)
+                state,
+                lambda uow: schedule.set_windows(
+                    uow, actor, team_id, windows, now=now, force=force
+                ),
             )
         except CallcenterError as exc:
-            status = _form_error(errors, exc, "day0")
+            where = "force" if isinstance(exc, EmptyWeekNeedsConfirmation) else "day0"
+            status = _form_error(errors, exc, where)
         else:
             raise _redirect(f"/sprechzeiten?team={team_id}", "saved", request)
     return _hours_response(request, state, office, team_id, values, errors, status)

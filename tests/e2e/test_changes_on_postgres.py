@@ -61,7 +61,7 @@ async def test_a_cli_edit_reaches_the_pbx_by_notify(
         # now, which is after the simulated day; new call hours take effect at once.
         await asyncio.to_thread(
             subprocess.run,
-            [*CLI, "--config", str(config), "hours", "set", "einbuergerung", "--none"],
+            [*CLI, "--config", str(config), "hours", "set", "einbuergerung", "--none", "--force"],
             check=True, env=env, capture_output=True, timeout=60,
         )  # fmt: skip
         took = await wait_for(

@@ -105,6 +105,7 @@ async def test_cli_schedule_change_reaches_astdb_within_one_real_second(
             "set",
             "einbuergerung",
             "--none",
+            "--force",  # an empty week closes the team for good: confirmed (issue 17)
         ],
         check=True,
         env=env,

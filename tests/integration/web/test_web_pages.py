@@ -209,7 +209,9 @@ async def test_ending_a_closure_early_opens_the_team_again(env: WebEnv, admin: B
 async def test_closure_forms_need_a_reason_and_valid_dates(admin: Browser) -> None:
     response = await admin.post("/schliesstage/heute", {"today_team": "auslaender-a"})
     assert response.status == 422
-    assert "Bitte einen Grund angeben" in await response.text()
+    assert "Bitte einen öffentlichen Grund wählen oder einen Vermerk angeben" in html.unescape(
+        await response.text()
+    )
     bad = await admin.post(
         "/schliesstage/zeitraum",
         {"range_team": "*", "first_day": "2026-13-01", "range_note": "Umzug"},

@@ -13,6 +13,7 @@ from callcenter.domain.errors import (
     ClosureAlreadyOver,
     ClosureNotStarted,
     ConfirmationRequired,
+    EmptyWeekNeedsConfirmation,
     InvalidClosure,
     PastIsReadOnly,
     PermissionDenied,
@@ -289,3 +290,49 @@ def test_openings_cannot_start_before_now(uow: FakeUnitOfWork) -> None:
     )
     assert later.id is not None
     assert uow.audit.entries[-1].action == "add_opening"
+
+
+# -- issue 17: an empty week asks first; a public reason is one of the templates' keys ------
+
+
+def test_an_empty_week_needs_force_and_writes_nothing_without(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(EmptyWeekNeedsConfirmation) as refused:
+        schedule.set_windows(uow, ADMIN, TEAM, [], now=NOW)
+    assert refused.value.kind == "conflict"
+    assert "dauerhaft geschlossen" in refused.value.de
+    assert "closed for good" in refused.value.en
+    assert uow.audit.entries == []
+    team = schedule.set_windows(uow, ADMIN, TEAM, [], now=NOW, force=True)
+    assert team.windows == ()
+    assert uow.audit.entries[-1].after == []
+    # Already empty: nothing closes, nothing to confirm.
+    schedule.set_windows(uow, ADMIN, TEAM, [], now=NOW)
+    assert len(uow.audit.entries) == 2
+
+
+def test_a_public_reason_must_be_a_known_key(uow: FakeUnitOfWork) -> None:
+    keys = ("organisational", "training")
+    with pytest.raises(InvalidClosure, match="erlaubt: organisational, training"):
+        schedule.announcement_today(
+            uow, ADMIN, TEAM, "", now=NOW, tz=BERLIN, public_reason="krank", reasons=keys
+        )
+    assert uow.audit.entries == []
+    stored = schedule.announcement_today(
+        uow,
+        ADMIN,
+        TEAM,
+        "Frau X krank",
+        now=NOW,
+        tz=BERLIN,
+        public_reason="training",
+        note_on_board=True,
+        reasons=keys,
+    )
+    assert (stored.public_reason, stored.note_on_board) == ("training", True)
+    assert uow.audit.entries[-1].after["public_reason"] == "training"
+    assert stored.id is not None
+    # A change that keeps the (meanwhile unknown) reason is not refused for it.
+    kept = schedule.change_closure(uow, ADMIN, stored.id, now=NOW, note="Vermerk", reasons=())
+    assert kept.public_reason == "training"
+    with pytest.raises(InvalidClosure):
+        schedule.change_closure(uow, ADMIN, stored.id, now=NOW, public_reason="x", reasons=keys)
