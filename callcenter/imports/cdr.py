@@ -12,8 +12,13 @@ ANSWERED row for the member who answered, a NO ANSWER row for each other member,
 with the caller's uniqueid). Without the linkedid column the rows of one call are found
 from the channels: the two halves of a Local channel (`…;1`/`…;2`), rows of the same
 channel that overlap in time, and member legs whose channel is another row's dstchannel.
-The call's id is then the smallest uniqueid of those rows, which is what Asterisk uses as
-the linked id (the oldest channel's), so a tracker record of the same call is found.
+The call's id is then the smallest uniqueid of those rows, which is the linked id (the
+caller `;1` channel's) only when that channel has a row of its own: in the base setup
+only answered calls have one. So the record also keeps the routed channel's uniqueid
+(`inbound_id`, the `;2` leg that ran Queue()/Dial(): queue_log's callid and the live
+record's routed channel), by which storage finds the live record of the same call
+(callcenter.storage.imported). Only the `linkedid` column (cdr.conf [csv]
+`newcdrcolumns=yes`) names the call itself on every row; the README recommends it.
 
 What a CDR cannot say: the PBX's open/closed decision (state, reason, live/fallback stay
 empty), and whether an unanswered queue call was abandoned or timed out. The latter is
@@ -64,6 +69,8 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # leaves the CDR at the Playback.
 _ANNOUNCEMENT_END_APPS = frozenset({"hangup"})
 _ANNOUNCEMENT_APPS = frozenset({"playback", "background", "progress"})
+# The outgoing half of a Local channel (the caller side of a dial or queue attempt).
+_OUTGOING_HALF_APPS = frozenset({"appdial2", "appdial", "appqueue"})
 # Asterisk's whole seconds: a call that lasted the timeout may be reported 1 s shorter.
 _TIMEOUT_SLACK_SECONDS = 1
 
@@ -338,6 +345,9 @@ def call_record(rows: Sequence[CdrRow], setup: CallImportSetup) -> CallRecord | 
     if not team_rows:
         return None
     first, first_target = team_rows[0]
+    # The routed channel: the team row of the leg that ran Queue()/Dial(), not the `;1`
+    # half of a Local channel (lastapp AppDial2, rows of cdr.conf `unanswered=yes`).
+    inbound = next((row for row, _ in team_rows if row.app not in _OUTGOING_HALF_APPS), first)
     team = first_target.team
     assert team is not None
     if setup.team is not None and team != setup.team:
@@ -372,6 +382,7 @@ def call_record(rows: Sequence[CdrRow], setup: CallImportSetup) -> CallRecord | 
         answered_by=setup.pseudonyms.member(team_answer.member) if team_answer else None,
         pilot=setup.calendar.pilot(team, first.start),
         complete=True,
+        inbound_id=inbound.uniqueid,
     )
 
 
