@@ -47,8 +47,9 @@ def _best(stored: CallRecord, new: CallRecord) -> CallRecord:
         if new.complete and not is_live(stored) and is_live(new):
             return new
         return stored
-    # Live parts first: their decision, answer and end are observations, not file rows.
-    parts = sorted((stored, new), key=lambda record: not is_live(record))
+    # Live parts first (their decision, answer and end are observations, not file rows),
+    # and of those the one that saw the `CallHours` decision itself (not adopted).
+    parts = sorted((stored, new), key=lambda r: (not is_live(r), r.source is None))
     decision = parts[0]
     continuing = [r for r in parts if not r.complete and r.observed_until and _measured(r)]
     head = max(continuing, key=_observed_until, default=None) or next(
