@@ -543,6 +543,9 @@ class Service:
         if self.web is not None:  # first stop taking input: no edits while we wind down
             await self.web.stop()
         await self._stop_scheduler()
+        # Connected until now: every open call was still up, in its last stretch, at the stop.
+        stream_intact = self.ami is not None and self.ami.connected
+        stopped_at = self.clock.now()
         if self.ami is not None:
             await self.ami.close()
         for task in self._tasks:
@@ -552,7 +555,7 @@ class Service:
                 await task
         if self.tracker is not None:
             # Calls still up at shutdown: keep what is known rather than nothing.
-            for record in self.tracker.flush():
+            for record in self.tracker.flush(stopped_at if stream_intact else None):
                 await self._emit(record)
         if self.writer is not None:
             await self.writer.close(timeout=5.0)

@@ -249,8 +249,16 @@ class CallTracker:
         idle = [c.linked_id for c in self._calls.values() if c.last_seen < seen_before]
         return [r for linked_id in idle if (r := self.close_incomplete(linked_id)) is not None]
 
-    def flush(self) -> list[CallRecord]:
-        """Close every open call as incomplete (shutdown: keep what is known)."""
+    def flush(self, still_up_at: datetime | None = None) -> list[CallRecord]:
+        """Close every open call as incomplete (shutdown: keep what is known).
+
+        `still_up_at`: the instant up to which every open call is known to have been up
+        in the stretch it was in (the event stream was read up to the stop); wait and talk
+        are counted up to it rather than to each call's last event.
+        """
+        if still_up_at is not None:
+            for call in self._calls.values():
+                call.last_seen = max(call.last_seen, still_up_at)
         return [r for linked_id in list(self._calls) if (r := self.close_incomplete(linked_id))]
 
     def begin_resync(self) -> None:

@@ -75,8 +75,10 @@ async def test_sigterm_mid_announcement_then_restart_gives_one_complete_record(
         await wait_for(lambda: sim.pbx.db.get(FAMILY, "auslaender-a") is not None, 30, "push")
         call = sim.pbx.originate(TEAM_LINE, "01701115019", "Restart", data="600")
         await wait_for(
-            lambda: truth.calls.get(call.linkedid) is not None
-            and truth.calls[call.linkedid].decided_at is not None,
+            lambda: (
+                truth.calls.get(call.linkedid) is not None
+                and truth.calls[call.linkedid].decided_at is not None
+            ),
             10,
             "the routing decision",
         )
