@@ -69,8 +69,9 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # leaves the CDR at the Playback.
 _ANNOUNCEMENT_END_APPS = frozenset({"hangup"})
 _ANNOUNCEMENT_APPS = frozenset({"playback", "background", "progress"})
-# The outgoing half of a Local channel (the caller side of a dial or queue attempt).
-_OUTGOING_HALF_APPS = frozenset({"appdial2", "appdial", "appqueue"})
+# What the routed channel runs last: the routing's own applications (a `Hangup` row is
+# the dialplan segment after Queue()/Dial() returned, cdr.conf `unanswered=yes`).
+_ROUTED_APPS = frozenset({"queue", "dial", *_ANNOUNCEMENT_APPS, *_ANNOUNCEMENT_END_APPS})
 # Asterisk's whole seconds: a call that lasted the timeout may be reported 1 s shorter.
 _TIMEOUT_SLACK_SECONDS = 1
 
@@ -345,9 +346,9 @@ def call_record(rows: Sequence[CdrRow], setup: CallImportSetup) -> CallRecord | 
     if not team_rows:
         return None
     first, first_target = team_rows[0]
-    # The routed channel: the team row of the leg that ran Queue()/Dial(), not the `;1`
-    # half of a Local channel (lastapp AppDial2, rows of cdr.conf `unanswered=yes`).
-    inbound = next((row for row, _ in team_rows if row.app not in _OUTGOING_HALF_APPS), first)
+    # The routed channel: the team row of the leg that ran Queue()/Dial() or the prompts,
+    # not the other half of a Local channel (lastapp AppDial2, or what its caller ran).
+    inbound = next((row for row, _ in team_rows if row.app in _ROUTED_APPS), first)
     team = first_target.team
     assert team is not None
     if setup.team is not None and team != setup.team:

@@ -1,0 +1,164 @@
+"""Recordings 017/018: the same eight calls as AMI events, Master.csv and queue_log (issue 15).
+
+The live log (the trace through the tracker) plus the CDR import plus the queue_log import
+must give exactly one record per real call, each the live one unchanged (outcome, wait,
+talk and all). 017 has the base cdr.conf: Master.csv names the call (its Linkedid) only on
+the `;1` rows of answered calls, so the others are found by the routed `;2` leg's
+uniqueid; queue_log's callid is that `;2` uniqueid (README-v3, "Which ids appear where").
+018 has `newcdrcolumns=yes`: every row carries the Linkedid. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from recordings import ASTERISK22
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.calls import CallRecord
+from callcenter.domain.number_plan import LinePlan
+from callcenter.domain.schedule import Office, Pilot, Team, windows_from_spec
+from callcenter.imports.common import CallImportSetup, ImportResult
+from callcenter.imports.jobs import import_cdr, import_queue_log
+from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.database import session_scope
+from callcenter.storage.models import CallRecordRow
+
+from ..tracker.trace_support import PSEUDONYMS, TEAM, events_of, new_tracker
+
+GROUPS = {
+    "017": "017_three_views_cdr_base",
+    "018": "018_three_views_cdr_newcols_unanswered",
+}
+UTC = ZoneInfo("UTC")  # the recording box ran in UTC (README-v3)
+NOW = datetime(2026, 12, 4, 17, 0, tzinfo=UTC)
+# The recording's dialplan (README-v3 "Configuration"): team line 06151100 → queue
+# auslaender-a, direct lines 0615110XX and the never-answering 061511109, switchboard
+# 06151000 → zentrale.
+OFFICE = Office(
+    ZoneInfo("Europe/Berlin"),
+    {},
+    (
+        Team(
+            TEAM,
+            "Team A",
+            windows=windows_from_spec("Mo-Do 09:00-12:00"),
+            queue="auslaender-a",
+            team_lines=("06151100",),
+            direct_lines=("_0615110XX", "061511109"),
+        ),
+    ),
+    pilots=(Pilot(TEAM, date(2026, 11, 1), date(2026, 12, 31)),),
+)
+SETUP = CallImportSetup(
+    plan=LinePlan(OFFICE, ("06151000",), "zentrale"),
+    pseudonyms=PSEUDONYMS,
+    calendar=OfficeCalendar(OFFICE),
+)
+# queue_log calls per group: c1, c2, c3, c6, c8 (c4, c5, c7 are direct lines).
+QUEUE_CALLS = 5
+
+
+def sessions(engine: Engine) -> Callable[[], AbstractContextManager[Session]]:
+    return lambda: session_scope(engine)
+
+
+def stored(engine: Engine) -> dict[str, CallRecord]:
+    with session_scope(engine) as session:
+        ids = list(session.scalars(select(CallRecordRow.linked_id)))
+        repository = CallRecordRepository(session)
+        assert len(ids) == len(set(ids))
+        return {linked: repository.get(linked) for linked in ids}
+
+
+def live(engine: Engine, group: str) -> dict[str, CallRecord]:
+    tracker = new_tracker()
+    records = tracker.feed_all(events_of(GROUPS[group]))
+    assert len(records) == 8
+    with session_scope(engine) as session:
+        assert CallRecordRepository(session).add_many(records) == 8
+    return {record.linked_id: record for record in records}
+
+
+def cdr(engine: Engine, group: str, zone: ZoneInfo = UTC) -> ImportResult:
+    path = ASTERISK22 / "groups" / group / "Master.csv"
+    return import_cdr(sessions(engine), path, SETUP, zone, actor="test", now=NOW)
+
+
+def queue_log(engine: Engine, group: str) -> ImportResult:
+    path = ASTERISK22 / "groups" / group / "queue_log"
+    return import_queue_log(sessions(engine), path, SETUP, actor="test", now=NOW)
+
+
+def counts(result: ImportResult) -> tuple[int, int, int, int, int]:
+    return (result.imported, result.matched, result.updated, result.duplicates, result.rejected)
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_live_log_and_both_imports_give_one_record_per_call(engine: Engine, group: str) -> None:
+    records = live(engine, group)
+    by_cdr = cdr(engine, group)
+    assert counts(by_cdr) == (0, 8, 0, 0, 0)
+    assert (by_cdr.read, by_cdr.ignored) == ({"017": 21, "018": 34}[group], 0)
+    assert (by_cdr.shift_hours, by_cdr.compared) == (0, 8)
+    by_queue_log = queue_log(engine, group)
+    assert counts(by_queue_log) == (0, QUEUE_CALLS, 0, 0, 0)
+    assert by_queue_log.shift_hours == 0
+    # Exactly the live records, untouched: same outcome, wait, talk, decision, ids.
+    assert stored(engine) == records
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_without_the_live_log_the_imports_find_each_other(engine: Engine, group: str) -> None:
+    by_cdr = cdr(engine, group)
+    assert counts(by_cdr) == (8, 0, 0, 0, 0)
+    assert by_cdr.shift_hours is None  # nothing live to compare with
+    by_queue_log = queue_log(engine, group)
+    assert counts(by_queue_log) == (0, 0, 0, QUEUE_CALLS, 0)
+    imported = stored(engine)
+    assert len(imported) == 8
+    # The same calls with the same outcomes as the live log says (wait and talk from the
+    # file's whole seconds, checked in test_import_calls).
+    expected = {r.inbound_id: r.outcome for r in new_tracker().feed_all(events_of(GROUPS[group]))}
+    assert {r.inbound_id: r.outcome for r in imported.values()} == expected
+    if group == "018":  # the linkedid column: the live log's ids
+        live_ids = {r.linked_id for r in new_tracker().feed_all(events_of(GROUPS[group]))}
+        assert set(imported) == live_ids
+
+
+def test_a_wrong_time_zone_is_reported_as_an_hour_shift(engine: Engine) -> None:
+    records = live(engine, "017")
+    berlin = cdr(engine, "017", ZoneInfo("Europe/Berlin"))
+    # Read as Berlin wall time, 15:45 is 14:45 UTC: one hour before the live calls.
+    assert (berlin.shift_hours, berlin.compared) == (-1, 8)
+    assert counts(berlin) == (0, 8, 0, 0, 0)  # found by their ids all the same
+    assert stored(engine) == records
+
+
+def test_an_incomplete_live_record_is_completed_by_the_queue_log(engine: Engine) -> None:
+    # c3 (queue timeout) stored by a run that stopped 10 s into the call.
+    tracker = new_tracker()
+    events = events_of(GROUPS["017"])
+    c3 = "1796399138.125"
+    first = next(e.at for e in events if e.linked_id == c3)
+    cut = [e for e in events if e.linked_id != c3 or (e.at - first).total_seconds() < 10]
+    tracker.feed_all(cut)
+    (partial,) = [r for r in tracker.flush() if r.linked_id == c3]
+    assert not partial.complete
+    with session_scope(engine) as session:
+        CallRecordRepository(session).add_many([partial])
+    result = queue_log(engine, "017")
+    assert counts(result) == (4, 1, 1, 0, 0)
+    record = stored(engine)[c3]
+    assert record.complete
+    assert record.outcome.value == "timeout"
+    assert record.started == partial.started  # the live start and decision stay
+    assert record.source == partial.source
+    assert record.wait_seconds is not None
+    assert abs(record.wait_seconds - 30) <= 1  # EXITWITHTIMEOUT|1|2|30
