@@ -41,6 +41,7 @@ from callcenter.storage.bulk_calls import (
 from callcenter.storage.caller_links import link_all_callers
 from callcenter.storage.database import make_engine, serialize_on_postgresql, upgrade
 from callcenter.storage.models import AuditRow
+from callcenter.storage.private_files import make_private_dir
 from callcenter.storage.repositories import ScheduleRepository
 from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
 
@@ -86,7 +87,7 @@ class Store:
 
 def open_store(settings: Settings, *, migrate: bool = True) -> Store:
     """Create the data directory, apply migrations and connect."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
     if migrate:
         upgrade(settings.database_url)
     return Store(settings, make_engine(settings.database_url))

@@ -19,6 +19,10 @@ class Clock(Protocol):
         """Real seconds to wait until the clock shows `at` (negative if past)."""
         ...
 
+    def real_seconds(self, simulated: float) -> float:
+        """Real seconds that pass while this clock advances by `simulated` seconds."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
@@ -26,6 +30,9 @@ class SystemClock:
 
     def seconds_until(self, at: datetime) -> float:
         return (at - self.now()).total_seconds()
+
+    def real_seconds(self, simulated: float) -> float:
+        return max(0.0, simulated)
 
 
 class AcceleratedClock:
@@ -46,3 +53,6 @@ class AcceleratedClock:
 
     def seconds_until(self, at: datetime) -> float:
         return (at - self.now()).total_seconds() / self.speed
+
+    def real_seconds(self, simulated: float) -> float:
+        return max(0.0, simulated) / self.speed

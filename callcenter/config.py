@@ -86,6 +86,17 @@ class OfficeSettings(_Strict):
 class DatabaseSettings(_Strict):
     # Empty: a SQLite file in the data directory.
     url: str = ""
+    # While the database is unreachable, call records go to the spool; the writer tries the
+    # database again after retry_seconds, doubling up to retry_max_seconds. A few seconds
+    # keep the replay after an outage prompt on a LAN.
+    retry_seconds: float = Field(default=1.0, gt=0)
+    retry_max_seconds: float = Field(default=5.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _retry_order(self) -> DatabaseSettings:
+        if self.retry_max_seconds < self.retry_seconds:
+            raise ValueError("retry_max_seconds must be at least retry_seconds")
+        return self
 
 
 class AmiSettings(_Strict):
@@ -99,6 +110,16 @@ class AmiSettings(_Strict):
     ping_interval_seconds: float = Field(default=20.0, gt=0)
     heartbeat_interval_seconds: float = Field(default=5.0, gt=0)
     stale_after_seconds: int = Field(default=60, gt=0)
+    # After a lost connection the client waits reconnect_initial_seconds, doubling (with
+    # jitter) up to reconnect_max_seconds: a PBX back after a restart is found within that.
+    reconnect_initial_seconds: float = Field(default=0.5, gt=0)
+    reconnect_max_seconds: float = Field(default=5.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _reconnect_order(self) -> AmiSettings:
+        if self.reconnect_max_seconds < self.reconnect_initial_seconds:
+            raise ValueError("reconnect_max_seconds must be at least reconnect_initial_seconds")
+        return self
 
 
 class PrivacySettings(_Strict):

@@ -23,6 +23,7 @@ from typing import Protocol
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
+from sqlalchemy import Engine
 
 from callcenter.app import Store, open_store, render_announcements
 from callcenter.clock import Clock, SystemClock
@@ -77,6 +78,18 @@ def ami_settings(settings: Settings) -> AmiSettings:
         auth="md5" if ami.md5_login else "plain",
         action_timeout=ami.action_timeout_seconds,
         ping_interval=ami.ping_interval_seconds,
+        reconnect_initial=ami.reconnect_initial_seconds,
+        reconnect_max=ami.reconnect_max_seconds,
+    )
+
+
+def record_writer(settings: Settings, engine: Engine) -> CallRecordWriter:
+    """The durable writer with the configured retry limits; its spool in the data directory."""
+    return CallRecordWriter(
+        engine,
+        settings.data_dir / "spool" / "calls.jsonl",
+        retry_seconds=settings.database.retry_seconds,
+        max_retry_seconds=settings.database.retry_max_seconds,
     )
 
 
@@ -174,9 +187,7 @@ class Service:
             heartbeat_seconds=self.settings.ami.heartbeat_interval_seconds,
         )
         if self.sink is None:
-            self.writer = CallRecordWriter(
-                self.store.engine, self.settings.data_dir / "spool" / "calls.jsonl"
-            )
+            self.writer = record_writer(self.settings, self.store.engine)
             await self.writer.start()  # also replays what a previous run left in the spool
             self.sink = self.writer
         key = await asyncio.to_thread(load_or_create_key, self.settings.key_file)
@@ -251,7 +262,6 @@ class Service:
         app = create_app(self.store, self.settings, self.clock, live=self, health=self)
         port = self.settings.web.port if self.options.web_port is None else self.options.web_port
         self.web = await start_web(app, self.settings.web.host, port)
-        logger.info("web app on %s", self.web.url)
 
     # -- what the web app may ask (callcenter.web.live.LiveView) --------------------------
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 
 import click
 
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
+from callcenter.cli.logs import configure_logging
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
 Telephone call hours for a public office's teams (Asterisk).
@@ -112,10 +112,7 @@ def cli(
     lang: str,
     debug: bool,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(debug)
     ctx.obj = CliContext(config_path, data_dir, actor, lang, debug)
     ctx.call_on_close(ctx.obj.close)
 

@@ -93,6 +93,7 @@ async def run_live(
     duration: float,
     calls_per_hour: float,
     seed: int,
+    web_port: int | None = None,
 ) -> None:
     clock = SimClock(start, speed)
     profile = profile_from_settings(settings, office, calls_per_hour)
@@ -118,7 +119,8 @@ async def run_live(
                 "ami_secret": SecretStr(secret),
             }
         )
-        service = Service(service_settings, clock=clock, options=ServiceOptions(web=True))
+        options = ServiceOptions(web=True, web_port=web_port)
+        service = Service(service_settings, clock=clock, options=options)
         await service.start()
         traffic = asyncio.create_task(
             TrafficGenerator(sim.pbx, profile, seed=seed).run(), name="demo-traffic"
@@ -204,9 +206,22 @@ def ensure_demo_user(cli: CliContext) -> None:
 )
 @click.option("--seed", default=1, show_default=True, help="Zufallsstartwert / random seed.")
 @click.option("--no-pbx", is_flag=True, help="Nur Zustände zeigen / states only, no simulation.")
+@click.option(
+    "--web-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
+    "/ web port (overrides web.port; 0 = any free port).",
+)
 @pass_cli
 def demo(
-    cli: CliContext, speed: float, duration: float, calls_per_hour: float, seed: int, no_pbx: bool
+    cli: CliContext,
+    speed: float,
+    duration: float,
+    calls_per_hour: float,
+    seed: int,
+    no_pbx: bool,
+    web_port: int | None,
 ) -> None:
     settings = cli.settings
     click.echo(f"callcenter-Demo – {settings.office.name}")
@@ -226,7 +241,9 @@ def demo(
     if no_pbx:
         return
     start = default_start(now, settings)
-    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed))
+    asyncio.run(
+        run_live(settings, office, start, speed, duration, calls_per_hour, seed, web_port)
+    )
     click.echo(
         "\nDemo beendet. Weiter mit / next: .venv/bin/callcenter state --at "
         "2026-12-24T10:00:00+01:00 · .venv/bin/callcenter calls export --format csv · "

@@ -10,6 +10,7 @@ from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.cli.simulate_cmd import simulate
 from callcenter.pbx.dialplan import DialplanError, generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
+from callcenter.pbx.queues_conf import generate_queues
 from callcenter.prompts.audio_files import write_text_atomically
 
 
@@ -57,6 +58,32 @@ def dialplan(cli: CliContext, output: str | None) -> None:
         "Neu laden / reload: asterisk -rx 'dialplan reload' "
         "(der Dienst sendet das per AMI / the service sends it over AMI)."
     )
+
+
+@pbx.command(
+    "queues",
+    help="queues.conf-Ausschnitt mit einer Warteschlange je Team und der Zentrale erzeugen "
+    "(jede muss an der Anlage existieren; Mitglieder selbst eintragen).\n\n"
+    "Print a queues.conf snippet with one queue per team and the switchboard (each must "
+    "exist on the PBX; add the members yourself).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    default="-",
+    show_default=True,
+    help="Zieldatei; „-“ = Standardausgabe / target file; '-' = stdout.",
+)
+@pass_cli
+def queues(cli: CliContext, output: str) -> None:
+    text = generate_queues(cli.store.office(), cli.settings.switchboard.queue)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output).expanduser()
+    write_text_atomically(target, text)
+    click.echo(f"Warteschlangen geschrieben / written: {target}")
 
 
 pbx.add_command(simulate)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 import time
 from datetime import timedelta
@@ -11,6 +10,7 @@ from datetime import timedelta
 import click
 
 from callcenter.cli.context import CliContext, pass_cli
+from callcenter.cli.logs import configure_logging
 from callcenter.clock import AcceleratedClock, Clock
 from callcenter.service import Service, ServiceOptions
 
@@ -91,8 +91,7 @@ def serve(
     web: bool,
     web_port: int | None,
 ) -> None:
-    if not cli.debug:
-        logging.getLogger().setLevel(logging.INFO)
+    configure_logging(cli.debug, service=True)
     if clock_start is None and (clock_speed != 1.0 or clock_anchor is not None):
         raise click.UsageError("--clock-speed/--clock-anchor brauchen / need --clock-start")
     _ = cli.store  # migrate and seed before the service starts

@@ -135,6 +135,11 @@ class CallRecordWriter:
 
     # --- lifecycle ----------------------------------------------------------------------
 
+    @property
+    def retry_max_seconds(self) -> float:
+        """The longest wait between two attempts to reach the database again."""
+        return self._retry_maximum
+
     async def start(self) -> None:
         """Open the spool (a left-over one is replayed first) and start the writer task."""
         if self._task is not None:

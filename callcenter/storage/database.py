@@ -12,6 +12,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter.storage.private_files import ensure_private_file, make_private_dir
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -58,7 +60,8 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     path = _sqlite_file(parsed)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
+        ensure_private_file(path)
     engine = create_engine(parsed, **kwargs)
     use_wal = path is not None
 

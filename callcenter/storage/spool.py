@@ -27,6 +27,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo
 
 from callcenter.domain.calls import CallRecord
+from callcenter.storage.private_files import make_private_dir, open_private
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def _fsync_dir(directory: Path) -> None:
 def _append_durably(path: Path, data: bytes) -> None:
     """Append `data` and fsync; on failure, cut the file back so no torn line remains."""
     created = not path.exists()
-    with path.open("ab") as handle:
+    with open_private(path, "ab") as handle:
         size = handle.tell()
         try:
             handle.write(data)
@@ -183,7 +184,7 @@ class RejectedFile:
         )
         if not data:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         with self._lock:
             _append_durably(self.path, data)
 
@@ -213,7 +214,7 @@ class Spool:
 
     def open(self) -> int:
         """Repair a torn last line left by a crash, count the records; returns the count."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         with self._lock:
             if not self.path.exists():
                 self._depth = 0
@@ -305,7 +306,7 @@ class Spool:
         """Remove the first `offset` bytes (`count` records) by an atomic rewrite."""
         with self._lock:
             temporary = self.path.with_name(self.path.name + ".tmp")
-            with self.path.open("rb") as source, temporary.open("wb") as target:
+            with self.path.open("rb") as source, open_private(temporary, "wb") as target:
                 source.seek(offset)
                 while block := source.read(_COPY_CHUNK):
                     target.write(block)

@@ -57,6 +57,9 @@ class SteppedClock:
     def seconds_until(self, at: datetime) -> float:
         return (at - self.current).total_seconds()
 
+    def real_seconds(self, simulated: float) -> float:
+        return max(0.0, simulated)
+
 
 def epoch(at: datetime) -> str:
     return str(int(at.timestamp()))

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from recordings import SIMULATOR_AWAITING as AWAITING
 from sim_replay import replay
 from sim_traces import (
     TRACE_DIR,
@@ -23,7 +24,8 @@ from sim_traces import (
     without_added_reason,
 )
 
-SCENARIOS = sorted(p for p in TRACE_DIR.glob("*.ami") if ".badlogin." not in p.name)
+RECORDED = sorted(p for p in TRACE_DIR.glob("*.ami") if ".badlogin." not in p.name)
+SCENARIOS = [p for p in RECORDED if p.stem not in AWAITING]
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -37,6 +39,8 @@ def _diff(recorded: list[object], simulated: list[object]) -> str:
 
 def test_every_scenario_is_covered() -> None:
     assert [p.name[:3] for p in SCENARIOS] == [f"{n:03d}" for n in range(1, 17)]
+    # Every other recording waits for a named issue; none is left out unnoticed.
+    assert {p.stem for p in RECORDED} - {p.stem for p in SCENARIOS} == set(AWAITING)
 
 
 @pytest.mark.parametrize("trace", SCENARIOS, ids=lambda p: p.stem)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from recordings import AWAITING
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.pbx_events import QueueStatusSet
@@ -212,22 +213,8 @@ TABLE["017_three_views_cdr_base"] = three_views("0170200000")
 TABLE["018_three_views_cdr_newcols_unanswered"] = three_views("0170200000")
 BURST = "014_burst_20_team_open"
 NO_CALLS = "015_actions_only.badlogin"
-# 019/019b (a restart mid-call) are replayed in test_tracker_restart.py. The others show
-# features of other issues: calls that pass no `CallHours` decision and so make no
-# record (DTMF menus, Read(), call-backs, queue announcements), device states, and the
-# queue overflow into the switchboard (024), whose record rules are not decided yet.
+# 019/019b (a restart mid-call) are replayed in test_tracker_restart.py.
 RESTART = ("019_restart_midcall", "019b_restart_midcall_new_connection")
-NOT_RECORD_FEATURES = {
-    "020_dtmf_language_menu",
-    "021_read_callback_request",
-    "022_callback_originate",
-    "022b_callback_noanswer_long_agent",
-    "023_queue_announcements",
-    "023b_queue_announcements_15s_rounds",
-    "024_queue_timeout_overflow",
-    "025_custom_device_state_blf",
-    "025b_custom_device_state_after_restart",
-}
 
 
 def burst_table() -> list[Expected]:
@@ -316,7 +303,7 @@ def no_raw_number(record: CallRecord, number: str) -> None:
 
 def test_every_trace_is_covered() -> None:
     names = {path.stem for path in trace_path("x").parent.glob("*.ami")}
-    assert names == {*TABLE, BURST, NO_CALLS, *RESTART, *NOT_RECORD_FEATURES}
+    assert names == {*TABLE, BURST, NO_CALLS, *RESTART, *AWAITING}
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))

@@ -46,6 +46,9 @@ class FakeClock:
     def seconds_until(self, at: datetime) -> float:
         return (at - self.current).total_seconds()
 
+    def real_seconds(self, simulated: float) -> float:
+        return max(0.0, simulated)
+
 
 class FakeMonotonic:
     def __init__(self) -> None:

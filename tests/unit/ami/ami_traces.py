@@ -19,7 +19,7 @@ TRACE_DIR = TRACES_ROOT / "traces"
 SUMMARY_DIR = TRACES_ROOT / "summaries"
 TRACE_FILES = sorted(TRACE_DIR.glob("*.ami"))
 # 16 scenarios plus the refused-login connection of 015 (README "Files").
-EXPECTED_TRACE_COUNT = 17
+EXPECTED_TRACE_COUNT = 30
 
 
 def trace_id(path: Path) -> str:
