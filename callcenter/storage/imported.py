@@ -34,9 +34,9 @@ class Stored:
     compared: int = 0  # live calls the shift was measured on
 
 
-# A file call found by its ids may start this far from the stored one (a CDR's whole
-# seconds, queue_log's ENTERQUEUE after the routing) once a zone shift of whole hours is
-# taken out; found by caller and team alone, it must start within FUZZY_TOLERANCE.
+# A file call found by its ids must start within the stored call, give or take this much
+# (a CDR's whole seconds, a live record without its end), once a zone shift of whole hours
+# is taken out; found by caller and team alone, it must start within FUZZY_TOLERANCE.
 ID_TOLERANCE = timedelta(seconds=60)
 FUZZY_TOLERANCE = timedelta(seconds=5)
 _HOUR = 3600.0
@@ -58,8 +58,8 @@ def store_call_records(session: Session, records: Sequence[CallRecord]) -> Store
     with the same routed channel (queue_log callid, Master.csv `uniqueid` of the `;2`
     leg) in the same team; without either, the only stored call of the same team and
     caller starting within FUZZY_TOLERANCE. A call found by its ids must have the same
-    caller and start within ID_TOLERANCE (after whole hours of a zone shift) or it is
-    rejected. A stored complete call stays as it is (the live tracker saw the PBX's
+    team and caller and start within the stored call (ID_TOLERANCE, after whole hours of
+    a zone shift) or it is rejected. A stored complete call stays as it is (the live tracker saw the PBX's
     decision, which no file holds); an incomplete one is completed (domain/record_merge).
     """
     repository = CallRecordRepository(session)
@@ -116,7 +116,11 @@ def _agrees(row: CallRecordRow, record: CallRecord) -> bool:
     if WITHHELD not in (row.caller, record.caller) and row.caller != record.caller:
         return False
     offset = (record.started - row.started).total_seconds()
-    return abs(offset - round(offset / _HOUR) * _HOUR) <= ID_TOLERANCE.total_seconds()
+    offset -= round(offset / _HOUR) * _HOUR
+    # The file may see the call first later on (queue_log: at the queue), never before.
+    length = (row.ended - row.started).total_seconds() if row.ended is not None else 0.0
+    tolerance = ID_TOLERANCE.total_seconds()
+    return -tolerance <= offset <= length + tolerance
 
 
 def _nearby(

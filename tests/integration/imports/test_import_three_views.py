@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -162,3 +163,17 @@ def test_an_incomplete_live_record_is_completed_by_the_queue_log(engine: Engine)
     assert record.source == partial.source
     assert record.wait_seconds is not None
     assert abs(record.wait_seconds - 30) <= 1  # EXITWITHTIMEOUT|1|2|30
+
+
+def test_an_id_naming_another_call_is_rejected_not_merged(engine: Engine) -> None:
+    # A stored call under c1's ids but with another caller (another PBX's call with the
+    # same Uniqueids, e.g. without `systemname`): the file's c1 is not that call.
+    records = new_tracker().feed_all(events_of(GROUPS["017"]))
+    c1 = next(r for r in records if r.caller == PSEUDONYMS.caller("01702000001"))
+    foreign = replace(c1, caller=PSEUDONYMS.caller("01709999999"))
+    with session_scope(engine) as session:
+        CallRecordRepository(session).add_many([foreign])
+    result = cdr(engine, "017")
+    assert counts(result) == (7, 0, 0, 0, 1)
+    assert stored(engine)[c1.linked_id] == foreign
+    assert len(stored(engine)) == 8
