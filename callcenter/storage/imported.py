@@ -59,8 +59,9 @@ def store_call_records(session: Session, records: Sequence[CallRecord]) -> Store
     leg) in the same team; without either, the only stored call of the same team and
     caller starting within FUZZY_TOLERANCE. A call found by its ids must have the same
     team and caller and start within the stored call (ID_TOLERANCE, after whole hours of
-    a zone shift) or it is rejected. A stored complete call stays as it is (the live tracker saw the PBX's
-    decision, which no file holds); an incomplete one is completed (domain/record_merge).
+    a zone shift) or it is rejected. A stored complete call stays as it is (the live
+    tracker saw the PBX's decision, which no file holds); an incomplete one is completed
+    (domain/record_merge).
     """
     repository = CallRecordRepository(session)
     incoming = fold(records)
