@@ -177,3 +177,40 @@ def test_an_id_naming_another_call_is_rejected_not_merged(engine: Engine) -> Non
     assert counts(result) == (7, 0, 0, 0, 1)
     assert stored(engine)[c1.linked_id] == foreign
     assert len(stored(engine)) == 8
+
+
+def test_the_v2_recordings_live_and_imported_stay_one_record_per_call(engine: Engine) -> None:
+    # 001-016 (36 calls) and their Master.csv (15 calls) and queue_log (26 calls): the
+    # case of the issue, where the imports used to add records for calls the live log had.
+    office = Office(
+        ZoneInfo("Europe/Berlin"),
+        {},
+        (
+            Team(
+                TEAM,
+                "Team A",
+                windows=windows_from_spec("Mo-Do 09:00-12:00"),
+                queue="auslaender-a",
+                team_lines=("06151100",),
+                direct_lines=("_0615110XX",),
+            ),
+        ),
+    )
+    setup = CallImportSetup(
+        LinePlan(office, ("06151000",), "zentrale"), PSEUDONYMS, OfficeCalendar(office)
+    )
+    records = [
+        record
+        for path in sorted((ASTERISK22 / "traces").glob("0*.ami"))
+        if path.stem < "017"
+        for record in new_tracker().feed_all(events_of(path.stem))
+    ]
+    assert len(records) == 36
+    with session_scope(engine) as session:
+        CallRecordRepository(session).add_many(records)
+    files = sessions(engine)
+    by_cdr = import_cdr(files, ASTERISK22 / "Master.csv", setup, UTC, actor="test", now=NOW)
+    assert counts(by_cdr) == (0, 15, 0, 0, 0)
+    by_queue_log = import_queue_log(files, ASTERISK22 / "queue_log", setup, actor="test", now=NOW)
+    assert counts(by_queue_log) == (0, 26, 0, 0, 0)
+    assert stored(engine) == {record.linked_id: record for record in records}
