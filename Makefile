@@ -10,8 +10,10 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # chromium (headless: the evaluation PDF and the browser tests).
 DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all chromium
 STAMP := $(VENV)/.installed
+# Every Python package at a known version (regenerate with `make lock` after a change).
+CONSTRAINTS := .ci/constraints.txt
 
-.PHONY: demo test install system-packages lint bench clean
+.PHONY: demo test install system-packages lint bench clean lock
 
 demo: install
 	$(VENV)/bin/callcenter demo
@@ -24,6 +26,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check callcenter tests
+	$(VENV)/bin/ruff format --check callcenter tests
 	$(VENV)/bin/mypy callcenter
 	$(VENV)/bin/lint-imports
 
@@ -39,11 +42,14 @@ system-packages:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
-	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	$(VENV)/bin/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev]'
 	@touch $(STAMP)
+
+lock: install
+	$(VENV)/bin/python -m pip freeze --exclude-editable --exclude pip | sort > $(CONSTRAINTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

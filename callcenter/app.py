@@ -110,7 +110,7 @@ async def render_announcements(
         settings.sounds_dir,
         team,
         languages=settings.prompts.languages,
-        include_note=settings.prompts.include_closure_note,
+        speak_reason=settings.prompts.speak_public_reason,
         on_progress=on_progress,
     )
 

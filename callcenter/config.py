@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -166,8 +167,13 @@ class PromptSettings(_Strict):
     templates_dir: Path | None = None
     # Languages played to callers, in this order (the dialplan plays them one after another).
     languages: tuple[str, ...] = ("de", "en")
-    # Read the closure's note (e.g. "Personalengpass") in the closure announcement.
-    include_closure_note: bool = True
+    # Say a closure's public reason (chosen from ivr_prompts' [public_reasons]) in the
+    # closure announcement. The internal note is never spoken, whatever this says.
+    # (`include_closure_note`, its name before, is still read.)
+    speak_public_reason: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("speak_public_reason", "include_closure_note"),
+    )
 
     @field_validator("languages")
     @classmethod
@@ -298,7 +304,8 @@ class ClosureSettings(_Strict):
     team: TeamId | None = None  # None: every team
     first_day: date
     last_day: date | None = None
-    note: str = ""
+    note: str = ""  # internal, never spoken
+    public_reason: str = ""  # a key of ivr_prompts' [public_reasons], spoken
 
 
 class OpeningSettings(_Strict):
@@ -387,7 +394,14 @@ class Settings(_Strict):
         try:
             teams = tuple(self._team(index, team) for index, team in enumerate(self.teams))
             closures = tuple(
-                Closure.whole_days(c.team, c.first_day, c.last_day or c.first_day, tz, c.note)
+                Closure.whole_days(
+                    c.team,
+                    c.first_day,
+                    c.last_day or c.first_day,
+                    tz,
+                    c.note,
+                    public_reason=c.public_reason,
+                )
                 for c in self.closures
             )
             openings = tuple(

@@ -16,13 +16,14 @@ from datetime import datetime, time, timedelta
 import click
 from pydantic import SecretStr
 
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.options import web_port_option
 from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
 from callcenter.pbx.translate import parse_state
-from callcenter.service import Service, ServiceOptions
 from callcenter.simulator import SimClock, Simulator
 from callcenter.simulator.file_fallback import file_or_schedule_fallback
 from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
@@ -206,13 +207,7 @@ def ensure_demo_user(cli: CliContext) -> None:
 )
 @click.option("--seed", default=1, show_default=True, help="Zufallsstartwert / random seed.")
 @click.option("--no-pbx", is_flag=True, help="Nur Zustände zeigen / states only, no simulation.")
-@click.option(
-    "--web-port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
-    "/ web port (overrides web.port; 0 = any free port).",
-)
+@web_port_option
 @pass_cli
 def demo(
     cli: CliContext,
@@ -241,9 +236,7 @@ def demo(
     if no_pbx:
         return
     start = default_start(now, settings)
-    asyncio.run(
-        run_live(settings, office, start, speed, duration, calls_per_hour, seed, web_port)
-    )
+    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed, web_port))
     click.echo(
         "\nDemo beendet. Weiter mit / next: .venv/bin/callcenter state --at "
         "2026-12-24T10:00:00+01:00 · .venv/bin/callcenter calls export --format csv · "

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import click
 
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.cli.logs import configure_logging
+from callcenter.cli.options import web_port_option
 from callcenter.clock import AcceleratedClock, Clock
-from callcenter.service import Service, ServiceOptions
 
 
 async def run_until_signalled(service: Service) -> None:
@@ -75,13 +76,7 @@ def simulated_clock(cli: CliContext, start: str, speed: float, anchor: float | N
     default=True,
     help="Weboberfläche im selben Prozess starten (Standard) / serve the web app too (default).",
 )
-@click.option(
-    "--web-port",
-    type=click.IntRange(0, 65535),
-    default=None,
-    help="Port der Weboberfläche (überschreibt web.port; 0 = beliebiger freier) "
-    "/ web port (overrides web.port; 0 = any free port).",
-)
+@web_port_option
 @pass_cli
 def serve(
     cli: CliContext,

@@ -13,6 +13,7 @@ occurs twice (the repeated hour in autumn) takes effect at its first occurrence
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -41,6 +42,7 @@ from callcenter.domain.timeparse import (
 )
 
 _ONE_MICROSECOND = timedelta(microseconds=1)
+_PUBLIC_REASON_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # How far ahead `state_at` looks for the next change before it reports "no change known".
 UNTIL_HORIZON_DAYS = 400
 
@@ -149,13 +151,27 @@ class Closure:
     team: str | None
     start: datetime
     end: datetime
+    # Internal note ("Vermerk"): for staff only, never spoken to callers.
     note: str = ""
     id: int | None = field(default=None, compare=False)
     created_by: str = field(default="", compare=False)
+    # Public reason ("Grund, öffentlich"): a key of the announcement templates' list
+    # (e.g. "organisational"); the announcement says it in each caller's language. Empty:
+    # the announcement gives no reason.
+    public_reason: str = ""
+    # Whether switchboard staff see the internal note on the board (default: they do not).
+    note_on_board: bool = False
 
     def __post_init__(self) -> None:
         who = f"Team „{self.team}“" if self.team else "alle Teams"
         who_en = f"team '{self.team}'" if self.team else "all teams"
+        if self.public_reason and not _PUBLIC_REASON_KEY.fullmatch(self.public_reason):
+            raise InvalidClosure(
+                f"Schließung für {who}: öffentlicher Grund „{self.public_reason}“ ist kein "
+                "Schlüssel der Liste (z. B. organisational)",
+                f"closure for {who_en}: public reason '{self.public_reason}' is not a key of "
+                "the list (e.g. organisational)",
+            )
         for name, value in (("Beginn", self.start), ("Ende", self.end)):
             if value.tzinfo is None or value.utcoffset() is None:
                 raise NaiveDatetime(
@@ -179,6 +195,7 @@ class Closure:
         tz: tzinfo,
         note: str = "",
         created_by: str = "",
+        public_reason: str = "",
     ) -> Closure:
         """A closure from local midnight of `first` to local midnight after `last`."""
         if last < first:
@@ -193,6 +210,7 @@ class Closure:
             wall_to_instant(last + timedelta(days=1), time(0), tz),
             note,
             created_by=created_by,
+            public_reason=public_reason,
         )
 
     def affects(self, team_id: str) -> bool:

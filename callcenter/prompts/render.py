@@ -107,7 +107,7 @@ async def render_prompts(
     team: str | None = None,
     *,
     languages: Collection[str] | None = None,
-    include_note: bool = True,
+    speak_reason: bool = True,
     tools: AudioTools | None = None,
     concurrency: int | None = None,
     on_progress: Callable[[RenderEntry], None] | None = None,
@@ -131,7 +131,7 @@ async def render_prompts(
                 templates[lang],
                 now,
                 contact,
-                include_note,
+                speak_reason,
                 tools,
             )
             for reason in Reason
@@ -153,10 +153,10 @@ def _job(
     template: PromptTemplate,
     now: datetime,
     contact: Contact,
-    include_note: bool,
+    speak_reason: bool,
     tools: AudioTools,
 ) -> _Job:
-    text = announcement_text(schedule, reason, template, now, contact, include_note)
+    text = announcement_text(schedule, reason, template, now, contact, speak_reason)
     voice = voice_for(template)
     digest = content_hash(
         {"text": text, "voice": voice, "format": FORMAT_VERSION, "wpm": tools.words_per_minute}

@@ -1,12 +1,15 @@
 """An announcement template of one language, validated on creation (pure: no file access).
 
 The `texts` are the three announcements (one per closed reason); the `sentences` are the
-building blocks the texts' placeholders are filled with. Keeping whole sentences in the
-template (rather than in code) lets an office reword everything without a developer.
+building blocks the texts' placeholders are filled with; the `public_reasons` are the
+sentences a closure's public reason is said with. Keeping whole sentences in the template
+(rather than in code) lets an office reword everything without a developer. A closure's
+internal note has no placeholder at all: it cannot reach a caller's ear.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,13 +17,12 @@ from dataclasses import dataclass, field
 from callcenter.domain.schedule import Reason
 from callcenter.prompts.errors import InvalidTemplate
 
-TEXT_PLACEHOLDERS = frozenset({"team", "hours", "next_opening", "contact", "note"})
+TEXT_PLACEHOLDERS = frozenset({"team", "hours", "next_opening", "contact", "reason"})
 SENTENCE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "hours": frozenset({"hours"}),
     "no_hours": frozenset(),
     "next_opening": frozenset({"when"}),
     "no_next_opening": frozenset(),
-    "note": frozenset({"note"}),
     "url": frozenset({"url"}),
     "email": frozenset({"email"}),
 }
@@ -50,10 +52,21 @@ def placeholders(text: str, where: str = "") -> set[str]:
     return names
 
 
+_REASON_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
 def _check(text: object, allowed: frozenset[str], where: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise InvalidTemplate(
             f"{where}: Text fehlt oder ist leer", f"{where}: text missing or empty", where
+        )
+    if "note" in placeholders(text, where) and "note" not in allowed:
+        raise InvalidTemplate(
+            f"{where}: {{note}} gibt es nicht mehr – der interne Vermerk wird nie angesagt; "
+            "für den öffentlichen Grund {reason} schreiben",
+            f"{where}: {{note}} is gone – the internal note is never spoken; write {{reason}} "
+            "for the public reason",
+            where,
         )
     unknown = placeholders(text, where) - allowed
     if unknown:
@@ -76,8 +89,19 @@ class PromptTemplate:
     texts: Mapping[Reason, str]
     sentences: Mapping[str, str]
     voice: str = field(default="")
+    # Public reason key -> the sentence callers hear (e.g. "organisational").
+    public_reasons: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for key, sentence in self.public_reasons.items():
+            where = f"{self.lang}: public_reasons.{key}"
+            if not _REASON_KEY.fullmatch(key):
+                raise InvalidTemplate(
+                    f"{where}: Schlüssel nur aus Kleinbuchstaben, Ziffern und _",
+                    f"{where}: keys are lower-case letters, digits and _ only",
+                    where,
+                )
+            _check(sentence, frozenset(), where)
         for reason in Reason:
             _check(self.texts.get(reason), TEXT_PLACEHOLDERS, f"{self.lang}: texts.{reason}")
         for key, allowed in SENTENCE_PLACEHOLDERS.items():

@@ -18,7 +18,7 @@ from callcenter.prompts.template import PromptTemplate
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "ivr_prompts"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-_TOP_LEVEL_KEYS = {"name", "voice", "texts", "sentences"}
+_TOP_LEVEL_KEYS = {"name", "voice", "texts", "sentences", "public_reasons"}
 
 
 def available_languages(directory: Path | None = None) -> tuple[str, ...]:
@@ -51,8 +51,39 @@ def load_template(lang: str, directory: Path | None = None) -> PromptTemplate:
 
 
 def load_templates(directory: Path | None = None) -> dict[str, PromptTemplate]:
-    """Every language's template in the directory, by language code."""
-    return {lang: load_template(lang, directory) for lang in available_languages(directory)}
+    """Every language's template in the directory, by language code; every language must
+    know the same public reasons (a caller must never miss the reason a German caller hears)."""
+    templates = {lang: load_template(lang, directory) for lang in available_languages(directory)}
+    check_public_reasons(templates)
+    return templates
+
+
+def check_public_reasons(templates: dict[str, PromptTemplate]) -> None:
+    if not templates:
+        return
+    first = "de" if "de" in templates else next(iter(templates))
+    expected = set(templates[first].public_reasons)
+    for lang, template in templates.items():
+        missing = expected - set(template.public_reasons)
+        extra = set(template.public_reasons) - expected
+        if missing or extra:
+            which = ", ".join(sorted(missing or extra))
+            de_what = "fehlt" if missing else f"fehlt in {first}.toml"
+            en_what = "missing" if missing else f"missing in {first}.toml"
+            raise InvalidTemplate(
+                f"{lang}.toml: öffentlicher Grund {which} {de_what} "
+                "(alle Sprachen brauchen dieselben Schlüssel in [public_reasons])",
+                f"{lang}.toml: public reason {which} {en_what} "
+                "(every language needs the same keys in [public_reasons])",
+                f"{lang}.toml: public_reasons",
+            )
+
+
+def public_reason_keys(directory: Path | None = None) -> tuple[str, ...]:
+    """The public reasons an admin can choose from (the German template's order)."""
+    templates = load_templates(directory)
+    first = templates.get("de") or next(iter(templates.values()), None)
+    return tuple(first.public_reasons) if first is not None else ()
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -72,8 +103,9 @@ def _template(lang: str, data: dict[str, Any], path: Path) -> PromptTemplate:
         names = ", ".join(sorted(unknown))
         raise InvalidTemplate(
             f"{path.name}: unbekannte Einträge {names} "
-            "(erlaubt: name, voice, [texts], [sentences])",
-            f"{path.name}: unknown entries {names} (allowed: name, voice, [texts], [sentences])",
+            "(erlaubt: name, voice, [texts], [sentences], [public_reasons])",
+            f"{path.name}: unknown entries {names} "
+            "(allowed: name, voice, [texts], [sentences], [public_reasons])",
             str(path),
         )
     texts = _table(data, "texts", path)
@@ -91,4 +123,5 @@ def _template(lang: str, data: dict[str, Any], path: Path) -> PromptTemplate:
         texts={reason: texts.get(str(reason), "") for reason in Reason},
         sentences=_table(data, "sentences", path),
         voice=str(data.get("voice", "")),
+        public_reasons=_table(data, "public_reasons", path) if "public_reasons" in data else {},
     )

@@ -55,16 +55,17 @@ def contact_sentences(template: PromptTemplate, contact: Contact) -> str:
     return " ".join(parts)
 
 
-def note_sentence(
+def reason_sentence(
     schedule: TeamSchedule, reason: Reason, template: PromptTemplate, now: datetime
 ) -> str:
-    """The closure's note, read as the admin wrote it; nothing outside a closure."""
+    """The closure's public reason in the template's language; nothing outside a closure,
+    for a closure without one, or for a key this language does not know. Never the note."""
     if reason is not Reason.CLOSURE:
         return ""
     closure = active_closure(schedule, now)
-    if closure is None or not closure.note.strip():
+    if closure is None or not closure.public_reason:
         return ""
-    return fill(template.sentences["note"], {"note": closure.note.strip().rstrip(".")})
+    return template.public_reasons.get(closure.public_reason, "")
 
 
 def announcement_text(
@@ -73,7 +74,7 @@ def announcement_text(
     template: PromptTemplate,
     now: datetime,
     contact: Contact,
-    include_note: bool = True,
+    speak_reason: bool = True,
 ) -> str:
     """The announcement for `reason` in the template's language, as heard at `now`."""
     phrasing(template.lang)  # fail early and clearly for a language without phrase rules
@@ -82,6 +83,6 @@ def announcement_text(
         "hours": hours_sentence(schedule, template),
         "next_opening": next_opening_sentence(schedule, template, now),
         "contact": contact_sentences(template, contact),
-        "note": note_sentence(schedule, reason, template, now) if include_note else "",
+        "reason": reason_sentence(schedule, reason, template, now) if speak_reason else "",
     }
     return fill(template.texts[reason], values)

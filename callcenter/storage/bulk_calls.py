@@ -61,8 +61,6 @@ def _insert_ignoring_known(connection: Connection, table: Table, keys: Sequence[
     raise NotImplementedError(f"bulk inserts on {dialect} are not supported")
 
 
-
-
 CALL_COLUMNS = (
     "linked_id", "team", "line_kind", "dialled", "caller", "started", "answered", "ended",
     "outcome", "state_at_arrival", "reason_at_arrival", "source", "in_hours", "wait_seconds",
@@ -108,8 +106,7 @@ def insert_call_columns(connection: Connection, columns: Mapping[str, Sequence[A
         for name in CALL_COLUMNS
     }
     rows = [
-        dict(zip(CALL_COLUMNS, row, strict=True))
-        for row in zip(*converted.values(), strict=True)
+        dict(zip(CALL_COLUMNS, row, strict=True)) for row in zip(*converted.values(), strict=True)
     ]
     table = _table(CallRecordRow.__tablename__)
     connection.execute(_insert_ignoring_known(connection, table, ["linked_id"]), rows)

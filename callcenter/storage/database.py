@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter.storage.change_signal import install_commit_hooks
 from callcenter.storage.private_files import ensure_private_file, make_private_dir
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def _sqlite_file(url: URL) -> Path | None:
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and real BEGINs."""
     parsed = normalise_url(url)
+    install_commit_hooks()  # every writer of this process signals its committed changes
     if parsed.get_backend_name() != "sqlite":
         # A long-running service outlives server restarts; test connections before use.
         kwargs.setdefault("pool_pre_ping", True)

@@ -69,7 +69,7 @@ def prompt_slots(state: WebState, office: Office, team_id: str, now: datetime) -
                         template,
                         now,
                         contact,
-                        settings.prompts.include_closure_note,
+                        settings.prompts.speak_public_reason,
                     )
                 except PromptError as exc:
                     spoken = exc.de

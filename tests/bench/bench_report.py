@@ -241,9 +241,7 @@ def test_report_over_a_million_calls(tmp_path: Path) -> None:
     bare_seconds, bare_cpu, rows = bare_group_by(data_dir)
     assert sum(int(row[2]) for row in rows) == calls
 
-    report_seconds, report_cpu, output, rss_mib = run_report(
-        data_dir, tmp_path / "site", pdf=False
-    )
+    report_seconds, report_cpu, output, rss_mib = run_report(data_dir, tmp_path / "site", pdf=False)
     index = tmp_path / "site" / "index.html"
     assert index.is_file()
     assert str(index.resolve()) in output

@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 import tomllib
+import urllib.error
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -410,6 +412,15 @@ def stored_records(database_url: str) -> dict[str, CallRecord]:
 
 
 WEB_URL = re.compile(r"web app: (http://\S+)")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """GET `url`: status and body, also for error statuses."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 class ServeProcess:

@@ -13,23 +13,13 @@ import os
 import re
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from support import CLI
+from support import CLI, fetch
 
 DURATION = 60.0
 WEB_URL = re.compile(r"web app: (http://[^\s/]+)")
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 async def test_the_demo_reports_ok_for_its_whole_run(tmp_path: Path) -> None:

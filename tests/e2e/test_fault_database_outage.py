@@ -38,7 +38,7 @@ from support import (
 )
 
 from callcenter.app import open_store
-from callcenter.service import Service
+from callcenter.bootstrap import Service
 from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.database import make_engine

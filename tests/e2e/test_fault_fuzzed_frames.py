@@ -38,6 +38,7 @@ from support import (
 )
 
 from callcenter.app import open_store
+from callcenter.bootstrap import Service
 from callcenter.clock import Clock
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.calls import CallRecord
@@ -48,7 +49,6 @@ from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
 from callcenter.pbx.translate import translate
 from callcenter.privacy import load_or_create_key
-from callcenter.service import Service
 from callcenter.simulator import SimClock, Simulator, TrafficGenerator, schedule_fallback
 from callcenter.simulator.wire import SimEvent
 
@@ -115,9 +115,7 @@ class Fuzzer:
 
     def _headers(self, _base: SimEvent) -> list[tuple[bytes, bytes]]:
         fresh = b"fz%d." % self.count
-        return [
-            (key, fresh + key if is_id else value) for key, value, is_id in self._encoded
-        ]
+        return [(key, fresh + key if is_id else value) for key, value, is_id in self._encoded]
 
     @staticmethod
     def _join(headers: list[tuple[bytes, bytes]], sep: bytes = b"\r\n") -> bytes:

@@ -127,11 +127,13 @@ async def test_killed_service_fallback_routes_closed_hours_to_the_announcement(
         )
         restarted_at = logins.simulated[-1]
         await wait_for(
-            lambda: sum(
-                (call.decided_at or 0) > restarted_at + SPEED
-                for call in truth.team_calls().values()
-            )
-            >= 3,
+            lambda: (
+                sum(
+                    (call.decided_at or 0) > restarted_at + SPEED
+                    for call in truth.team_calls().values()
+                )
+                >= 3
+            ),
             30,
             "calls after the restart",
         )

@@ -68,8 +68,9 @@ async def test_two_instances_share_one_postgresql_database_without_clash(
             serve.start()
         for serve, sim in zip(serves, sims, strict=True):
             await wait_for(
-                lambda serve=serve, sim=sim: serve.check()
-                and sim.pbx.db.get(FAMILY, HEARTBEAT) is not None,
+                lambda serve=serve, sim=sim: (
+                    serve.check() and sim.pbx.db.get(FAMILY, HEARTBEAT) is not None
+                ),
                 60,
                 "both instances pushing",
             )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.error
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from support import (
     example_office,
     example_settings,
     fast_profile,
+    fetch,
     make_simulator,
     stored_records,
     wait_for,
@@ -33,14 +32,6 @@ from support import (
 from callcenter.simulator import SimClock, schedule_fallback
 
 START = datetime(2026, 11, 23, 12, 30, tzinfo=BERLIN)  # Monday: team A closed, B open
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def recorded_by_outcome(metrics_text: str) -> dict[str, float]:

@@ -9,7 +9,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,11 +18,13 @@ from pydantic import SecretStr
 from waiting import wait_for
 
 from callcenter.app import open_store
+from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import Outcome
-from callcenter.service import Service, ServiceOptions
+from callcenter.domain.schedule import Closure
 from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.repositories import ScheduleRepository
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CLI = [sys.executable, "-m", "callcenter"]
@@ -144,3 +146,44 @@ async def test_calls_are_recorded_once_with_their_outcomes(running) -> None:
         assert record.team == "auslaender-a"
         assert record.in_hours is False
         assert "0170" not in record.caller
+
+
+async def test_a_change_made_in_the_process_reaches_astdb_without_the_poll(tmp_path: Path) -> None:
+    """The web app and API commit through the service's own engine: the commit itself
+    tells the service (no poll; it is set to an hour here)."""
+    clock = SimClock(datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN), speed=1)
+    seed_settings = load_settings(None, environ={}, data_dir=tmp_path)
+    seed_store = open_store(seed_settings)
+    seed_store.seed("test", clock.now())
+    seed_store.close()
+    sim = Simulator(recorded_model(), username=seed_settings.ami.username, secret="demo",
+                    clock=clock)  # fmt: skip
+    await sim.start()
+    service = Service(
+        settings_for(tmp_path, sim.port),
+        clock=clock,
+        options=ServiceOptions(change_poll_seconds=3600),
+    )
+    await service.start()
+    try:
+        db = sim.pbx.db
+        await wait_for(lambda: db.get("callhours", "einbuergerung") == "open", 5, "open")
+        now = clock.now()
+        closure = Closure("einbuergerung", now, now + timedelta(hours=2), note="Test")
+
+        def add() -> None:
+            with service.store.session() as session:
+                ScheduleRepository(session).add_closure(closure, "web:admin", now)
+
+        await asyncio.to_thread(add)
+        took = await wait_for(
+            lambda: db.get("callhours", "einbuergerung") == "closed:closure",
+            2,
+            "the closure pushed",
+            step=0.005,
+        )
+        assert took < 1.0
+        assert service.schedule.office.closures[-1].team == "einbuergerung"
+    finally:
+        await service.stop()
+        await sim.stop()

@@ -23,9 +23,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from callcenter.app import open_store
+from callcenter.bootstrap import Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, Outcome
-from callcenter.service import Service
 from callcenter.simulator import (
     SimClock,
     Simulator,

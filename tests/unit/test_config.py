@@ -131,3 +131,22 @@ def test_data_dir_override_and_default_sqlite_url(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="nicht lesbar"):
         load_settings(tmp_path / "missing.toml", environ={})
+
+
+def test_the_old_name_of_the_reason_switch_is_still_read() -> None:
+    old = parse_settings(
+        MINIMAL + "\n[prompts]\ninclude_closure_note = false\n", Path("office.toml"), environ={}
+    )
+    assert old.prompts.speak_public_reason is False
+    new = parse_settings(MINIMAL, Path("office.toml"), environ={})
+    assert new.prompts.speak_public_reason is True
+
+
+def test_a_seeded_closure_keeps_its_public_reason_apart_from_its_note() -> None:
+    text = MINIMAL + (
+        '\n[[closures]]\nfirst_day = 2026-12-24\nnote = "Frau X krank"\n'
+        'public_reason = "organisational"\n'
+    )
+    settings = parse_settings(text, Path("office.toml"), environ={})
+    (closure,) = settings.office_seed(german_holidays("HE")).closures
+    assert (closure.note, closure.public_reason) == ("Frau X krank", "organisational")

@@ -217,9 +217,7 @@ class AmiClient:
                 self._release_backlogged()  # just gave up holding: do not pause again yet
                 return
             conn.pause_reading()
-            self._pause_timer = loop.call_later(
-                self._max_read_pause(), self._pause_expired, conn
-            )
+            self._pause_timer = loop.call_later(self._max_read_pause(), self._pause_expired, conn)
         elif not self._backlogged and conn.reading_paused:
             self._resume(conn)
 

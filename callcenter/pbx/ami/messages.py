@@ -204,6 +204,7 @@ class AmiResponse(_HeaderAccess):
 
 AmiMessage = AmiBanner | AmiEvent | AmiResponse
 
+
 def new_event(name: str, headers: Mapping[str, str]) -> AmiEvent:
     """An event whose `timestamp` is read from its `Timestamp:` header on first access."""
     event: AmiEvent = new_object(AmiEvent)

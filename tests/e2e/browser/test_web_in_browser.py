@@ -29,8 +29,8 @@ from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for, wait_for
 
 from callcenter.app import load_synthetic_pilot_data, open_store
+from callcenter.bootstrap import Service
 from callcenter.evaluation.synthetic import SyntheticParams
-from callcenter.service import Service
 from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage import web_repository
 from callcenter.storage.web_repository import AccountRepository

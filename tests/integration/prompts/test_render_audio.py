@@ -76,7 +76,7 @@ async def test_unchanged_texts_are_not_rendered_again(
     assert snapshot(tmp_path) == before  # not a byte, not an mtime, not the manifest
 
 
-async def test_a_closure_note_re_renders_exactly_the_closure_texts(
+async def test_a_closure_reason_re_renders_exactly_the_closure_texts(
     office: Office, templates: dict[str, PromptTemplate], contact: Contact, tmp_path: Path
 ) -> None:
     await render_prompts(
@@ -86,7 +86,9 @@ async def test_a_closure_note_re_renders_exactly_the_closure_texts(
     before = mtimes(folder)
     old_closure_de = (folder / "closed-closure-de.wav").read_bytes()
     # A closure today (a Saturday) changes the closure text only: the next opening stays Monday.
-    closure = Closure.whole_days(TEAM, date(2026, 3, 14), date(2026, 3, 14), TZ, "Betriebsausflug")
+    closure = Closure.whole_days(
+        TEAM, date(2026, 3, 14), date(2026, 3, 14), TZ, "Betriebsausflug", public_reason="training"
+    )
     changed = dataclasses.replace(office, closures=(*office.closures, closure))
 
     report = await render_prompts(
@@ -104,7 +106,9 @@ async def test_a_closure_note_re_renders_exactly_the_closure_texts(
     }
     assert (folder / "closed-closure-de.wav").read_bytes() != old_closure_de
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    assert "Der Grund: Betriebsausflug." in manifest["slots"]["closed-closure-de"]["tts"]["text"]
+    spoken = manifest["slots"]["closed-closure-de"]["tts"]["text"]
+    assert "Unser Team ist heute bei einer Fortbildung." in spoken
+    assert "Betriebsausflug" not in spoken  # the internal note is never spoken
 
 
 async def test_changed_hours_re_render_only_that_team(

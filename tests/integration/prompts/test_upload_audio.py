@@ -100,7 +100,9 @@ async def test_rendering_keeps_the_recording_in_place(
     recorded_mtime = active.stat().st_mtime_ns
     tts_before = (folder(sounds_dir) / "tts/closed-closure-de.wav").read_bytes()
     # A change to the closure text: the text is rendered, but the recording still plays.
-    closure = Closure.whole_days(TEAM, date(2026, 3, 14), date(2026, 3, 14), TZ, "Umzug")
+    closure = Closure.whole_days(
+        TEAM, date(2026, 3, 14), date(2026, 3, 14), TZ, "Umzug", public_reason="technical"
+    )
     changed = dataclasses.replace(office, closures=(closure,))
 
     report = await render_prompts(

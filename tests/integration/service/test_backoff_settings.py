@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.bootstrap import ami_settings, record_writer
 from callcenter.config import ConfigError, parse_settings
 from callcenter.pbx.ami import AmiClient
-from callcenter.service import ami_settings, record_writer
 from callcenter.storage.database import make_engine
 
 MINIMAL = """

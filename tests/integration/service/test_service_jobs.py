@@ -21,10 +21,10 @@ from sqlalchemy import text
 from waiting import wait_for
 
 from callcenter.app import Store, open_store
+from callcenter.bootstrap import PURGE_ACTOR, PURGE_AT, PURGE_JOB, Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
 from callcenter.domain.pseudonym import WITHHELD
-from callcenter.service import PURGE_ACTOR, PURGE_AT, PURGE_JOB, Service
 from callcenter.simulator import SimClock, Simulator, recorded_model
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.call_repository import CallRecordRepository

@@ -91,9 +91,7 @@ async def decision(sim: Simulator, heartbeat_age: int = 3600) -> tuple[str, str,
         await asyncio.wait_for(sim.pbx.wait_idle(), 10)
     finally:
         unsubscribe()
-    user = next(
-        e for e in seen if e.name == "UserEvent" and e.get("Linkedid") == call.linkedid
-    )
+    user = next(e for e in seen if e.name == "UserEvent" and e.get("Linkedid") == call.linkedid)
     return user.get("State") or "", user.get("Reason") or "", user.get("Source") or ""
 
 

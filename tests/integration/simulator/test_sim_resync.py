@@ -28,10 +28,10 @@ from sqlalchemy import select
 from waiting import wait_for
 
 from callcenter.app import open_store
+from callcenter.bootstrap import Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
 from callcenter.domain.schedule import State
-from callcenter.service import Service
 from callcenter.simulator import SimClock, Simulator, model_from_settings, schedule_fallback
 from callcenter.simulator.model import PhoneBehaviour, fixed, fixed_seconds
 from callcenter.simulator.server import AmiServer

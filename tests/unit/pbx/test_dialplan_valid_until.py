@@ -105,9 +105,7 @@ def test_an_include_without_the_check_ignores_the_key(text: str) -> None:
     # An Asterisk still running an include of the previous version keeps working with a
     # service that writes `_valid_until`: it never reads the key.
     old = "\n".join(
-        line
-        for line in text.splitlines()
-        if "LOCAL(until)" not in line and "${until}" not in line
+        line for line in text.splitlines() if "LOCAL(until)" not in line and "${until}" not in line
     )
     assert "_valid_until)" not in old
     assert live(old, EPOCH, _valid_until=str(EPOCH - 3600)) == "open"

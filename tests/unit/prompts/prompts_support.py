@@ -39,5 +39,5 @@ def schedule(
     return TeamSchedule(team(*specs, name_en=name_en), TZ, HESSEN, closures, openings)
 
 
-def closure(first: date, last: date, note: str = "") -> Closure:
-    return Closure.whole_days("aufenthalt", first, last, TZ, note)
+def closure(first: date, last: date, note: str = "", public_reason: str = "") -> Closure:
+    return Closure.whole_days("aufenthalt", first, last, TZ, note, public_reason=public_reason)

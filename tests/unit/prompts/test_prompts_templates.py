@@ -22,8 +22,11 @@ from callcenter.prompts.text import Contact, announcement_text
 REQUIRED = ("de", "en", "tr", "ar", "ru", "uk")
 NOTE = "Personalengpass"
 CONTACT = Contact(url="https://termine.example.de", email="aufenthalt@example.de")
-# A closure day with a note: every placeholder of every text has something to say.
-SCHEDULE = schedule(*EXAMPLE, closures=(closure(date(2025, 4, 9), date(2025, 4, 9), NOTE),))
+# A closure day with a note and a public reason: every placeholder has something to say.
+SCHEDULE = schedule(
+    *EXAMPLE,
+    closures=(closure(date(2025, 4, 9), date(2025, 4, 9), NOTE, "organisational"),),
+)
 NOW = local(2025, 4, 9, 10)
 
 VALID = """
@@ -31,15 +34,16 @@ name = "Test"
 [texts]
 hours = "{team}. {hours} {next_opening} {contact}"
 holiday = "{team}. {next_opening}"
-closure = "{team}. {note} {next_opening}"
+closure = "{team}. {reason} {next_opening}"
 [sentences]
 hours = "Zeiten: {hours}."
 no_hours = "Keine."
 next_opening = "Ab {when}."
 no_next_opening = "Unbekannt."
-note = "Grund: {note}."
 url = "Web: {url}."
 email = "Mail: {email}."
+[public_reasons]
+organisational = "Organisatorisches."
 """
 
 
@@ -65,7 +69,9 @@ def test_every_language_renders_every_reason(lang: str, reason: Reason) -> None:
     assert hours_phrase(SCHEDULE.team.windows, lang) in text
     assert CONTACT.url in text
     assert CONTACT.email in text
-    assert (NOTE in text) is (reason is Reason.CLOSURE)
+    assert NOTE not in text  # the internal note: never
+    spoken_reason = template.public_reasons["organisational"]
+    assert (spoken_reason in text) is (reason is Reason.CLOSURE)
 
 
 def test_load_templates_reads_the_whole_folder() -> None:
@@ -82,7 +88,7 @@ def test_a_configured_folder_is_used(tmp_path: Path) -> None:
     assert available_languages(tmp_path) == ("de",)
     template = load_template("de", tmp_path)
     text = announcement_text(SCHEDULE, Reason.CLOSURE, template, NOW, CONTACT)
-    assert text == f"Team Aufenthalt. Grund: {NOTE}. Ab morgen, 9 Uhr."
+    assert text == "Team Aufenthalt. Organisatorisches. Ab morgen, 9 Uhr."
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
@@ -98,7 +104,9 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
         ('"Ab {when}."', '"Ab {wann}."', r"sentences\.next_opening: unbekannter Platzhalter"),
         ('holiday = "{team}. {next_opening}"\n', "", r"texts\.holiday: Text fehlt"),
         ('no_hours = "Keine."\n', "", r"sentences\.no_hours: Text fehlt"),
-        ('note = "Grund: {note}."', 'note = "Grund: {note."', "Klammern passen nicht"),
+        ('"Ab {when}."', '"Ab {when."', "Klammern passen nicht"),
+        ("{team}. {reason}", "{team}. {note}", r"texts\.closure: \{note\} gibt es nicht mehr"),
+        ('organisational = "', 'Organisational = "', "Schlüssel nur aus Kleinbuchstaben"),
         ('"Ab {when}."', '"Ab {when!r}."', "kein einfacher Platzhalter"),
         ('"Ab {when}."', '"Ab {0}."', "kein einfacher Platzhalter"),
         ('name = "Test"', 'name = "Test"\nstimme = "de"', "unbekannte Einträge stimme"),
@@ -117,6 +125,23 @@ def test_broken_templates_are_refused_with_a_clear_message(
     with pytest.raises(InvalidTemplate, match=message) as raised:
         load_template("de", _broken(tmp_path, old, new))
     assert raised.value.en  # the English message is there for the English admin pages
+
+
+def test_every_language_needs_the_same_public_reasons(tmp_path: Path) -> None:
+    (tmp_path / "de.toml").write_text(VALID, encoding="utf-8")
+    (tmp_path / "en.toml").write_text(
+        VALID.replace('organisational = "Organisatorisches."', 'training = "Training."'),
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidTemplate, match=r"en\.toml: öffentlicher Grund organisational fehlt"):
+        load_templates(tmp_path)
+
+
+def test_the_shipped_languages_share_their_public_reasons() -> None:
+    templates = load_templates()
+    keys = {lang: set(t.public_reasons) for lang, t in templates.items()}
+    assert keys["de"] >= {"organisational", "training", "staff_meeting", "technical"}
+    assert all(found == keys["de"] for found in keys.values())
 
 
 def test_a_missing_section_is_named(tmp_path: Path) -> None:

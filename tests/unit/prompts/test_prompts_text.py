@@ -1,19 +1,22 @@
-"""Whole announcements: the sentences in order, the contact, the closure note and its flag."""
+"""Whole announcements: the sentences in order, the contact, the public reason and its flag;
+the internal note is never spoken."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prompts_support import EXAMPLE, closure, local, schedule
 
 from callcenter.domain.schedule import Reason
 from callcenter.prompts.errors import UnsupportedLanguage
-from callcenter.prompts.templates import load_template
+from callcenter.prompts.templates import load_template, load_templates
 from callcenter.prompts.text import Contact, announcement_text
 
 CONTACT = Contact(url="https://termine.example.de", email="aufenthalt@example.de")
-STAFF_SHORTAGE = closure(date(2025, 4, 9), date(2025, 4, 9), "Personalengpass")
+STAFF_SHORTAGE = closure(date(2025, 4, 9), date(2025, 4, 9), "Personalengpass", "organisational")
 
 
 def test_german_outside_hours() -> None:
@@ -59,7 +62,7 @@ def test_german_holiday() -> None:
     )
 
 
-def test_german_closure_with_note() -> None:
+def test_german_closure_says_the_public_reason_never_the_note() -> None:
     text = announcement_text(
         schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,)),
         Reason.CLOSURE,
@@ -70,7 +73,7 @@ def test_german_closure_with_note() -> None:
     assert text == (
         "Guten Tag. Hier ist Team Aufenthalt. "
         "Heute sind wir telefonisch leider nicht erreichbar. "
-        "Der Grund: Personalengpass. "
+        "Das hat organisatorische Gründe. "
         "Ab morgen, 9 Uhr, sind wir wieder für Sie da. "
         "Telefonisch erreichen Sie uns Montag bis Donnerstag von 9 bis 12 Uhr "
         "und donnerstags zusätzlich von 14 bis 17:30 Uhr. "
@@ -78,14 +81,14 @@ def test_german_closure_with_note() -> None:
     )
 
 
-def test_german_closure_without_note_when_the_admin_says_so() -> None:
+def test_no_reason_when_the_admin_says_so() -> None:
     text = announcement_text(
         schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,)),
         Reason.CLOSURE,
         load_template("de"),
         local(2025, 4, 9, 10),
         Contact(),
-        include_note=False,
+        speak_reason=False,
     )
     assert text == (
         "Guten Tag. Hier ist Team Aufenthalt. "
@@ -96,24 +99,26 @@ def test_german_closure_without_note_when_the_admin_says_so() -> None:
     )
 
 
-def test_english_closure_with_and_without_note() -> None:
+def test_english_closure_says_the_reason_in_english() -> None:
     sched = schedule(*EXAMPLE, closures=(STAFF_SHORTAGE,))
     now = local(2025, 4, 9, 10)
-    with_note = announcement_text(sched, Reason.CLOSURE, load_template("en"), now, Contact())
+    with_reason = announcement_text(sched, Reason.CLOSURE, load_template("en"), now, Contact())
     without = announcement_text(
-        sched, Reason.CLOSURE, load_template("en"), now, Contact(), include_note=False
+        sched, Reason.CLOSURE, load_template("en"), now, Contact(), speak_reason=False
     )
-    assert with_note == (
+    assert with_reason == (
         "Hello. This is Residence Team. Unfortunately, we cannot take calls today. "
-        "The reason: Personalengpass. We are available again from tomorrow at 9 am. "
+        "This is for organisational reasons. We are available again from tomorrow at 9 am. "
         "Our phone hours are: Monday to Thursday, 9 am to 12 noon, "
         "and on Thursdays also 2 pm to 5:30 pm."
     )
-    assert without == with_note.replace("The reason: Personalengpass. ", "")
+    assert without == with_reason.replace("This is for organisational reasons. ", "")
+    assert "Personalengpass" not in with_reason
+    assert "Gründe" not in with_reason
 
 
-def test_a_closure_without_note_has_no_reason_sentence() -> None:
-    silent = closure(date(2025, 4, 9), date(2025, 4, 9))
+def test_a_closure_without_public_reason_gives_none() -> None:
+    silent = closure(date(2025, 4, 9), date(2025, 4, 9), "Frau X krank")
     text = announcement_text(
         schedule(*EXAMPLE, closures=(silent,)),
         Reason.CLOSURE,
@@ -121,20 +126,21 @@ def test_a_closure_without_note_has_no_reason_sentence() -> None:
         local(2025, 4, 9, 10),
         Contact(),
     )
-    assert "Grund" not in text
+    assert "Gründe" not in text
+    assert "Frau X" not in text
     assert "  " not in text
 
 
-def test_a_note_ending_in_a_full_stop_gets_no_second_one() -> None:
-    dotted = closure(date(2025, 4, 9), date(2025, 4, 9), "Betriebsversammlung.")
-    text = announcement_text(
-        schedule(*EXAMPLE, closures=(dotted,)),
-        Reason.CLOSURE,
-        load_template("de"),
-        local(2025, 4, 9, 10),
-        Contact(),
-    )
-    assert "Der Grund: Betriebsversammlung. Ab morgen" in text
+@given(note=st.text(min_size=3, max_size=40).filter(lambda n: n.strip()))
+@settings(max_examples=50, deadline=None)
+def test_no_note_is_ever_spoken_in_any_language(note: str) -> None:
+    marked = "ZZ" + note + "ZZ"
+    with_note = closure(date(2025, 4, 9), date(2025, 4, 9), marked, "technical")
+    sched = schedule(*EXAMPLE, closures=(with_note,))
+    for lang, template in load_templates().items():
+        for reason in Reason:
+            text = announcement_text(sched, reason, template, local(2025, 4, 9, 10), Contact())
+            assert marked.strip() not in text, (lang, reason)
 
 
 def test_the_note_belongs_to_closures_only() -> None:
