@@ -91,6 +91,10 @@ async def test_sigterm_mid_announcement_then_restart_gives_one_complete_record(
         part = before[call.linkedid]
         assert (part.complete, part.ended) == (False, None)
         assert part.observed_until is not None
+        # Counted up to the stop (the stream was intact), not to the call's last event:
+        # the caller had listened for a real second (5 simulated s) when SIGTERM came.
+        assert part.wait_seconds is not None
+        assert part.wait_seconds > 4.0
 
         serve.start()
         await wait_for(
