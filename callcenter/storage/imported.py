@@ -39,6 +39,8 @@ class Stored:
 # is taken out; found by caller and team alone, it must start within FUZZY_TOLERANCE.
 ID_TOLERANCE = timedelta(seconds=60)
 FUZZY_TOLERANCE = timedelta(seconds=5)
+# The largest zone shift looked for when no file call shares an id with a live one.
+MAX_SHIFT = timedelta(hours=14)
 _HOUR = 3600.0
 
 
@@ -88,10 +90,13 @@ def store_call_records(session: Session, records: Sequence[CallRecord]) -> Store
             taken.add(row.id)
             _settle(repository, row, record, tally)
     session.flush()
+    # Without ids to compare by, a zone shift still shows: the same callers' live calls
+    # a whole number of hours away (measured before the fresh records are added).
+    offsets = tally.offsets or _hour_offsets(session, fresh)
     inserted = repository.add_many(fresh)
     # Inserted meanwhile by the live tracker: a duplicate too.
     tally.duplicates += len(fresh) - inserted
-    shift, compared = _shift(tally.offsets)
+    shift, compared = _shift(offsets)
     return Stored(
         inserted, tally.duplicates, tally.updated, tally.matched, tally.rejected, shift, compared
     )
@@ -159,6 +164,43 @@ def _fuzzy(
         if row.id not in taken and abs(row.started - record.started) <= FUZZY_TOLERANCE
     ]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _hour_offsets(session: Session, records: Sequence[CallRecord]) -> list[float]:
+    """For each file call, the offset to a live call of the same team and caller that
+    starts a whole number of hours (at most MAX_SHIFT) away, give or take FUZZY_TOLERANCE."""
+    named = [r for r in records if r.caller != WITHHELD]
+    if not named:
+        return []
+    first = min(r.started for r in named) - MAX_SHIFT - FUZZY_TOLERANCE
+    last = max(r.started for r in named) + MAX_SHIFT + FUZZY_TOLERANCE
+    live: dict[tuple[str, str], list[CallRecordRow]] = {}
+    for chunk in chunks(sorted({r.caller for r in named})):
+        rows = session.scalars(
+            select(CallRecordRow).where(
+                CallRecordRow.caller.in_(chunk),
+                CallRecordRow.started >= first,
+                CallRecordRow.started <= last,
+                CallRecordRow.state_at_arrival.is_not(None),  # live records only
+            )
+        )
+        for row in rows:
+            live.setdefault((row.team, row.caller), []).append(row)
+    offsets: list[float] = []
+    for record in named:
+        candidates = [
+            (record.started - row.started).total_seconds()
+            for row in live.get((record.team, record.caller), ())
+        ]
+        near = [
+            offset
+            for offset in candidates
+            if abs(offset) <= (MAX_SHIFT + FUZZY_TOLERANCE).total_seconds()
+            and abs(offset - round(offset / _HOUR) * _HOUR) <= FUZZY_TOLERANCE.total_seconds()
+        ]
+        if near:
+            offsets.append(min(near, key=abs))
+    return offsets
 
 
 def _shift(offsets: list[float]) -> tuple[int | None, int]:

@@ -214,3 +214,15 @@ def test_the_v2_recordings_live_and_imported_stay_one_record_per_call(engine: En
     by_queue_log = import_queue_log(files, ASTERISK22 / "queue_log", setup, actor="test", now=NOW)
     assert counts(by_queue_log) == (0, 26, 0, 0, 0)
     assert stored(engine) == {record.linked_id: record for record in records}
+
+
+def test_a_zone_shift_shows_even_without_shared_ids(engine: Engine) -> None:
+    # Live records under ids the file does not know (stored before the routed channel's
+    # id was kept, and Master.csv without linkedid): a wrong zone cannot hide either.
+    records = new_tracker().feed_all(events_of(GROUPS["017"]))
+    foreign = [replace(r, linked_id=f"old-{r.linked_id}", inbound_id=None) for r in records]
+    with session_scope(engine) as session:
+        CallRecordRepository(session).add_many(foreign)
+    berlin = cdr(engine, "017", ZoneInfo("Europe/Berlin"))
+    assert (berlin.shift_hours, berlin.compared) == (-1, 8)
+    assert berlin.matched == 0  # nothing joins them at the wrong times: the warning matters
