@@ -6,6 +6,7 @@ the AMI secret comes from an environment variable or a file, resolved here.
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from collections.abc import Mapping
 from datetime import date, tzinfo
@@ -199,11 +200,36 @@ class WebSettings(_Strict):
     secure_cookies: bool | Literal["auto"] = "auto"
     # A login lasts this long (a working day), then the user signs in again.
     session_minutes: int = Field(default=480, ge=5, le=7 * 24 * 60)
-    # Failed logins per user and address within login_window_minutes before a pause.
+    # Failed logins of one user name before each further attempt waits, the wait doubling
+    # per failure (1 s, 2 s, 4 s …) up to login_max_delay_seconds: never a lock a stranger
+    # can hold, and a browser that signed in as that user before is exempt.
     login_attempts: int = Field(default=5, ge=1, le=100)
+    login_max_delay_seconds: int = Field(default=300, ge=1, le=3600)
+    # Failures are remembered this long (all three limits).
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Failed logins per client address, and in total, within the window before a pause.
+    login_address_attempts: int = Field(default=30, ge=1, le=100_000)
+    login_global_attempts: int = Field(default=200, ge=1, le=1_000_000)
+    # Password checks (argon2, CPU and 64 MiB each) at once, and logins waiting for one;
+    # more waiting are refused at once (429), so a flood cannot slow anything else.
+    login_hash_workers: int = Field(default=2, ge=1, le=32)
+    login_hash_queue: int = Field(default=8, ge=0, le=1000)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client.
+    trusted_proxies: tuple[str, ...] = ()
     # The address users open (behind a proxy), e.g. "https://sprechzeiten.behoerde.de".
     base_url: str = ""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"„{entry}“ ist keine IP-Adresse oder kein Netz wie 10.0.0.0/8"
+                ) from None
+        return tuple(entry.strip() for entry in value)
 
     @field_validator("base_url")
     @classmethod

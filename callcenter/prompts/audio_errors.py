@@ -2,7 +2,8 @@
 
 Both carry a German and an English message, like `PromptError`. A rejected upload is the
 admin's to fix (a ValueError, HTTP 400); a failing tool is the installation's (HTTP 500),
-so `AudioToolError` is deliberately not a `PromptError`.
+so `AudioToolError` is deliberately not a `PromptError`. The tool's own output stays in
+`AudioToolError.de/en` for logs and the CLI; web users see `public_de/public_en`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,23 @@ class AudioToolError(RuntimeError):
 
     def message(self, lang: str = "de") -> str:
         return self.en if lang.startswith("en") else self.de
+
+    # For the web's users: `de`/`en` carry the tool's output and paths of the server, which
+    # belong in the log and the operator's terminal, not on a page or in an API answer.
+    @property
+    def public_de(self) -> str:
+        return (
+            f"Das Audiowerkzeug {self.tool} ist auf dem Server nicht verfügbar oder "
+            "fehlgeschlagen. Die Einzelheiten stehen im Protokoll des Dienstes; bitte die "
+            "Administration verständigen."
+        )
+
+    @property
+    def public_en(self) -> str:
+        return (
+            f"The audio tool {self.tool} is not available on the server or failed. The details "
+            "are in the service log; please tell the administrator."
+        )
 
 
 class Problem(StrEnum):

@@ -175,10 +175,13 @@ async def _validated_stats(source: Path, name: str, sox_type: str, tools: AudioT
     except AudioToolError as exc:
         if exc.exit_code is None:
             raise  # the tool is missing or hung: the installation's problem, not the file's
+        # sox names the server's temporary file: its words go to the log, not to the user.
+        logger.warning("upload %r (%s) rejected by sox: %s", name, source, exc.stderr)
         raise RecordingRejected(
             Problem.NOT_AUDIO,
-            f"„{name}“ ist keine lesbare {kind}-Audiodatei (sox: {_reason(exc.stderr)}).",
-            f"'{name}' is not a readable {kind} audio file (sox: {_reason(exc.stderr)}).",
+            f"„{name}“ ist keine lesbare {kind}-Audiodatei (beschädigt oder in einem anderen "
+            "Format gespeichert).",
+            f"'{name}' is not a readable {kind} audio file (damaged or saved in another format).",
             name,
         ) from None
     if size == 0 or stats.seconds <= 0:
@@ -215,12 +218,6 @@ async def _validated_stats(source: Path, name: str, sox_type: str, tools: AudioT
 def _de(seconds: float) -> str:
     """German decimal comma: '0,2'."""
     return f"{seconds:.1f}".replace(".", ",")
-
-
-def _reason(stderr: str) -> str:
-    """sox's last message without the temporary path of the upload."""
-    line = stderr.strip().splitlines()[-1] if stderr.strip() else "unbekannter Fehler"
-    return line.split(": ", 2)[-1] if line.startswith("sox FAIL") else line
 
 
 def _sha256(path: Path) -> str:

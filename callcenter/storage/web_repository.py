@@ -71,6 +71,20 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_password(password_hash: str | None, password: str) -> bool:
+    """CPU-bound (argon2): run it off the event loop. `None` (no such user) costs the same
+    as a wrong password, so the response time does not reveal which names exist."""
+    if password_hash is None:
+        _verify(_DUMMY_HASH, password)
+        return False
+    return _verify(password_hash, password)
+
+
+def rehashed(password_hash: str, password: str) -> str | None:
+    """A new hash when the stored one used older argon2 parameters (CPU-bound too)."""
+    return _HASHER.hash(password) if _HASHER.check_needs_rehash(password_hash) else None
+
+
 def new_secret() -> str:
     """A fresh 256-bit random value, URL-safe (session ids, API tokens, CSRF tokens)."""
     return secrets.token_urlsafe(32)
@@ -262,6 +276,22 @@ class AccountRepository:
         if _HASHER.check_needs_rehash(row.password_hash):
             row.password_hash = _HASHER.hash(password)
         return _account(row)
+
+    def login_candidate(self, username: str) -> tuple[Account, str] | None:
+        """The account and its stored hash, for checking the password outside the
+        transaction; None when there is no such user or it is locked."""
+        row = self._session.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None or row.disabled:
+            return None
+        return _account(row), row.password_hash
+
+    def store_rehash(self, account_id: int, old_hash: str, new_hash: str) -> None:
+        """Replace the hash only if no one changed the password meanwhile."""
+        self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == account_id, UserRow.password_hash == old_hash)
+            .values(password_hash=new_hash)
+        )
 
     # -- API tokens ------------------------------------------------------------------------
 

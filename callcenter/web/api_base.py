@@ -15,6 +15,7 @@ from callcenter.storage.web_repository import Role
 from callcenter.web.errors import WebError, forbidden
 from callcenter.web.middleware import ensure_identity
 from callcenter.web.state import Identity, WebState, state_of
+from callcenter.web.validation_messages import messages
 
 API_PREFIX = "/api/v1"
 ALL_ROLES = frozenset(Role)
@@ -68,13 +69,9 @@ def _validation_error(exc: ValidationError, where: str) -> WebError:
     first = exc.errors()[0]
     location = ".".join(str(part) for part in first.get("loc", ()) if part != "__root__")
     field_name = location or where
-    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    german, english = messages(first)
     return WebError(
-        422,
-        "validation",
-        f"{field_name}: {message}",
-        f"{field_name}: {message}",
-        field_name,
+        422, "validation", f"{field_name}: {german}", f"{field_name}: {english}", field_name
     )
 
 
@@ -109,10 +106,15 @@ async def _read_json(request: web.Request) -> bytes:
     try:
         json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        at = (
+            f"Zeile {exc.lineno}, Spalte {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "UTF-8"
+        )
         raise WebError(
             400,
             "invalid_json",
-            f"Kein gültiges JSON: {exc}",
+            f"Kein gültiges JSON ({at}).",
             f"not valid JSON: {exc}",
             "body",
         ) from None

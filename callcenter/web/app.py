@@ -49,8 +49,7 @@ def create_app(
         settings=settings,
         clock=clock,
         live=live,
-        limiter=limiter
-        or LoginLimiter(settings.web.login_attempts, settings.web.login_window_minutes * 60.0),
+        limiter=limiter or LoginLimiter.from_settings(settings.web),
     )
     app[WEB] = state
     app[HUB] = BoardHub(state)

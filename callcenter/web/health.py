@@ -8,6 +8,7 @@ monitor needs no parsing; the JSON body says which check it was.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,8 @@ from sqlalchemy import text
 
 from callcenter.web.live import HealthSnapshot, HealthView
 from callcenter.web.state import WEB, WebState
+
+logger = logging.getLogger(__name__)
 
 HEALTH = web.AppKey("health", HealthView)
 DATABASE_PROBE_SECONDS = 3.0
@@ -39,8 +42,10 @@ async def _database_ok(state: WebState) -> tuple[bool, str | None]:
         )
     except TimeoutError:
         return False, f"keine Antwort in {DATABASE_PROBE_SECONDS:.0f} s / no answer"
-    except Exception as exc:  # any driver error means: not reachable for us
-        return False, str(exc).splitlines()[0][:200]
+    except Exception:  # any driver error means: not reachable for us
+        # Public endpoint: the driver's words (host, user, file) go to the log only.
+        logger.exception("health check: database not reachable")
+        return False, "nicht erreichbar (Einzelheiten im Protokoll) / not reachable (see the log)"
     return True, None
 
 

@@ -62,9 +62,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "login_button": ("Anmelden", "Log in"),
     "login_failed": ("Benutzername oder Passwort ist falsch.", "Wrong user name or password."),
     "login_throttled": (
-        "Zu viele Fehlversuche. Bitte in {minutes} Minuten erneut versuchen.",
-        "Too many failed attempts. Please try again in {minutes} minutes.",
+        "Zu viele Fehlversuche. Bitte in {wait} erneut versuchen.",
+        "Too many failed attempts. Please try again in {wait}.",
     ),
+    "login_busy": (
+        "Gerade melden sich sehr viele an. Bitte in {wait} erneut versuchen.",
+        "Too many logins at the moment. Please try again in {wait}.",
+    ),
+    "api_token_missing": (
+        "Für die API ist ein API-Token nötig: im Header „Authorization: Bearer <Token>“ "
+        "mitsenden. Tokens erstellt die Administration (callcenter users token).",
+        "The API needs an API token: send it in the header 'Authorization: Bearer <token>'. "
+        "Administrators create tokens (callcenter users token).",
+    ),
+    "api_token_scheme": (
+        "Das API-Token gehört in den Header „Authorization: Bearer <Token>“; "
+        "andere Verfahren (z. B. Basic) nimmt die API nicht an.",
+        "Send the API token as 'Authorization: Bearer <token>'; "
+        "the API accepts no other scheme (such as Basic).",
+    ),
+    "api_token_invalid": (
+        "Das API-Token ist unbekannt, abgelaufen oder widerrufen. "
+        "Bitte bei der Administration ein neues anfordern.",
+        "The API token is unknown, expired or revoked. Please ask an administrator for a new one.",
+    ),
+    "wait_seconds": ("{n} Sekunden", "{n} seconds"),
+    "wait_second": ("1 Sekunde", "1 second"),
+    "wait_minutes": ("{n} Minuten", "{n} minutes"),
     # states
     "state_open": ("offen", "open"),
     "state_closed": ("geschlossen", "closed"),
@@ -273,6 +297,15 @@ def translate(lang: str, key: str, **values: object) -> str:
 def both(key: str, **values: object) -> tuple[str, str]:
     """German and English, e.g. for the JSON error body."""
     return translate("de", key, **values), translate("en", key, **values)
+
+
+def wait_text(lang: str, seconds: int) -> str:
+    """'45 Sekunden', '3 Minuten' (rounded up: never sooner than the limit allows)."""
+    if seconds <= 1:
+        return translate(lang, "wait_second")
+    if seconds < 120:
+        return translate(lang, "wait_seconds", n=seconds)
+    return translate(lang, "wait_minutes", n=-(-seconds // 60))
 
 
 def weekday_name(lang: str, weekday: int) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from callcenter.prompts.audio_errors import AudioToolError
 from callcenter.storage.web_repository import AccountRepository
 from callcenter.web import i18n
 from callcenter.web.errors import (
@@ -72,6 +73,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         error = from_key(exc.status, code, key)
     except WebError as exc:
         error = exc
+    except AudioToolError as exc:
+        # The tool's output names files of the server: the log gets it, the user a hint.
+        logger.error("audio tool failed on %s %s: %s", request.method, request.path, exc)
+        error = WebError(503, "audio_tool", exc.public_de, exc.public_en)
     except known_error_types() as exc:
         error = translate_error(exc)
     except asyncio.CancelledError:
@@ -104,7 +109,9 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             identity.session_id,
         )
     elif not is_public(request.path):
-        if wants_json(request) or request.method not in SAFE_METHODS:
+        if wants_json(request):
+            return _api_unauthorized(request)
+        if request.method not in SAFE_METHODS:
             raise unauthorized()
         raise web.HTTPSeeOther(f"/anmelden?next={quote(request.path_qs, safe='')}")
     if identity is not None and identity.via == "session" and request.method not in SAFE_METHODS:
@@ -173,5 +180,28 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 def ensure_identity(request: web.Request) -> Identity:
     identity: Identity | None = request.get(IDENTITY)
     if identity is None:
-        raise unauthorized()
+        raise api_unauthorized(request) if wants_json(request) else unauthorized()
     return identity
+
+
+def api_unauthorized(request: web.Request) -> WebError:
+    """The API's 401 says what is wrong with the token (a client has no login page)."""
+    return from_key(401, "unauthorized", _token_problem(request))
+
+
+def _token_problem(request: web.Request) -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if not scheme:
+        return "api_token_missing"
+    if scheme.lower() != "bearer" or not secret.strip():
+        return "api_token_scheme"
+    return "api_token_invalid"
+
+
+def _api_unauthorized(request: web.Request) -> web.StreamResponse:
+    problem = _token_problem(request)
+    response = render_error(request, from_key(401, "unauthorized", problem))
+    # RFC 6750: name the scheme, and say when the token itself was refused.
+    invalid = ', error="invalid_token"' if problem == "api_token_invalid" else ""
+    response.headers["WWW-Authenticate"] = f'Bearer realm="callcenter"{invalid}'
+    return response

@@ -100,9 +100,7 @@ def make_env(data_dir: Path, db_url: str = "", *, seeded: bool = False) -> WebEn
     clock = FakeClock(START)
     monotonic = FakeMonotonic()
     live = FakeLive()
-    limiter = LoginLimiter(
-        settings.web.login_attempts, settings.web.login_window_minutes * 60.0, monotonic
-    )
+    limiter = LoginLimiter.from_settings(settings.web, monotonic)
     app = create_app(store, settings, clock, live, limiter=limiter)
     return WebEnv(settings, store, clock, monotonic, live, app)
 

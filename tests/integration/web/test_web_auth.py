@@ -34,8 +34,8 @@ async def test_anonymous_pages_redirect_to_the_login_and_api_says_401(client: Te
     assert api.status == 401
     body = await api.json()
     assert body["error"]["code"] == "unauthorized"
-    assert "Anmeldung erforderlich" in body["error"]["message_de"]
-    assert "authentication required" in body["error"]["message_en"]
+    assert "API-Token" in body["error"]["message_de"]
+    assert "API token" in body["error"]["message_en"]
     # A form post without a session is refused, not redirected (nothing is changed).
     post = await client.post("/schliesstage/heute", data={"today_note": "x"})
     assert post.status == 401
