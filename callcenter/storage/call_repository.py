@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
@@ -117,6 +117,10 @@ class CallRecordRepository:
     def add_many(self, records: Iterable[CallRecord]) -> int:
         """Store the records: new calls are added, calls stored before are merged (see
         the module docstring). Returns how many rows were added or improved. All or nothing.
+
+        Writes first, reads after: the INSERT takes SQLite's write lock before anything is
+        read, so a concurrent writer's commit can never make this transaction's snapshot
+        stale (which SQLite answers with an immediate "database is locked").
         """
         incoming = fold(records)
         count = len(incoming)
@@ -126,15 +130,24 @@ class CallRecordRepository:
             # A savepoint: a refused batch leaves the caller's transaction usable and
             # takes back the chunks already sent, so no batch is ever half-written.
             with self._session.begin_nested():
-                known = self.find_known(list(incoming.values()))
+                inserted = self._insert(list(incoming.values()))
                 pairs = {(r.team, r.caller) for r in incoming.values()}
                 improved = 0
-                for linked_id, row in known.items():
+                # The same linked id stored before: merged into that row.
+                again = [r for linked_id, r in incoming.items() if linked_id not in inserted]
+                for linked_id, row in self.find_known(again).items():
                     pairs.add((row.team, row.caller))
-                    if self.improve(row, incoming.pop(linked_id)):
-                        improved += 1
+                    improved += self.improve(row, incoming[linked_id])
+                # A call stored before under another id (a file's): one row, the merged one.
+                for linked_id, row in self._twins([incoming[i] for i in inserted]).items():
+                    pairs.add((row.team, row.caller))
+                    self._session.execute(
+                        delete(self._table).where(self._table.c.linked_id == linked_id)
+                    )
+                    inserted.discard(linked_id)
+                    self._session.flush()
+                    improved += self.improve(row, incoming[linked_id])
                 self._session.flush()
-                inserted = self._insert(list(incoming.values()))
                 if inserted or improved:
                     link_callers(self._session.connection(), pairs)
         except (IntegrityError, DataError) as exc:
@@ -144,7 +157,22 @@ class CallRecordRepository:
                 f"davon ab ({reason})",
                 f"{count} call records not stored: the database refuses one of them ({reason})",
             ) from exc
-        return inserted + improved
+        return len(inserted) + improved
+
+    def _twins(self, fresh: Sequence[CallRecord]) -> dict[str, CallRecordRow]:
+        """Rows stored before under another linked id with a fresh record's routed channel
+        (`inbound_id`) and team, by the fresh record's linked id."""
+        wanted = {r.inbound_id: r for r in fresh if r.inbound_id}
+        found: dict[str, CallRecordRow] = {}
+        for chunk in chunks(sorted(wanted), self._batch_size):
+            rows = self._session.scalars(
+                select(CallRecordRow).where(CallRecordRow.inbound_id.in_(chunk))
+            )
+            for row in rows:
+                record = wanted[row.inbound_id or ""]
+                if row.linked_id != record.linked_id and row.team == record.team:
+                    found.setdefault(record.linked_id, row)
+        return found
 
     def find_known(self, records: Sequence[CallRecord]) -> dict[str, CallRecordRow]:
         """Stored rows of these calls, by the incoming record's linked id: same linked id,
@@ -181,12 +209,13 @@ class CallRecordRepository:
                 setattr(row, name, value)
         return True
 
-    def _insert(self, records: Sequence[CallRecord]) -> int:
+    def _insert(self, records: Sequence[CallRecord]) -> set[str]:
+        """Insert the records whose linked id is not stored; their linked ids."""
         rows = [_values(record) for record in records]
         statement = self._insert_ignoring_known()
-        inserted = 0
+        inserted: set[str] = set()
         for chunk in chunks(rows, self._batch_size):
-            inserted += len(self._session.execute(statement, chunk).all())
+            inserted.update(self._session.execute(statement, chunk).scalars())
         return inserted
 
     def add(self, record: CallRecord) -> bool:

@@ -226,3 +226,17 @@ def test_a_zone_shift_shows_even_without_shared_ids(engine: Engine) -> None:
     berlin = cdr(engine, "017", ZoneInfo("Europe/Berlin"))
     assert (berlin.shift_hours, berlin.compared) == (-1, 8)
     assert berlin.matched == 0  # nothing joins them at the wrong times: the warning matters
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_live_records_written_after_the_imports_take_the_calls_over(
+    engine: Engine, group: str
+) -> None:
+    # The imports ran first (their ids: Master.csv's, queue_log's ;2 legs); the live
+    # writer's records of the same calls then replace them, one row per call.
+    cdr(engine, group)
+    queue_log(engine, group)
+    records = new_tracker().feed_all(events_of(GROUPS[group]))
+    with session_scope(engine) as session:
+        assert CallRecordRepository(session).add_many(records) == 8  # all improved
+    assert stored(engine) == {record.linked_id: record for record in records}
