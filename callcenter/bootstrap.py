@@ -23,7 +23,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlalchemy import Engine
 
-from callcenter.app import Store, open_store
 from callcenter.change_watch import ChangeWatch
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
@@ -41,6 +40,7 @@ from callcenter.service_jobs import PURGE_ACTOR, PURGE_AT, PURGE_JOB, ServiceJob
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.change_signal import ChangeListener, add_change_listener, latest_change
 from callcenter.storage.retention import PurgeReport
+from callcenter.storage.store import Store, open_store
 from callcenter.web.app import create_app
 from callcenter.web.server import WebServer, start_web
 

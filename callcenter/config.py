@@ -268,7 +268,8 @@ class EvaluationConfig(_Strict):
     earliest_window_hour: int = Field(default=7, ge=0, le=23)
     latest_window_hour: int = Field(default=18, ge=1, le=24)
     min_window_hours: int = Field(default=2, ge=1, le=24)
-    # Bootstrap-Stichproben der 95-%-Intervalle: mehr = ruhigere Grenzen, aber langsamer.
+    # Ziehungen der Rangfolge beim Ausrollen (mindestens 2000 werden gezogen); die
+    # Pilotintervalle sind t-Intervalle über Kalenderwochen und brauchen keine Zufallszahlen.
     bootstrap_samples: int = Field(default=400, ge=50, le=20_000)
 
     @field_validator("target_service_level", mode="before")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import holidays
 
+from callcenter.domain.errors import CallcenterError
 from callcenter.domain.schedule import HolidayCalendar
 
 GERMAN_STATES: dict[str, str] = {
@@ -26,10 +27,16 @@ GERMAN_STATES: dict[str, str] = {
 }
 
 
-class UnknownHolidayState(ValueError):
+class UnknownHolidayState(CallcenterError, ValueError):
+    code = "unknown_state"
+    default_field = "state"
+
     def __init__(self, state: str) -> None:
         known = ", ".join(f"{code} ({name})" for code, name in GERMAN_STATES.items())
-        super().__init__(f"unbekanntes Bundesland „{state}“ für Feiertage; erlaubt: {known}")
+        super().__init__(
+            f"unbekanntes Bundesland „{state}“ für Feiertage; erlaubt: {known}",
+            f"unknown German state '{state}' for public holidays; allowed: {known}",
+        )
 
 
 def german_holidays(state: str) -> HolidayCalendar:

@@ -13,6 +13,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from callcenter.domain.errors import CallcenterError
 from callcenter.domain.pseudonym import MIN_KEY_BYTES
 
 logger = logging.getLogger(__name__)
@@ -20,16 +21,11 @@ logger = logging.getLogger(__name__)
 KEY_BYTES = 32
 
 
-class KeyFileError(Exception):
+class KeyFileError(CallcenterError):
     """The key file is unusable; `str()` is the German message, `.en` the English one."""
 
-    def __init__(self, de: str, en: str) -> None:
-        self.de = de
-        self.en = en
-        super().__init__(de)
-
-    def message(self, lang: str = "de") -> str:
-        return self.en if lang.startswith("en") else self.de
+    kind = "unavailable"
+    code = "key_file"
 
 
 def load_or_create_key(path: Path) -> bytes:

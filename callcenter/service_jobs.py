@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from callcenter.app import Store, render_announcements
 from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.current_schedule import CurrentSchedule
@@ -27,6 +26,8 @@ from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.storage.retention import PurgeReport, purge_and_audit
+from callcenter.storage.store import Store
+from callcenter.usecases.prompts import render_announcements
 
 logger = logging.getLogger(__name__)
 

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from callcenter.app import Store, open_store
 from callcenter.config import ConfigError, Settings, load_settings
-from callcenter.domain.errors import ScheduleError
+from callcenter.domain.access import Actor
+from callcenter.domain.errors import CallcenterError
 from callcenter.domain.timeparse import WEEKDAY_SHORT_DE
-from callcenter.holiday_calendar import UnknownHolidayState
-from callcenter.prompts.audio_errors import AudioToolError
-from callcenter.prompts.errors import PromptError
-from callcenter.storage.errors import StorageError
+from callcenter.storage.store import Store, open_store
+from callcenter.storage.unit_of_work import SqlUnitOfWork
+from callcenter.usecases.schedule import seed_from_settings
+
+T = TypeVar("T")
 
 
 class CliFailure(click.ClickException):
@@ -29,21 +32,12 @@ class CliFailure(click.ClickException):
 
 
 def known_errors() -> tuple[type[Exception], ...]:
-    return (
-        ConfigError,
-        ScheduleError,
-        StorageError,
-        PromptError,
-        AudioToolError,
-        UnknownHolidayState,
-        SQLAlchemyError,
-        OSError,
-    )
+    return (ConfigError, CallcenterError, SQLAlchemyError, OSError)
 
 
 def describe_error(exc: Exception, lang: str) -> str:
-    if isinstance(exc, ScheduleError | StorageError | PromptError | AudioToolError):
-        return exc.en if lang == "en" else exc.de
+    if isinstance(exc, CallcenterError):
+        return exc.message(lang)
     if isinstance(exc, SQLAlchemyError):
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return f"Datenbankfehler / database error: {detail}"
@@ -77,7 +71,7 @@ class CliContext:
         """The database, migrated and seeded from the configuration on first use."""
         if self._store is None:
             self._store = open_store(self.settings)
-            if self._store.seed(self.actor, self.now()):
+            if seed_from_settings(self._store, self.actor, self.now()):
                 click.echo(
                     f"Datenbank aus {self.settings.source} befüllt / database seeded "
                     f"({self.settings.database_url})",
@@ -88,6 +82,16 @@ class CliContext:
     @property
     def actor(self) -> str:
         return self.actor_name or f"cli:{getpass.getuser()}"
+
+    @property
+    def as_actor(self) -> Actor:
+        """Whoever runs the CLI owns the database: an admin, named in the audit log."""
+        return Actor.admin(self.actor)
+
+    def run(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        """Run a use case in one transaction (committed if it succeeds)."""
+        with self.store.unit_of_work() as uow:
+            return work(uow)
 
     def now(self) -> datetime:
         return datetime.now(UTC).astimezone(self.settings.tz)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from callcenter.app import open_store
 from callcenter.cli.context import CliContext, pass_cli
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 
 @click.group(help="Datenbank verwalten / manage the database.")
@@ -29,7 +30,7 @@ def upgrade(cli: CliContext) -> None:
 def seed(cli: CliContext) -> None:
     store = open_store(cli.settings)
     try:
-        if store.seed(cli.actor, cli.now()):
+        if seed_from_settings(store, cli.actor, cli.now()):
             click.echo(f"Befüllt aus / seeded from {cli.settings.source}")
         else:
             click.echo(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.cli.tally_cmd import import_sheet
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
@@ -17,7 +18,7 @@ from callcenter.domain.schedule import wall_to_instant
 from callcenter.exports import FORMATS, write_calls
 from callcenter.imports.common import CallImportSetup, ImportResult
 from callcenter.imports.errors import ImportFailed
-from callcenter.imports.jobs import import_cdr, import_queue_log, import_tally
+from callcenter.imports.jobs import import_cdr, import_queue_log
 from callcenter.privacy import KeyFileError, load_or_create_key
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.export import EXPORT_COLUMNS, iter_calls
@@ -157,8 +158,13 @@ def queue_log(cli: CliContext, file: Path, team: str | None) -> None:
 
 @import_group.command(
     "tally",
-    help="Strichliste (CSV, siehe pilot_data/README.md) importieren.\n\n"
-    "Import a manual tally sheet (CSV, see pilot_data/README.md).",
+    help="Strichliste (CSV, siehe pilot_data/README.md) importieren. Eine Liste ist ihr "
+    "Inhalt, nicht ihr Dateiname: derselbe Inhalt erneut ändert nichts; eine andere Liste, "
+    "die schon erfasste Tage/Stunden eines Teams berührt, wird abgelehnt, außer mit "
+    "--replace.\n\n"
+    "Import a manual tally sheet (CSV, see pilot_data/README.md). A sheet is its content, not "
+    "its file name: the same content again changes nothing; another sheet touching an "
+    "already entered team's days/hours is refused unless --replace is given.",
 )
 @click.argument("file", type=FILE)
 @click.option(
@@ -166,21 +172,15 @@ def queue_log(cli: CliContext, file: Path, team: str | None) -> None:
     help="Team der Liste, wenn sie keine Spalte team hat; sonst nur dessen Zeilen. "
     "/ The sheet's team if it has no team column; otherwise only its lines.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Einträge anderer Listen für dieselben Tage/Stunden ersetzen (protokolliert). "
+    "/ Replace other sheets' entries of the same days/hours (audited).",
+)
 @pass_cli
-def tally(cli: CliContext, file: Path, team: str | None) -> None:
-    office = cli.store.office()
-    try:
-        result = import_tally(
-            cli.store.session,
-            file,
-            frozenset(office.team_ids),
-            team,
-            actor=cli.actor,
-            now=cli.now(),
-        )
-    except ImportFailed as exc:
-        raise _failed(exc, cli.lang) from None
-    _report(result)
+def tally(cli: CliContext, file: Path, team: str | None, replace: bool) -> None:
+    import_sheet(cli, file, team, replace)
 
 
 @click.command(

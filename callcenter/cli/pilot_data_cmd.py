@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from callcenter.app import load_synthetic_pilot_data
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.evaluation.synthetic import (
     SyntheticError,
@@ -17,6 +16,7 @@ from callcenter.evaluation.synthetic import (
     prepare_office,
     tally_csv,
 )
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
 DEFAULT_SEED = 1
 TALLY_NAME = "tally_synthetic.csv"

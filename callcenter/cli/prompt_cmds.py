@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
-from callcenter.app import render_announcements
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.domain.schedule import Reason
 from callcenter.prompts.audio_errors import AudioToolError
@@ -15,14 +16,26 @@ from callcenter.prompts.audio_files import TeamSounds
 from callcenter.prompts.audio_manifest import active_sources
 from callcenter.prompts.errors import PromptError
 from callcenter.prompts.render import RenderEntry
-from callcenter.prompts.upload import install_recording, remove_recording
+from callcenter.usecases import prompts as prompt_cases
+from callcenter.usecases.ports import UnitOfWork
+from callcenter.usecases.prompts import render_announcements
 
+T = TypeVar("T")
 REASONS = click.Choice([reason.value for reason in Reason])
 
 
 @click.group(help="Bandansagen (Audio) erzeugen und verwalten / render and manage announcements.")
 def prompts() -> None:
     pass
+
+
+def _transact(cli: CliContext) -> Callable[[Callable[[UnitOfWork], T]], Awaitable[T]]:
+    """The use cases' transactions for the audio commands (a plain call here)."""
+
+    async def transact(work: Callable[[UnitOfWork], T]) -> T:
+        return cli.run(work)
+
+    return transact
 
 
 def _progress(entry: RenderEntry) -> None:
@@ -83,9 +96,18 @@ def render(cli: CliContext, team: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_cli
 def upload(cli: CliContext, team: str, reason: str, lang: str, file: Path) -> None:
-    cli.store.office().team(team)
     installed = asyncio.run(
-        install_recording(file, team, reason, lang, cli.settings.sounds_dir, uploaded_by=cli.actor)
+        prompt_cases.upload_recording(
+            _transact(cli),
+            cli.as_actor,
+            cli.settings.sounds_dir,
+            team,
+            reason,
+            lang,
+            file,
+            source_name=file.name,
+            now=cli.now(),
+        )
     )
     click.echo(f"Aufnahme aktiv / recording active: {installed.path} ({installed.seconds:.1f} s)")
 
@@ -99,7 +121,17 @@ def upload(cli: CliContext, team: str, reason: str, lang: str, file: Path) -> No
 @click.argument("lang")
 @pass_cli
 def remove(cli: CliContext, team: str, reason: str, lang: str) -> None:
-    active = asyncio.run(remove_recording(team, reason, lang, cli.settings.sounds_dir))
+    active = asyncio.run(
+        prompt_cases.drop_recording(
+            _transact(cli),
+            cli.as_actor,
+            cli.settings.sounds_dir,
+            team,
+            reason,
+            lang,
+            now=cli.now(),
+        )
+    )
     click.echo(f"closed-{reason}-{lang}: aktiv / active = {active}")
 
 

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from callcenter.app import Store, compute_office_report
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import Store
+from callcenter.usecases.evaluation import compute_office_report
 
 if TYPE_CHECKING:
     from callcenter.reporting.site import SiteProgress
@@ -49,9 +50,7 @@ def _progress(lang: str) -> Callable[[SiteProgress], None]:
     "  callcenter report --from 2026-05-18 --to 2026-11-15 --out /srv/intranet/sprechzeiten\n"
     "  callcenter report --team auslaender-a --team auslaender-b --no-pdf --lang en"
 )
-@click.option(
-    "--from", "start_text", metavar="DATUM", help="Erster Tag (JJJJ-MM-TT) / first day."
-)
+@click.option("--from", "start_text", metavar="DATUM", help="Erster Tag (JJJJ-MM-TT) / first day.")
 @click.option("--to", "end_text", metavar="DATUM", help="Letzter Tag (JJJJ-MM-TT) / last day.")
 @click.option(
     "--team",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import click
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
 from callcenter.cli.prompt_cmds import refresh_prompts
+from callcenter.domain import schedule_rules
 from callcenter.domain.schedule import (
     Closure,
     Pilot,
@@ -17,8 +18,9 @@ from callcenter.domain.schedule import (
     wall_to_instant,
     windows_from_spec,
 )
-from callcenter.domain.timeparse import WEEKDAY_SHORT_DE, parse_time_range
+from callcenter.domain.timeparse import WEEKDAY_SHORT_DE, parse_time, parse_time_range
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
+from callcenter.usecases import schedule
 
 # ------------------------------------------------------------------ hours
 
@@ -60,8 +62,8 @@ def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool
     windows: list[Window] = []
     for index, spec in enumerate(specs):
         windows.extend(windows_from_spec(spec, f"Fenster {index + 1} „{spec}“"))
-    with cli.store.session() as session:
-        cli.store.schedules(session).set_windows(team, tuple(windows), cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    cli.run(lambda uow: schedule.set_windows(uow, actor, team, windows, now=now))
     click.echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
     refresh_prompts(cli, team)
 
@@ -69,43 +71,75 @@ def hours_set(cli: CliContext, team: str, specs: tuple[str, ...], no_hours: bool
 # ------------------------------------------------------------------ closures
 
 
-def _closure_bounds(
-    cli: CliContext, start_text: str, end_text: str | None
-) -> tuple[datetime, datetime]:
-    """Dates mean whole local days (end date inclusive); date-times are exact instants."""
-    tz = cli.settings.tz
-    if "T" in start_text or " " in start_text.strip():
+def _is_instant(text: str) -> bool:
+    return "T" in text or " " in text.strip()
+
+
+def _closure(
+    cli: CliContext, team: str | None, start_text: str, end_text: str | None, note: str
+) -> Closure:
+    """Dates mean whole local days (end date inclusive; a range from today starts now);
+    date-times are exact instants."""
+    tz, now = cli.settings.tz, cli.now()
+    if not _is_instant(start_text) and (end_text is None or not _is_instant(end_text)):
+        last = cli.parse_day(end_text) if end_text else None
+        return schedule_rules.whole_days(
+            team, cli.parse_day(start_text), last, tz, now, note, cli.actor
+        )
+    if _is_instant(start_text):
         start = cli.parse_instant(start_text)
     else:
         start = wall_to_instant(cli.parse_day(start_text), time(0), tz)
     if end_text is None:
         first_day = start.astimezone(tz).date()
-        return start, wall_to_instant(first_day + timedelta(days=1), time(0), tz)
-    if "T" in end_text or " " in end_text.strip():
-        return start, cli.parse_instant(end_text)
-    last_day = cli.parse_day(end_text)
-    return start, wall_to_instant(last_day + timedelta(days=1), time(0), tz)
+        end = wall_to_instant(first_day + timedelta(days=1), time(0), tz)
+    elif _is_instant(end_text):
+        end = cli.parse_instant(end_text)
+    else:
+        end = wall_to_instant(cli.parse_day(end_text) + timedelta(days=1), time(0), tz)
+    return Closure(team, start, end, note, created_by=cli.actor)
+
+
+def _print_closure(cli: CliContext, verb: str, saved: Closure) -> None:
+    click.echo(
+        f"Schließung #{saved.id} für {saved.team or 'alle Teams'}{verb}: "
+        f"{local_text(saved.start, cli.settings)} bis {local_text(saved.end, cli.settings)}"
+        + (f" – {saved.note}" if saved.note else "")
+    )
 
 
 @click.group(
-    help="Schließtage: Bandansage den ganzen Tag, z. B. bei Personalengpass.\n\n"
-    "Closures: the announcement all day, e.g. on a staff shortage."
+    help="Schließtage: Bandansage den ganzen Tag, z. B. bei Personalengpass. Nichts beginnt "
+    "vor jetzt; mehr als 31 Tage nur mit --confirm-long.\n\n"
+    "Closures: the announcement all day, e.g. on a staff shortage. Nothing starts before now; "
+    "more than 31 days only with --confirm-long."
 )
 def closure() -> None:
     pass
 
 
+CONFIRM_LONG = click.option(
+    "--confirm-long",
+    is_flag=True,
+    help="Schließung über 31 Tage ausdrücklich bestätigen / confirm a closure over 31 days.",
+)
+
+
 @closure.command(
     "add",
-    help="Schließung anlegen. --from/--to als Datum (ganze Tage, --to einschließlich) oder "
-    "Zeitpunkt; --today für heute.\n\nAdd a closure: dates (whole days) or instants.",
+    help="Schließung anlegen. --from/--to als Datum (ganze Tage, --to einschließlich; ein "
+    "Zeitraum ab heute beginnt jetzt) oder Zeitpunkt; --today: „Bandansage heute“ ab jetzt "
+    "bis Mitternacht oder --until HH:MM.\n\nAdd a closure: dates (whole days; from today "
+    "means from now) or instants; --today: from now to midnight or --until HH:MM.",
 )
 @click.option("--team", help="Team-ID.")
 @click.option("--all-teams", is_flag=True, help="Für alle Teams / for all teams.")
 @click.option("--from", "start_text", metavar="DATUM|ZEITPUNKT", help="Beginn / start.")
 @click.option("--to", "end_text", metavar="DATUM|ZEITPUNKT", help="Ende / end (inclusive day).")
-@click.option("--today", is_flag=True, help="Nur heute / today only.")
+@click.option("--today", is_flag=True, help="Ab jetzt bis Tagesende / from now to end of day.")
+@click.option("--until", "until_text", metavar="HH:MM", help="Mit --today: Ende / end time.")
 @click.option("--note", default="", help="Grund, z. B. Personalengpass / reason.")
+@CONFIRM_LONG
 @pass_cli
 def closure_add(
     cli: CliContext,
@@ -114,21 +148,33 @@ def closure_add(
     start_text: str | None,
     end_text: str | None,
     today: bool,
+    until_text: str | None,
     note: str,
+    confirm_long: bool,
 ) -> None:
     if bool(team) == all_teams:
         raise click.UsageError("Entweder --team TEAM oder --all-teams angeben / give one of them")
     if today == bool(start_text):
         raise click.UsageError("Entweder --from DATUM oder --today angeben / give one of them")
-    start, end = _closure_bounds(cli, start_text or cli.now().date().isoformat(), end_text)
-    new = Closure(team, start, end, note, created_by=cli.actor)
-    with cli.store.session() as session:
-        saved = cli.store.schedules(session).add_closure(new, cli.actor, cli.now())
-    click.echo(
-        f"Schließung #{saved.id} für {team or 'alle Teams'}: "
-        f"{local_text(saved.start, cli.settings)} bis {local_text(saved.end, cli.settings)}"
-        + (f" – {note}" if note else "")
-    )
+    if until_text and not today:
+        raise click.UsageError("--until nur mit --today / --until needs --today")
+    if today and end_text:
+        raise click.UsageError("--to nicht mit --today (dafür --until) / use --until with --today")
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    if today:
+        until = parse_time(until_text, "--until") if until_text else None
+        saved = cli.run(
+            lambda uow: schedule.announcement_today(
+                uow, actor, team, note, now=now, tz=tz, until=until
+            )
+        )
+    else:
+        assert start_text is not None
+        new = _closure(cli, team, start_text, end_text, note)
+        saved = cli.run(
+            lambda uow: schedule.add_closure(uow, actor, new, now=now, confirm_long=confirm_long)
+        )
+    _print_closure(cli, "", saved)
     refresh_prompts(cli, team)
 
 
@@ -138,9 +184,7 @@ def closure_add(
 @pass_cli
 def closure_list(cli: CliContext, team: str | None, past: bool) -> None:
     now = cli.now()
-    with cli.store.session() as session:
-        closures = cli.store.schedules(session).list_closures(team)
-    shown = [c for c in closures if past or c.end > now]
+    shown = cli.run(lambda uow: schedule.closures(uow, team, now=now, include_past=past))
     if not shown:
         click.echo("Keine Schließungen / no closures.")
     for item in shown:
@@ -150,16 +194,74 @@ def closure_list(cli: CliContext, team: str | None, past: bool) -> None:
         )
 
 
-@closure.command("end", help="Schließung jetzt (oder --at) beenden / end a closure now.")
+@closure.command(
+    "end",
+    help="Laufende Schließung jetzt (oder --at, nicht vor jetzt) beenden. Eine noch nicht "
+    "begonnene lässt sich nicht beenden: „closure delete“ sagt sie ab.\n\nEnd a running "
+    "closure now (or --at, not before now); one that has not begun is cancelled with "
+    "'closure delete'.",
+)
 @click.argument("closure_id", type=int)
 @click.option("--at", "at_text", metavar="ISO-8601", help="Zeitpunkt / instant.")
 @pass_cli
 def closure_end(cli: CliContext, closure_id: int, at_text: str | None) -> None:
-    at = cli.parse_instant(at_text) if at_text else cli.now()
-    with cli.store.session() as session:
-        cli.store.schedules(session).end_closure(closure_id, at, cli.actor, cli.now())
-    click.echo(f"Schließung #{closure_id} endet {local_text(at, cli.settings)}")
+    at = cli.parse_instant(at_text) if at_text else None
+    actor, now = cli.as_actor, cli.now()
+    ended = cli.run(lambda uow: schedule.end_closure(uow, actor, closure_id, now=now, at=at))
+    click.echo(f"Schließung #{closure_id} endet {local_text(ended.end, cli.settings)}")
     refresh_prompts(cli, None)
+
+
+@closure.command(
+    "change",
+    help="Künftige Schließung ändern (Beginn, Ende, Grund) oder das Ende einer laufenden "
+    "verschieben.\n\nChange a future closure (start, end, note) or move a running one's end.",
+)
+@click.argument("closure_id", type=int)
+@click.option("--from", "start_text", metavar="ZEITPUNKT", help="Neuer Beginn / new start.")
+@click.option("--to", "end_text", metavar="ZEITPUNKT", help="Neues Ende / new end.")
+@click.option("--note", default=None, help="Neuer Grund / new note.")
+@CONFIRM_LONG
+@pass_cli
+def closure_change(
+    cli: CliContext,
+    closure_id: int,
+    start_text: str | None,
+    end_text: str | None,
+    note: str | None,
+    confirm_long: bool,
+) -> None:
+    if start_text is None and end_text is None and note is None:
+        raise click.UsageError("--from, --to oder --note angeben / give what changes")
+    start = cli.parse_instant(start_text) if start_text else None
+    end = cli.parse_instant(end_text) if end_text else None
+    actor, now = cli.as_actor, cli.now()
+    saved = cli.run(
+        lambda uow: schedule.change_closure(
+            uow,
+            actor,
+            closure_id,
+            now=now,
+            start=start,
+            end=end,
+            note=note,
+            confirm_long=confirm_long,
+        )
+    )
+    _print_closure(cli, " geändert / changed", saved)
+    refresh_prompts(cli, saved.team)
+
+
+@closure.command(
+    "delete", help="Noch nicht begonnene Schließung löschen / delete a future closure."
+)
+@click.argument("closure_id", type=int)
+@pass_cli
+def closure_delete(cli: CliContext, closure_id: int) -> None:
+    actor, now = cli.as_actor, cli.now()
+    gone = cli.run(lambda uow: schedule.delete_closure(uow, actor, closure_id, now=now))
+    click.echo(f"Schließung #{closure_id} gelöscht / deleted ({gone.note})")
+    refresh_prompts(cli, gone.team)
 
 
 # ------------------------------------------------------------------ special openings
@@ -181,8 +283,8 @@ def opening() -> None:
 def opening_add(cli: CliContext, team: str, day_text: str, range_text: str, note: str) -> None:
     start, end = parse_time_range(range_text, "Sonderöffnung")
     new = SpecialOpening(team, cli.parse_day(day_text), start, end, note)
-    with cli.store.session() as session:
-        saved = cli.store.schedules(session).add_opening(new, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    saved = cli.run(lambda uow: schedule.add_opening(uow, actor, new, now=now))
     click.echo(f"Sonderöffnung #{saved.id}: {team} am {saved.day:%d.%m.%Y} {range_text}")
     refresh_prompts(cli, team)
 
@@ -191,8 +293,7 @@ def opening_add(cli: CliContext, team: str, day_text: str, range_text: str, note
 @click.option("--team")
 @pass_cli
 def opening_list(cli: CliContext, team: str | None) -> None:
-    with cli.store.session() as session:
-        openings = cli.store.schedules(session).list_openings()
+    openings = cli.run(schedule.openings)
     shown = [o for o in openings if team is None or o.team == team]
     if not shown:
         click.echo("Keine Sonderöffnungen / no special openings.")
@@ -220,16 +321,15 @@ def pilot() -> None:
 def pilot_add(cli: CliContext, team: str, start_text: str, end_text: str | None, note: str) -> None:
     end: date | None = cli.parse_day(end_text) if end_text else None
     new = Pilot(team, cli.parse_day(start_text), end, note)
-    with cli.store.session() as session:
-        saved = cli.store.schedules(session).add_pilot(new, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    saved = cli.run(lambda uow: schedule.add_pilot(uow, actor, new, now=now))
     click.echo(f"Pilotphase #{saved.id}: {team} ab {saved.start:%d.%m.%Y}")
 
 
 @pilot.command("list", help="Pilotphasen / pilot periods.")
 @pass_cli
 def pilot_list(cli: CliContext) -> None:
-    with cli.store.session() as session:
-        pilots = cli.store.schedules(session).list_pilots()
+    pilots = cli.run(schedule.pilots)
     if not pilots:
         click.echo("Keine Pilotphasen / no pilot periods.")
     for item in pilots:
@@ -249,8 +349,7 @@ def pilot_list(cli: CliContext) -> None:
 @pass_cli
 def holidays_cmd(cli: CliContext, year: int | None) -> None:
     office = cli.store.office()
-    with cli.store.session() as session:
-        state = cli.store.schedules(session).holiday_state()
+    state = cli.run(schedule.holiday_state)
     wanted = year or cli.now().year
     calendar = german_holidays(state)
     click.echo(f"Feiertage {wanted} – {GERMAN_STATES[state]} ({state}):")

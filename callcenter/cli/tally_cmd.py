@@ -1,17 +1,56 @@
-"""`callcenter tally walk-ins`: a team's walk-ins without appointment of a day, by hand."""
+"""`callcenter tally walk-ins` (a team's walk-ins of a day, by hand) and the body of
+`callcenter import tally` (a sheet): both through callcenter.usecases.tally."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from callcenter.cli.context import CliContext, pass_cli
-from callcenter.storage.walk_ins import (
-    GENERATED_SOURCE_PREFIX,
-    WalkInDay,
-    set_hand_walk_ins,
-)
+from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.domain.tally import WalkInDay
+from callcenter.imports.errors import ImportFailed
+from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
+from callcenter.usecases import tally as tally_cases
+from callcenter.usecases.tally import MAX_WALK_INS, SheetImport
 
-MAX_WALK_INS = 10_000  # as a tally sheet's vorsprachen column (callcenter.imports.tally)
+
+def import_sheet(cli: CliContext, file: Path, team: str | None, replace: bool) -> None:
+    """`callcenter import tally FILE [--team T] [--replace]`."""
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    try:
+        result = cli.run(
+            lambda uow: tally_cases.import_file(
+                uow, actor, file, team=team, now=now, tz=tz, replace=replace
+            )
+        )
+    except ImportFailed as exc:
+        lines = [exc.message(cli.lang)]
+        lines += [f"  {problem.message(cli.lang)}" for problem in exc.problems[1:]]
+        raise CliFailure("\n".join(lines)) from None
+    click.echo(_sheet_summary(result))
+
+
+def _sheet_summary(result: SheetImport) -> str:
+    if result.unchanged_as is not None:
+        return (
+            f"{result.file}: unverändert – dieselbe Strichliste wurde schon als "
+            f"{result.unchanged_as} importiert / unchanged: the same sheet was imported "
+            f"before as {result.unchanged_as} ({result.read} gelesen / read, "
+            f"{result.duplicates} Duplikate übersprungen / duplicates skipped)"
+        )
+    text = (
+        f"{result.file}: {result.read} gelesen / read, {result.imported} importiert / imported, "
+        f"{result.duplicates} Duplikate übersprungen / duplicates skipped, "
+        f"{result.updated} ergänzt / updated, {result.ignored} ignoriert / ignored"
+    )
+    if result.replaced:
+        sources = ", ".join(result.replaced_sources)
+        text += (
+            f"\n  {result.replaced} Einträge aus {sources} ersetzt (protokolliert) "
+            f"/ {result.replaced} entries of {sources} replaced (audited)"
+        )
+    return text
 
 
 @click.group(
@@ -59,20 +98,12 @@ def walk_ins(
 ) -> None:
     if (count is None) == (not clear):
         raise click.UsageError("--count N oder --clear angeben / give --count N or --clear")
-    now = cli.now()
-    today = now.astimezone(cli.settings.tz).date()
-    day = cli.parse_day(day_text) if day_text else today
-    if day > today:
-        raise click.BadParameter(
-            f"{day:%d.%m.%Y} liegt in der Zukunft / {day.isoformat()} is in the future",
-            param_hint="--day",
-        )
-    store = cli.store
-    store.office().team(team)  # UnknownTeam names the known teams
-    with store.session() as session:
-        result = set_hand_walk_ins(
-            session, team, day, None if clear else count, actor=cli.actor, now=now
-        )
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    day = cli.parse_day(day_text) if day_text else now.astimezone(tz).date()
+    value = None if clear else count
+    result = cli.run(
+        lambda uow: tally_cases.set_walk_ins(uow, actor, team, day, value, now=now, tz=tz)
+    )
     click.echo(_summary(result))
 
 
@@ -114,4 +145,3 @@ def _source(file: str, line: int | None) -> str:
     if file.startswith(GENERATED_SOURCE_PREFIX):
         return "synthetischen Daten / synthetic data"
     return f"{file} Zeile {line}" if line is not None else file
-

@@ -7,7 +7,8 @@ import sys
 import click
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
-from callcenter.storage.web_repository import ROLE_NAMES_DE, AccountRepository, Role
+from callcenter.domain.access import ROLE_NAMES_DE, Role
+from callcenter.usecases import accounts
 
 ROLES = click.Choice([str(role) for role in Role])
 
@@ -46,10 +47,10 @@ def users_add(
     cli: CliContext, username: str, role: str, team: str | None, password_stdin: bool
 ) -> None:
     password = _password(password_stdin)
-    with cli.store.session() as session:
-        account = AccountRepository(session).add_user(
-            username, role, password, team, cli.actor, cli.now()
-        )
+    actor, now = cli.as_actor, cli.now()
+    account = cli.run(
+        lambda uow: accounts.add_user(uow, actor, username, role, password, team, now=now)
+    )
     suffix = f", Team {account.team}" if account.team else ""
     click.echo(f"Benutzer {account.username} angelegt ({ROLE_NAMES_DE[account.role]}{suffix})")
 
@@ -62,21 +63,18 @@ def users_add(
 @pass_cli
 def users_passwd(cli: CliContext, username: str, password_stdin: bool) -> None:
     password = _password(password_stdin)
-    with cli.store.session() as session:
-        AccountRepository(session).set_password(username, password, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    cli.run(lambda uow: accounts.set_password(uow, actor, username, password, now=now))
     click.echo(f"Passwort von {username} geändert / password changed")
 
 
 @users.command("list", help="Benutzer und API-Tokens / users and API tokens.")
 @pass_cli
 def users_list(cli: CliContext) -> None:
-    with cli.store.session() as session:
-        repository = AccountRepository(session)
-        accounts = repository.list_users()
-        tokens = repository.list_tokens()
-    if not accounts:
+    users_found, tokens = cli.run(lambda uow: accounts.users_and_tokens(uow, cli.as_actor))
+    if not users_found:
         click.echo("Keine Benutzer / no users. callcenter users add NAME --role admin")
-    for account in accounts:
+    for account in users_found:
         state = "gesperrt / disabled" if account.disabled else "aktiv / active"
         team = f" team={account.team}" if account.team else ""
         click.echo(f"{account.username:<24} {account.role:<12}{team}  {state}")
@@ -91,8 +89,8 @@ def users_list(cli: CliContext) -> None:
 @click.option("--enable", is_flag=True, help="Wieder freigeben / unlock.")
 @pass_cli
 def users_disable(cli: CliContext, username: str, enable: bool) -> None:
-    with cli.store.session() as session:
-        AccountRepository(session).set_disabled(username, not enable, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    cli.run(lambda uow: accounts.set_disabled(uow, actor, username, not enable, now=now))
     click.echo(f"{username}: " + ("freigegeben / enabled" if enable else "gesperrt / disabled"))
 
 
@@ -105,8 +103,8 @@ def users_disable(cli: CliContext, username: str, enable: bool) -> None:
 @click.option("--user", "username", required=True, help="Benutzer / user.")
 @pass_cli
 def users_token(cli: CliContext, name: str, username: str) -> None:
-    with cli.store.session() as session:
-        secret = AccountRepository(session).create_token(username, name, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    secret = cli.run(lambda uow: accounts.create_token(uow, actor, username, name, now=now))
     click.echo(
         "API-Token (nur jetzt sichtbar; als „Authorization: Bearer …“ senden) / "
         "shown only now, send as 'Authorization: Bearer …':",
@@ -119,6 +117,6 @@ def users_token(cli: CliContext, name: str, username: str) -> None:
 @click.argument("name")
 @pass_cli
 def users_revoke(cli: CliContext, name: str) -> None:
-    with cli.store.session() as session:
-        AccountRepository(session).revoke_token(name, cli.actor, cli.now())
+    actor, now = cli.as_actor, cli.now()
+    cli.run(lambda uow: accounts.revoke_token(uow, actor, name, now=now))
     click.echo(f"Token {name!r} widerrufen / revoked")

@@ -3,19 +3,27 @@
 Every key metric is a ratio of sums over *regular days* (Monday–Friday, no public holiday,
 no closure day of the team): numerator and denominator are summed over the days of a
 period and divided once, so busy days weigh more than quiet ones. The control teams are
-pooled (their counts are added). The estimate for a metric is
+pooled (their counts are added). The estimate for a rate is
 
     DiD = (pilot during − pilot before) − (controls during − controls before)
 
-and its 95 % interval comes from a day-block bootstrap: the days of each period are cut
-into blocks of `bootstrap_block_days` consecutive days (14: pairs of calendar weeks when the
-period starts on a Monday), blocks are drawn with replacement within each period — the same
-blocks for pilot and controls, so a day's common shocks stay paired — and the estimate is
-recomputed; percentiles of the recomputed estimates are the interval.
-With few blocks (13 weeks are 7 blocks) a plain percentile interval is too narrow, so the
-expanded percentile interval is used (see `expanded_tail`).
-All samples are drawn at once with numpy from a fixed seed: the same data give the same
-interval.
+and for a volume (calls, new contacts per working day) the same on the log scale, shown as
+a relative change exp(DiD) − 1, so teams of any size compare.
+
+The 95 % interval is a week-clustered t-interval. Calendar weeks (Monday–Sunday) inside a
+period are the clusters: within a week, days share staff, repeat callers and shocks; across
+weeks they are taken as independent apart from neighbouring weeks. Each ratio R = ΣN ÷ ΣD
+is linearised — week k adds z_k = (N_k − R·D_k) ÷ ΣD (÷ R for a log) — and pilot minus
+pooled controls of the same week gives one value u_k per week, so a day's common shocks
+cancel. With K_b and K_d weeks with data before and during, the variance is V = V_b + V_d,
+V_p = K_p/(K_p − 1) · (Σ u_k² + max(0, 2 Σ u_k·u_(k+1))) — the second term for shocks that
+run over a weekend into the next week — and the interval is DiD ± t(0.975; ν) · √V with ν
+the Welch–Satterthwaite degrees of freedom of the two periods. Small-sample t quantiles,
+not normal ones, keep the promised 95 % with four weeks (the validity suite,
+tests/unit/evaluation/test_evaluation_validity.py, measures it). Below `MIN_WEEKS` full
+weeks per period no verdict is given ("zu früh").
+Limit: a shock lasting several weeks (a long staff absence) is not independent across
+weeks and is taken for an effect.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from callcenter.domain.schedule import Office
 from callcenter.evaluation.days import days as day_range
 from callcenter.evaluation.days import monday_of, regular_day
 from callcenter.evaluation.inputs import Aggregates, EvaluationSettings
+from callcenter.evaluation.kpi import Counts, kpi_parts
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey, WeeklyPoint
 
 # Columns of a day table.
@@ -45,11 +54,21 @@ METRICS: tuple[MetricKey, ...] = (
     MetricKey.ABANDONMENT_RATE,
     MetricKey.CALLS_PER_CALLER_7D,
     MetricKey.CALLS_PER_DAY,
+    MetricKey.CONTACTS_PER_DAY,
 )
-# Fewer valid bootstrap samples than this share, and no interval is given.
-MIN_VALID_SHARE = 0.95
+SERVICE_LEVEL_INDEX = METRICS.index(MetricKey.SERVICE_LEVEL)
+# Volumes: compared as relative changes (log-ratios), so teams of any size compare.
+RELATIVE: frozenset[MetricKey] = frozenset({MetricKey.CALLS_PER_DAY, MetricKey.CONTACTS_PER_DAY})
+# Full weeks each period needs before a verdict is given: the shortest length the validity
+# suite asserts (coverage ≥ 93 %, false "clear" ≤ 7 %). Shorter pilots are covered in the
+# simulation too (2 + 2 weeks: ≥ 95 %), but only because the intervals are then so wide that
+# a planted effect is found in 6–30 % of runs, and the week-to-week variance rests on two
+# or three numbers that one unusual week dominates: no verdict, "zu früh".
+MIN_WEEKS = 4
+LEVEL = 0.95
 
 Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -104,30 +123,28 @@ def day_table(
 def metric_parts(
     values: Floats, regular: NDArray[np.bool_], settings: EvaluationSettings
 ) -> tuple[Floats, Floats]:
-    """Numerators and denominators (len(METRICS), days) of one team; 0 on other days."""
+    """Numerators and denominators (..., len(METRICS), days) of day counts (..., days,
+    FIELDS); 0 on days that are not regular. Leading axes (seeds in the validity suite)
+    pass through."""
     v = values
-    short = v[:, SHORT] if settings.exclude_short_abandons else np.zeros(len(v))
-    numerators = np.stack(
-        [
-            v[:, OUTSIDE],
-            v[:, ANSWERED],
-            v[:, WITHIN],
-            v[:, ABANDONED] - short,
-            v[:, CALLER_CALLS],
-            v[:, OFFERED],
-        ]
+    parts = kpi_parts(
+        Counts(
+            offered=v[..., OFFERED],
+            inside=v[..., INSIDE],
+            outside=v[..., OUTSIDE],
+            answered=v[..., ANSWERED],
+            within=v[..., WITHIN],
+            abandoned=v[..., ABANDONED],
+            short=v[..., SHORT],
+            caller_calls=v[..., CALLER_CALLS],
+            contacts=v[..., CONTACTS],
+            days=np.ones(v.shape[:-1]),
+        ),
+        settings,
     )
-    denominators = np.stack(
-        [
-            v[:, OFFERED],
-            v[:, INSIDE],
-            v[:, INSIDE] - short,
-            v[:, INSIDE] - short,
-            v[:, CONTACTS],
-            np.ones(len(v)),
-        ]
-    )
-    mask = regular.astype(np.float64)
+    numerators = np.stack([parts[m][0] for m in METRICS], axis=-2)
+    denominators = np.stack([parts[m][1] for m in METRICS], axis=-2)
+    mask = np.expand_dims(regular.astype(np.float64), -2)
     return numerators * mask, denominators * mask
 
 
@@ -151,14 +168,181 @@ def _ratios(numerators: Floats, denominators: Floats) -> Floats:
     return ratios
 
 
-def _block_sums(parts: Floats, start: int, stop: int, block_days: int) -> Floats:
-    """Sums over blocks of `block_days` consecutive days of [start, stop): (..., blocks)."""
-    days = parts[..., start:stop]
-    count = math.ceil(days.shape[-1] / block_days)
-    padded = np.zeros((*days.shape[:-1], count * block_days))
-    padded[..., : days.shape[-1]] = days
-    sums: Floats = padded.reshape(*days.shape[:-1], count, block_days).sum(axis=-1)
-    return sums
+def full_weeks(before_start: date, start: date, end: date) -> tuple[int, int]:
+    """Whole weeks (7 days) of the period before and of the pilot."""
+    return (start - before_start).days // 7, ((end - start).days + 1) // 7
+
+
+def weeks_missing(before_start: date, start: date, end: date) -> int:
+    """How many more weeks the pilot must run before a verdict (0: enough)."""
+    before, during = full_weeks(before_start, start, end)
+    return max(MIN_WEEKS - min(before, during), 0)
+
+
+def week_matrix(first: date, start: int, stop: int) -> Floats:
+    """(days, weeks) 0/1: which calendar week (Monday–Sunday) each day of the day-table
+    slice [start, stop) belongs to; the table begins on `first`."""
+    offset = first.weekday() + start
+    week = (np.arange(stop - start) + offset) // 7
+    week -= week[0] if len(week) else 0
+    matrix = np.zeros((stop - start, int(week[-1]) + 1 if len(week) else 0))
+    matrix[np.arange(stop - start), week] = 1.0
+    return matrix
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Estimates (...) with their 95 % interval, on the metric's reporting scale; `valid`
+    is False where no interval can be given (fewer than two weeks with data)."""
+
+    value: Floats
+    low: Floats
+    high: Floats
+    valid: Bools
+
+
+def _period(num: Floats, den: Floats, weeks: Floats, log: Bools) -> tuple[Floats, Floats, Bools]:
+    """Ratios (..., G, M), linearised week contributions (..., G, M, K), weeks with data."""
+    n_k = num @ weeks
+    d_k = den @ weeks
+    n = n_k.sum(-1)
+    d = d_k.sum(-1)
+    ratio = _ratios(n, d)
+    safe_d = np.where(d > 0, d, 1.0)[..., None]
+    z = (n_k - np.nan_to_num(ratio)[..., None] * d_k) / safe_d
+    safe_r = np.where((ratio > 0) & ~np.isnan(ratio), ratio, 1.0)[..., None]
+    z = np.where(log[:, None], z / safe_r, z)
+    return ratio, z, d_k > 0
+
+
+def t_quantile(p: float, df: Floats) -> Floats:
+    """Student t quantile for (fractional) degrees of freedom ν ≥ 1, to ~1e-9.
+
+    Newton's method on the distribution function, which is integrated by 64-point
+    Gauss–Legendre (the density is smooth on [0, x]); started from the Cornish–Fisher
+    series (ν ≥ 3) or a value below the root (ν < 3). numpy only: scipy is not a
+    dependency.
+    """
+    z = NormalDist().inv_cdf(p)
+    nu = np.maximum(np.asarray(df, dtype=np.float64), 1.0)
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+    safe = np.maximum(nu, 3.0)
+    series = z + g1 / safe + g2 / safe**2 + g3 / safe**3 + g4 / safe**4
+    two = (2 * p - 1) / math.sqrt(2 * p * (1 - p))
+    # Starts below the root, where Newton on the concave distribution function climbs
+    # monotonically (from above it can overshoot past 0).
+    x = np.where(nu >= 3, series, np.where(nu >= 2, z, two))
+    lgamma = np.frompyfunc(math.lgamma, 1, 1)
+    log_norm = (
+        np.asarray(lgamma((nu + 1) / 2), dtype=np.float64)
+        - np.asarray(lgamma(nu / 2), dtype=np.float64)
+        - 0.5 * np.log(nu * math.pi)
+    )
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+
+    def density(t: Floats, n: Floats, c: Floats) -> Floats:
+        dens: Floats = np.exp(c - (n + 1) / 2 * np.log1p(t * t / n))
+        return dens
+
+    for _ in range(100):
+        points = x[..., None] * (nodes + 1) / 2
+        inner = density(points, nu[..., None], log_norm[..., None])
+        cdf = 0.5 + x / 2 * (inner * weights).sum(-1)
+        step = (cdf - p) / density(x, nu, log_norm)
+        x = x - step
+        if float(np.max(np.abs(step), initial=0.0)) < 1e-10:
+            break
+    result: Floats = x
+    return result
+
+
+def _long_run(u: Floats) -> Floats:
+    """Σ u_k² plus twice the covariance of neighbouring weeks when it is positive: shocks
+    that last a few days reach across the weekend into the next week (the validity suite
+    loses 1–3 points of coverage at 13 weeks without this term); a negative estimate is
+    noise and is not allowed to narrow the interval."""
+    square: Floats = (u**2).sum(-1)
+    neighbours = (u[..., 1:] * u[..., :-1]).sum(-1)
+    result: Floats = square + np.maximum(2 * neighbours, 0.0)
+    return result
+
+
+def _interval(
+    point: Floats, u_before: Floats, u_during: Floats, k_before: Floats, k_during: Floats
+) -> tuple[Floats, Floats, Bools]:
+    """Half-width of the Welch-type t-interval from week contributions (..., K)."""
+    kb = np.maximum(k_before, 2.0)
+    kd = np.maximum(k_during, 2.0)
+    vb = kb / (kb - 1) * _long_run(u_before)
+    vd = kd / (kd - 1) * _long_run(u_during)
+    total = vb + vd
+    spread = vb**2 / (kb - 1) + vd**2 / (kd - 1)
+    df = np.where(spread > 0, total**2 / np.where(spread > 0, spread, 1.0), kb + kd - 2)
+    half = t_quantile(1 - (1 - LEVEL) / 2, df) * np.sqrt(total)
+    valid = (k_before >= 2) & (k_during >= 2) & ~np.isnan(point)
+    return point - half, point + half, valid
+
+
+def _scaled(point: Floats, low: Floats, high: Floats, valid: Bools, log: Bools) -> Intervals:
+    def show(x: Floats) -> Floats:
+        shown: Floats = np.where(log, np.expm1(x), x)
+        return shown
+
+    return Intervals(show(point), show(low), show(high), valid)
+
+
+def clustered_effects(
+    num: Floats,
+    den: Floats,
+    weeks_before: Floats,
+    weeks_during: Floats,
+    with_controls: bool,
+    metrics: Sequence[MetricKey] = METRICS,
+) -> tuple[Intervals, Intervals, Floats, Floats]:
+    """Before→during of the pilot and the DiD, each with its week-clustered t-interval.
+
+    num, den: (..., 2 groups, M, days) over the before days followed by the during days;
+    weeks_before (days_b, K_b) and weeks_during (days_d, K_d) place those days in weeks.
+    Returns (pilot change, DiD, ratios before, ratios during) — ratios (..., 2, M)."""
+    log = np.array([m in RELATIVE for m in metrics])
+    split = weeks_before.shape[0]
+    rb, zb, hb = _period(num[..., :split], den[..., :split], weeks_before, log)
+    rd, zd, hd = _period(num[..., split:], den[..., split:], weeks_during, log)
+
+    def scale(r: Floats) -> Floats:
+        positive = np.where(r > 0, r, np.nan)
+        scaled: Floats = np.where(log, np.log(positive), r)
+        return scaled
+
+    change = scale(rd) - scale(rb)  # (..., 2, M)
+    pilot_point = change[..., 0, :]
+    lo, hi, ok = _interval(
+        pilot_point,
+        zb[..., 0, :, :],
+        zd[..., 0, :, :],
+        hb[..., 0, :, :].sum(-1),
+        hd[..., 0, :, :].sum(-1),
+    )
+    pilot = _scaled(pilot_point, lo, hi, ok, log)
+    if with_controls:
+        did_point = change[..., 0, :] - change[..., 1, :]
+        both_b = hb[..., 0, :, :] & hb[..., 1, :, :]
+        both_d = hd[..., 0, :, :] & hd[..., 1, :, :]
+        lo, hi, ok = _interval(
+            did_point,
+            zb[..., 0, :, :] - zb[..., 1, :, :],
+            zd[..., 0, :, :] - zd[..., 1, :, :],
+            both_b.sum(-1),
+            both_d.sum(-1),
+        )
+        did = _scaled(did_point, lo, hi, ok, log)
+    else:
+        nan = np.full_like(pilot_point, np.nan)
+        did = Intervals(nan, nan, nan, np.zeros(nan.shape, dtype=bool))
+    return pilot, did, rb, rd
 
 
 @dataclass(frozen=True)
@@ -167,7 +351,9 @@ class PilotComparison:
 
     effects: tuple[MetricEffect, ...]
     weekly: tuple[WeeklyPoint, ...]
-    samples: int
+    weeks_before: int
+    weeks_during: int
+    weeks_missing: int  # 0: long enough for a verdict
 
 
 def compare(
@@ -187,101 +373,48 @@ def compare(
         )
     num, den = group_parts(table, pilot, controls, settings)
     b0, s0, e1 = table.index(before_start), table.index(start), table.index(end) + 1
-    before = (num[..., b0:s0].sum(-1), den[..., b0:s0].sum(-1))
-    during = (num[..., s0:e1].sum(-1), den[..., s0:e1].sum(-1))
-    r_before = _ratios(*before)  # (2, M)
-    r_during = _ratios(*during)
-    samples = _bootstrap(num, den, (b0, s0), (s0, e1), bool(controls), settings)
+    pilot_change, did, rb, rd = clustered_effects(
+        num[..., b0:e1],
+        den[..., b0:e1],
+        week_matrix(table.first, b0, s0),
+        week_matrix(table.first, s0, e1),
+        bool(controls),
+    )
     effects = []
     for m, metric in enumerate(METRICS):
-        pb, pd_, cb, cd = r_before[0, m], r_during[0, m], r_before[1, m], r_during[1, m]
-        before_after = _estimate(pd_ - pb, samples[0][m], samples[2])
-        did = _estimate((pd_ - pb) - (cd - cb), samples[1][m], samples[2]) if controls else None
         effects.append(
             MetricEffect(
                 metric=metric,
-                pilot_before=_value(pb),
-                pilot_during=_value(pd_),
-                controls_before=_value(cb) if controls else None,
-                controls_during=_value(cd) if controls else None,
-                before_after=before_after,
-                did=did,
+                pilot_before=_value(rb[0, m]),
+                pilot_during=_value(rd[0, m]),
+                controls_before=_value(rb[1, m]) if controls else None,
+                controls_during=_value(rd[1, m]) if controls else None,
+                before_after=_estimate(pilot_change, m),
+                did=_estimate(did, m) if controls else None,
+                relative=metric in RELATIVE,
             )
         )
     weekly = _weekly(table, num, den, before_start, end, bool(controls))
-    return PilotComparison(tuple(effects), weekly, settings.bootstrap_samples)
+    weeks_b, weeks_d = full_weeks(before_start, start, end)
+    return PilotComparison(
+        tuple(effects), weekly, weeks_b, weeks_d, weeks_missing(before_start, start, end)
+    )
 
 
 def _value(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _bootstrap(
-    num: Floats,
-    den: Floats,
-    before: tuple[int, int],
-    during: tuple[int, int],
-    with_controls: bool,
-    settings: EvaluationSettings,
-) -> tuple[Floats, Floats, float | None]:
-    """Bootstrap replicates (M, B) of before→during (pilot) and of the DiD, and the
-    tail share per side of the expanded percentile interval (None: a period has fewer
-    than two blocks)."""
-    block = settings.bootstrap_block_days
-    rng = np.random.default_rng(settings.bootstrap_seed)
-    replicates = settings.bootstrap_samples
-    period_ratios = []
-    blocks_per_period = []
-    for first, stop in (before, during):
-        nb = _block_sums(num, first, stop, block)  # (2, M, blocks)
-        db = _block_sums(den, first, stop, block)
-        blocks = nb.shape[-1]
-        picks = rng.integers(0, blocks, size=(replicates, blocks))
-        period_ratios.append(_ratios(nb[..., picks].sum(-1), db[..., picks].sum(-1)))  # (2,M,B)
-        blocks_per_period.append(blocks)
-    rb, rd = period_ratios
-    pilot_change = rd[0] - rb[0]
-    did = pilot_change - (rd[1] - rb[1]) if with_controls else np.full_like(pilot_change, np.nan)
-    fewest = min(blocks_per_period)
-    return pilot_change, did, expanded_tail(fewest) if fewest >= 2 else None
-
-
-def expanded_tail(blocks: int, level: float = 0.95) -> float:
-    """Tail share per side of Hesterberg's expanded percentile interval.
-
-    A percentile interval from n resampled blocks is about as narrow as a normal interval
-    with the variance divided by n instead of n − 1, and it ignores that the variance is
-    itself estimated. The expanded interval uses the percentiles α'/2 and 1 − α'/2 with
-    Φ⁻¹(1 − α'/2) = √(n/(n−1)) · t(1 − α/2; n − 1) (Hesterberg 2015, "What teachers should
-    know about the bootstrap", The American Statistician 69(4)).
-    """
-    alpha = 1.0 - level
-    if blocks < 2:
-        return alpha / 2
-    z = _student_t_quantile(1.0 - alpha / 2, blocks - 1) * math.sqrt(blocks / (blocks - 1))
-    return 1.0 - NormalDist().cdf(z)
-
-
-def _student_t_quantile(p: float, df: int) -> float:
-    """Student t quantile by the Cornish–Fisher expansion (error < 1e-3 for df >= 3)."""
-    z = NormalDist().inv_cdf(p)
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
-    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
-
-
-def _estimate(point: float, replicates: Floats, tail: float | None) -> Estimate | None:
-    """The estimate with its interval; None without a value or without two blocks per
-    period (no spread to learn the uncertainty from)."""
-    if math.isnan(point) or tail is None:
+def _estimate(intervals: Intervals, m: int) -> Estimate | None:
+    """The estimate with its interval; None without a value or without two weeks with
+    data per period (no spread to learn the uncertainty from)."""
+    if not bool(intervals.valid[m]):
         return None
-    valid = replicates[~np.isnan(replicates)]
-    if valid.size < MIN_VALID_SHARE * replicates.size:
-        return None
-    low, high = np.quantile(valid, [tail, 1.0 - tail])
-    return Estimate(value=float(point), low=float(low), high=float(high))
+    return Estimate(
+        value=float(intervals.value[m]),
+        low=float(intervals.low[m]),
+        high=float(intervals.high[m]),
+    )
 
 
 def _weekly(
@@ -304,3 +437,19 @@ def _weekly(
                 points.append(WeeklyPoint(week, group, metric, _value(ratios[g, m])))
         week += timedelta(days=7)
     return tuple(points)
+
+
+def level_interval(num: Floats, den: Floats, weeks: Floats) -> Estimate | None:
+    """One team's ratio ΣN ÷ ΣD over a period (days,) with its week-clustered 95 %
+    t-interval (K − 1 degrees of freedom); None with fewer than two weeks with data."""
+    n_k = num @ weeks
+    d_k = den @ weeks
+    total = d_k.sum()
+    present = int((d_k > 0).sum())
+    if total <= 0 or present < 2:
+        return None
+    ratio = float(n_k.sum() / total)
+    z = (n_k - ratio * d_k) / total
+    half = float(t_quantile(1 - (1 - LEVEL) / 2, np.array(present - 1.0)))
+    half *= math.sqrt(present / (present - 1) * float((z**2).sum()))
+    return Estimate(ratio, ratio - half, ratio + half)

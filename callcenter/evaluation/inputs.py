@@ -10,59 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from callcenter.evaluation.model import HourCell
+from callcenter.evaluation.model import EvaluationSettings, HourCell
 
-
-@dataclass(frozen=True)
-class EvaluationSettings:
-    """Thresholds and choices of the metrics reference (METRICS.md); defaults as documented."""
-
-    # Service level: answered within this many seconds (the public 115 promise: 75 % in 30 s).
-    service_level_seconds: float = 30.0
-    target_service_level: float = 0.75
-    # Callers who hang up within this many seconds of queueing are "short abandons"
-    # (misdials, second thoughts); with the exclusion they count neither for nor against.
-    short_abandon_seconds: float = 5.0
-    exclude_short_abandons: bool = True
-    # A call is a new contact unless the same caller called the same team within this window.
-    repeat_window_days: int = 7
-    # An announcement caller "got through later" if answered within this horizon.
-    displaced_horizon_days: int = 7
-    # Waits are counted per whole second up to this cap (the p90 is exact below it).
-    wait_histogram_cap_seconds: int = 3600
-    # After-call work added to the measured talk time for staffing.
-    wrap_up_seconds: float = 0.0
-    bootstrap_samples: int = 400
-    # The day-block bootstrap resamples blocks of this many consecutive days: two weeks
-    # keep the weekday pattern and nearly all of a caller's repeat calls (which reach up
-    # to 7 days ahead) inside one block; week blocks cut too many contacts in two.
-    bootstrap_block_days: int = 14
-    bootstrap_seed: int = 20260817
-    # Hours of the day a suggested window may use, [earliest, latest).
-    earliest_window_hour: int = 7
-    latest_window_hour: int = 18
-    # Suggested windows are at least this long (no one-hour slivers).
-    min_window_hours: int = 2
-
-    def __post_init__(self) -> None:
-        if self.service_level_seconds <= 0:
-            raise ValueError("service_level_seconds must be positive")
-        if not 0 < self.target_service_level < 1:
-            raise ValueError("target_service_level must lie between 0 and 1")
-        if self.short_abandon_seconds < 0:
-            raise ValueError("short_abandon_seconds must not be negative")
-        if self.repeat_window_days < 1 or self.displaced_horizon_days < 1:
-            raise ValueError("repeat_window_days and displaced_horizon_days must be at least 1")
-        if self.wait_histogram_cap_seconds < 1:
-            raise ValueError("wait_histogram_cap_seconds must be at least 1")
-        if self.bootstrap_samples < 50:
-            raise ValueError("bootstrap_samples must be at least 50")
-        if self.bootstrap_block_days < 1:
-            raise ValueError("bootstrap_block_days must be at least 1")
-        if not 0 <= self.earliest_window_hour < self.latest_window_hour <= 24:
-            raise ValueError("earliest_window_hour/latest_window_hour must lie within 0..24")
-        if self.min_window_hours < 1:
-            raise ValueError("min_window_hours must be at least 1")
+__all__ = ["Aggregates", "CallerDay", "EvaluationSettings", "TeamPeriodStats"]
 
 
 @dataclass(frozen=True)

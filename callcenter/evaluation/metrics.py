@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from callcenter.evaluation.inputs import Aggregates, EvaluationSettings, TeamPeriodStats
-from callcenter.evaluation.model import HourCell, PeriodMetrics
+from callcenter.evaluation.kpi import Counts, kpi_parts
+from callcenter.evaluation.model import HourCell, MetricKey, PeriodMetrics
+
+# Share outside and answer rate depend on no setting.
+DEFAULTS = EvaluationSettings()
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -68,21 +72,33 @@ class CellTotals:
             talk,
         )
 
-    def share_outside(self) -> float | None:
-        return ratio(self.outside, self.offered)
+    def rate(self, metric: MetricKey, settings: EvaluationSettings) -> float | None:
+        """A key rate by its one definition (`kpi.kpi_parts`)."""
+        counts = Counts(
+            offered=self.offered,
+            inside=self.inside,
+            outside=self.outside,
+            answered=self.answered_inside,
+            within=self.answered_within_target,
+            abandoned=self.abandoned_inside,
+            short=self.short_abandons_inside,
+            caller_calls=0,
+            contacts=0,
+            days=0,
+        )
+        return ratio(*kpi_parts(counts, settings)[metric])
 
-    def answer_rate_inside(self) -> float | None:
-        return ratio(self.answered_inside, self.inside)
+    def share_outside(self, settings: EvaluationSettings = DEFAULTS) -> float | None:
+        return self.rate(MetricKey.SHARE_OUTSIDE, settings)
 
-    def _short(self, settings: EvaluationSettings) -> int:
-        return self.short_abandons_inside if settings.exclude_short_abandons else 0
+    def answer_rate_inside(self, settings: EvaluationSettings = DEFAULTS) -> float | None:
+        return self.rate(MetricKey.ANSWER_RATE_INSIDE, settings)
 
     def service_level(self, settings: EvaluationSettings) -> float | None:
-        return ratio(self.answered_within_target, self.inside - self._short(settings))
+        return self.rate(MetricKey.SERVICE_LEVEL, settings)
 
     def abandonment_rate(self, settings: EvaluationSettings) -> float | None:
-        short = self._short(settings)
-        return ratio(self.abandoned_inside - short, self.inside - short)
+        return self.rate(MetricKey.ABANDONMENT_RATE, settings)
 
     def wait_mean(self) -> float | None:
         return ratio(self.wait_total_seconds, self.answered_inside)
@@ -179,7 +195,11 @@ def period_metrics(
         ),
         talk_mean_seconds=totals.talk_mean(),
         unique_callers=sum(s.unique_callers for s in stats),
-        calls_per_caller_7d=ratio(calls, contacts),
+        calls_per_caller_7d=ratio(
+            *kpi_parts(Counts(0, 0, 0, 0, 0, 0, 0, calls, contacts, 0), settings)[
+                MetricKey.CALLS_PER_CALLER_7D
+            ]
+        ),
         displaced_share=ratio(through_later, announcement_callers),
         displaced_delay_median_hours=median_hours(
             merge_histograms(s.delay_histogram_minutes for s in stats)

@@ -8,7 +8,7 @@ dates, hours are office-local hours 0..23, weekdays are 0 = Monday .. 6 = Sunday
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -21,7 +21,56 @@ class MetricKey(StrEnum):
     SERVICE_LEVEL = "service_level"  # answered within threshold ÷ offered inside (see reference)
     ABANDONMENT_RATE = "abandonment_rate"  # abandoned in queue ÷ offered inside
     CALLS_PER_CALLER_7D = "calls_per_caller_7d"  # repeat calls: calls ÷ unique callers per 7 days
-    CALLS_PER_DAY = "calls_per_day"  # calls offered per working day
+    CALLS_PER_DAY = "calls_per_day"  # calls offered per working day (compared as a ratio)
+    CONTACTS_PER_DAY = "contacts_per_day"  # new contacts (callers with a new concern) per day
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """Thresholds and choices of the metrics reference (METRICS.md); defaults as documented."""
+
+    # Service level: answered within this many seconds (the public 115 promise: 75 % in 30 s).
+    service_level_seconds: float = 30.0
+    target_service_level: float = 0.75
+    # Callers who hang up within this many seconds of queueing are "short abandons"
+    # (misdials, second thoughts); with the exclusion they count neither for nor against.
+    short_abandon_seconds: float = 5.0
+    exclude_short_abandons: bool = True
+    # A call is a new contact unless the same caller called the same team within this window.
+    repeat_window_days: int = 7
+    # An announcement caller "got through later" if answered within this horizon.
+    displaced_horizon_days: int = 7
+    # Waits are counted per whole second up to this cap (the p90 is exact below it).
+    wait_histogram_cap_seconds: int = 3600
+    # After-call work added to the measured talk time for staffing.
+    wrap_up_seconds: float = 0.0
+    # Draws of the rollout ranking's week resampling (at least ranking.REPLICATES_MIN are
+    # used). The pilot intervals draw nothing: they are week-clustered t-intervals.
+    bootstrap_samples: int = 400
+    bootstrap_seed: int = 20260817
+    # Hours of the day a suggested window may use, [earliest, latest).
+    earliest_window_hour: int = 7
+    latest_window_hour: int = 18
+    # Suggested windows are at least this long (no one-hour slivers).
+    min_window_hours: int = 2
+
+    def __post_init__(self) -> None:
+        if self.service_level_seconds <= 0:
+            raise ValueError("service_level_seconds must be positive")
+        if not 0 < self.target_service_level < 1:
+            raise ValueError("target_service_level must lie between 0 and 1")
+        if self.short_abandon_seconds < 0:
+            raise ValueError("short_abandon_seconds must not be negative")
+        if self.repeat_window_days < 1 or self.displaced_horizon_days < 1:
+            raise ValueError("repeat_window_days and displaced_horizon_days must be at least 1")
+        if self.wait_histogram_cap_seconds < 1:
+            raise ValueError("wait_histogram_cap_seconds must be at least 1")
+        if self.bootstrap_samples < 50:
+            raise ValueError("bootstrap_samples must be at least 50")
+        if not 0 <= self.earliest_window_hour < self.latest_window_hour <= 24:
+            raise ValueError("earliest_window_hour/latest_window_hour must lie within 0..24")
+        if self.min_window_hours < 1:
+            raise ValueError("min_window_hours must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -85,7 +134,7 @@ class PeriodMetrics:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A point estimate with its 95 % interval (day-block bootstrap)."""
+    """A point estimate with its 95 % interval (week-clustered t-interval, METRICS.md)."""
 
     value: float
     low: float
@@ -105,6 +154,9 @@ class MetricEffect:
     controls_during: float | None
     before_after: Estimate | None  # pilot team: during − before
     did: Estimate | None  # (pilot during − before) − (controls during − before)
+    # True for volumes: before_after and did are relative changes (0.1 = +10 %), from the
+    # log-ratio; levels stay in their own unit.
+    relative: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +165,51 @@ class WeeklyPoint:
     group: str  # "pilot" or "controls"
     metric: MetricKey
     value: float | None
+
+
+class Direction(StrEnum):
+    """How a change reads for callers: colour follows this, not significance alone."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    UNCLEAR = "unclear"  # the interval contains 0
+    CHANGED = "changed"  # clear change of a volume: neither better nor worse in itself
+    TOO_EARLY = "too_early"
+
+
+class TargetStatus(StrEnum):
+    MET = "met"  # the whole interval of the pilot's service level lies at or above the target
+    MISSED = "missed"  # the whole interval lies below
+    UNCLEAR = "unclear"  # the interval contains the target
+    UNKNOWN = "unknown"  # no calls inside the hours
+
+
+@dataclass(frozen=True)
+class MetricVerdict:
+    metric: MetricKey
+    direction: Direction
+    estimate: Estimate | None  # DiD (or before→after without controls)
+    relative: bool
+    text_de: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer at the top of a pilot page: did it work, by how much, how sure."""
+
+    direction: Direction  # of the primary metric; TOO_EARLY below the minimum length
+    primary: MetricKey
+    headline_de: str
+    headline_en: str
+    lines: tuple[MetricVerdict, ...]
+    service_level: Estimate | None  # the pilot's own level during the pilot
+    target: float
+    target_status: TargetStatus
+    target_de: str
+    target_en: str
+    method_de: str
+    method_en: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +221,10 @@ class PilotEvaluation:
     controls: tuple[str, ...]
     effects: tuple[MetricEffect, ...]
     weekly: tuple[WeeklyPoint, ...]
-    bootstrap_samples: int
+    weeks_before: int  # whole weeks of each period
+    weeks_during: int
+    weeks_missing: int  # more weeks needed before a verdict is given (0: enough)
+    verdict: Verdict
     summary_de: str
     summary_en: str
 
@@ -192,6 +292,14 @@ class RolloutCandidate:
     expected_share_outside_after: float | None  # using the pilot's estimated effect
     reason_de: str
     reason_en: str
+    # Expected share of callers not reached (outside after × (1 − redial share)), its 95 %
+    # interval from week resampling, the share of resamples in which the team is first, and
+    # whether its interval overlaps a neighbour's ("gleichauf": same rank).
+    unreached_share: float | None = None
+    unreached_low: float | None = None
+    unreached_high: float | None = None
+    p_first: float | None = None
+    tied: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,3 +319,5 @@ class OfficeReport:
     staffing: tuple[Staffing, ...]
     pilots: tuple[PilotEvaluation, ...]
     rollout: tuple[RolloutCandidate, ...]
+    # The thresholds every number of the report was computed with (charts read them too).
+    settings: EvaluationSettings = field(default_factory=EvaluationSettings)

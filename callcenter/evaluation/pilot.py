@@ -6,10 +6,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from callcenter.domain.schedule import Office, Pilot
-from callcenter.evaluation.did import OFFERED, compare, day_table
+from callcenter.evaluation.did import (
+    OFFERED,
+    SERVICE_LEVEL_INDEX,
+    compare,
+    day_table,
+    group_parts,
+    level_interval,
+    week_matrix,
+)
 from callcenter.evaluation.inputs import Aggregates
 from callcenter.evaluation.model import PilotEvaluation
 from callcenter.evaluation.summary import summarize
+from callcenter.evaluation.verdict import verdict
 
 
 def control_teams(office: Office, teams: Sequence[str], pilot: Pilot) -> tuple[str, ...]:
@@ -55,8 +64,23 @@ def evaluate_pilot(aggregates: Aggregates, office: Office, pilot: Pilot) -> Pilo
         before_start,
         names,
         result.effects,
-        result.samples,
-        settings.bootstrap_block_days,
+        settings.service_level_seconds,
+        result.weeks_missing,
+    )
+    num, den = group_parts(table, pilot.team, (), settings)
+    s0, e1 = table.index(start), table.index(end) + 1
+    level = level_interval(
+        num[0, SERVICE_LEVEL_INDEX, s0:e1],
+        den[0, SERVICE_LEVEL_INDEX, s0:e1],
+        week_matrix(table.first, s0, e1),
+    )
+    answer = verdict(
+        result.effects,
+        (result.weeks_before, result.weeks_during),
+        result.weeks_missing,
+        len(controls),
+        level,
+        settings.target_service_level,
         settings.service_level_seconds,
     )
     return PilotEvaluation(
@@ -67,7 +91,10 @@ def evaluate_pilot(aggregates: Aggregates, office: Office, pilot: Pilot) -> Pilo
         controls=controls,
         effects=result.effects,
         weekly=result.weekly,
-        bootstrap_samples=result.samples,
+        weeks_before=result.weeks_before,
+        weeks_during=result.weeks_during,
+        weeks_missing=result.weeks_missing,
+        verdict=answer,
         summary_de=summary_de,
         summary_en=summary_en,
     )

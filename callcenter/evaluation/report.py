@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
 
 from callcenter.domain.schedule import Office, Pilot
+from callcenter.evaluation.days import monday_of
 from callcenter.evaluation.inputs import Aggregates
 from callcenter.evaluation.metrics import cells_between, period_metrics
 from callcenter.evaluation.model import (
     Estimate,
+    HourCell,
     MetricKey,
     OfficeReport,
     PilotEvaluation,
@@ -18,7 +23,16 @@ from callcenter.evaluation.model import (
     WindowSuggestion,
 )
 from callcenter.evaluation.pilot import evaluate_pilot
-from callcenter.evaluation.rollout import TeamDemand, candidate, rank
+from callcenter.evaluation.ranking import (
+    Z95,
+    Floats,
+    Redial,
+    RelativeEffect,
+    TeamWeeks,
+    ranked_candidates,
+    score_teams,
+)
+from callcenter.evaluation.rollout import TeamDemand, candidate
 from callcenter.evaluation.staffing import (
     DEFAULT_HANDLING_SECONDS,
     handling_seconds,
@@ -68,6 +82,32 @@ def build_office_report(
     suggestions: list[WindowSuggestion] = []
     staff: list[Staffing] = []
     candidates: list[RolloutCandidate] = []
+    pilot_coverage = coverage_of(office.team(reference.team).windows) if reference else None
+    effect = _relative_share_effect(reference_evaluation)
+    redial = _redial(aggregates, reference)
+    rollout_sizes = {
+        t: reference_hours
+        if reference_hours is not None
+        else round(weekly_hours(office.team(t).windows))
+        for t in chosen
+    }
+    scores = {
+        s.team: s
+        for s in score_teams(
+            [
+                TeamWeeks(t, weekly_demand(period_cells, t, start, end))
+                for t in chosen
+                if t not in piloted
+            ],
+            pilot_coverage,
+            rollout_sizes,
+            RelativeEffect(effect.value, (effect.high - effect.low) / (2 * Z95))
+            if effect
+            else None,
+            redial,
+            settings,
+        )
+    }
     for team in chosen:
         team_cells = [c for c in period_cells if c.team == team]
         handling = handling_seconds(team_cells, fallback, settings)
@@ -88,12 +128,16 @@ def build_office_report(
         )
         if team not in piloted:
             info = office.team(team)
+            score = scores[team]
             row, _coverage = candidate(
                 TeamDemand(team, info.name_de, info.name_en or info.name_de, grid, handling),
                 office.team(reference.team).windows if reference else None,
                 size,
-                _share_effect(reference_evaluation),
+                effect,
                 settings,
+                chosen=(score.source, score.coverage),
+                redial=redial.share if redial else 0.0,
+                measured_share=score.share_outside,
             )
             candidates.append(row)
 
@@ -119,7 +163,8 @@ def build_office_report(
         suggestions=tuple(suggestions),
         staffing=tuple(staff),
         pilots=pilots,
-        rollout=rank(candidates),
+        rollout=ranked_candidates(candidates, tuple(scores.values())),
+        settings=settings,
     )
 
 
@@ -136,13 +181,35 @@ def _reference_pilot(
     return (max(known, key=lambda p: p.start) if known else None), None
 
 
-def _share_effect(evaluation: PilotEvaluation | None) -> Estimate | None:
-    """The pilot's difference-in-differences for the share outside (before/after without
-    control teams)."""
+def _relative_share_effect(evaluation: PilotEvaluation | None) -> Estimate | None:
+    """The pilot's change of the share outside relative to its level before (DiD ÷ the
+    pilot's share before; before/after without control teams)."""
     if evaluation is None:
         return None
     effect = next(e for e in evaluation.effects if e.metric == MetricKey.SHARE_OUTSIDE)
-    return effect.did or effect.before_after
+    change = effect.did or effect.before_after
+    before = effect.pilot_before
+    if change is None or not before:
+        return None
+    return Estimate(change.value / before, change.low / before, change.high / before)
+
+
+def _redial(aggregates: Aggregates, reference: Pilot | None) -> Redial | None:
+    """How the pilot's announcement callers came back: the share answered later."""
+    stats = aggregates.stats_for(reference.team) if reference else None
+    if stats is None or stats.announcement_callers == 0:
+        return None
+    return Redial(stats.through_later / stats.announcement_callers, stats.announcement_callers)
+
+
+def weekly_demand(cells: Sequence[HourCell], team: str, start: date, end: date) -> Floats:
+    """Calls per weekday-hour of every calendar week touching [start, end]: (weeks, 7, 24)."""
+    first = monday_of(start)
+    weeks = np.zeros(((monday_of(end) - first).days // 7 + 1, 7, 24))
+    for c in cells:
+        if c.team == team and start <= c.day <= end:
+            weeks[(c.day - first).days // 7, c.day.weekday(), c.hour] += c.offered
+    return weeks
 
 
 def _note(aggregates: Aggregates, teams: Sequence[str]) -> tuple[str, str]:

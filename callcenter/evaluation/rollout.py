@@ -6,14 +6,15 @@ same size for its own demand (windows.suggest). The windows that leave markedly 
 calls outside (at least `SUGGESTED_MARGIN`) are used. Then:
 
 * share outside = calls outside those windows ÷ all calls, as callers call today;
-* expected share outside after the switch = that share plus the pilot's difference-in-
-  differences for the share outside (callers learn the hours), kept within 0..1;
-* staff: the calls expected inside (all calls × (1 − expected share outside)) are spread
-  over the open hours like today's demand, and Erlang C gives the agents per hour for the
-  target service level with the team's measured handling time.
+* expected share outside after the switch = that share × (1 + the pilot's relative change
+  of the share outside) (callers learn the hours), kept within 0..1;
+* staff: the calls expected inside (all calls × (1 − expected share outside), plus the
+  displaced callers who redial inside) are spread over the open hours like today's demand,
+  and Erlang C gives the agents per hour for the target service level with the team's
+  measured handling time.
 
-Teams are ranked by the expected share outside (fewest callers turned away first), then by
-the peak staff needed.
+`ranking.py` orders the candidates by the expected share of callers not reached, with
+intervals from week resampling and ties shown as ties.
 """
 
 from __future__ import annotations
@@ -63,8 +64,18 @@ def candidate(
     hours_per_week: int,
     share_effect: Estimate | None,
     settings: EvaluationSettings,
+    *,
+    chosen: tuple[str, Grid] | None = None,
+    redial: float = 0.0,
+    measured_share: float | None = None,
 ) -> tuple[RolloutCandidate, Grid]:
-    """The team's candidate row (rank 0 until ranked) and the coverage grid it used."""
+    """The team's candidate row (rank 0 until ranked) and the coverage grid it used.
+
+    `share_effect` is the pilot's *relative* change of the share outside (−0.4: 40 % fewer
+    calls outside); `chosen` fixes the windows (chosen out of sample by
+    `ranking.choose_windows`); `redial` is the share of displaced callers who get through
+    later, whose calls then land inside the hours too; `measured_share` is the share outside
+    measured on the scoring weeks (instead of the whole period's mean demand)."""
     total = sum(sum(row) for row in demand.grid)
     suggestion = suggest(demand.team, demand.grid, hours_per_week, settings)
     suggested_cov = grid_of_hours(suggestion.windows)
@@ -79,11 +90,16 @@ def candidate(
     if source == "pilot" and shares["suggested"] <= shares["pilot"] - SUGGESTED_MARGIN:
         source = "suggested"
     coverage = dict(options)[source]
-    share = shares[source]
+    if chosen is not None:
+        source, coverage = chosen
+    share = (1.0 - _covered(demand.grid, coverage) / total) if total > 0 else 0.0
+    if measured_share is not None:
+        share = measured_share
     after = None
     if share_effect is not None:
-        after = min(1.0, max(0.0, share + share_effect.value))
-    inside_total = total * (1.0 - (after if after is not None else share))
+        after = min(1.0, max(0.0, share * (1.0 + share_effect.value)))
+    outside = after if after is not None else share
+    inside_total = total * (1.0 - outside + outside * redial)
     covered = _covered(demand.grid, coverage)
     open_hours = sum(sum(row) for row in coverage)
     calls = tuple(
@@ -145,35 +161,3 @@ def _reasons(
         f"(Erlang C, {target} % within {threshold} s)."
     )
     return de, en
-
-
-def rank(rows: Sequence[RolloutCandidate]) -> tuple[RolloutCandidate, ...]:
-    """Fewest callers expected outside first, then the smallest peak staff."""
-
-    def key(row: RolloutCandidate) -> tuple[float, int, str]:
-        share = (
-            row.expected_share_outside_after
-            if row.expected_share_outside_after is not None
-            else row.share_outside
-        )
-        return (share, row.peak_agents, row.team)
-
-    ordered = sorted(rows, key=key)
-    ranked = []
-    for position, row in enumerate(ordered, start=1):
-        prefix_de = "Am besten vorbereitet: " if position == 1 else ""
-        prefix_en = "Best prepared: " if position == 1 else ""
-        ranked.append(
-            RolloutCandidate(
-                team=row.team,
-                rank=position,
-                windows_source=row.windows_source,
-                share_outside=row.share_outside,
-                peak_agents=row.peak_agents,
-                mean_agents=row.mean_agents,
-                expected_share_outside_after=row.expected_share_outside_after,
-                reason_de=prefix_de + row.reason_de,
-                reason_en=prefix_en + row.reason_en,
-            )
-        )
-    return tuple(ranked)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from callcenter.evaluation.did import MIN_WEEKS
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey
 
 MINUS = "−"
@@ -52,6 +53,12 @@ WORDING: dict[MetricKey, _Wording] = {
         False,
         0,
     ),
+    MetricKey.CONTACTS_PER_DAY: _Wording(
+        "Die Zahl neuer Anliegen (Anrufer ohne Anruf in den 7 Tagen davor) je Werktag",
+        "The number of new contacts (callers without a call in the 7 days before) per working day",
+        False,
+        0,
+    ),
 }
 
 
@@ -81,7 +88,19 @@ def _difference_decimals(estimate: Estimate, wording: _Wording) -> int:
     return decimals if width >= 4 * 10.0**-decimals else decimals + 1
 
 
-def _difference(estimate: Estimate, wording: _Wording, lang: str) -> tuple[str, str, str]:
+def _relative(x: float, lang: str) -> str:
+    return f"{_number(x * 100, 0, lang, sign=True)} %"
+
+
+def _difference(
+    estimate: Estimate, wording: _Wording, lang: str, relative: bool = False
+) -> tuple[str, str, str]:
+    if relative:
+        return (
+            _relative(estimate.value, lang),
+            _relative(estimate.low, lang),
+            _relative(estimate.high, lang),
+        )
     scale = 100 if wording.rate else 1
     decimals = _difference_decimals(estimate, wording)
 
@@ -127,14 +146,18 @@ def effect_sentence(effect: MetricEffect, lang: str, threshold_seconds: float = 
     estimate = effect.did or effect.before_after
     if estimate is None:
         return sentence + "."
-    value, low, high = _difference(estimate, wording, lang)
+    value, low, high = _difference(estimate, wording, lang, effect.relative)
     if lang == "de":
         label = "Differenz-in-Differenzen" if effect.did is not None else "Veränderung"
+        if effect.relative:
+            label = f"{label} (relativ)"
         detail = f"{label} {_unit(value, wording, lang)}, 95-%-Intervall {low} bis {high}"
         if not estimate.significant:
             detail += ": kein gesicherter Unterschied"
     else:
         label = "difference-in-differences" if effect.did is not None else "change"
+        if effect.relative:
+            label = f"relative {label}"
         detail = f"{label} {_unit(value, wording, lang)}, 95 % interval {low} to {high}"
         if not estimate.significant:
             detail += ": no reliable difference"
@@ -153,9 +176,8 @@ def summarize(
     before_start: date,
     control_names: Sequence[tuple[str, str]],
     effects: Sequence[MetricEffect],
-    samples: int,
-    block_days: int,
     threshold_seconds: float,
+    weeks_missing: int = 0,
 ) -> tuple[str, str]:
     """The German and the English summary of one pilot evaluation."""
     weeks = round(((end - start).days + 1) / 7)
@@ -186,23 +208,29 @@ def summarize(
             f"weeks), compared only with the {before_weeks} weeks before: there are no control "
             "teams, so a general trend cannot be taken out."
         )
-    unit_de = {7: "ganze Wochen", 14: "Zwei-Wochen-Blöcke"}.get(
-        block_days, f"Blöcke von {block_days} Tagen"
-    )
-    unit_en = {7: "whole weeks", 14: "two-week blocks"}.get(
-        block_days, f"blocks of {block_days} days"
-    )
     outro_de = (
-        f"Die 95-%-Intervalle stammen aus einem Bootstrap über {unit_de} ({samples} "
-        "Stichproben). Sie erfassen zufällige Schwankungen, nicht aber unterschiedliche Trends "
-        "von Pilot- und Kontrollteams – ob die Verläufe vor dem Start parallel waren, zeigt "
-        "die Wochenreihe."
+        "Die 95-%-Intervalle sind t-Intervalle über Kalenderwochen (jede Woche ein Wert, "
+        "Freiheitsgrade nach Welch). Sie erfassen zufällige Schwankungen von Woche zu Woche, "
+        "nicht aber unterschiedliche Trends von Pilot- und Kontrollteams oder Ausfälle, die "
+        "mehrere Wochen anhalten – ob die Verläufe vor dem Start parallel waren, zeigt die "
+        "Wochenreihe."
     )
     outro_en = (
-        f"The 95 % intervals come from a bootstrap over {unit_en} ({samples} samples). They "
-        "cover chance variation, not different trends of pilot and control teams – the "
+        "The 95 % intervals are t-intervals over calendar weeks (one value per week, Welch "
+        "degrees of freedom). They cover chance variation from week to week, not different "
+        "trends of pilot and control teams or staff shortages lasting several weeks – the "
         "weekly series shows whether the curves ran parallel before the start."
     )
+    if weeks_missing:
+        outro_de = (
+            f"Zu früh für ein Urteil: noch {weeks_missing} "
+            f"Woche{'n' if weeks_missing > 1 else ''}, bis beide Zeiträume "
+            f"mindestens {MIN_WEEKS} volle Wochen haben. " + outro_de
+        )
+        outro_en = (
+            f"Too early to tell: {weeks_missing} more week{'s' if weeks_missing > 1 else ''} "
+            f"until both periods have at least {MIN_WEEKS} full weeks. " + outro_en
+        )
     sentences_de = [effect_sentence(e, "de", threshold_seconds) for e in effects]
     sentences_en = [effect_sentence(e, "en", threshold_seconds) for e in effects]
     return (

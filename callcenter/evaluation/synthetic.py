@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
+from callcenter.domain.errors import CallcenterError
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.domain.schedule import (
     Closure,
@@ -85,13 +86,8 @@ Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
 
 
-class SyntheticError(ValueError):
+class SyntheticError(CallcenterError, ValueError):
     """Parameters or schedule that do not fit together; German and English text."""
-
-    def __init__(self, de: str, en: str) -> None:
-        super().__init__(de)
-        self.de = de
-        self.en = en
 
 
 @dataclass(frozen=True)

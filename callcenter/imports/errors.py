@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callcenter.domain.errors import CallcenterError
+
 # More problems than this and the file is clearly not what it claims to be.
 MAX_PROBLEMS = 20
 
@@ -35,18 +37,18 @@ class Problem:
         return f"{self.where(lang)}: {text}"
 
 
-class ImportFailed(Exception):
+class ImportFailed(CallcenterError):
     """The file was refused; nothing of it was written. `str()` is the German message."""
+
+    code = "import_failed"
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
             raise ValueError("ImportFailed needs at least one problem")
         self.problems = tuple(problems)
-        self.de = self.message("de")
-        self.en = self.message("en")
-        super().__init__(self.de)
+        super().__init__(self._text("de"), self._text("en"))
 
-    def message(self, lang: str = "de") -> str:
+    def _text(self, lang: str) -> str:
         """The first problem, plus how many more there are (all of them in `problems`)."""
         first = self.problems[0].message(lang)
         more = len(self.problems) - 1

@@ -1,5 +1,5 @@
-"""The three imports end to end: parse and validate the file, then write it in one transaction
-together with its audit entry."""
+"""The call imports end to end: parse and validate the file, then write it in one transaction
+together with its audit entry. (Tally sheets: callcenter.usecases.tally.)"""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from callcenter.imports.cdr import parse_cdr
 from callcenter.imports.common import CallImportSetup, ImportResult, ParsedCalls, display_name
 from callcenter.imports.queue_log import parse_queue_log
-from callcenter.imports.tally import parse_tally
 from callcenter.storage.audit import AuditRepository
-from callcenter.storage.imported import Stored, store_call_records, store_tally_entries
+from callcenter.storage.imported import Stored, store_call_records
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -76,21 +75,3 @@ def import_queue_log(
 ) -> ImportResult:
     """queue_log -> call records for queue calls (see `callcenter.imports.queue_log`)."""
     return _store_calls(sessions, "queue_log", path, parse_queue_log(path, setup), actor, now)
-
-
-def import_tally(
-    sessions: SessionFactory,
-    path: Path,
-    team_ids: frozenset[str],
-    team: str | None,
-    *,
-    actor: str,
-    now: datetime,
-) -> ImportResult:
-    """A manual tally sheet -> tally entries (see `callcenter.imports.tally`)."""
-    parsed = parse_tally(path, team_ids, team, today=now.date())
-    with sessions() as session:
-        stored = store_tally_entries(session, parsed.entries)
-        result = _result("tally", path, parsed.read, stored, parsed.ignored)
-        _audit(session, result, path, actor, now)
-    return result

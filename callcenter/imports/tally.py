@@ -308,7 +308,8 @@ def _call_fields(
 
 
 def source_name(path: Path) -> str:
-    """How entries remember their sheet: its file name, so a moved sheet is still known."""
+    """How entries name their sheet in messages: its file name. (The sheet's identity is its
+    content: callcenter.usecases.tally.sheet_identity.)"""
     return path.name
 
 

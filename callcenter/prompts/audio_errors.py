@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from callcenter.domain.errors import CallcenterError
 from callcenter.prompts.errors import PromptError
 
 
-class AudioToolError(RuntimeError):
+class AudioToolError(CallcenterError, RuntimeError):
     """espeak-ng or sox is missing, failed or timed out; names the tool and its stderr."""
+
+    # The installation's fault (sox/espeak-ng missing or hung), not the request's.
+    kind = "unavailable"
+    code = "audio_tool"
 
     def __init__(
         self, tool: str, de: str, en: str, stderr: str = "", exit_code: int | None = None
@@ -22,13 +27,8 @@ class AudioToolError(RuntimeError):
         self.tool = tool
         # None: the tool never ran to the end (missing, timed out), so the input is not to blame.
         self.exit_code = exit_code
-        self.de = de
-        self.en = en
         self.stderr = stderr
-        super().__init__(de)
-
-    def message(self, lang: str = "de") -> str:
-        return self.en if lang.startswith("en") else self.de
+        super().__init__(de, en)
 
     # For the web's users: `de`/`en` carry the tool's output and paths of the server, which
     # belong in the log and the operator's terminal, not on a page or in an API answer.
@@ -62,10 +62,20 @@ class Problem(StrEnum):
 class RecordingRejected(PromptError):
     """An uploaded recording that cannot be used; nothing on disk was changed."""
 
+    kind = "rejected"
+    default_field = "file"
+
     def __init__(self, problem: Problem, de: str, en: str, where: str = "") -> None:
         self.problem = problem
         super().__init__(de, en, where)
 
+    def error_code(self) -> str:
+        # The API tells the cases apart: recording_too_short, recording_silent, …
+        return f"recording_{self.problem}"
+
 
 class UnknownPromptSlot(PromptError):
     """A team, reason or language that cannot name a sound file (e.g. '../x')."""
+
+    kind = "not_found"
+    code = "unknown_prompt"

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from callcenter.domain.errors import CallcenterError
 
-class PromptError(ValueError):
+
+class PromptError(CallcenterError, ValueError):
     """Base of the prompt errors; `str()` is the German message."""
 
-    def __init__(self, de: str, en: str, where: str = "") -> None:
-        self.de = de
-        self.en = en
-        self.where = where
-        super().__init__(de)
-
-    def message(self, lang: str = "de") -> str:
-        return self.en if lang.startswith("en") else self.de
+    code = "prompt"
 
 
 class UnsupportedLanguage(PromptError):

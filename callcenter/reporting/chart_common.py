@@ -121,11 +121,14 @@ def report_weeks(report: OfficeReport, team_id: str | None) -> list[WeekTotals]:
     last = _last_weeks
     if last is None or last[0] is not report:
         teams = {cell.team for cell in report.cells}
-        last = (report, weekly_by_team(report.cells, report.start, report.end, teams))
+        last = (
+            report,
+            weekly_by_team(report.cells, report.start, report.end, teams, report.settings),
+        )
         _last_weeks = last
     weeks = last[1].get(team_id)
     if weeks is None:  # a team without any cell: its empty weeks
-        weeks = weekly_totals((), report.start, report.end, team_id)
+        weeks = weekly_totals((), report.start, report.end, team_id, report.settings)
     return weeks
 
 

@@ -10,6 +10,7 @@ import math
 from datetime import date
 from typing import Literal
 
+from callcenter.evaluation.did import RELATIVE
 from callcenter.evaluation.model import MetricKey, TeamInfo
 
 Lang = Literal["de", "en"]
@@ -111,6 +112,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "peak_agents": ("Personal Spitze", "Peak agents"),
     "mean_agents": ("Personal Mittel", "Mean agents"),
     "reason": ("Begründung", "Reason"),
+    "unreached": (
+        "nicht erreichte Anrufende (95-%-Intervall)",
+        "callers not reached (95 % interval)",
+    ),
+    "p_first": ("vorn in … der Stichproben", "first in … of resamples"),
+    "tied": ("gleichauf", "tied"),
     "fig_team_calls": (
         "Anrufe je Team innerhalb und außerhalb der Sprechzeiten",
         "Calls per team inside and outside the call hours",
@@ -181,18 +188,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "summary": ("Zusammenfassung", "Summary"),
     "uncertainty": ("Unsicherheit", "Uncertainty"),
     "uncertainty_text": (
-        "Die Intervalle sind 95-%-Intervalle aus einem Bootstrap über ganze Tage ({samples} "
-        "Stichproben). Enthält ein Intervall die 0, lässt sich die Änderung mit diesen Daten "
+        "Die Intervalle sind 95-%-Intervalle über Kalenderwochen (t-Intervall, je Woche ein "
+        "Wert; Urteil ab {weeks} vollen Wochen vor und im Pilot). Enthält ein Intervall die 0, "
+        "lässt sich die Änderung mit diesen Daten "
         "nicht sicher von Zufall unterscheiden. Die Differenz-in-Differenzen zieht die "
         "Entwicklung der Kontrollteams im selben Zeitraum ab; sie setzt voraus, dass beide "
         "Gruppen ohne Pilot parallel verlaufen wären (siehe Wochenverlauf).",
-        "The intervals are 95 % intervals from a bootstrap over whole days ({samples} samples). "
-        "When an interval contains 0, the change cannot be told apart from chance with these "
+        "The intervals are 95 % intervals over calendar weeks (t-interval, one value per week; "
+        "a verdict from {weeks} full weeks before and during the pilot). When an interval "
+        "contains 0, the change cannot be told apart from chance with these "
         "data. Difference-in-differences subtracts the control teams' change over the same "
         "time; it assumes both groups would have moved in parallel without the pilot (see the "
         "weekly series).",
     ),
     "assessment": ("Einschätzung", "Assessment"),
+    "verdict": ("Ergebnis", "Verdict"),
+    "definitions": ("Was bedeuten die Kennzahlen?", "What do the metrics mean?"),
+    "source_synthetic": (
+        "Datenquelle: synthetische Beispieldaten – keine echten Anrufe.",
+        "Data source: synthetic example data – no real calls.",
+    ),
+    "source_live": (
+        "Datenquelle: Anrufprotokoll der Telefonanlage (echte Anrufe).",
+        "Data source: the PBX call log (real calls).",
+    ),
+    "too_early": ("zu früh", "too early"),
     "generated": ("erstellt", "generated"),
     "see_pilot": ("Zur Pilotauswertung", "To the pilot evaluation"),
     "print_hint": ("Druckfassung: pilot.pdf", "Printable version: pilot.pdf"),
@@ -205,6 +225,45 @@ METRIC_NAMES: dict[MetricKey, tuple[str, str]] = {
     MetricKey.ABANDONMENT_RATE: ("Abbruchquote", "Abandonment rate"),
     MetricKey.CALLS_PER_CALLER_7D: ("Anrufe je Anrufer (7 Tage)", "Calls per caller (7 days)"),
     MetricKey.CALLS_PER_DAY: ("Anrufe je Arbeitstag", "Calls per working day"),
+    MetricKey.CONTACTS_PER_DAY: ("Neue Anliegen je Arbeitstag", "New contacts per working day"),
+}
+
+# One click away on every pilot page (METRICS.md has the full reference).
+DEFINITIONS: dict[MetricKey, tuple[str, str]] = {
+    MetricKey.SHARE_OUTSIDE: (
+        "Anrufe außerhalb der Sprechzeiten ÷ alle Anrufe (Regeltage: Mo–Fr ohne Feiertage "
+        "und Schließtage).",
+        "Calls outside the call hours ÷ all calls (regular days: Mon–Fri without holidays "
+        "and closure days).",
+    ),
+    MetricKey.ANSWER_RATE_INSIDE: (
+        "Angenommene ÷ alle Anrufe innerhalb der Sprechzeiten. Hauptkennzahl des Urteils.",
+        "Answered ÷ all calls inside the call hours. The verdict's primary metric.",
+    ),
+    MetricKey.SERVICE_LEVEL: (
+        "Innerhalb angenommen binnen {seconds} s ÷ Anrufe innerhalb{short_de}.",
+        "Answered inside within {seconds} s ÷ calls inside{short_en}.",
+    ),
+    MetricKey.ABANDONMENT_RATE: (
+        "In der Warteschlange aufgelegt ÷ Anrufe innerhalb{short_de}.",
+        "Hung up while queueing ÷ calls inside{short_en}.",
+    ),
+    MetricKey.CALLS_PER_CALLER_7D: (
+        "Anrufe mit bekannter Nummer ÷ neue Anliegen (kein Anruf desselben Anrufers beim "
+        "Team in den {days} Tagen davor).",
+        "Calls with a known number ÷ new contacts (no call of the same caller to the team "
+        "in the {days} days before).",
+    ),
+    MetricKey.CALLS_PER_DAY: (
+        "Anrufe ÷ Regeltage; verglichen als relative Änderung (Log-Verhältnis), damit große "
+        "und kleine Teams vergleichbar sind.",
+        "Calls ÷ regular days; compared as a relative change (log-ratio), so large and "
+        "small teams compare.",
+    ),
+    MetricKey.CONTACTS_PER_DAY: (
+        "Neue Anliegen ÷ Regeltage; relative Änderung (Log-Verhältnis).",
+        "New contacts ÷ regular days; relative change (log-ratio).",
+    ),
 }
 
 RATE_METRICS = frozenset(
@@ -285,9 +344,15 @@ def fmt_metric(metric: MetricKey, value: float | None, lang: Lang) -> str:
 
 
 def fmt_effect(metric: MetricKey, value: float | None, lang: Lang) -> str:
-    """A change of a metric: rates in percentage points, counts signed."""
+    """A change of a metric: rates in percentage points, volumes as relative changes in %
+    (the evaluation compares them as log-ratios), other counts signed."""
     if metric in RATE_METRICS:
         return fmt_points(value, lang)
+    if metric in RELATIVE:
+        if value is None:
+            return DASH
+        number = fmt_signed(value * 100.0, lang, 1)
+        return f"{number}{NBSP}%" if lang == "de" else f"{number}%"
     return fmt_signed(value, lang, 2 if metric is MetricKey.CALLS_PER_CALLER_7D else 1)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from callcenter.evaluation.model import (
     OfficeReport,
     PeriodMetrics,
+    RolloutCandidate,
 )
 from callcenter.reporting.chart_common import (
     Charts,
@@ -117,7 +118,7 @@ def weekly_all_teams_chart(report: OfficeReport, lang: Lang) -> Chart:
                 "type": "scatter",
                 "name": team_label(report, team_id, lang),
                 "x": iso([week.week_start for week in weeks]),
-                "y": [week.offered for week in weeks],
+                "y": [week.count("offered") for week in weeks],
                 "mode": "lines+markers",
                 "line": {
                     "color": COLORWAY[index % len(COLORWAY)],
@@ -156,24 +157,72 @@ ROLLOUT_HEADER = (
     "share_outside_after",
     "peak_agents",
     "mean_agents",
+    "unreached",
+    "p_first",
     "reason",
 )
+
+
+def ranked_rollout(report: OfficeReport) -> list[RolloutCandidate]:
+    """By rank, tied teams by their expected share of callers not reached."""
+    return sorted(
+        report.rollout,
+        key=lambda item: (item.rank, item.unreached_share or 0.0, item.team),
+    )
+
+
+def _interval(low: float | None, high: float | None, lang: Lang) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{fmt_percent(low, lang)} … {fmt_percent(high, lang)}"
+
+
+def rollout_stability(report: OfficeReport, lang: Lang) -> str:
+    """How sure the top of the ranking is: the first team's share of resamples, and ties."""
+    ranked = ranked_rollout(report)
+    if not ranked or ranked[0].p_first is None:
+        return ""
+    first = ranked[0]
+    name = team_name(team_info(report, first.team), first.team, lang)
+    tied = [
+        team_name(team_info(report, item.team), item.team, lang)
+        for item in ranked[1:]
+        if item.tied and item.rank == first.rank
+    ]
+    share = fmt_percent(first.p_first, lang)
+    if lang == "en":
+        sentence = f"{name} comes first in {share} of the week resamples"
+        sentence += f"; tied with {', '.join(tied)}." if tied else "."
+    else:
+        sentence = f"{name} liegt in {share} der Wochen-Stichproben vorn"
+        sentence += f"; gleichauf mit {', '.join(tied)}." if tied else "."
+    return sentence
 
 
 def rollout_rows(report: OfficeReport, lang: Lang) -> list[list[str]]:
     """Rows of the ranked rollout table as plain text (the HTML page escapes, plotly gets esc)."""
     rows = []
-    for candidate in sorted(report.rollout, key=lambda item: item.rank):
+    for candidate in ranked_rollout(report):
         source_key = "source_pilot" if candidate.windows_source == "pilot" else "source_suggested"
+        rank = str(candidate.rank)
+        if candidate.tied:
+            rank += f" ({text('tied', lang)})"
         rows.append(
             [
-                str(candidate.rank),
+                rank,
                 team_name(team_info(report, candidate.team), candidate.team, lang),
                 text(source_key, lang),
                 fmt_percent(candidate.share_outside, lang, 1),
                 fmt_percent(candidate.expected_share_outside_after, lang, 1),
                 fmt_number(candidate.peak_agents, lang),
                 fmt_number(candidate.mean_agents, lang, 1),
+                (
+                    f"{fmt_percent(candidate.unreached_share, lang)} "
+                    f"({_interval(candidate.unreached_low, candidate.unreached_high, lang)})"
+                    if candidate.unreached_share is not None
+                    else "–"
+                ),
+                fmt_percent(candidate.p_first, lang),
                 candidate.reason_en if lang == "en" else candidate.reason_de,
             ]
         )
@@ -188,14 +237,16 @@ def rollout_table_chart(report: OfficeReport, lang: Lang) -> Chart:
         columns,
         text("fig_rollout_table", lang),
         lang,
-        height=48 * len(rows) + 140,
+        # Rows as tall as their longest text (about 40 characters a line in the reason
+        # column): a fixed height cut the last rows off.
+        height=sum(28 + 18 * (len(row[-1]) // 40) for row in rows) + 160,
     )
-    fig.data[0]["columnwidth"] = [40, 140, 90, 90, 90, 80, 80, 320]
+    fig.data[0]["columnwidth"] = [95, 140, 105, 85, 85, 75, 75, 120, 105, 320]
     return fig
 
 
 def rollout_share_chart(report: OfficeReport, lang: Lang) -> Chart:
-    ranked = sorted(report.rollout, key=lambda item: item.rank)
+    ranked = ranked_rollout(report)
     names = [f"{item.rank}. {team_label(report, item.team, lang)}" for item in ranked]
     hover = f"%{{y:.1f}}{percent_suffix(lang)}"
     traces: list[dict[str, Any]] = [

@@ -10,8 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from callcenter.evaluation.model import OfficeReport, PeriodMetrics, PilotEvaluation, TeamInfo
+from callcenter.evaluation.did import MIN_WEEKS
+from callcenter.evaluation.model import (
+    MetricKey,
+    OfficeReport,
+    PeriodMetrics,
+    PilotEvaluation,
+    TeamInfo,
+)
 from callcenter.reporting.i18n import (
+    DEFINITIONS,
     Lang,
     fmt_date,
     fmt_effect,
@@ -51,6 +59,34 @@ class EffectRow:
     interval: str
     assessment: str
     significant: bool | None
+    direction: str = "unclear"
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    text: str
+    other: str  # the same in the other language
+    direction: str  # better / worse / unclear / changed / too_early: the colour
+
+
+@dataclass(frozen=True)
+class Definition:
+    metric: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VerdictBox:
+    direction: str
+    headline: str
+    headline_other: str  # German page: the English line below it, and the other way round
+    other_lang: str
+    lines: tuple[VerdictLine, ...]
+    target: str
+    target_status: str  # met / missed / unclear / unknown
+    method: str
+    source: str
+    definitions: tuple[Definition, ...]
 
 
 @dataclass(frozen=True)
@@ -63,6 +99,7 @@ class PilotSection:
     summary: str
     uncertainty: str
     rows: tuple[EffectRow, ...]
+    verdict: VerdictBox
 
 
 def page_slug(team_id: str) -> str:
@@ -171,6 +208,7 @@ def team_cards(report: OfficeReport, lang: Lang) -> tuple[TeamCard, ...]:
 
 def effect_rows(pilot: PilotEvaluation, lang: Lang) -> tuple[EffectRow, ...]:
     rows = []
+    directions = {line.metric: line.direction.value for line in pilot.verdict.lines}
     for effect in pilot.effects:
         did = effect.did
         significant = did.significant if did else None
@@ -179,6 +217,8 @@ def effect_rows(pilot: PilotEvaluation, lang: Lang) -> tuple[EffectRow, ...]:
             if significant is None
             else text("significant" if significant else "not_significant", lang)
         )
+        if pilot.weeks_missing and significant is not None:
+            assessment = text("too_early", lang)
         rows.append(
             EffectRow(
                 metric=metric_name(effect.metric, lang),
@@ -195,6 +235,7 @@ def effect_rows(pilot: PilotEvaluation, lang: Lang) -> tuple[EffectRow, ...]:
                 ),
                 assessment=assessment,
                 significant=significant,
+                direction=directions.get(effect.metric, "unclear"),
             )
         )
     return tuple(rows)
@@ -212,10 +253,51 @@ def pilot_section(report: OfficeReport, pilot: PilotEvaluation, lang: Lang) -> P
         ),
         controls=controls or "–",
         summary=pilot.summary_en if lang == "en" else pilot.summary_de,
-        uncertainty=text("uncertainty_text", lang).format(
-            samples=fmt_number(pilot.bootstrap_samples, lang)
-        ),
+        uncertainty=text("uncertainty_text", lang).format(weeks=MIN_WEEKS),
         rows=effect_rows(pilot, lang),
+        verdict=verdict_box(report, pilot, lang),
+    )
+
+
+def _definition(metric: MetricKey, report: OfficeReport, lang: Lang) -> str:
+    de, en = DEFINITIONS[metric]
+    settings = report.settings
+    short = settings.exclude_short_abandons
+    limit = fmt_number(settings.short_abandon_seconds, lang)
+    return (en if lang == "en" else de).format(
+        seconds=fmt_number(settings.service_level_seconds, lang),
+        days=settings.repeat_window_days,
+        short_de=f" ohne Kurzabbrüche (≤ {limit} s)" if short else " (Kurzabbrüche zählen mit)",
+        short_en=f" without short abandons (≤ {limit} s)" if short else " (short abandons count)",
+    )
+
+
+def verdict_box(report: OfficeReport, pilot: PilotEvaluation, lang: Lang) -> VerdictBox:
+    """The answer at the top of a pilot page, in the page's language and the other one."""
+    v = pilot.verdict
+    en = lang == "en"
+
+    def pick(de: str, english: str) -> tuple[str, str]:
+        return (english, de) if en else (de, english)
+
+    headline, other = pick(v.headline_de, v.headline_en)
+    lines = tuple(
+        VerdictLine(*pick(line.text_de, line.text_en), line.direction.value) for line in v.lines
+    )
+    return VerdictBox(
+        direction=v.direction.value,
+        headline=headline,
+        headline_other=other,
+        other_lang="de" if en else "en",
+        lines=lines,
+        target=pick(v.target_de, v.target_en)[0],
+        target_status=v.target_status.value,
+        method=pick(v.method_de, v.method_en)[0],
+        source=text("source_synthetic" if is_synthetic(report) else "source_live", lang),
+        definitions=tuple(
+            Definition(metric_name(metric, lang), _definition(metric, report, lang))
+            for metric in DEFINITIONS
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from callcenter.reporting.i18n import (
     fmt_effect,
     fmt_metric,
     metric_name,
+    percent_suffix,
     text,
 )
 from callcenter.reporting.style import BLACK, BLUE, GREY, ORANGE, Chart, make_chart
@@ -68,7 +69,7 @@ def forest_chart(pilot: PilotEvaluation, label: str, lang: Lang) -> Chart:
     for row, effect in enumerate(effects, start=1):
         x_ref, y_ref = ("x", "y") if row == 1 else (f"x{row}", f"y{row}")
         top = 1.0 - (row - 1) * (band + gap)
-        factor = 100.0 if effect.metric in RATE_METRICS else 1.0
+        factor = 100.0 if effect.metric in RATE_METRICS or effect.relative else 1.0
         for key, color, symbol in series:
             estimate = getattr(effect, key)
             if estimate is None:
@@ -109,7 +110,11 @@ def forest_chart(pilot: PilotEvaluation, label: str, lang: Lang) -> Chart:
             )
         axes[_axis_name("xaxis", row)] = {
             "anchor": y_ref,
-            "ticksuffix": suffix if effect.metric in RATE_METRICS else "",
+            "ticksuffix": (
+                suffix
+                if effect.metric in RATE_METRICS
+                else (percent_suffix(lang) if effect.relative else "")
+            ),
             "zeroline": True,
         }
         axes[_axis_name("yaxis", row)] = {

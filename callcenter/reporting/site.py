@@ -28,6 +28,7 @@ from callcenter.reporting.overview_charts import (
     overview_chart_list,
     rollout_rows,
     rollout_share_chart,
+    rollout_stability,
 )
 from callcenter.reporting.pages import (
     display_name,
@@ -257,6 +258,7 @@ class _Writer:
                 **self._common(lang, "rollout.html", title),
                 "header": [text(key, lang) for key in ROLLOUT_HEADER],
                 "rows": rollout_rows(report, lang),
+                "stability": rollout_stability(report, lang),
                 "figures": self._charts(figures),
             },
         )

@@ -65,7 +65,7 @@ def _stacked_weeks(
             "type": "bar",
             "name": text(key, lang),
             "x": x,
-            "y": [getattr(week, attribute) for week in weeks],
+            "y": [week.count(attribute) for week in weeks],
             "marker": {"color": color},
         }
         for key, color, attribute in series

@@ -6,37 +6,50 @@ only what the domain cannot know: unknown ids, an unseeded database, rejected ro
 
 from __future__ import annotations
 
+from callcenter.domain.errors import CallcenterError, ClosureAlreadyOver
 
-class StorageError(Exception):
+__all__ = [
+    "AlreadyExists",
+    "ClosureAlreadyOver",
+    "InvalidValue",
+    "NotFound",
+    "NotSeeded",
+    "RejectedRecords",
+    "StorageError",
+]
+
+
+class StorageError(CallcenterError):
     """Base of every storage error; `str()` is the German message."""
 
-    def __init__(self, de: str, en: str) -> None:
-        self.de = de
-        self.en = en
-        super().__init__(de)
-
-    def message(self, lang: str = "de") -> str:
-        return self.en if lang.startswith("en") else self.de
+    kind = "conflict"
+    code = "storage"
 
 
 class NotFound(StorageError, LookupError):
     """An id or name that the database does not hold."""
 
+    kind = "not_found"
+    code = "not_found"
+
 
 class AlreadyExists(StorageError):
     """A unique name (e.g. a username) that is already taken."""
+
+    code = "already_exists"
 
 
 class NotSeeded(StorageError):
     """The database has no schedule yet; `callcenter db seed` writes the first one."""
 
-
-class ClosureAlreadyOver(StorageError):
-    """A closure that cannot be ended because it is already over at the requested instant."""
+    code = "not_seeded"
 
 
 class InvalidValue(StorageError, ValueError):
     """A stored setting that would be meaningless, e.g. an empty holiday state."""
+
+    kind = "invalid"
+    code = "invalid_value"
 
 
 class RejectedRecords(StorageError):

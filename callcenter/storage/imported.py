@@ -1,4 +1,5 @@
-"""Writing imported call records and tally entries: new ones added, known ones recognised.
+"""Writing imported call records: new ones added, known ones recognised (tally entries:
+callcenter.storage.tally_repository).
 
 Runs inside the caller's transaction, so an import is written completely or not at all.
 """
@@ -16,11 +17,9 @@ from sqlalchemy.orm import Session
 from callcenter.domain.calls import CallRecord
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.domain.record_merge import is_live
-from callcenter.domain.tally import TallyEntry
 from callcenter.storage.batching import chunks
 from callcenter.storage.call_repository import CallRecordRepository, fold, record_of
-from callcenter.storage.models import CallRecordRow, TallyEntryRow
-from callcenter.storage.walk_ins import drop_generated
+from callcenter.storage.models import CallRecordRow
 
 
 @dataclass(frozen=True)
@@ -208,47 +207,3 @@ def _shift(offsets: list[float]) -> tuple[int | None, int]:
     if not offsets:
         return None, 0
     return round(median(offsets) / _HOUR), len(offsets)
-
-
-def _tally_values(entry: TallyEntry) -> dict[str, object]:
-    return {
-        "team": entry.team,
-        "day": entry.day,
-        "hour": entry.hour,
-        "inside_hours": entry.inside_hours,
-        "answered": entry.answered,
-        "count": entry.count,
-        "walk_ins": entry.walk_ins,
-        "note": entry.note,
-        "source_file": entry.source_file,
-        "source_line": entry.source_line,
-    }
-
-
-def store_tally_entries(session: Session, entries: Sequence[TallyEntry]) -> Stored:
-    """Add new lines; a line imported before is a duplicate, or updated if it was corrected.
-
-    Walk-ins on the sheet replace the synthetic walk-ins of the same team and day
-    (callcenter.storage.walk_ins); a sheet's own lines of one day add up.
-    """
-    files = sorted({entry.source_file for entry in entries})
-    known: dict[tuple[str | None, int | None], TallyEntryRow] = {}
-    for chunk in chunks(files):
-        rows = session.scalars(select(TallyEntryRow).where(TallyEntryRow.source_file.in_(chunk)))
-        known.update({(row.source_file, row.source_line): row for row in rows})
-    imported = duplicates = updated = 0
-    for entry in entries:
-        values = _tally_values(entry)
-        row = known.get((entry.source_file, entry.source_line))
-        if row is None:
-            session.add(TallyEntryRow(**values))
-            imported += 1
-        elif all(getattr(row, name) == value for name, value in values.items()):
-            duplicates += 1
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            updated += 1
-    session.flush()
-    drop_generated(session, {(e.team, e.day) for e in entries if e.walk_ins is not None})
-    return Stored(imported, duplicates, updated)

@@ -47,6 +47,7 @@ ACTOR = String(100)
 # Literal SQL, not bound parameters: a query uses a partial index only when its condition
 # matches the index's word for word. A bare boolean column is a condition in SQLite and
 # in PostgreSQL alike (`in_hours = 1` would be an error in PostgreSQL).
+NO_SHEET = "sheet IS NULL"  # tally entries by hand or synthetic (migration 0007)
 ANSWERED_INSIDE_CONDITION = f"outcome = '{Outcome.ANSWERED.value}' AND in_hours"
 
 
@@ -205,7 +206,7 @@ class CallRecordRow(Base):
     previous_started: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The routed channel's Uniqueid (queue_log callid) and, for a record without its end,
     # how far wait and talk were counted: imports and later parts of the call merge by
-    # them (domain/record_merge.py, migration 0006).
+    # them (domain/record_merge.py, migration 0008).
     inbound_id: Mapped[str | None] = mapped_column(String(128), index=True)
     observed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -218,8 +219,17 @@ class TallyEntryRow(Base):
         CheckConstraint("hour IS NULL OR hour BETWEEN 0 AND 23", name="hour"),
         CheckConstraint("count >= 0", name="count"),
         CheckConstraint("walk_ins IS NULL OR walk_ins >= 0", name="walk_ins"),
-        # Re-importing the same file must not double the counts.
-        UniqueConstraint("source_file", "source_line"),
+        # Re-importing the same sheet must not double the counts (migration 0007): a sheet
+        # is its content hash; hand and synthetic entries (no sheet) by source and line.
+        UniqueConstraint("sheet", "source_line"),
+        Index(
+            "ix_tally_entries_unsheeted_source",
+            "source_file",
+            "source_line",
+            unique=True,
+            sqlite_where=text(NO_SHEET),
+            postgresql_where=text(NO_SHEET),
+        ),
         Index(None, "team", "day"),
     )
 
@@ -233,6 +243,9 @@ class TallyEntryRow(Base):
     walk_ins: Mapped[int | None] = mapped_column(Integer)
     source_file: Mapped[str | None] = mapped_column(String(500))
     source_line: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of the sheet's content (and team filter); NULL: a hand or synthetic entry, or
+    # a sheet imported before migration 0007.
+    sheet: Mapped[str | None] = mapped_column(String(64))
     # Free text from the sheet; may name a caller, so the retention purge clears it.
     note: Mapped[str | None] = mapped_column(Text)
 

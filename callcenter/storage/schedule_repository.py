@@ -1,15 +1,14 @@
 """The schedule in the database: the source of truth once the TOML has seeded it.
 
-Every mutation follows one recipe: claim the schedule (serialises concurrent admins),
-build the changed Office in memory so the domain validates it, and only then write the
-change together with its audit entry. An invalid change therefore raises the domain's
-error before a single row is touched.
+Persistence only. The use cases (callcenter.usecases.schedule) claim the schedule
+(`claim` serialises concurrent admins), build the changed Office in memory so the domain
+validates it, check permissions and the rules about the past, and only then call the
+writing methods here and audit the change, all in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, cast
 
@@ -25,9 +24,7 @@ from callcenter.domain.schedule import (
     Team,
     Window,
 )
-from callcenter.storage import snapshots
-from callcenter.storage.audit import AuditRepository, require_aware
-from callcenter.storage.errors import ClosureAlreadyOver, InvalidValue, NotFound, NotSeeded
+from callcenter.storage.errors import InvalidValue, NotFound, NotSeeded
 from callcenter.storage.models import (
     ClosureRow,
     OfficeSettingRow,
@@ -99,7 +96,6 @@ class ScheduleRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._audit = AuditRepository(session)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -146,13 +142,29 @@ class ScheduleRepository:
             query = query.where(PilotRow.team_id == team)
         return [_pilot(row) for row in self._session.scalars(query)]
 
+    def claim(self) -> Office:
+        """Take the schedule's write lock, then read the current schedule for validation.
+
+        A no-op UPDATE of the settings row is the one lock both backends understand: on
+        PostgreSQL it locks the row, on SQLite it makes this a write transaction before we
+        read, so two admins cannot both validate against the same old schedule. The Office
+        has no holiday calendar: validation checks structure, never dates.
+        """
+        result = self._session.execute(
+            update(OfficeSettingRow)
+            .where(OfficeSettingRow.key == HOLIDAY_STATE_KEY)
+            .values(value=OfficeSettingRow.value)
+        )
+        if cast(CursorResult[Any], result).rowcount == 0:
+            raise _not_seeded()
+        return self._office(UTC, _NoHolidays())
+
     # -- writing -------------------------------------------------------------------------
 
-    def seed(self, office_seed: Office, holiday_state: str, actor: str, now: datetime) -> bool:
-        """Write the first schedule. False (and nothing written) if one is already stored."""
-        require_aware(now, "Erstbefüllung")
-        if self.is_seeded():
-            return False
+    def insert_office(
+        self, office_seed: Office, holiday_state: str, actor: str, now: datetime
+    ) -> Office:
+        """Write the first schedule into an empty database; returns it as stored (with ids)."""
         state = _require_state(holiday_state)
         self._session.add(OfficeSettingRow(key=HOLIDAY_STATE_KEY, value=state))
         # Teams first: every other table refers to them and foreign keys are on.
@@ -180,196 +192,60 @@ class ScheduleRepository:
         pilot_rows = [self._pilot_row_for(p, actor, now) for p in office_seed.pilots]
         self._session.add_all([*closure_rows, *opening_rows, *pilot_rows])
         self._session.flush()
-        stored = self._office(UTC, _NoHolidays())
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="seed",
-            entity="office",
-            after=snapshots.office(stored, state),
-        )
-        return True
+        return self._office(UTC, _NoHolidays())
 
-    def set_windows(
-        self, team_id: str, windows: Iterable[Window], actor: str, now: datetime
-    ) -> Team:
-        """Replace a team's weekly call-hour windows."""
-        require_aware(now, "Sprechzeiten")
-        office = self._claim()
-        before = office.team(team_id)
-        after = replace(before, windows=tuple(windows))
-        self._validate(office, teams=_swap_team(office, after))
+    def replace_windows(self, team_id: str, windows: Iterable[Window]) -> None:
         self._session.execute(delete(WindowRow).where(WindowRow.team_id == team_id))
-        self._session.add_all(_window_rows(team_id, after.windows))
+        self._session.add_all(_window_rows(team_id, windows))
         self._session.flush()
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="set_windows",
-            entity="team",
-            entity_id=team_id,
-            before=snapshots.windows(before.windows),
-            after=snapshots.windows(after.windows),
-        )
-        return after
 
-    def set_team_holidays(
-        self,
-        team_id: str,
-        enabled: bool,
-        ignored: Iterable[str],
-        actor: str,
-        now: datetime,
-    ) -> Team:
-        """Switch public holidays on/off for a team and set the holidays it works through."""
-        require_aware(now, "Feiertage")
-        office = self._claim()
-        before = office.team(team_id)
-        after = replace(before, holidays_enabled=enabled, ignored_holidays=frozenset(ignored))
-        self._validate(office, teams=_swap_team(office, after))
-        row = self._session.get_one(TeamRow, team_id)
-        row.holidays_enabled = after.holidays_enabled
-        row.ignored_holidays = sorted(after.ignored_holidays)
+    def save_team_holidays(self, team: Team) -> None:
+        row = self._session.get_one(TeamRow, team.id)
+        row.holidays_enabled = team.holidays_enabled
+        row.ignored_holidays = sorted(team.ignored_holidays)
         self._session.flush()
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="set_team_holidays",
-            entity="team",
-            entity_id=team_id,
-            before=snapshots.team_holidays(before),
-            after=snapshots.team_holidays(after),
-        )
-        return after
 
-    def set_holiday_state(self, state: str, actor: str, now: datetime) -> None:
-        """Set the German state whose holidays apply; the caller checks the code is known."""
-        require_aware(now, "Feiertage")
-        self._claim()
-        new_state = _require_state(state)
+    def save_holiday_state(self, state: str) -> None:
         row = self._session.get_one(OfficeSettingRow, HOLIDAY_STATE_KEY)
-        before = row.value
-        row.value = new_state
+        row.value = _require_state(state)
         self._session.flush()
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="set_holiday_state",
-            entity="office",
-            entity_id=HOLIDAY_STATE_KEY,
-            before={"holiday_state": before},
-            after={"holiday_state": new_state},
-        )
 
-    def add_closure(self, closure: Closure, actor: str, now: datetime) -> Closure:
-        """Store a closure; returns it with its id and creator."""
-        require_aware(now, "Schließung")
-        office = self._claim()
-        self._validate(office, closures=(*office.closures, closure))
-        row = self._closure_row_for(closure, actor, now)
+    def insert_closure(self, closure: Closure, created_by: str, now: datetime) -> Closure:
+        row = self._closure_row_for(closure, created_by, now)
         self._session.add(row)
         self._session.flush()
-        stored = _closure(row)
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="add_closure",
-            entity="closure",
-            entity_id=str(row.id),
-            after=snapshots.closure(stored),
-        )
-        return stored
+        return _closure(row)
 
-    def end_closure(self, closure_id: int, at: datetime, actor: str, now: datetime) -> Closure:
-        """End a closure early at `at`; it must not be over by then."""
-        require_aware(now, "Schließung")
-        require_aware(at, "Schließung beenden")
-        office = self._claim()
-        row = self._closure_row(closure_id)
-        before = _closure(row)
-        if at >= before.end:
-            raise ClosureAlreadyOver(
-                f"Schließung {closure_id} ist am {at.isoformat()} schon vorbei (Ende "
-                f"{before.end.isoformat()}); es gibt nichts zu beenden",
-                f"closure {closure_id} is already over at {at.isoformat()} (it ended "
-                f"{before.end.isoformat()}); nothing to end",
-            )
-        # Raises the domain's InvalidClosure if `at` is not after the start.
-        after = replace(before, end=at)
-        self._validate(
-            office,
-            closures=tuple(after if c.id == closure_id else c for c in office.closures),
-        )
-        row.ends_at = at
-        row.ended_by = actor
+    def update_closure(self, closure: Closure, ended_by: str | None = None) -> Closure:
+        """Store a changed closure (same id): team, start, end, note; `ended_by` if ended."""
+        assert closure.id is not None
+        row = self._closure_row(closure.id)
+        row.team_id = closure.team
+        row.starts_at = closure.start
+        row.ends_at = closure.end
+        row.note = closure.note
+        if ended_by is not None:
+            row.ended_by = ended_by
         self._session.flush()
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="end_closure",
-            entity="closure",
-            entity_id=str(closure_id),
-            before=snapshots.closure(before),
-            after=snapshots.closure(after, ended_by=actor),
-        )
-        return after
+        return _closure(row)
 
-    def add_opening(self, opening: SpecialOpening, actor: str, now: datetime) -> SpecialOpening:
-        """Store a special opening; returns it with its id."""
-        require_aware(now, "Sonderöffnung")
-        office = self._claim()
-        self._validate(office, openings=(*office.openings, opening))
+    def delete_closure(self, closure_id: int) -> None:
+        self._session.delete(self._closure_row(closure_id))
+        self._session.flush()
+
+    def insert_opening(self, opening: SpecialOpening, actor: str, now: datetime) -> SpecialOpening:
         row = self._opening_row_for(opening, actor, now)
         self._session.add(row)
         self._session.flush()
-        stored = _opening(row)
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="add_opening",
-            entity="opening",
-            entity_id=str(row.id),
-            after=snapshots.opening(stored),
-        )
-        return stored
+        return _opening(row)
 
-    def add_pilot(self, pilot: Pilot, actor: str, now: datetime) -> Pilot:
-        """Store a pilot period; the domain refuses one that overlaps the team's others."""
-        require_aware(now, "Pilotphase")
-        office = self._claim()
-        self._validate(office, pilots=(*office.pilots, pilot))
+    def insert_pilot(self, pilot: Pilot, actor: str, now: datetime) -> Pilot:
         row = self._pilot_row_for(pilot, actor, now)
         self._session.add(row)
         self._session.flush()
-        stored = _pilot(row)
-        self._audit.record(
-            actor=actor,
-            at=now,
-            action="add_pilot",
-            entity="pilot",
-            entity_id=str(row.id),
-            after=snapshots.pilot(stored),
-        )
-        return stored
+        return _pilot(row)
 
     # -- internals -----------------------------------------------------------------------
-
-    def _claim(self) -> Office:
-        """Take the schedule's write lock, then read the current schedule for validation.
-
-        A no-op UPDATE of the settings row is the one lock both backends understand: on
-        PostgreSQL it locks the row, on SQLite it makes this a write transaction before we
-        read, so two admins cannot both validate against the same old schedule.
-        """
-        result = self._session.execute(
-            update(OfficeSettingRow)
-            .where(OfficeSettingRow.key == HOLIDAY_STATE_KEY)
-            .values(value=OfficeSettingRow.value)
-        )
-        if cast(CursorResult[Any], result).rowcount == 0:
-            raise _not_seeded()
-        return self._office(UTC, _NoHolidays())
-
     def _office(self, tz: tzinfo, holidays: HolidayCalendar) -> Office:
         windows: dict[str, list[WindowRow]] = {}
         window_query = select(WindowRow).order_by(WindowRow.team_id, WindowRow.id)
@@ -388,11 +264,6 @@ class ScheduleRepository:
             openings=tuple(_opening(row) for row in openings),
             pilots=tuple(_pilot(row) for row in pilots),
         )
-
-    @staticmethod
-    def _validate(office: Office, **changes: Any) -> Office:
-        """The changed Office; constructing it runs every domain validation."""
-        return replace(office, **changes)
 
     def _require_team(self, team_id: str) -> None:
         if self._session.get(TeamRow, team_id) is None:
@@ -443,11 +314,8 @@ class ScheduleRepository:
         )
 
 
-def _swap_team(office: Office, changed: Team) -> tuple[Team, ...]:
-    return tuple(changed if team.id == changed.id else team for team in office.teams)
-
-
 def _require_state(state: str) -> str:
+    """A stored holiday state is never empty (the use case checks it is a known code)."""
     cleaned = state.strip()
     if not cleaned:
         raise InvalidValue(

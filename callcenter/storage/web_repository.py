@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,6 +22,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from callcenter.domain.access import ROLE_NAMES_DE as ROLE_NAMES_DE  # re-exported
+from callcenter.domain.access import Role as Role  # re-exported
 from callcenter.storage.audit import AuditRepository, require_aware
 from callcenter.storage.errors import AlreadyExists, InvalidValue, NotFound
 from callcenter.storage.models import (
@@ -40,19 +41,6 @@ _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name costs as long as a
 # wrong password and the response time does not reveal which names exist.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    TEAMLEAD = "teamlead"
-    SWITCHBOARD = "switchboard"
-
-
-ROLE_NAMES_DE = {
-    Role.ADMIN: "Administration",
-    Role.TEAMLEAD: "Teamleitung",
-    Role.SWITCHBOARD: "Telefonzentrale",
-}
 
 
 def hash_password(password: str) -> str:

@@ -21,8 +21,11 @@ from callcenter.domain.schedule import (
 )
 from callcenter.domain.timeparse import parse_time
 from callcenter.holiday_calendar import GERMAN_STATES
-from callcenter.storage.audit import AuditRepository
+from callcenter.usecases import audit as audit_queries
+from callcenter.usecases import prompts as prompt_cases
+from callcenter.usecases import schedule
 from callcenter.web import actions, readmodels
+from callcenter.web.actions import actor_of, run
 from callcenter.web.api_base import (
     ADMIN,
     ALL_ROLES,
@@ -36,6 +39,7 @@ from callcenter.web.api_models import (
     AuditQuery,
     BoardOut,
     ClosureBody,
+    ClosureChangeBody,
     ClosureListOut,
     ClosureOut,
     ClosureQuery,
@@ -196,7 +200,10 @@ async def api_set_hours(call: Call) -> BaseModel:
         Window(w.weekday, parse_time(w.start, "start"), parse_time(w.end, "end"))
         for w in body.windows
     ]
-    team = await actions.set_hours(call.state, call.identity, team_id, windows)
+    actor, now = actor_of(call.identity), call.state.now()
+    team = await run(
+        call.state, lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now)
+    )
     return HoursOut(
         team=team.id,
         windows=[_window_out(w) for w in team.windows],
@@ -234,9 +241,11 @@ async def api_list_closures(call: Call) -> BaseModel:
     if query.team is not None:
         await _known_team(call, query.team)
     state = call.state
-    closures = await state.db(lambda s: state.store.schedules(s).list_closures(query.team))
     now = state.now()
-    shown = closures if query.include_past else readmodels.current_and_future(closures, now)
+    shown = await run(
+        state,
+        lambda uow: schedule.closures(uow, query.team, now=now, include_past=query.include_past),
+    )
     return ClosureListOut(closures=[_closure_out(c, now) for c in shown])
 
 
@@ -246,40 +255,81 @@ async def api_add_closure(call: Call) -> BaseModel:
     actions.require_team(identity, body.team)
     if body.team is not None:
         await _known_team(call, body.team)
+    actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+    team, note, confirm = body.team, body.note, body.confirm_long
     if body.today:
-        closure = await actions.announcement_today(state, identity, body.team, body.note)
+        until = parse_time(body.until, "until") if body.until else None
+        closure = await run(
+            state,
+            lambda uow: schedule.announcement_today(
+                uow, actor, team, note, now=now, tz=tz, until=until
+            ),
+        )
     elif body.first_day is not None:
-        start, end = actions.whole_days(state, body.first_day, body.last_day)
-        closure = await actions.add_closure(state, identity, body.team, start, end, body.note)
+        first, last = body.first_day, body.last_day
+        closure = await run(
+            state,
+            lambda uow: schedule.add_closure_days(
+                uow, actor, team, first, last, note, now=now, tz=tz, confirm_long=confirm
+            ),
+        )
     elif body.start is not None and body.end is not None:
-        closure = await actions.add_closure(
-            state, identity, body.team, body.start, body.end, body.note
+        new = Closure(team, body.start, body.end, note.strip(), created_by=actor.name)
+        closure = await run(
+            state, lambda uow: schedule.add_closure(uow, actor, new, now=now, confirm_long=confirm)
         )
     else:  # pragma: no cover - ClosureBody's validator rules this out
         raise WebError(422, "validation", "Zeitraum fehlt", "period missing", "start")
     return _closure_out(closure, state.now())
 
 
-async def api_end_closure(call: Call) -> BaseModel:
-    body: EndClosureBody = call.body
+def _closure_id(call: Call) -> int:
     try:
         closure_id = int(call.path["closure_id"])
     except ValueError:
         raise not_found() from None
     if not 1 <= closure_id <= MAX_ID:
         raise not_found()
-    state, identity = call.state, call.identity
-    if body.at is None:
-        closure = await actions.end_closure(state, identity, closure_id)
-    else:
-        at, now = body.at, state.now()
+    return closure_id
 
-        def work(session) -> Closure:  # type: ignore[no-untyped-def]
-            schedules = state.store.schedules(session)
-            actions.require_team(identity, schedules.get_closure(closure_id).team)
-            return schedules.end_closure(closure_id, at, identity.actor, now)
 
-        closure = await state.db(work)
+async def api_end_closure(call: Call) -> BaseModel:
+    body: EndClosureBody = call.body
+    closure_id = _closure_id(call)
+    state = call.state
+    actor, now, at = actor_of(call.identity), state.now(), body.at
+    closure = await run(
+        state, lambda uow: schedule.end_closure(uow, actor, closure_id, now=now, at=at)
+    )
+    return _closure_out(closure, state.now())
+
+
+async def api_change_closure(call: Call) -> BaseModel:
+    body: ClosureChangeBody = call.body
+    closure_id = _closure_id(call)
+    state = call.state
+    actor, now = actor_of(call.identity), state.now()
+    closure = await run(
+        state,
+        lambda uow: schedule.change_closure(
+            uow,
+            actor,
+            closure_id,
+            now=now,
+            start=body.start,
+            end=body.end,
+            note=body.note,
+            confirm_long=body.confirm_long,
+        ),
+    )
+    return _closure_out(closure, state.now())
+
+
+async def api_delete_closure(call: Call) -> BaseModel:
+    closure_id = _closure_id(call)
+    state = call.state
+    actor, now = actor_of(call.identity), state.now()
+    closure = await run(state, lambda uow: schedule.delete_closure(uow, actor, closure_id, now=now))
     return _closure_out(closure, state.now())
 
 
@@ -289,7 +339,7 @@ async def api_end_closure(call: Call) -> BaseModel:
 async def api_holidays(call: Call) -> BaseModel:
     query: HolidaysQuery = call.query
     state = call.state
-    holiday_state = await state.db(lambda s: state.store.schedules(s).holiday_state())
+    holiday_state = await run(state, schedule.holiday_state)
     office = await state.office()
     year = query.year or state.now().year
     return HolidaysOut(
@@ -308,7 +358,8 @@ async def api_holidays(call: Call) -> BaseModel:
 
 async def api_set_holiday_state(call: Call) -> BaseModel:
     body: HolidayStateBody = call.body
-    await actions.set_holiday_state(call.state, call.identity, body.state)
+    actor, now = actor_of(call.identity), call.state.now()
+    await run(call.state, lambda uow: schedule.set_holiday_state(uow, actor, body.state, now=now))
     return await api_holidays(
         Call(call.request, call.state, call.identity, HolidaysQuery(), None, call.path)
     )
@@ -319,8 +370,12 @@ async def api_set_team_holidays(call: Call) -> BaseModel:
     team_id = call.path["team"]
     actions.require(call.identity, *ADMIN)
     await _known_team(call, team_id)
-    team = await actions.set_team_holidays(
-        call.state, call.identity, team_id, body.enabled, body.ignored
+    actor, now = actor_of(call.identity), call.state.now()
+    team = await run(
+        call.state,
+        lambda uow: schedule.set_team_holidays(
+            uow, actor, team_id, body.enabled, body.ignored, now=now
+        ),
     )
     return TeamHolidaysOut(
         team=team.id, enabled=team.holidays_enabled, ignored=sorted(team.ignored_holidays)
@@ -343,7 +398,7 @@ def _opening_out(opening: SpecialOpening) -> OpeningOut:
 
 async def api_list_openings(call: Call) -> BaseModel:
     state = call.state
-    openings = await state.db(lambda s: state.store.schedules(s).list_openings())
+    openings = await run(state, schedule.openings)
     return OpeningListOut(openings=[_opening_out(o) for o in openings])
 
 
@@ -358,7 +413,8 @@ async def api_add_opening(call: Call) -> BaseModel:
         parse_time(body.end, "end"),
         body.note,
     )
-    saved = await actions.add_opening(call.state, call.identity, opening)
+    actor, now = actor_of(call.identity), call.state.now()
+    saved = await run(call.state, lambda uow: schedule.add_opening(uow, actor, opening, now=now))
     return _opening_out(saved)
 
 
@@ -370,7 +426,7 @@ def _pilot_out(pilot: Pilot) -> PilotOut:
 
 async def api_list_pilots(call: Call) -> BaseModel:
     state = call.state
-    pilots = await state.db(lambda s: state.store.schedules(s).list_pilots())
+    pilots = await run(state, schedule.pilots)
     return PilotListOut(pilots=[_pilot_out(p) for p in pilots])
 
 
@@ -378,9 +434,9 @@ async def api_add_pilot(call: Call) -> BaseModel:
     body: PilotBody = call.body
     actions.require_team(call.identity, body.team)
     await _known_team(call, body.team)
-    saved = await actions.add_pilot(
-        call.state, call.identity, Pilot(body.team, body.start, body.end, body.note)
-    )
+    actor, now = actor_of(call.identity), call.state.now()
+    pilot = Pilot(body.team, body.start, body.end, body.note)
+    saved = await run(call.state, lambda uow: schedule.add_pilot(uow, actor, pilot, now=now))
     return _pilot_out(saved)
 
 
@@ -444,8 +500,16 @@ async def api_upload_recording(call: Call) -> BaseModel:
                         400, "too_large", "Die Datei ist zu groß.", "the file is too large.", "body"
                     )
                 out.write(chunk)
-        installed = await actions.upload_recording(
-            call.state, call.identity, team, reason, lang, path, f"upload.{extension}"
+        installed = await prompt_cases.upload_recording(
+            lambda work: run(call.state, work),
+            actor_of(call.identity),
+            call.state.settings.sounds_dir,
+            team,
+            reason,
+            lang,
+            path,
+            source_name=f"upload.{extension}",
+            now=call.state.now(),
         )
     finally:
         path.unlink(missing_ok=True)
@@ -462,7 +526,15 @@ async def api_remove_recording(call: Call) -> BaseModel:
     team, reason, lang = call.path["team"], call.path["reason"], call.path["lang"]
     actions.require(call.identity, *ADMIN)
     await _known_team(call, team)
-    active = await actions.drop_recording(call.state, call.identity, team, reason, lang)
+    active = await prompt_cases.drop_recording(
+        lambda work: run(call.state, work),
+        actor_of(call.identity),
+        call.state.settings.sounds_dir,
+        team,
+        reason,
+        lang,
+        now=call.state.now(),
+    )
     return RecordingOut.model_validate(
         {"team": team, "reason": reason, "lang": lang, "active": active, "seconds": None}
     )
@@ -473,7 +545,10 @@ async def api_remove_recording(call: Call) -> BaseModel:
 
 async def api_audit(call: Call) -> BaseModel:
     query: AuditQuery = call.query
-    entries = await call.state.db(lambda s: AuditRepository(s).list(query.limit, query.entity))
+    actor = actor_of(call.identity)
+    entries = await run(
+        call.state, lambda uow: audit_queries.audit_log(uow, actor, query.limit, query.entity)
+    )
     return AuditOut(
         entries=[
             AuditEntryOut(
@@ -607,6 +682,27 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         STAFF,
         ClosureOut,
         body=EndClosureBody,
+        path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    ),
+    Endpoint(
+        "PATCH",
+        "/closures/{closure_id}",
+        api_change_closure,
+        "Schließung ändern (künftige frei, laufende nur das Ende)",
+        "Change a closure (a future one freely, a running one only its end)",
+        STAFF,
+        ClosureOut,
+        body=ClosureChangeBody,
+        path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    ),
+    Endpoint(
+        "DELETE",
+        "/closures/{closure_id}",
+        api_delete_closure,
+        "Künftige Schließung löschen",
+        "Delete a future closure",
+        STAFF,
+        ClosureOut,
         path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ),
     Endpoint(

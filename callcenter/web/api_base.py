@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from callcenter.storage.web_repository import Role
+from callcenter.domain.access import Role
 from callcenter.web.errors import WebError, forbidden
 from callcenter.web.middleware import ensure_identity
 from callcenter.web.state import Identity, WebState, state_of

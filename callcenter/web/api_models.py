@@ -166,16 +166,27 @@ class ClosureQuery(QueryModel):
 
 
 class ClosureBody(ApiModel):
-    """One of: `today` (the rest of today: 'Bandansage heute'), `first_day` [+ `last_day`]
-    (whole days), or `start` + `end` (exact instants)."""
+    """One of: `today` (from now to the end of today or `until`: 'Bandansage heute'),
+    `first_day` [+ `last_day`] (whole days; from now if the first is today), or `start` +
+    `end` (exact instants). Nothing may start before now; more than 31 days needs
+    `confirm_long: true`."""
 
     team: TeamRef | None = Field(default=None, description="null: all teams / alle Teams")
     today: bool = False
+    until: str | None = Field(
+        default=None,
+        pattern=r"^\d{1,2}:\d{2}$",
+        description="with today: end time HH:MM (default: midnight) / Ende",
+        examples=["12:00"],
+    )
     first_day: date | None = None
     last_day: date | None = None
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
     note: str = Field(min_length=1, max_length=200, examples=["Personalengpass"])
+    confirm_long: bool = Field(
+        default=False, description="confirm a closure of more than 31 days / bestätigen"
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> ClosureBody:
@@ -193,6 +204,24 @@ class ClosureBody(ApiModel):
             raise ValueError("start und end gehören zusammen / start and end go together")
         if self.last_day is not None and self.first_day is None:
             raise ValueError("last_day nur mit first_day / last_day needs first_day")
+        if self.until is not None and not self.today:
+            raise ValueError("until nur mit today / until needs today")
+        return self
+
+
+class ClosureChangeBody(ApiModel):
+    """New start, end or note of a closure: a future one freely, a running one only its end
+    (not before now)."""
+
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    note: str | None = Field(default=None, min_length=1, max_length=200)
+    confirm_long: bool = False
+
+    @model_validator(mode="after")
+    def _something(self) -> ClosureChangeBody:
+        if self.start is None and self.end is None and self.note is None:
+            raise ValueError("start, end oder note angeben / give start, end or note")
         return self
 
 

@@ -9,14 +9,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from callcenter.app import Store
 from callcenter.clock import Clock
 from callcenter.config import Settings
+from callcenter.storage.store import Store
 from callcenter.web import audit_page, board, evaluation, login, pages, prompt_pages
 from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
 from callcenter.web.api_base import add_routes
 from callcenter.web.board import HUB, BoardHub
+from callcenter.web.feed import add_feed_routes
 from callcenter.web.health import add_health_routes
 from callcenter.web.live import HealthView, LiveView
 from callcenter.web.middleware import auth_middleware, error_middleware, security_headers
@@ -56,6 +57,7 @@ def create_app(
     app[OPENAPI] = build_openapi(ENDPOINTS, f"{settings.office.name} – callcenter API")
     setup_templates(app)
     _add_page_routes(app.router)
+    add_feed_routes(app.router)
     add_routes(app, ENDPOINTS)
     app.router.add_get(OPENAPI_PATH, openapi_document)
     app.router.add_get("/static/vendor/plotly.min.js", evaluation.plotly_js)
@@ -78,6 +80,8 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/schliesstage/heute", pages.closure_today_submit)
     router.add_post("/schliesstage/zeitraum", pages.closure_range_submit)
     router.add_post("/schliesstage/{closure_id}/beenden", pages.closure_end_submit)
+    router.add_post("/schliesstage/{closure_id}/loeschen", pages.closure_delete_submit)
+    router.add_post("/schliesstage/{closure_id}/aendern", pages.closure_change_submit)
     router.add_get("/feiertage", pages.holidays_page)
     router.add_post("/feiertage/land", pages.holiday_state_submit)
     router.add_post("/feiertage/team/{team}", pages.team_holidays_submit)

@@ -9,18 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from callcenter.domain.errors import NaiveDatetime, ScheduleError, UnknownTeam
-from callcenter.holiday_calendar import UnknownHolidayState
-from callcenter.prompts.audio_errors import AudioToolError, RecordingRejected, UnknownPromptSlot
-from callcenter.prompts.errors import PromptError
-from callcenter.storage.errors import (
-    AlreadyExists,
-    ClosureAlreadyOver,
-    InvalidValue,
-    NotFound,
-    NotSeeded,
-    StorageError,
-)
+from callcenter.domain.errors import CallcenterError
 from callcenter.web.i18n import both
 
 
@@ -83,40 +72,24 @@ def invalid(field: str, de: str, en: str) -> WebError:
     return WebError(422, "invalid", de, en, field)
 
 
+# The one mapping of error kinds (callcenter.domain.errors.CallcenterError.kind) to HTTP.
+STATUS_OF_KIND = {
+    "invalid": 422,
+    "rejected": 400,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "unavailable": 503,
+}
+
+
 def known_error_types() -> tuple[type[Exception], ...]:
-    return (ScheduleError, StorageError, PromptError, AudioToolError, UnknownHolidayState)
+    return (CallcenterError,)
 
 
 def translate_error(exc: Exception, field: str | None = None) -> WebError:
-    """The domain's, storage's and prompts' errors as HTTP errors (status, code, field)."""
-    if isinstance(exc, UnknownTeam):
-        return WebError(404, "unknown_team", exc.de, exc.en, field or "team")
-    if isinstance(exc, NaiveDatetime):
-        return WebError(422, "naive_datetime", exc.de, exc.en, field or exc.where or None)
-    if isinstance(exc, ScheduleError):
-        return WebError(422, "invalid_schedule", exc.de, exc.en, field or exc.where or None)
-    if isinstance(exc, NotFound):
-        return WebError(404, "not_found", exc.de, exc.en, field)
-    if isinstance(exc, AlreadyExists):
-        return WebError(409, "already_exists", exc.de, exc.en, field)
-    if isinstance(exc, ClosureAlreadyOver):
-        return WebError(409, "closure_over", exc.de, exc.en, field)
-    if isinstance(exc, InvalidValue):
-        return WebError(422, "invalid_value", exc.de, exc.en, field)
-    if isinstance(exc, NotSeeded):
-        return WebError(409, "not_seeded", exc.de, exc.en, field)
-    if isinstance(exc, StorageError):
-        return WebError(409, "storage", exc.de, exc.en, field)
-    if isinstance(exc, RecordingRejected):
-        return WebError(400, f"recording_{exc.problem}", exc.de, exc.en, field or "file")
-    if isinstance(exc, UnknownPromptSlot):
-        return WebError(404, "unknown_prompt", exc.de, exc.en, field)
-    if isinstance(exc, PromptError):
-        return WebError(422, "prompt", exc.de, exc.en, field)
-    if isinstance(exc, AudioToolError):
-        # The installation's fault (sox/espeak-ng missing or hung), not the request's.
-        return WebError(503, "audio_tool", exc.de, exc.en, field)
-    if isinstance(exc, UnknownHolidayState):
-        text = str(exc)
-        return WebError(422, "unknown_state", text, text, field or "state")
-    raise exc
+    """Any program error as an HTTP error: status from its kind, its code, its field."""
+    if not isinstance(exc, CallcenterError):
+        raise exc
+    status = STATUS_OF_KIND.get(exc.kind, 422)
+    return WebError(status, exc.error_code(), exc.public_de, exc.public_en, exc.field(field))

@@ -1,6 +1,6 @@
 """The evaluation page and its data: the same plotly figures as the standalone report.
 
-The computing half (`callcenter.app.compute_office_report`) and the figures
+The computing half (`callcenter.usecases.evaluation.compute_office_report`) and the figures
 (`callcenter.reporting.figures`) are looked up when needed, so the page says plainly
 „noch keine Auswertung“ where they are not installed instead of failing.
 """
@@ -20,10 +20,10 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.errors import ScheduleError
-from callcenter.storage.walk_ins import set_hand_walk_ins
 from callcenter.storage.web_repository import Role
+from callcenter.usecases.tally import set_walk_ins
 from callcenter.web import forms, i18n
-from callcenter.web.actions import require, require_team
+from callcenter.web.actions import actor_of, require, require_team, run
 from callcenter.web.errors import invalid
 from callcenter.web.forms import FormErrors, require_day
 from callcenter.web.middleware import ensure_identity
@@ -45,17 +45,24 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class PilotVerdict:
+    team: str  # display name
+    box: Any  # reporting.pages.VerdictBox: the same box as the standalone pilot page
+
+
+@dataclass(frozen=True)
 class Evaluation:
     available: bool
     message_de: str = ""
     message_en: str = ""
     charts: list[Chart] = field(default_factory=list)
+    verdicts: list[PilotVerdict] = field(default_factory=list)
 
 
 def _modules() -> tuple[ModuleType, Any] | None:
     try:
         figures = importlib.import_module("callcenter.reporting.figures")
-        app = importlib.import_module("callcenter.app")
+        app = importlib.import_module("callcenter.usecases.evaluation")
     except ImportError:
         return None
     compute = getattr(app, "compute_office_report", None)
@@ -105,7 +112,15 @@ def compute_evaluation(
             *figures.rollout_figures(report, lang),
         ]
     charts = [Chart(str(title), figure.to_json()) for title, figure in pairs]
-    return Evaluation(True, charts=charts)
+    pages = importlib.import_module("callcenter.reporting.pages")
+    verdicts = [
+        PilotVerdict(
+            pages.display_name(report, pilot.team, lang), pages.verdict_box(report, pilot, lang)
+        )
+        for pilot in report.pilots
+        if team is None or pilot.team == team
+    ]
+    return Evaluation(True, charts=charts, verdicts=verdicts)
 
 
 def parse_period(
@@ -230,9 +245,8 @@ async def walk_ins_submit(request: web.Request) -> web.StreamResponse:
         values = {"team": shown_team, "from": "", "to": ""}
         return await _evaluation_response(request, values, walk_values, errors, 422)
     now = state.now()
-    await state.db(
-        lambda s: set_hand_walk_ins(s, team, day, count, actor=identity.actor, now=now)
-    )
+    actor, tz = actor_of(identity), state.settings.tz
+    await run(state, lambda uow: set_walk_ins(uow, actor, team, day, count, now=now, tz=tz))
     raise web.HTTPSeeOther(f"/auswertung?team={team}&msg=walk_ins_saved")
 
 

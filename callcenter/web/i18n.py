@@ -48,6 +48,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "msg_closure_added": ("Bandansage eingeschaltet.", "Announcement switched on."),
     "msg_closure_ended": ("Schließung beendet.", "Closure ended."),
+    "msg_closure_changed": ("Schließung geändert.", "Closure changed."),
+    "msg_closure_deleted": ("Schließung gelöscht.", "Closure deleted."),
     "msg_walk_ins_saved": ("Vorsprachen gespeichert.", "Walk-ins saved."),
     "msg_logged_out": ("Sie sind abgemeldet.", "You are logged out."),
     "msg_uploaded": ("Aufnahme hochgeladen und aktiv.", "Recording uploaded and active."),
@@ -143,10 +145,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "today_title": ("Bandansage heute", "Announcement today"),
     "today_intro": (
-        "Schaltet für den Rest des heutigen Tages die Schließtags-Ansage ein. Sie endet um "
-        "Mitternacht von selbst.",
-        "Plays the closure announcement for the rest of today. It ends at midnight by itself.",
+        "Schaltet ab jetzt für den Rest des heutigen Tages die Schließtags-Ansage ein. Sie "
+        "endet um Mitternacht von selbst oder zur angegebenen Uhrzeit.",
+        "Plays the closure announcement from now for the rest of today. It ends at midnight "
+        "by itself, or at the time given.",
     ),
+    "today_until": ("Bis (Uhrzeit, leer = Mitternacht)", "Until (time, empty = midnight)"),
+    "confirm_long": (
+        "Lange Schließung (mehr als 31 Tage) bestätigen",
+        "Confirm a long closure (more than 31 days)",
+    ),
+    "new_end": ("Neues Ende", "New end"),
+    "change_end": ("Ende ändern", "Change end"),
+    "delete": ("Löschen", "Delete"),
     "today_button": ("Bandansage heute einschalten", "Switch announcement on for today"),
     "range_title": ("Schließtage für einen Zeitraum", "Closure days for a period"),
     "first_day": ("Erster Tag", "First day"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 from urllib.parse import quote
 
 from aiohttp import web
@@ -37,6 +38,11 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/anmelden", "/api/v1/openapi.json", "/healthz", "/metrics"})
 PUBLIC_PREFIXES = ("/static/",)
+# The public hours feed (web/feed.py), read-only: /sprechzeiten.json|.ics, /sprechzeiten/heute,
+# /sprechzeiten/<team>.json|.ics, /sprechzeiten/<team>/heute. Its "heute" snippet is the one
+# page another site may frame (no forms, no scripts).
+PUBLIC_FEED = re.compile(r"/sprechzeiten(?:/[^/]+)?(?:\.json|\.ics|/heute)")
+FRAMABLE = re.compile(r"/sprechzeiten(?:/[^/]+)?/heute")
 
 _HTTP_KEYS = {
     400: ("bad_request", "bad_request"),
@@ -47,7 +53,9 @@ _HTTP_KEYS = {
 }
 
 
-def is_public(path: str) -> bool:
+def is_public(path: str, method: str = "GET") -> bool:
+    if method in SAFE_METHODS and PUBLIC_FEED.fullmatch(path):
+        return True
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
@@ -108,7 +116,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             identity.csrf,
             identity.session_id,
         )
-    elif not is_public(request.path):
+    elif not is_public(request.path, request.method):
         if wants_json(request):
             return _api_unauthorized(request)
         if request.method not in SAFE_METHODS:
@@ -171,7 +179,8 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if FRAMABLE.fullmatch(request.path) is None:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith("/static/"):
         headers.setdefault("Cache-Control", "no-store")

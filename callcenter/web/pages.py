@@ -8,18 +8,19 @@ and the typed values, a good one redirects (303) with a short confirmation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from aiohttp import web
 
-from callcenter.domain.errors import ScheduleError
+from callcenter.domain.access import Role
+from callcenter.domain.errors import CallcenterError
 from callcenter.domain.schedule import Office, Pilot, SpecialOpening
-from callcenter.holiday_calendar import GERMAN_STATES, UnknownHolidayState, german_holidays
-from callcenter.storage.errors import StorageError
-from callcenter.storage.web_repository import Role, calls_between
-from callcenter.web import actions, readmodels
-from callcenter.web.actions import require
+from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
+from callcenter.usecases import audit as audit_queries
+from callcenter.usecases import schedule
+from callcenter.web import readmodels
+from callcenter.web.actions import actor_of, require, run
 from callcenter.web.errors import not_found, translate_error
 from callcenter.web.forms import (
     FormErrors,
@@ -43,8 +44,11 @@ def _redirect(path: str, message: str, request: web.Request) -> web.HTTPSeeOther
 
 
 def _form_error(errors: FormErrors, exc: Exception, field: str) -> int:
-    """Put a domain/storage error at a field; returns the status the page answers with."""
+    """Put a domain/storage error at a field; returns the status the page answers with.
+    A refused permission is no input problem: it answers as the 403 page."""
     error = translate_error(exc, field)
+    if error.status == 403:
+        raise error from None
     errors.add(error.field or field, error.message_de, error.message_en)
     return error.status
 
@@ -88,7 +92,7 @@ async def overview_rows(state: WebState) -> list[readmodels.OverviewRow]:
     office = await state.office()
     now = state.now()
     start, end = readmodels.day_bounds(now.date(), state.settings.tz)
-    counts = await state.db(lambda s: calls_between(s, start, end))
+    counts = await run(state, lambda uow: audit_queries.calls_between(uow, start, end))
     waiting = dict(state.live.waiting_by_team()) if state.live is not None else None
     return readmodels.overview(office, now, counts, waiting)
 
@@ -168,9 +172,12 @@ async def hours_submit(request: web.Request) -> web.StreamResponse:
     values = {f"day{d}": text(form, f"day{d}", 300) for d in range(7)}
     status = 422
     if not errors:
+        actor, now = actor_of(identity), state.now()
         try:
-            await actions.set_hours(state, identity, team_id, windows)
-        except (ScheduleError, StorageError) as exc:
+            await run(
+                state, lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now)
+            )
+        except CallcenterError as exc:
             status = _form_error(errors, exc, "day0")
         else:
             raise _redirect(f"/sprechzeiten?team={team_id}", "saved", request)
@@ -196,8 +203,7 @@ async def _closures_response(
     state = state_of(request)
     office = await state.office()
     now = state.now()
-    closures = await state.db(lambda s: state.store.schedules(s).list_closures())
-    shown = readmodels.current_and_future(closures, now)
+    shown = await run(state, lambda uow: schedule.closures(uow, now=now))
     return render(
         request,
         "closures.html",
@@ -206,8 +212,12 @@ async def _closures_response(
             "all_teams_allowed": identity.has(Role.ADMIN),
             "closures": shown,
             "team_names": {team.id: team for team in office.teams},
-            # Only a running closure can be ended early; a future one has nothing to end yet.
+            # A running closure can be ended now; one that has not begun can be deleted; both
+            # can get another end (callcenter.domain.schedule_rules).
             "may_end": {c.id: c.start <= now and identity.may_change_team(c.team) for c in shown},
+            "may_delete": {c.id: c.start > now and identity.may_change_team(c.team) for c in shown},
+            "may_change": {c.id: identity.may_change_team(c.team) for c in shown},
+            "local_input": lambda value: _local_input(value, state),
             "values": values,
             "errors": errors.for_lang(lang_of(request)),
             "today": now.date(),
@@ -221,23 +231,43 @@ def _closure_team(form: Mapping[str, object], name: str) -> str | None:
     return None if value in ("", "*") else value
 
 
+def _local_input(value: datetime, state: WebState) -> str:
+    """An instant as the value of a datetime-local field (office time, minutes)."""
+    return value.astimezone(state.settings.tz).strftime("%Y-%m-%dT%H:%M")
+
+
+def _checked(form: Mapping[str, object], name: str) -> bool:
+    return form.get(name) == "on"
+
+
 async def closure_today_submit(request: web.Request) -> web.StreamResponse:
+    """'Bandansage heute': from this minute to midnight or to the time given."""
     identity = ensure_identity(request)
     require(identity, Role.ADMIN, Role.TEAMLEAD)
     state = state_of(request)
     form = await request.post()
-    values = {"today_team": text(form, "today_team", 80), "today_note": text(form, "today_note")}
+    values = {
+        "today_team": text(form, "today_team", 80),
+        "today_note": text(form, "today_note"),
+        "until": text(form, "until", 20),
+    }
     errors = FormErrors()
     note = text(form, "today_note", NOTE_LIMIT)
     if not note:
         errors.add_key("today_note", "need_note")
+    until: time | None = parse_clock(form, "until", errors) if values["until"] else None
     status = 422
     if not errors:
+        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+        team = _closure_team(form, "today_team")
         try:
-            await actions.announcement_today(
-                state, identity, _closure_team(form, "today_team"), note
+            await run(
+                state,
+                lambda uow: schedule.announcement_today(
+                    uow, actor, team, note, now=now, tz=tz, until=until
+                ),
             )
-        except (ScheduleError, StorageError) as exc:
+        except CallcenterError as exc:
             status = _form_error(errors, exc, "today_team")
         else:
             raise _redirect("/schliesstage", "closure_added", request)
@@ -250,7 +280,8 @@ async def closure_range_submit(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     form = await request.post()
     values = {
-        name: text(form, name) for name in ("range_team", "first_day", "last_day", "range_note")
+        name: text(form, name)
+        for name in ("range_team", "first_day", "last_day", "range_note", "confirm_long")
     }
     errors = FormErrors()
     first = require_day(form, "first_day", errors)
@@ -258,40 +289,105 @@ async def closure_range_submit(request: web.Request) -> web.StreamResponse:
     note = text(form, "range_note", NOTE_LIMIT)
     if not note:
         errors.add_key("range_note", "need_note")
+    confirm = _checked(form, "confirm_long")
     status = 422
     if not errors and first is not None:
+        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+        team = _closure_team(form, "range_team")
         try:
-            start, end = actions.whole_days(state, first, last)
-            await actions.add_closure(
-                state, identity, _closure_team(form, "range_team"), start, end, note
+            await run(
+                state,
+                lambda uow: schedule.add_closure_days(
+                    uow, actor, team, first, last, note, now=now, tz=tz, confirm_long=confirm
+                ),
             )
-        except (ScheduleError, StorageError) as exc:
+        except CallcenterError as exc:
             status = _form_error(errors, exc, "last_day")
         else:
             raise _redirect("/schliesstage", "closure_added", request)
     return await _closures_response(request, values, errors, status)
 
 
-async def closure_end_submit(request: web.Request) -> web.StreamResponse:
-    identity = ensure_identity(request)
-    require(identity, Role.ADMIN, Role.TEAMLEAD)
-    state = state_of(request)
+def _closure_id(request: web.Request) -> int:
     try:
         closure_id = int(request.match_info["closure_id"])
     except ValueError:
         raise not_found() from None
     if not 1 <= closure_id <= 2**31 - 1:
         raise not_found()
+    return closure_id
+
+
+async def _closure_action(
+    request: web.Request, work: Any, field: str, message: str
+) -> web.StreamResponse:
+    """Run a change of one closure; its problem is shown above the list (404 as a page)."""
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN, Role.TEAMLEAD)
+    state = state_of(request)
     try:
-        await actions.end_closure(state, identity, closure_id)
-    except StorageError as exc:
+        await run(state, work)
+    except CallcenterError as exc:
         error = translate_error(exc)
-        if error.status == 404:
+        if error.status in (403, 404):
             raise error from None
         errors = FormErrors()
-        errors.add("end", error.message_de, error.message_en)
+        errors.add(field, error.message_de, error.message_en)
         return await _closures_response(request, {}, errors, error.status)
-    raise _redirect("/schliesstage", "closure_ended", request)
+    raise _redirect("/schliesstage", message, request)
+
+
+async def closure_end_submit(request: web.Request) -> web.StreamResponse:
+    closure_id = _closure_id(request)
+    state = state_of(request)
+    actor, now = actor_of(ensure_identity(request)), state.now()
+    return await _closure_action(
+        request,
+        lambda uow: schedule.end_closure(uow, actor, closure_id, now=now),
+        "end",
+        "closure_ended",
+    )
+
+
+async def closure_delete_submit(request: web.Request) -> web.StreamResponse:
+    closure_id = _closure_id(request)
+    state = state_of(request)
+    actor, now = actor_of(ensure_identity(request)), state.now()
+    return await _closure_action(
+        request,
+        lambda uow: schedule.delete_closure(uow, actor, closure_id, now=now),
+        "end",
+        "closure_deleted",
+    )
+
+
+async def closure_change_submit(request: web.Request) -> web.StreamResponse:
+    """Another end for a closure (a future one or a running one), in office time."""
+    closure_id = _closure_id(request)
+    state = state_of(request)
+    form = await request.post()
+    raw = text(form, "new_end", 40)
+    try:
+        end = datetime.fromisoformat(raw).replace(tzinfo=state.settings.tz) if raw else None
+    except ValueError:
+        end = None
+    if end is None:
+        errors = FormErrors()
+        errors.add_key("end", "invalid_date", text=raw)
+        return await _closures_response(request, {}, errors, 422)
+    actor, now, confirm = (
+        actor_of(ensure_identity(request)),
+        state.now(),
+        _checked(form, "confirm_long"),
+    )
+    return await _closure_action(
+        request,
+        lambda uow: schedule.change_closure(
+            uow, actor, closure_id, now=now, end=end, confirm_long=confirm
+        ),
+        "end",
+        "closure_changed",
+    )
 
 
 # ------------------------------------------------------------------ holidays
@@ -307,7 +403,7 @@ async def _holidays_response(
 ) -> web.Response:
     state = state_of(request)
     office = await state.office()
-    holiday_state = await state.db(lambda s: state.store.schedules(s).holiday_state())
+    holiday_state = await run(state, schedule.holiday_state)
     year = _year(request, state)
     listed = holiday_list(holiday_state, year)
     return render(
@@ -351,9 +447,10 @@ async def holiday_state_submit(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     form = await request.post()
     errors = FormErrors()
+    actor, now, code = actor_of(identity), state.now(), text(form, "state", 10)
     try:
-        await actions.set_holiday_state(state, identity, text(form, "state", 10))
-    except (UnknownHolidayState, StorageError) as exc:
+        await run(state, lambda uow: schedule.set_holiday_state(uow, actor, code, now=now))
+    except CallcenterError as exc:
         _form_error(errors, exc, "state")
         return await _holidays_response(request, errors, 422)
     raise _redirect("/feiertage", "saved", request)
@@ -367,9 +464,13 @@ async def team_holidays_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     ignored = [value for value in form.getall("ignored", []) if isinstance(value, str)]
     enabled = form.get("enabled") == "on"
+    actor, now = actor_of(identity), state.now()
     try:
-        await actions.set_team_holidays(state, identity, team_id, enabled, ignored)
-    except (ScheduleError, StorageError) as exc:
+        await run(
+            state,
+            lambda uow: schedule.set_team_holidays(uow, actor, team_id, enabled, ignored, now=now),
+        )
+    except CallcenterError as exc:
         error = translate_error(exc)
         if error.status == 404:
             raise error from None
@@ -392,7 +493,7 @@ async def _openings_response(
 ) -> web.Response:
     state = state_of(request)
     office = await state.office()
-    openings = await state.db(lambda s: state.store.schedules(s).list_openings())
+    openings = await run(state, schedule.openings)
     today = state.now().date()
     return render(
         request,
@@ -420,12 +521,13 @@ async def opening_submit(request: web.Request) -> web.StreamResponse:
     end = parse_clock(form, "end", errors)
     status = 422
     if not errors and day is not None and start is not None and end is not None:
+        actor, now = actor_of(identity), state.now()
         try:
             opening = SpecialOpening(
                 text(form, "team", 80), day, start, end, text(form, "note", NOTE_LIMIT)
             )
-            await actions.add_opening(state, identity, opening)
-        except (ScheduleError, StorageError) as exc:
+            await run(state, lambda uow: schedule.add_opening(uow, actor, opening, now=now))
+        except CallcenterError as exc:
             status = _form_error(errors, exc, "end")
         else:
             raise _redirect("/sonderoeffnungen", "saved", request)
@@ -446,7 +548,7 @@ async def _pilots_response(
     identity = ensure_identity(request)
     state = state_of(request)
     office = await state.office()
-    pilots = await state.db(lambda s: state.store.schedules(s).list_pilots())
+    pilots = await run(state, schedule.pilots)
     return render(
         request,
         "pilots.html",
@@ -472,10 +574,11 @@ async def pilot_submit(request: web.Request) -> web.StreamResponse:
     end = parse_day(form, "end", errors)
     status = 422
     if not errors and start is not None:
+        actor, now = actor_of(identity), state.now()
         try:
             pilot = Pilot(text(form, "team", 80), start, end, text(form, "note", NOTE_LIMIT))
-            await actions.add_pilot(state, identity, pilot)
-        except (ScheduleError, StorageError) as exc:
+            await run(state, lambda uow: schedule.add_pilot(uow, actor, pilot, now=now))
+        except CallcenterError as exc:
             status = _form_error(errors, exc, "end")
         else:
             raise _redirect("/pilotphasen", "saved", request)

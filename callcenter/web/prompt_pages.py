@@ -13,13 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.domain.access import Role
 from callcenter.domain.schedule import Office, Reason
 from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name
 from callcenter.prompts.audio_manifest import Active, load_manifest
 from callcenter.prompts.errors import PromptError
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact, announcement_text
-from callcenter.storage.web_repository import Role
+from callcenter.usecases import prompts as prompt_cases
 from callcenter.web import actions
 from callcenter.web.actions import require
 from callcenter.web.errors import not_found, translate_error
@@ -165,8 +166,16 @@ async def _install(
         path = Path(temp.name)
     try:
         await asyncio.to_thread(_copy, upload, path)
-        await actions.upload_recording(
-            state, identity, team, reason, lang, path, Path(upload.filename).name
+        await prompt_cases.upload_recording(
+            lambda work: actions.run(state, work),
+            actions.actor_of(identity),
+            state.settings.sounds_dir,
+            team,
+            reason,
+            lang,
+            path,
+            source_name=Path(upload.filename).name,
+            now=state.now(),
         )
     finally:
         path.unlink(missing_ok=True)
@@ -182,7 +191,16 @@ async def remove_submit(request: web.Request) -> web.StreamResponse:
     identity = ensure_identity(request)
     require(identity, Role.ADMIN)
     team, reason, lang = _slot_args(request)
-    await actions.drop_recording(state_of(request), identity, team, reason, lang)
+    state = state_of(request)
+    await prompt_cases.drop_recording(
+        lambda work: actions.run(state, work),
+        actions.actor_of(identity),
+        state.settings.sounds_dir,
+        team,
+        reason,
+        lang,
+        now=state.now(),
+    )
     raise web.HTTPSeeOther(f"/ansagen?team={team}&msg=removed")
 
 

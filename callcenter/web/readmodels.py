@@ -147,7 +147,3 @@ def preview(
     """Day by day: when the team is reachable, with holidays, closures and special openings."""
     schedule = office.schedule_for(team_id)
     return [preview_day(schedule, first + timedelta(days=offset)) for offset in range(days)]
-
-
-def current_and_future(closures: list[Closure], now: datetime) -> list[Closure]:
-    return [c for c in closures if c.end > now]

@@ -11,10 +11,10 @@ from typing import Literal, TypeVar
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from callcenter.app import Store
 from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
+from callcenter.storage.store import Store
 from callcenter.storage.web_repository import Account, Role
 from callcenter.web.live import LiveView
 from callcenter.web.ratelimit import LoginLimiter

@@ -47,7 +47,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 import callcenter
-from callcenter.app import open_store
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 from callcenter.clock import SystemClock
 from callcenter.config import load_settings
 from callcenter.storage.web_repository import AccountRepository
@@ -62,7 +63,7 @@ async def main() -> None:
         settings = settings.model_copy(update={"web": web})
     store = open_store(settings)
     now = datetime.now(ZoneInfo("Europe/Berlin"))
-    store.seed("bench", now)
+    seed_from_settings(store, "bench", now)
     with store.session() as session:
         AccountRepository(session).add_user(
             "alice", "admin", "korrekt-pferd-batterie", None, "bench", now

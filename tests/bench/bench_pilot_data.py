@@ -15,11 +15,14 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from callcenter.app import compute_office_report, load_synthetic_pilot_data, open_store
 from callcenter.config import load_settings
 from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.evaluation.synthetic import SyntheticParams
 from callcenter.storage import aggregates
+from callcenter.storage.store import open_store
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+from callcenter.usecases.schedule import seed_from_settings
 
 SCALE = 19.5  # ≈ 1,000,000 calls with the default parameters
 NOW = datetime(2026, 11, 21, 10, tzinfo=UTC)
@@ -39,7 +42,7 @@ def _timed(label: str, action):
 def test_load_and_aggregate_a_million_calls(tmp_path: Path) -> None:
     settings = load_settings(None, environ={}, data_dir=tmp_path)
     store = open_store(settings)
-    store.seed("bench", NOW)
+    seed_from_settings(store, "bench", NOW)
     params = SyntheticParams(scale=SCALE)
     print(f"\nsynthetic pilot data, scale {SCALE}")
     written = _timed(

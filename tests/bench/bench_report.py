@@ -35,9 +35,11 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.app import load_synthetic_pilot_data, open_store
 from callcenter.config import load_settings
 from callcenter.evaluation.synthetic import SyntheticParams
+from callcenter.storage.store import open_store
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+from callcenter.usecases.schedule import seed_from_settings
 
 TARGET_CALLS = 1_000_000
 SEED = 20261121
@@ -121,7 +123,7 @@ def build_database(params: SyntheticParams) -> tuple[Path, int, float]:
     began = time.perf_counter()
     store = open_store(settings)
     try:
-        store.seed("bench", datetime.now(UTC))
+        seed_from_settings(store, "bench", datetime.now(UTC))
         last = [0.0]
 
         def progress(*args: object) -> None:
@@ -198,8 +200,8 @@ def high_water_kib(pid: int) -> int:
 def phases(data_dir: Path, out_dir: Path) -> dict[str, float]:
     """Where a report's time goes, measured in this process (after the timed runs)."""
     began = time.perf_counter()
-    from callcenter.app import compute_office_report
     from callcenter.reporting.site import write_site
+    from callcenter.usecases.evaluation import compute_office_report
 
     imported = time.perf_counter()
     settings = load_settings(None, environ=environment(data_dir), data_dir=data_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support import PRERENDER_AT, PgServer, example_office, example_settings, pg_server
 
-from callcenter.app import render_announcements
+from callcenter.usecases.prompts import render_announcements
 
 
 @pytest.fixture(scope="session")

@@ -33,10 +33,11 @@ from support import (
     wait_for,
 )
 
-from callcenter.app import open_store
 from callcenter.bootstrap import Service
 from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
 from callcenter.simulator.server import AmiServer
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 # Monday 23 Nov 2026, 09:30: every team of the example office is open.
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)
@@ -51,7 +52,7 @@ async def test_ami_drop_reconnects_repushes_and_records_every_call_once(
     clock = SimClock(START, speed=SPEED)
     base = example_settings(tmp_path)
     store = open_store(base)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     store.close()
     profile = fast_profile(base, office, CALLS_PER_HOUR)

@@ -37,11 +37,12 @@ from support import (
     wait_for,
 )
 
-from callcenter.app import open_store
 from callcenter.bootstrap import Service
 from callcenter.simulator import SimClock, TrafficGenerator, schedule_fallback
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.database import make_engine
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
 SPEED = 1.0  # the outage lasts 30 seconds of real time
@@ -61,7 +62,7 @@ async def test_database_outage_under_traffic_loses_and_doubles_nothing(
         update={"database": settings_seed.database.model_copy(update={"url": url})}
     )
     store = open_store(base)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     store.close()
     # Short calls: the ones in flight when the traffic stops end within seconds.

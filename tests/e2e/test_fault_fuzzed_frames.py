@@ -37,7 +37,6 @@ from support import (
     wait_for,
 )
 
-from callcenter.app import open_store
 from callcenter.bootstrap import Service
 from callcenter.clock import Clock
 from callcenter.domain.call_calendar import OfficeCalendar
@@ -51,6 +50,8 @@ from callcenter.pbx.translate import translate
 from callcenter.privacy import load_or_create_key
 from callcenter.simulator import SimClock, Simulator, TrafficGenerator, schedule_fallback
 from callcenter.simulator.wire import SimEvent
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
 SPEED = 30.0
@@ -243,7 +244,7 @@ async def test_fuzzed_frames_between_real_events_lose_no_call(
     clock = SimClock(START, speed=SPEED)
     base = example_settings(tmp_path)
     store = open_store(base)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     store.close()
     profile = fast_profile(base, office, CALLS_PER_HOUR)

@@ -22,7 +22,6 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from callcenter.app import open_store
 from callcenter.bootstrap import Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, Outcome
@@ -36,6 +35,8 @@ from callcenter.simulator import (
 )
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -99,7 +100,7 @@ async def test_a_thousand_calls_give_one_record_each_with_the_simulators_outcome
     settings = settings_for(tmp_path, sounds_dir)
     clock = SimClock(START, speed=SPEED)
     store = open_store(settings)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     store.close()
     profile = replace(

@@ -27,9 +27,9 @@ from sqlalchemy import Engine, select
 from callcenter.domain.schedule import Office
 from callcenter.storage.database import make_engine, session_scope, upgrade
 from callcenter.storage.models import Base
-from callcenter.storage.schedule_repository import ScheduleRepository
 
 from .sample_office import SEEDED_AT, sample_office
+from .schedule_commands import ScheduleCommands
 
 PG_USER = "postgres"
 START_ATTEMPTS = 3
@@ -236,5 +236,5 @@ def office() -> Office:
 def seeded(engine: Engine, office: Office) -> Engine:
     """The engine of a database seeded with `office` (holiday state HE)."""
     with session_scope(engine) as session:
-        assert ScheduleRepository(session).seed(office, "HE", "seed-admin", SEEDED_AT)
+        assert ScheduleCommands(session).seed(office, "HE", "seed-admin", SEEDED_AT)
     return engine

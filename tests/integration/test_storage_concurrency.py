@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from callcenter.domain.errors import OverlappingPilots
 from callcenter.domain.schedule import Pilot
 from callcenter.storage.database import session_scope
-from callcenter.storage.schedule_repository import ScheduleRepository
+
+from .schedule_commands import ScheduleCommands
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -24,14 +25,14 @@ def test_a_concurrent_overlapping_pilot_waits_and_is_refused(seeded: Engine) -> 
     def other_admin() -> None:
         try:
             with session_scope(seeded) as session:
-                ScheduleRepository(session).add_pilot(second, "admin-2", NOW)
+                ScheduleCommands(session).add_pilot(second, "admin-2", NOW)
         except BaseException as exc:  # handed to the main thread to assert on
             outcome.append(exc)
         else:
             outcome.append(None)
 
     with session_scope(seeded) as session:
-        ScheduleRepository(session).add_pilot(first, "admin-1", NOW)
+        ScheduleCommands(session).add_pilot(first, "admin-1", NOW)
         racer = threading.Thread(target=other_admin)
         racer.start()
         racer.join(timeout=0.5)
@@ -43,4 +44,4 @@ def test_a_concurrent_overlapping_pilot_waits_and_is_refused(seeded: Engine) -> 
     [error] = outcome
     assert isinstance(error, OverlappingPilots), error
     with session_scope(seeded) as session:
-        assert ScheduleRepository(session).list_pilots("zentrale") == [first]
+        assert ScheduleCommands(session).list_pilots("zentrale") == [first]

@@ -1,4 +1,4 @@
-"""ScheduleRepository on SQLite and PostgreSQL: round trips, validation, audit."""
+"""The schedule on SQLite and PostgreSQL through its use cases: round trips, validation, audit."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ from callcenter.storage.errors import (
     NotSeeded,
     StorageError,
 )
-from callcenter.storage.schedule_repository import ScheduleRepository
 
 from .conftest import DbSnapshot
 from .sample_office import BERLIN, HOLIDAYS_HE, SEEDED_AT, calendar_for
+from .schedule_commands import ScheduleCommands
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=BERLIN)
 ACTOR = "admin-mueller"
@@ -47,7 +47,7 @@ ACTOR = "admin-mueller"
 
 def _load(engine: Engine) -> Office:
     with session_scope(engine) as session:
-        return ScheduleRepository(session).load_office(BERLIN, calendar_for)
+        return ScheduleCommands(session).load_office(BERLIN, calendar_for)
 
 
 def _audit(engine: Engine) -> list[Any]:
@@ -128,7 +128,7 @@ def test_seed_only_fills_an_empty_database(
     before = db_snapshot()
     other = replace(office, teams=office.teams[:1], closures=(), openings=(), pilots=())
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         assert repository.is_seeded()
         assert repository.seed(other, "BY", "someone", NOW) is False
     assert db_snapshot() == before
@@ -136,7 +136,7 @@ def test_seed_only_fills_an_empty_database(
 
 def test_unseeded_database(engine: Engine) -> None:
     with session_scope(engine) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         assert not repository.is_seeded()
         with pytest.raises(NotSeeded, match="callcenter db seed"):
             repository.holiday_state()
@@ -146,15 +146,15 @@ def test_unseeded_database(engine: Engine) -> None:
 
 def test_holiday_state_is_stored(seeded: Engine) -> None:
     with session_scope(seeded) as session:
-        assert ScheduleRepository(session).holiday_state() == "HE"
+        assert ScheduleCommands(session).holiday_state() == "HE"
 
 
 # -- every mutation writes its change and one audit entry ----------------------------------
 
-Mutation = Callable[[ScheduleRepository], Any]
+Mutation = Callable[[ScheduleCommands], Any]
 
 
-def _closure_id(repository: ScheduleRepository, note: str) -> int:
+def _closure_id(repository: ScheduleCommands, note: str) -> int:
     [match] = [c for c in repository.list_closures() if c.note == note]
     assert match.id is not None
     return match.id
@@ -310,7 +310,7 @@ def test_every_mutation_writes_one_audit_entry(
     seeded: Engine, name: str, mutate: Mutation, expected: dict[str, Any]
 ) -> None:
     with session_scope(seeded) as session:
-        result = mutate(ScheduleRepository(session))
+        result = mutate(ScheduleCommands(session))
 
     newest, *older = _audit(seeded)
     assert [e.action for e in older] == ["seed"], "exactly one new audit entry"
@@ -332,7 +332,7 @@ def test_every_mutation_writes_one_audit_entry(
 def test_set_windows_is_what_load_office_returns(seeded: Engine) -> None:
     new = [Window(1, time(13), time(15)), Window(1, time(8), time(10))]
     with session_scope(seeded) as session:
-        ScheduleRepository(session).set_windows("zentrale", new, ACTOR, NOW)
+        ScheduleCommands(session).set_windows("zentrale", new, ACTOR, NOW)
     loaded = _load(seeded)
     assert loaded.team("zentrale").windows == (
         Window(1, time(8), time(10)),
@@ -352,7 +352,7 @@ def test_added_rows_come_back_with_ids_and_in_lists(seeded: Engine) -> None:
     opening = SpecialOpening("auslaender-b", date(2026, 7, 4), time(10), time(14))
     pilot = Pilot("zentrale", date(2027, 1, 1))
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         stored_closure = repository.add_closure(closure, ACTOR, NOW)
         stored_opening = repository.add_opening(opening, ACTOR, NOW)
         stored_pilot = repository.add_pilot(pilot, ACTOR, NOW)
@@ -365,7 +365,7 @@ def test_added_rows_come_back_with_ids_and_in_lists(seeded: Engine) -> None:
     assert stored_pilot.id is not None
 
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         # An all-teams closure shows up for every team; team A's own closure only for A.
         for_b = repository.list_closures("auslaender-b")
         assert [c.note for c in for_b] == ["Betriebsversammlung", "Heiligabend nachmittags"]
@@ -389,11 +389,11 @@ def test_holiday_settings_change_what_load_office_asks_for(seeded: Engine) -> No
         return {}
 
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         repository.set_holiday_state(" BY ", ACTOR, NOW)
         repository.set_team_holidays("zentrale", True, [], ACTOR, NOW)
     with session_scope(seeded) as session:
-        loaded = ScheduleRepository(session).load_office(BERLIN, recording_calendar)
+        loaded = ScheduleCommands(session).load_office(BERLIN, recording_calendar)
     assert asked == ["BY"]
     assert loaded.team("zentrale").ignored_holidays == frozenset()
 
@@ -522,7 +522,7 @@ def test_invalid_mutation_raises_and_writes_nothing(
     # The session is committed afterwards on purpose: the repository itself must have
     # written nothing, not merely been rolled back by the caller.
     with session_scope(seeded) as session, pytest.raises(error) as raised:
-        mutate(ScheduleRepository(session))
+        mutate(ScheduleCommands(session))
     assert message in str(raised.value)
     assert isinstance(raised.value, ScheduleError | StorageError)
     assert raised.value.en  # every error carries its English message too
@@ -535,7 +535,7 @@ def test_invalid_mutation_raises_and_writes_nothing(
 def test_end_closure_shortens_a_running_closure(seeded: Engine) -> None:
     at = datetime(2026, 3, 2, 13, 15, tzinfo=BERLIN)
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         closure_id = _closure_id(repository, "Personalengpass")
         ended = repository.end_closure(closure_id, at, ACTOR, at)
     assert ended.end == at
@@ -555,7 +555,7 @@ def test_end_closure_shortens_a_running_closure(seeded: Engine) -> None:
 def test_end_closure_at_its_end_is_already_over(seeded: Engine, db_snapshot: DbSnapshot) -> None:
     before = db_snapshot()
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         closure = repository.get_closure(_closure_id(repository, "Heiligabend nachmittags"))
         assert closure.id is not None
         with pytest.raises(ClosureAlreadyOver):
@@ -566,16 +566,14 @@ def test_end_closure_at_its_end_is_already_over(seeded: Engine, db_snapshot: DbS
 def test_end_closure_twice(seeded: Engine) -> None:
     first = datetime(2026, 12, 24, 13, 0, tzinfo=BERLIN)
     with session_scope(seeded) as session:
-        repository = ScheduleRepository(session)
+        repository = ScheduleCommands(session)
         closure_id = _closure_id(repository, "Heiligabend nachmittags")
         repository.end_closure(closure_id, first, ACTOR, NOW)
     with session_scope(seeded) as session, pytest.raises(ClosureAlreadyOver):
-        ScheduleRepository(session).end_closure(
-            closure_id, first + timedelta(minutes=5), ACTOR, NOW
-        )
+        ScheduleCommands(session).end_closure(closure_id, first + timedelta(minutes=5), ACTOR, NOW)
     with session_scope(seeded) as session:
         # Ending it even earlier is still allowed: it is running at that instant.
-        earlier = ScheduleRepository(session).end_closure(
+        earlier = ScheduleCommands(session).end_closure(
             closure_id, first - timedelta(minutes=30), ACTOR, NOW
         )
     assert earlier.end == datetime(2026, 12, 24, 11, 30, tzinfo=UTC)

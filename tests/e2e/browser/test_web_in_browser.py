@@ -28,12 +28,14 @@ from browser_support import LAUNCH_ARGS, chromium_path
 from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for, wait_for
 
-from callcenter.app import load_synthetic_pilot_data, open_store
 from callcenter.bootstrap import Service
 from callcenter.evaluation.synthetic import SyntheticParams
 from callcenter.simulator import SimClock, Simulator, recorded_model, schedule_fallback
 from callcenter.storage import web_repository
+from callcenter.storage.store import open_store
 from callcenter.storage.web_repository import AccountRepository
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+from callcenter.usecases.schedule import seed_from_settings
 from callcenter.web.app import create_app
 from callcenter.web.server import WebServer, start_web
 
@@ -81,7 +83,7 @@ async def running(
     shutil.copytree(sounds_dir, sounds)
     seed_settings = settings_for(tmp_path, 0, sounds_dir=sounds)
     store = open_store(seed_settings)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     with store.session() as session:
         AccountRepository(session).add_user("alice", "admin", PASSWORD, None, "test", clock.now())
     # Synthetic pilot data (small scale) so the evaluation has something to draw.
@@ -246,6 +248,13 @@ async def test_admin_day_in_the_browser(running: Running) -> None:
                            n + ((t.x || t.z || t.values || t.cells?.values || []).length), 0))"""
             )
             assert max(points) > 0, points
+            # The pilot's verdict box sits above the charts and answers in words.
+            verdict = page.locator("section.verdict").first
+            headline = await verdict.locator(".verdict-headline").inner_text()
+            assert headline.startswith(
+                ("Besser", "Schlechter", "Kein gesicherter", "Zu früh", "Kein Urteil")
+            ), headline
+            assert await verdict.locator("details.definitions").count() == 1
             await check_accessibility(page, axe, "Auswertung")
             await screenshot(page, "auswertung", full_page=False)  # the page is very long
 

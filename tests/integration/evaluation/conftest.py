@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.app import Store, open_store
 from callcenter.config import Settings, example_config_text, parse_settings
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=BERLIN)
@@ -28,7 +29,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
     store = open_store(settings)
-    store.seed(ACTOR, NOW)
+    seed_from_settings(store, ACTOR, NOW)
     try:
         yield store
     finally:

@@ -23,7 +23,6 @@ from evaluation_support import (
     hand_calls,
 )
 
-from callcenter.app import Store
 from callcenter.evaluation.inputs import Aggregates
 from callcenter.evaluation.records import aggregate_records
 from callcenter.evaluation.synthetic import SyntheticParams, generate
@@ -31,6 +30,7 @@ from callcenter.storage.aggregates import data_span, read_aggregates
 from callcenter.storage.bulk_calls import replace_walk_ins
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.repositories import ScheduleRepository
+from callcenter.storage.store import Store
 
 from .conftest import ACTOR, NOW
 
@@ -67,7 +67,7 @@ def test_hand_built_calls(store: Store) -> None:
     _store_calls(store, hand_calls())
     with store.session() as session:
         for closure in HAND_CLOSURES:
-            ScheduleRepository(session).add_closure(closure, ACTOR, NOW)
+            ScheduleRepository(session).insert_closure(closure, ACTOR, NOW)
     with store.engine.begin() as connection:
         replace_walk_ins(connection, "hand-", "hand-walk-ins", HAND_WALK_INS)
     office = store.office()
@@ -108,7 +108,7 @@ def test_daylight_saving_days(store: Store) -> None:
 
 
 def test_synthetic_data_through_the_bulk_loader(store: Store) -> None:
-    from callcenter.app import load_synthetic_pilot_data
+    from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
     params = SyntheticParams(scale=0.08)
     assert load_synthetic_pilot_data(store, params, 21, now=NOW) > 0

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from evaluation_support import PERIOD, SETTINGS, TEAM, at, call, hand_calls
 from sqlalchemy import insert, select
 
-from callcenter.app import Store
 from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.evaluation.records import aggregate_records
@@ -18,6 +17,7 @@ from callcenter.storage.bulk_calls import call_row
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import CallRecordRow
+from callcenter.storage.store import Store
 
 from .test_aggregates_sql import assert_same
 
@@ -116,7 +116,7 @@ def test_migration_0005_links_the_calls_already_stored(empty_db_url: str) -> Non
     engine = make_engine(empty_db_url)
     try:
         table = CallRecordRow.__table__
-        later = ("id", "previous_started", "inbound_id", "observed_until")  # 0005, 0006
+        later = ("id", "previous_started", "inbound_id", "observed_until")  # 0005, 0008
         old_columns = [c for c in table.c if c.name not in later]
         with engine.begin() as connection:
             for record in reversed(records):

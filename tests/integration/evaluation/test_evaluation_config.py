@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from evaluation_support import TEAM, at, call
 
-from callcenter.app import Store, compute_office_report, open_store
 from callcenter.config import example_config_text, parse_settings
 from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.schedule import seed_from_settings
 
 from .conftest import ACTOR, NOW
 
@@ -65,7 +67,7 @@ def _store(tmp_path: Path, db_url: str, section: dict[str, str]) -> Iterator[Sto
     path = tmp_path / "callcenter.toml"
     path.write_text(text, "utf-8")
     store = open_store(parse_settings(text, path, data_dir=tmp_path / "data"))
-    store.seed(ACTOR, NOW)
+    seed_from_settings(store, ACTOR, NOW)
     try:
         with store.session() as session:
             CallRecordRepository(session).add_many(_calls())

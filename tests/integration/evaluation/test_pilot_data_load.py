@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from callcenter.app import Store, compute_office_report, load_synthetic_pilot_data
+from callcenter.domain.access import Actor
 from callcenter.domain.errors import UnknownTeam
 from callcenter.evaluation.model import MetricKey
 from callcenter.evaluation.synthetic import SyntheticError, SyntheticParams, generate
-from callcenter.imports.jobs import import_tally
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow, CallRecordRow, TallyEntryRow
+from callcenter.storage.store import Store
+from callcenter.usecases import tally
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
 from .conftest import NOW
 
@@ -85,8 +88,10 @@ def test_data_reaching_today_is_refused(store: Store) -> None:
 
 def test_the_shipped_tally_sheet_imports(store: Store) -> None:
     load_synthetic_pilot_data(store, PARAMS, 1, now=NOW)
-    teams = frozenset(store.office().team_ids)
-    result = import_tally(store.session, TALLY, teams, None, actor="test", now=NOW)
+    with store.unit_of_work() as uow:
+        result = tally.import_file(
+            uow, Actor.admin("test"), TALLY, team=None, now=NOW, tz=store.settings.tz
+        )
     assert result.imported == result.read == len(TALLY.read_text("utf-8").splitlines()) - 1
     with store.session() as session:
         days = set(session.scalars(select(TallyEntryRow.day).where(TallyEntryRow.count > 0)))

@@ -11,7 +11,6 @@ import pytest
 from recordings import ASTERISK22
 from sqlalchemy import Engine, MetaData, select
 
-from callcenter.app import Store, open_store
 from callcenter.config import Settings, example_config_text, parse_settings
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.number_plan import LinePlan
@@ -19,6 +18,8 @@ from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.imports.common import CallImportSetup
 from callcenter.privacy import load_or_create_key
 from callcenter.storage.models import Base
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 REPO = Path(__file__).resolve().parents[3]
 TRACES = ASTERISK22
@@ -49,7 +50,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
     store = open_store(settings)
-    store.seed(ACTOR, NOW)
+    seed_from_settings(store, ACTOR, NOW)
     try:
         yield store
     finally:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.app import Store
 from callcenter.imports.common import CallImportSetup
 from callcenter.imports.errors import ImportFailed
-from callcenter.imports.jobs import import_cdr, import_queue_log, import_tally
+from callcenter.imports.jobs import import_cdr, import_queue_log
+from callcenter.storage.store import Store
 
 from .conftest import ACTOR, MASTER_CSV, NOW, QUEUE_LOG, TALLY_EXAMPLE, TRACE_ZONE, Dump
+from .tally_support import import_tally
 
 MASTER_LINES = MASTER_CSV.read_text("utf-8").splitlines()
 QUEUE_LINES = QUEUE_LOG.read_text("utf-8").splitlines()
@@ -131,7 +132,7 @@ def _queue_log(store: Store, setup: CallImportSetup, path: Path) -> object:
 
 
 def _tally(store: Store, setup: CallImportSetup, path: Path) -> object:
-    return import_tally(store.session, path, setup.plan.team_ids, None, actor=ACTOR, now=NOW)
+    return import_tally(store, path)
 
 
 CASES = (

@@ -14,13 +14,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from callcenter.app import Store
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import State
 from callcenter.imports.common import CallImportSetup, ImportResult
 from callcenter.imports.jobs import import_cdr, import_queue_log
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow, CallRecordRow
+from callcenter.storage.store import Store
 
 from .conftest import ACTOR, MASTER_CSV, NOW, QUEUE_LOG, TRACE_ZONE
 

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from recordings import ASTERISK22
 
-from callcenter.app import open_store
 from callcenter.config import parse_settings
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.tracker import CallTracker
 from callcenter.privacy import load_or_create_key
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 from ..tracker.trace_support import events_of
 from .conftest import NOW, config_file
@@ -40,7 +41,7 @@ def store_live_017(cli: Cli) -> None:
     key = load_or_create_key(settings.key_file)
     store = open_store(settings)
     try:
-        store.seed("t", NOW)
+        seed_from_settings(store, "t", NOW)
         tracker = CallTracker(Pseudonymizer(key), OfficeCalendar(store.office()))
         records = tracker.feed_all(events_of("017_three_views_cdr_base"))
         with store.session() as session:

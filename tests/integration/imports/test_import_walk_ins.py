@@ -10,20 +10,25 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from evaluation_support import LATER, MONDAY, OTHER, TEAM, TUESDAY, hand_calls
 from sqlalchemy import select
 
-from callcenter.app import SYNTHETIC_WALK_INS, Store, compute_office_report
+from callcenter.domain.access import Actor
+from callcenter.domain.tally import WalkInDay
 from callcenter.evaluation.model import OfficeReport, PeriodMetrics
-from callcenter.imports.jobs import import_tally
 from callcenter.storage.bulk_calls import replace_walk_ins
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow
-from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX, set_hand_walk_ins
+from callcenter.storage.store import Store
+from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
+from callcenter.usecases.evaluation import compute_office_report
+from callcenter.usecases.pilot_data import SYNTHETIC_WALK_INS
+from callcenter.usecases.tally import TallyConflict, set_walk_ins
 
 from .conftest import ACTOR, NOW
+from .tally_support import import_tally
 
-TEAMS = frozenset({"auslaender-a", "auslaender-b", "einbuergerung", "aufenthalt-eu"})
 # Monday: 14 on a line of their own + 3 on a call line = 17; Tuesday: nobody came.
 SHEET = (
     "datum;uhrzeit;team;innerhalb_sprechzeit;angenommen;notiz;anzahl;vorsprachen\n"
@@ -55,6 +60,13 @@ def _walk_ins(store: Store, team: str, day: date) -> int | None:
     return next(m.walk_ins for m in report.per_team if m.team == team)
 
 
+def _hand(store: Store, day: date, walk_ins: int | None) -> WalkInDay:
+    with store.unit_of_work() as uow:
+        return set_walk_ins(
+            uow, Actor.admin(ACTOR), TEAM, day, walk_ins, now=NOW, tz=store.settings.tz
+        )
+
+
 def _calls_only(metrics: PeriodMetrics) -> PeriodMetrics:
     return replace(metrics, walk_ins=None)
 
@@ -65,7 +77,7 @@ def test_imported_walk_ins_are_the_days_walk_ins_and_calls_stay_as_they_were(
     _with_calls(store)
     before = _report(store)
     assert before.totals.walk_ins is None
-    result = import_tally(store.session, _sheet(tmp_path), TEAMS, None, actor=ACTOR, now=NOW)
+    result = import_tally(store, _sheet(tmp_path))
     assert (result.read, result.imported) == (4, 4)
     assert _walk_ins(store, TEAM, MONDAY) == 17
     assert _walk_ins(store, TEAM, TUESDAY) == 0  # entered as zero, not "nothing entered"
@@ -76,17 +88,23 @@ def test_imported_walk_ins_are_the_days_walk_ins_and_calls_stay_as_they_were(
     assert [_calls_only(m) for m in after.per_team] == [_calls_only(m) for m in before.per_team]
     assert next(m.walk_ins for m in after.per_team if m.team == TEAM) == 17
     # Imported again: nothing doubles.
-    again = import_tally(store.session, _sheet(tmp_path), TEAMS, None, actor=ACTOR, now=NOW)
+    again = import_tally(store, _sheet(tmp_path))
     assert (again.imported, again.duplicates) == (0, 4)
     assert _walk_ins(store, TEAM, MONDAY) == 17
 
 
 def test_a_corrected_walk_ins_line_replaces_its_old_value(store: Store, tmp_path: Path) -> None:
     path = _sheet(tmp_path)
-    import_tally(store.session, path, TEAMS, None, actor=ACTOR, now=NOW)
+    import_tally(store, path)
     path.write_text(SHEET.replace(";;;;;14\n", ";;;;;11\n"), "utf-8")
-    result = import_tally(store.session, path, TEAMS, None, actor=ACTOR, now=NOW)
-    assert (result.updated, result.duplicates) == (1, 3)
+    # Issue 15: a changed sheet is another sheet, even under the same name; it touches the
+    # entries of the first, so it replaces them only when told to (it used to be merged
+    # line by line, which let any sheet of that name overwrite another's lines).
+    with pytest.raises(TallyConflict, match="Zeile 2"):
+        import_tally(store, path)
+    assert _walk_ins(store, TEAM, MONDAY) == 17
+    result = import_tally(store, path, replace=True)
+    assert (result.replaced, result.imported) == (4, 4)
     assert _walk_ins(store, TEAM, MONDAY) == 14
 
 
@@ -98,7 +116,7 @@ def test_the_sheet_replaces_synthetic_walk_ins_of_its_days_only(
     with store.engine.begin() as connection:
         replace_walk_ins(connection, SYNTHETIC_WALK_INS, f"{SYNTHETIC_WALK_INS}t1", generated)
     assert _walk_ins(store, TEAM, MONDAY) == 9
-    import_tally(store.session, _sheet(tmp_path), TEAMS, None, actor=ACTOR, now=NOW)
+    import_tally(store, _sheet(tmp_path))
     assert _walk_ins(store, TEAM, MONDAY) == 17  # the sheet's, not 9 + 17
     assert _walk_ins(store, TEAM, LATER) == 6
     assert _walk_ins(store, OTHER, MONDAY) == 4
@@ -107,23 +125,21 @@ def test_the_sheet_replaces_synthetic_walk_ins_of_its_days_only(
 def test_a_hand_entry_is_one_value_per_day_and_adds_to_the_sheet(
     store: Store, tmp_path: Path
 ) -> None:
-    import_tally(store.session, _sheet(tmp_path), TEAMS, None, actor=ACTOR, now=NOW)
-    with store.session() as session:
-        first = set_hand_walk_ins(session, TEAM, MONDAY, 5, actor=ACTOR, now=NOW)
+    import_tally(store, _sheet(tmp_path))
+    first = _hand(store, MONDAY, 5)
     assert (first.before, first.after, first.total) == (None, 5, 22)
     assert [(s.source_file, s.source_line, s.walk_ins) for s in first.others] == [
         ("strichliste_a.csv", 3, 14),
         ("strichliste_a.csv", 4, 3),
     ]
     assert _walk_ins(store, TEAM, MONDAY) == 22
-    with store.session() as session:
-        second = set_hand_walk_ins(session, TEAM, MONDAY, 7, actor=ACTOR, now=NOW)
-        same = set_hand_walk_ins(session, TEAM, MONDAY, 7, actor=ACTOR, now=NOW)
+    second = _hand(store, MONDAY, 7)
+    same = _hand(store, MONDAY, 7)
     assert (second.before, second.after, second.total) == (5, 7, 24)
     assert not same.changed
     assert _walk_ins(store, TEAM, MONDAY) == 24
+    cleared = _hand(store, MONDAY, None)
     with store.session() as session:
-        cleared = set_hand_walk_ins(session, TEAM, MONDAY, None, actor=ACTOR, now=NOW)
         audit = [
             (row.action, row.entity_id, row.before, row.after)
             for row in session.scalars(
@@ -145,7 +161,6 @@ def test_a_hand_entry_replaces_the_synthetic_walk_ins_of_that_day(store: Store) 
         replace_walk_ins(
             connection, SYNTHETIC_WALK_INS, f"{SYNTHETIC_WALK_INS}t2", [(TEAM, TUESDAY, 8)]
         )
-    with store.session() as session:
-        result = set_hand_walk_ins(session, TEAM, TUESDAY, 2, actor=ACTOR, now=NOW)
+    result = _hand(store, TUESDAY, 2)
     assert (result.generated_removed, result.total) == (1, 2)
     assert _walk_ins(store, TEAM, TUESDAY) == 2

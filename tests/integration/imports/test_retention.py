@@ -7,15 +7,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from callcenter.app import Store
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import State
 from callcenter.domain.tally import TallyEntry
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.export import iter_calls
-from callcenter.storage.imported import store_tally_entries
 from callcenter.storage.models import TallyEntryRow
 from callcenter.storage.retention import purge
+from callcenter.storage.store import Store
+from callcenter.storage.tally_repository import TallyRepository
 
 from .conftest import NOW, Dump
 
@@ -57,8 +57,7 @@ def _fill(store: Store) -> None:
     ]
     with store.session() as session:
         CallRecordRepository(session).add_many(calls)
-        store_tally_entries(
-            session,
+        TallyRepository(session).add(
             [
                 _tally(
                     2, NOW.date() - timedelta(days=DAYS + 5), "Herr M. wegen Fiktionsbescheinigung"
@@ -66,6 +65,7 @@ def _fill(store: Store) -> None:
                 _tally(3, NOW.date() - timedelta(days=DAYS + 5), None),
                 _tally(4, NOW.date() - timedelta(days=3), "Rückruf erbeten"),
             ],
+            sheet="retention-test",
         )
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from callcenter.app import load_synthetic_pilot_data, open_store
 from callcenter.cli import main
 from callcenter.config import load_settings
 from callcenter.evaluation.synthetic import SyntheticParams
+from callcenter.storage.store import open_store
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+from callcenter.usecases.schedule import seed_from_settings
 
 
 class Run:
@@ -60,7 +62,7 @@ def load_small_synthetic_data(data_dir: Path) -> int:
     settings = load_settings(None, environ={}, data_dir=data_dir)
     store = open_store(settings)
     try:
-        store.seed("test:admin", datetime.now(UTC))
+        seed_from_settings(store, "test:admin", datetime.now(UTC))
         return load_synthetic_pilot_data(store, replace(SyntheticParams(), scale=0.05), seed=7)
     finally:
         store.close()

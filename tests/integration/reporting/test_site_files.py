@@ -114,12 +114,28 @@ def test_index_shows_totals_and_team_cards_formatted_per_language(site: Path) ->
 def test_pilot_page_has_summary_uncertainty_and_the_effects_table(site: Path) -> None:
     page = (site / "pilot.html").read_text(encoding="utf-8")
     assert "Der Anteil der Anrufe außerhalb der Sprechzeiten sank von 38 % auf 21 %" in page
-    assert "400 Stichproben" in page
+    assert "Intervalle über Kalenderwochen" in page
     assert f"−16,0{NBSP}Pp." in page
     assert "unsicher (Intervall enthält 0)" in page
     assert page.count('class="chart"') == 3  # forest plot + two weekly series
     english = (site / "en" / "pilot.html").read_text(encoding="utf-8")
     assert "The share of calls outside the call hours fell" in english
+
+
+def test_pilot_page_opens_with_the_verdict(site: Path) -> None:
+    page = (site / "pilot.html").read_text(encoding="utf-8")
+    box = page[page.index('<section class="verdict') : page.index("</section>")]
+    assert page.index('<section class="verdict') < page.index('<table class="effects"')
+    # The answer rate (the primary metric) rose clearly: "better", coloured as such.
+    assert '<section class="verdict better"' in box
+    assert "Besser als vorher: Annahmequote (innerhalb) +15 Prozentpunkte" in box
+    assert 'lang="en">Better than before' in box
+    assert '<li class="better">Anteil außerhalb der Sprechzeiten' in box
+    assert "Ziel 75 % binnen 30 s erreicht" not in box  # 74–82 % contains the target
+    assert "noch nicht sicher, ob erreicht" in box
+    assert "Datenquelle: synthetische Beispieldaten" in box
+    assert "<details" in box
+    assert "Innerhalb angenommen binnen 30 s" in box
 
 
 def test_team_page_carries_its_figures(site: Path) -> None:

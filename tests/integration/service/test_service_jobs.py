@@ -20,7 +20,6 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from waiting import wait_for
 
-from callcenter.app import Store, open_store
 from callcenter.bootstrap import PURGE_ACTOR, PURGE_AT, PURGE_JOB, Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
@@ -28,6 +27,8 @@ from callcenter.domain.pseudonym import WITHHELD
 from callcenter.simulator import SimClock, Simulator, recorded_model
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -49,7 +50,7 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
     clock = SimClock(NOW, speed=1.0)
     base = load_settings(None, environ={}, data_dir=tmp_path)
     store = open_store(base)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     sim = Simulator(recorded_model(), username=base.ami.username, secret=SECRET, clock=clock)
     await sim.start()
     settings = base.model_copy(
@@ -163,7 +164,7 @@ async def test_stop_with_jobs_running_logs_no_error(
     clock = SimClock(NOW, speed=1.0)
     base = load_settings(None, environ={}, data_dir=tmp_path)
     store = open_store(base)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     store.close()
     sim = Simulator(recorded_model(), username=base.ami.username, secret=SECRET, clock=clock)
     await sim.start()

@@ -27,7 +27,6 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from waiting import wait_for
 
-from callcenter.app import open_store
 from callcenter.bootstrap import Service
 from callcenter.config import Settings, load_settings
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
@@ -37,6 +36,8 @@ from callcenter.simulator.model import PhoneBehaviour, fixed, fixed_seconds
 from callcenter.simulator.server import AmiServer
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import CallRecordRow
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -60,7 +61,7 @@ def settings_for(data_dir: Path) -> Settings:
 
 def simulator(settings: Settings, clock: SimClock) -> Simulator:
     store = open_store(settings)
-    store.seed("test", clock.now())
+    seed_from_settings(store, "test", clock.now())
     office = store.office()
     store.close()
     model = model_from_settings(settings)

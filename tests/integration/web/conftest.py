@@ -17,10 +17,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from callcenter.app import Store, open_store
 from callcenter.config import Settings, load_settings
 from callcenter.storage import web_repository
+from callcenter.storage.store import Store, open_store
 from callcenter.storage.web_repository import AccountRepository
+from callcenter.usecases.schedule import seed_from_settings
 from callcenter.web.app import create_app
 from callcenter.web.ratelimit import LoginLimiter
 
@@ -131,7 +132,7 @@ def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def seed_store(settings: Settings) -> Store:
     store = open_store(settings)
-    store.seed("test-seed", START)
+    seed_from_settings(store, "test-seed", START)
     with store.session() as session:
         accounts = AccountRepository(session)
         for name, (role, team) in USERS.items():

@@ -18,8 +18,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from argon2 import PasswordHasher
 
-from callcenter.app import open_store
 from callcenter.storage import web_repository
+from callcenter.storage.store import open_store
 from callcenter.web.app import create_app
 from callcenter.web.forwarded import client_address
 from callcenter.web.ratelimit import LoginLimiter

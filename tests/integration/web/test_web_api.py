@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,20 @@ MATRIX: list[tuple[str, str, str, Any, dict[str, int]]] = [
         "/closures/{closure_id}/end",
         "/closures/1/end",
         {"at": "2026-12-24T12:00:00+01:00"},
+        {"admin": 200, "teamlead": 403, "switchboard": 403},
+    ),
+    (
+        "PATCH",
+        "/closures/{closure_id}",
+        "/closures/1",
+        {"note": "Heiligabend – nur vormittags"},
+        {"admin": 200, "teamlead": 403, "switchboard": 403},
+    ),
+    (
+        "DELETE",
+        "/closures/{closure_id}",
+        "/closures/1",
+        None,
         {"admin": 200, "teamlead": 403, "switchboard": 403},
     ),
     (
@@ -194,7 +208,9 @@ async def test_changes_through_the_api_are_audited_with_the_token_name(env: WebE
         body = await response.json()
         assert body["created_by"] == "api:ticketsystem"
         assert body["active"] is True
-        assert datetime.fromisoformat(body["start"]) == datetime(2026, 11, 23, tzinfo=BERLIN)
+        # Issue 15: "Bandansage heute" starts now, not at midnight (the morning stays as the
+        # callers met it); it still ends at midnight.
+        assert datetime.fromisoformat(body["start"]) == START
         assert datetime.fromisoformat(body["end"]) == datetime(2026, 11, 24, tzinfo=BERLIN)
     with env.store.session() as session:
         entry = AuditRepository(session).list(1)[0]
@@ -277,7 +293,7 @@ async def test_bad_input_is_400_or_422_with_a_message_and_field(admin_api: TestC
     assert "unbekanntes Bundesland" in (await _error(state, 422))["message_de"]
 
 
-async def test_closure_life_cycle_and_conflicts(admin_api: TestClient) -> None:
+async def test_closure_life_cycle_and_conflicts(env: WebEnv, admin_api: TestClient) -> None:
     created = await admin_api.post(
         f"{A}/closures",
         json={
@@ -289,11 +305,14 @@ async def test_closure_life_cycle_and_conflicts(admin_api: TestClient) -> None:
     )
     assert created.status == 201
     closure = await created.json()
+    # Issue 15: a range from today starts now; ended half an hour later it lasted 30 minutes.
+    assert datetime.fromisoformat(closure["start"]) == START
+    env.clock.current = START + timedelta(minutes=30)
     ended = await admin_api.post(f"{A}/closures/{closure['id']}/end")
     assert ended.status == 200
     body = await ended.json()
     assert body["active"] is False
-    assert datetime.fromisoformat(body["end"]) == START
+    assert datetime.fromisoformat(body["end"]) == START + timedelta(minutes=30)
     again = await admin_api.post(f"{A}/closures/{closure['id']}/end")
     assert (await _error(again, 409))["code"] == "closure_over"
     missing = await admin_api.post(f"{A}/closures/999/end")

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from callcenter.app import load_synthetic_pilot_data
 from callcenter.evaluation.synthetic import SyntheticParams
+from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
 from .conftest import START, Browser, WebEnv, api_token, signed_in
 

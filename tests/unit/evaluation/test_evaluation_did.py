@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -16,21 +15,23 @@ from callcenter.evaluation.did import (
     CONTACTS,
     FIELDS,
     INSIDE,
+    METRICS,
     OFFERED,
     OUTSIDE,
     SHORT,
     WITHIN,
     DayTable,
     compare,
-    expanded_tail,
+    t_quantile,
+    week_matrix,
+    weeks_missing,
 )
 from callcenter.evaluation.model import MetricKey
 
 FIRST = date(2026, 8, 3)  # a Monday
 START = FIRST + timedelta(days=14)
 LAST = FIRST + timedelta(days=27)
-# Two weeks per period: week blocks give the bootstrap two blocks to draw from.
-SETTINGS = replace(DEFAULTS, bootstrap_block_days=7)
+SETTINGS = DEFAULTS
 
 
 def _day(offered, outside, answered, within, abandoned, short, calls, contacts):
@@ -87,7 +88,7 @@ def test_constant_days_give_exact_effects_and_point_intervals() -> None:
         pytest.approx(0.2),
     )
     assert share.did.value == pytest.approx(-0.2)
-    # Every day is the same, so every resample is too: the interval is the point.
+    # Every week is the same, so there is no week-to-week spread: the interval is the point.
     assert share.did.low == pytest.approx(-0.2)
     assert share.did.high == pytest.approx(-0.2)
     assert share.did.significant
@@ -99,9 +100,26 @@ def test_constant_days_give_exact_effects_and_point_intervals() -> None:
     assert effects[MetricKey.ABANDONMENT_RATE].did.value == pytest.approx(-0.075)
     # Calls per contact: 10/5 = 2 -> 10/8 = 1.25: −0.75; controls stay at 2.
     assert effects[MetricKey.CALLS_PER_CALLER_7D].did.value == pytest.approx(-0.75)
-    # Calls per working day: 10 -> 10, controls 20 -> 20: 0.
+    # Calls per working day: 10 -> 10, controls 20 -> 20: relative change 0.
     assert effects[MetricKey.CALLS_PER_DAY].did.value == pytest.approx(0.0)
+    assert effects[MetricKey.CALLS_PER_DAY].relative
     assert not effects[MetricKey.CALLS_PER_DAY].did.significant
+
+
+def test_volumes_change_relatively_so_team_size_does_not_matter() -> None:
+    # Pilot 10 -> 8 calls a day (−20 %), controls 20 -> 20: DiD −20 %, whatever the size.
+    small = _effects(
+        _table(PILOT_BEFORE, _day(8, 2, 6, 4, 1, 0, 8, 8), CONTROL_BEFORE, CONTROL_DURING)
+    )[0]
+    big = _effects(
+        _table(
+            PILOT_BEFORE * 10, _day(80, 20, 60, 40, 10, 0, 80, 80), CONTROL_BEFORE, CONTROL_DURING
+        )
+    )[0]
+    assert small[MetricKey.CALLS_PER_DAY].did.value == pytest.approx(-0.2)
+    assert big[MetricKey.CALLS_PER_DAY].did.value == pytest.approx(-0.2)
+    # New contacts 5 -> 8 a day (+60 %), controls 10 -> 10.
+    assert small[MetricKey.CONTACTS_PER_DAY].did.value == pytest.approx(0.6)
 
 
 def test_controls_take_out_a_common_change() -> None:
@@ -168,24 +186,42 @@ def _noisy_table(seed: int) -> DayTable:
     )
 
 
-def test_bootstrap_is_seeded_and_brackets_the_estimate() -> None:
+def test_interval_is_deterministic_and_brackets_the_estimate() -> None:
     table = _noisy_table(7)
-    days = replace(SETTINGS, bootstrap_block_days=1)  # 14 blocks per period
-    first, _ = _effects(table, settings=days)
-    again, _ = _effects(table, settings=days)
+    first, _ = _effects(table)
+    again, _ = _effects(table)
     assert first == again
-    other, _ = _effects(table, settings=replace(days, bootstrap_seed=1))
     share = first[MetricKey.SHARE_OUTSIDE].did
     assert share.low < share.value < share.high
-    assert other[MetricKey.SHARE_OUTSIDE].did.value == share.value
-    assert other[MetricKey.SHARE_OUTSIDE].did.low != share.low
+
+
+def test_interval_by_hand_for_two_weeks_each() -> None:
+    # Calls per working day of the pilot alone: weeks of 50 and 70 calls before (5 days
+    # each), 60 and 100 during. Log-ratio log(16 / 12); week terms z_k = N_k/ΣN − D_k/ΣD:
+    # before ±1/12, during ±1/8; V = 2·2·(1/12)² + 2·2·(1/8)², ν by Welch.
+    days = np.zeros((28, FIELDS))
+    for week, calls in enumerate((50, 70, 60, 100)):
+        days[week * 7 : week * 7 + 5, OFFERED] = calls / 5
+    weekend = np.array([(FIRST + timedelta(days=i)).weekday() < 5 for i in range(28)])
+    table = DayTable(FIRST, LAST, {"pilot": days}, {"pilot": weekend})
+    effect = {
+        e.metric: e for e in compare(table, "pilot", (), FIRST, START, LAST, SETTINGS).effects
+    }
+    change = effect[MetricKey.CALLS_PER_DAY].before_after
+    point = np.log(16 / 12)
+    vb, vd = 4 * (1 / 12) ** 2, 4 * (1 / 8) ** 2
+    nu = (vb + vd) ** 2 / (vb**2 + vd**2)
+    half = float(t_quantile(0.975, np.array(nu))) * np.sqrt(vb + vd)
+    assert change.value == pytest.approx(np.expm1(point))
+    assert change.low == pytest.approx(np.expm1(point - half))
+    assert change.high == pytest.approx(np.expm1(point + half))
 
 
 def test_weekly_series_has_every_week_group_and_metric() -> None:
     _, result = _effects(_table(PILOT_BEFORE, PILOT_DURING, CONTROL_BEFORE, CONTROL_DURING))
     weeks = sorted({p.week_start for p in result.weekly})
     assert weeks == [FIRST + timedelta(weeks=i) for i in range(4)]
-    assert len(result.weekly) == 4 * 2 * 6
+    assert len(result.weekly) == 4 * 2 * len(METRICS)
     shares = {
         (p.week_start, p.group): p.value
         for p in result.weekly
@@ -196,20 +232,37 @@ def test_weekly_series_has_every_week_group_and_metric() -> None:
     assert shares[(START, "controls")] == pytest.approx(0.2)
 
 
-def test_expanded_percentile_tails() -> None:
-    # n blocks: z' = √(n/(n−1)) · t(0.975; n−1). n = 7: t = 2.4469, z' = 2.6430, tail 0.00411.
-    assert expanded_tail(7) == pytest.approx(0.00411, abs=2e-5)
-    # Many blocks: back to the plain 2.5 % tails.
-    assert expanded_tail(2000) == pytest.approx(0.025, abs=2e-4)
-    assert expanded_tail(1) == pytest.approx(0.025)
+def test_t_quantiles() -> None:
+    # Tables: t(0.975; 3) = 3.1824, t(0.975; 6) = 2.4469, t(0.975; 1) = 12.706, ν = 2: 4.3027.
+    values = t_quantile(0.975, np.array([3.0, 6.0, 1.0, 2.0, 1e6]))
+    assert values == pytest.approx([3.1824, 2.4469, 12.706, 4.3027, 1.95996], abs=2e-3)
 
 
-def test_one_block_per_period_gives_no_interval() -> None:
-    effects, _ = _effects(_noisy_table(3), settings=DEFAULTS)  # 14-day blocks: one each
-    share = effects[MetricKey.SHARE_OUTSIDE]
+def test_one_week_per_period_gives_no_interval() -> None:
+    table = _noisy_table(3)
+    start = FIRST + timedelta(days=7)
+    result = compare(
+        table, "pilot", ("control",), FIRST, start, start + timedelta(days=6), SETTINGS
+    )
+    share = next(e for e in result.effects if e.metric == MetricKey.SHARE_OUTSIDE)
     assert share.pilot_before is not None
     assert share.did is None
     assert share.before_after is None
+    assert result.weeks_missing == 3
+
+
+def test_weeks_follow_the_calendar_and_count_towards_a_verdict() -> None:
+    # A table starting on a Wednesday: days 0–4 are the first (partial) week.
+    matrix = week_matrix(FIRST + timedelta(days=2), 0, 10)
+    assert matrix.shape == (10, 2)
+    assert matrix[:5, 0].all()
+    assert matrix[5:, 1].all()
+    assert (
+        weeks_missing(FIRST, FIRST + timedelta(weeks=4), FIRST + timedelta(weeks=8, days=-1)) == 0
+    )
+    assert (
+        weeks_missing(FIRST, FIRST + timedelta(weeks=2), FIRST + timedelta(weeks=4, days=-1)) == 2
+    )
 
 
 def test_periods_outside_the_table_are_refused() -> None:

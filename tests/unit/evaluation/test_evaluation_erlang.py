@@ -92,9 +92,7 @@ def test_erlang_a_becomes_erlang_c_when_callers_never_hang_up(agents: int) -> No
     patient = erlang_a(agents, calls, 180, 1e9, 20)
     a = traffic(calls, 180)
     assert patient.waiting_probability == pytest.approx(erlang_c(agents, a), abs=1e-6)
-    assert patient.service_level == pytest.approx(
-        service_level_c(agents, calls, 180, 20), abs=1e-6
-    )
+    assert patient.service_level == pytest.approx(service_level_c(agents, calls, 180, 20), abs=1e-6)
 
 
 def test_impatient_callers_need_no_more_agents_than_erlang_c() -> None:

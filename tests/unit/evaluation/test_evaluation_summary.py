@@ -77,14 +77,24 @@ def test_summary_names_periods_controls_and_uncertainty() -> None:
         date(2026, 5, 18),
         [("Team B", "Team B (en)"), ("Einbürgerung", "Naturalisation")],
         [SHARE, FLAT],
-        400,
-        14,
         30,
     )
     assert de.startswith("Pilot „Team A“ vom 17.08.2026 bis 15.11.2026 (13 Wochen)")
     assert "2 Kontrollteams (Team B, Einbürgerung)" in de
-    assert "Bootstrap über Zwei-Wochen-Blöcke (400 Stichproben)" in de
+    # One method named the same way everywhere (the page once said "whole days" beside
+    # "two-week blocks").
+    assert "t-Intervalle über Kalenderwochen" in de
+    assert "Zu früh" not in de
     assert "parallel" in de
     assert en.startswith("Pilot 'Team A (en)' from 2026-08-17 to 2026-11-15 (13 weeks)")
     assert "(Team B (en), Naturalisation)" in en
-    assert "two-week blocks (400 samples)" in en
+    assert "t-intervals over calendar weeks" in en
+
+
+def test_a_short_pilot_says_how_long_to_wait() -> None:
+    de, en = summarize(
+        "Team A", "Team A", date(2026, 8, 17), date(2026, 8, 30), date(2026, 8, 3),
+        [("Team B", "Team B")], [SHARE], 30, 2,
+    )  # fmt: skip
+    assert "Zu früh für ein Urteil: noch 2 Wochen" in de
+    assert "Too early to tell: 2 more weeks" in en

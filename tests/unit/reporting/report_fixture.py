@@ -27,6 +27,7 @@ from callcenter.evaluation.model import (
     WindowHours,
     WindowSuggestion,
 )
+from callcenter.evaluation.verdict import verdict
 
 START = date(2026, 8, 3)
 END = date(2026, 8, 23)
@@ -205,8 +206,9 @@ EFFECTS = (
         pilot_during=118.0,
         controls_before=100.0,
         controls_during=101.0,
-        before_after=Estimate(-2.0, -9.0, 5.0),
-        did=Estimate(-3.0, -11.5, 5.5),
+        before_after=Estimate(-0.02, -0.08, 0.05),
+        did=Estimate(-0.03, -0.115, 0.055),
+        relative=True,
     ),
 )
 
@@ -240,7 +242,12 @@ PILOT = PilotEvaluation(
     controls=("auslaender-b", "einbuergerung"),
     effects=EFFECTS,
     weekly=WEEKLY,
-    bootstrap_samples=400,
+    # Chosen as if each period had 13 full weeks, so the fixture shows a verdict; the
+    # "zu früh" page is tested with replace(PILOT, weeks_missing=…, verdict=…).
+    weeks_before=13,
+    weeks_during=13,
+    weeks_missing=0,
+    verdict=verdict(EFFECTS, (13, 13), 0, 2, Estimate(0.78, 0.74, 0.82), 0.75, 30),
     summary_de=(
         "Der Anteil der Anrufe außerhalb der Sprechzeiten sank von 38 % auf 21 % "
         "(Differenz-in-Differenzen −16 Prozentpunkte, 95-%-Intervall −19 bis −11)."
@@ -280,7 +287,7 @@ STAFFING_A = Staffing(
 ROLLOUT = (
     RolloutCandidate(
         team="einbuergerung",
-        rank=2,
+        rank=1,
         windows_source="suggested",
         share_outside=0.31,
         peak_agents=3,
@@ -288,6 +295,11 @@ ROLLOUT = (
         expected_share_outside_after=0.15,
         reason_de="Wenig Nachfrage außerhalb, aber kleines Team.",
         reason_en="Little demand outside, but a small team.",
+        unreached_share=0.06,
+        unreached_low=0.03,
+        unreached_high=0.09,
+        p_first=0.35,
+        tied=True,
     ),
     RolloutCandidate(
         team="auslaender-b",
@@ -299,6 +311,11 @@ ROLLOUT = (
         expected_share_outside_after=0.08,
         reason_de="Nachfrage passt zu den Pilotzeiten.",
         reason_en="Demand fits the pilot's hours.",
+        unreached_share=0.04,
+        unreached_low=0.02,
+        unreached_high=0.07,
+        p_first=0.65,
+        tied=True,
     ),
 )
 

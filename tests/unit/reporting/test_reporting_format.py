@@ -55,7 +55,9 @@ def test_changes_carry_their_sign_and_rates_change_in_percentage_points() -> Non
     assert fmt_points(-0.16, "de") == f"−16,0{NBSP}Pp."
     assert fmt_points(0.15, "en") == f"+15.0{NBSP}pp"
     assert fmt_effect(MetricKey.SHARE_OUTSIDE, -0.16, "de") == f"−16,0{NBSP}Pp."
-    assert fmt_effect(MetricKey.CALLS_PER_DAY, -3.0, "en") == "−3.0"
+    # Volumes change relatively (log-ratio), so a team of 154 calls compares with one of 83.
+    assert fmt_effect(MetricKey.CALLS_PER_DAY, -0.03, "en") == "−3.0%"
+    assert fmt_effect(MetricKey.CONTACTS_PER_DAY, 0.125, "de") == f"+12,5{NBSP}%"
     assert fmt_effect(MetricKey.CALLS_PER_CALLER_7D, 0.126, "de") == "+0,13"
     assert fmt_metric(MetricKey.SERVICE_LEVEL, 0.8, "de") == f"80,0{NBSP}%"
     assert fmt_metric(MetricKey.CALLS_PER_DAY, 118.0, "de") == "118,0"

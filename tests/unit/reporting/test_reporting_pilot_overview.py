@@ -10,7 +10,11 @@ from report_fixture import HOSTILE_NAME, build_report
 
 from callcenter.reporting.figures import overview_figures, pilot_figures, rollout_figures
 from callcenter.reporting.i18n import NBSP
-from callcenter.reporting.overview_charts import overview_chart_list, rollout_chart_list
+from callcenter.reporting.overview_charts import (
+    overview_chart_list,
+    rollout_chart_list,
+    rollout_stability,
+)
 from callcenter.reporting.pages import (
     effect_rows,
     is_synthetic,
@@ -53,8 +57,8 @@ def test_forest_plot_has_each_estimate_with_its_95_percent_interval() -> None:
     assert share.error_x.arrayminus == pytest.approx((3.0,))
     assert share.error_x.array == pytest.approx((5.0,))
     assert did[1].x == pytest.approx((15.0,))
-    # Counts stay counts: calls per day −3 (−11.5 … +5.5).
-    assert did[2].x == (-3.0,)
+    # Volumes are relative changes in %: calls per day −3 % (−11.5 % … +5.5 %).
+    assert did[2].x == pytest.approx((-3.0,))
     assert did[2].error_x.arrayminus == pytest.approx((8.5,))
     assert did[2].error_x.array == pytest.approx((8.5,))
     assert before_after[0].x == pytest.approx((-17.0,))
@@ -63,10 +67,13 @@ def test_forest_plot_has_each_estimate_with_its_95_percent_interval() -> None:
     zero_lines = [shape for shape in fig.layout.shapes if shape.x0 == 0 and shape.x1 == 0]
     assert len(zero_lines) == 3
     assert fig.layout.xaxis.ticksuffix == " Pp."
-    assert fig.layout.xaxis3.ticksuffix == ""
+    assert fig.layout.xaxis3.ticksuffix == f"{NBSP}%"
     titles = [note.text for note in fig.layout.annotations]
-    assert titles == ["Anteil außerhalb der Sprechzeiten", "Annahmequote (innerhalb)",
-                      "Anrufe je Arbeitstag"]
+    assert titles == [
+        "Anteil außerhalb der Sprechzeiten",
+        "Annahmequote (innerhalb)",
+        "Anrufe je Arbeitstag",
+    ]
 
 
 def test_weekly_series_marks_the_pilot_start() -> None:
@@ -106,8 +113,8 @@ def test_before_during_table() -> None:
     )
     assert columns[1][0] == f"38,0{NBSP}%"
     assert columns[2][0] == f"21,0{NBSP}%"
-    assert columns[5] == (f"−16,0{NBSP}Pp.", f"+15,0{NBSP}Pp.", "−3,0")
-    assert columns[6][2] == "−11,5 … +5,5"
+    assert columns[5] == (f"−16,0{NBSP}Pp.", f"+15,0{NBSP}Pp.", f"−3,0{NBSP}%")
+    assert columns[6][2] == f"−11,5{NBSP}% … +5,5{NBSP}%"
 
 
 def test_effect_rows_say_whether_the_interval_excludes_zero() -> None:
@@ -118,7 +125,7 @@ def test_effect_rows_say_whether_the_interval_excludes_zero() -> None:
     assert section.period == "2026-08-10 – 2026-08-23"
     assert section.before == "2026-08-03 – 2026-08-09"
     assert section.controls == "Immigration office team B, Naturalisation"
-    assert "400 samples" in section.uncertainty
+    assert "calendar weeks" in section.uncertainty
     assert section.summary.startswith("The share of calls outside")
 
 
@@ -143,21 +150,28 @@ def test_rollout_table_is_ranked_and_the_share_chart_matches() -> None:
     figures = dict(rollout_figures(build_report(), "de"))
     (table,) = figures["Rangfolge für die Einführung"].data
     columns = [tuple(column) for column in table.cells.values]
-    assert columns[0] == ("1", "2")
+    # Overlapping intervals: both first, shown as tied, with their chances of being first.
+    assert columns[0] == ("1 (gleichauf)", "1 (gleichauf)")
     assert columns[1] == ("Ausländerbehörde Team B", "Einbürgerung")
     assert columns[2] == ("wie Pilot", "Vorschlag")
     assert columns[3] == (f"24,0{NBSP}%", f"31,0{NBSP}%")
     assert columns[4] == (f"8,0{NBSP}%", f"15,0{NBSP}%")
     assert columns[5] == ("5", "3")
     assert columns[6] == ("3,5", "2,2")
+    assert columns[7] == (f"4{NBSP}% (2{NBSP}% … 7{NBSP}%)", f"6{NBSP}% (3{NBSP}% … 9{NBSP}%)")
+    assert columns[8] == (f"65{NBSP}%", f"35{NBSP}%")
     share = figures["Anteil außerhalb der Sprechzeiten: jetzt und erwartet"]
     now, after = share.data
-    assert now.x == ("1. Ausländerbehörde Team B", "2. Einbürgerung")
+    assert now.x == ("1. Ausländerbehörde Team B", "1. Einbürgerung")
     assert now.y == pytest.approx((24.0, 31.0))
     assert after.y == pytest.approx((8.0, 15.0))
     english = dict(rollout_figures(build_report(), "en"))
     (table_en,) = english["Rollout ranking"].data
-    assert table_en.cells.values[7][0] == "Demand fits the pilot's hours."
+    assert table_en.cells.values[9][0] == "Demand fits the pilot's hours."
+    assert rollout_stability(build_report(), "de") == (
+        f"Ausländerbehörde Team B liegt in 65{NBSP}% der Wochen-Stichproben vorn; "
+        "gleichauf mit Einbürgerung."
+    )
 
 
 def test_hostile_names_and_reasons_are_escaped_in_tables() -> None:

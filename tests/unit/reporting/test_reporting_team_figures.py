@@ -107,9 +107,7 @@ def test_calls_by_line_kind() -> None:
 
 
 def test_answer_rate_and_service_level_per_week_with_the_75_percent_target() -> None:
-    fig = figures_by_title()[
-        "Annahmequote und Servicelevel je Woche (innerhalb der Sprechzeiten)"
-    ]
+    fig = figures_by_title()["Annahmequote und Servicelevel je Woche (innerhalb der Sprechzeiten)"]
     assert trace(fig, "Annahmequote").y == pytest.approx((76.0, 53 / 60 * 100, 58 / 65 * 100))
     assert trace(fig, "Servicelevel").y == pytest.approx((60.0, 46 / 60 * 100, 80.0))
     (target,) = shapes(fig, "target")
@@ -119,9 +117,7 @@ def test_answer_rate_and_service_level_per_week_with_the_75_percent_target() -> 
 
 
 def test_english_labels_and_number_format() -> None:
-    fig = figures_by_title("en")[
-        "Answer rate and service level per week (inside the call hours)"
-    ]
+    fig = figures_by_title("en")["Answer rate and service level per week (inside the call hours)"]
     assert {item.name for item in fig.data} == {"Answer rate", "Service level"}
     assert [note.text for note in fig.layout.annotations] == ["Target 75%"]
     assert fig.layout.yaxis.ticksuffix == "%"

@@ -1,7 +1,7 @@
 """Call records: the routed channel's Uniqueid and how far an incomplete record was counted.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 
 `inbound_id` is the Uniqueid of the channel the team's routing ran on: the callid of
@@ -18,8 +18,8 @@ from alembic import op
 
 from callcenter.storage.coltypes import UtcDateTime
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,59 @@
+"""Who may change what: roles, the actor of a change, and the two permission rules.
+
+Admins change everything; a team lead changes only their own team (never 'all teams');
+the switchboard only reads. The CLI acts as an admin (whoever runs it owns the database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from callcenter.domain.errors import PermissionDenied
+
+FORBIDDEN_DE = "Dafür fehlt Ihnen die Berechtigung."
+FORBIDDEN_EN = "You are not allowed to do this."
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    TEAMLEAD = "teamlead"
+    SWITCHBOARD = "switchboard"
+
+
+ROLE_NAMES_DE = {
+    Role.ADMIN: "Administration",
+    Role.TEAMLEAD: "Teamleitung",
+    Role.SWITCHBOARD: "Telefonzentrale",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: `name` goes to the audit log ('web:anna', 'cli:root')."""
+
+    name: str
+    role: Role
+    team: str | None = None
+
+    @classmethod
+    def admin(cls, name: str) -> Actor:
+        return cls(name, Role.ADMIN)
+
+    def has(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def may_change_team(self, team: str | None) -> bool:
+        if self.role is Role.ADMIN:
+            return True
+        return self.role is Role.TEAMLEAD and team is not None and team == self.team
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    if not actor.has(*roles):
+        raise PermissionDenied(FORBIDDEN_DE, FORBIDDEN_EN)
+
+
+def require_team(actor: Actor, team: str | None) -> None:
+    if not actor.may_change_team(team):
+        raise PermissionDenied(FORBIDDEN_DE, FORBIDDEN_EN)

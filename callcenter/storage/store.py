@@ -1,0 +1,61 @@
+"""The database as the rest of the program sees it: sessions, units of work, the current
+schedule and its version. (Seeding it from the configuration is a use case:
+callcenter.usecases.schedule.seed_from_settings.)"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from callcenter.config import Settings
+from callcenter.domain.schedule import Office
+from callcenter.holiday_calendar import german_holidays
+from callcenter.storage.database import make_engine, upgrade
+from callcenter.storage.models import AuditRow
+from callcenter.storage.private_files import make_private_dir
+from callcenter.storage.schedule_repository import ScheduleRepository
+from callcenter.storage.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class Store:
+    """The database as the rest of the program sees it: sessions and the current schedule."""
+
+    settings: Settings
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
+        """The repositories of one transaction: committed if the block succeeds."""
+        with self.session() as session:
+            yield SqlUnitOfWork(session)
+
+    def office(self) -> Office:
+        with self.session() as session:
+            return ScheduleRepository(session).load_office(self.settings.tz, german_holidays)
+
+    def schedule_version(self) -> int:
+        """Grows with every audited change; the service polls it to notice CLI/web edits."""
+        with self.session() as session:
+            return int(session.scalar(select(func.max(AuditRow.id))) or 0)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+    """Create the data directory, apply migrations and connect."""
+    make_private_dir(settings.data_dir)
+    if migrate:
+        upgrade(settings.database_url)
+    return Store(settings, make_engine(settings.database_url))

@@ -1,0 +1,76 @@
+"""The evaluation as a query: SQL aggregates of a period in, the office report out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from callcenter.domain.schedule import Office
+from callcenter.evaluation.inputs import EvaluationSettings
+from callcenter.evaluation.model import OfficeReport
+from callcenter.evaluation.report import build_office_report
+from callcenter.holiday_calendar import german_holidays
+from callcenter.storage.aggregates import data_span, read_aggregates
+from callcenter.storage.schedule_repository import ScheduleRepository
+from callcenter.storage.store import Store
+
+REPORT_WEEKS = 26
+
+
+def _report_period(
+    span: tuple[date, date] | None, start: date | None, end: date | None, today: date
+) -> tuple[date, date]:
+    """Explicit days win; otherwise the last 26 weeks with data (up to today)."""
+    end = end or (min(span[1], today) if span else today)
+    start = start or end - timedelta(weeks=REPORT_WEEKS, days=-1)
+    if end < start:
+        raise ValueError(
+            f"Zeitraum {start.isoformat()} bis {end.isoformat()} ist leer / the period is empty"
+        )
+    return start, end
+
+
+def _comparison_start(office: Office, start: date, end: date, first_data: date | None) -> date:
+    """How far back day-level data are needed: the pilots' periods before their start."""
+    earliest = start
+    for pilot in office.pilots:
+        if pilot.start > end:
+            continue
+        length = (min(pilot.end or end, end) - pilot.start).days + 1
+        earliest = min(earliest, pilot.start - timedelta(days=length))
+    if first_data is not None:
+        earliest = max(earliest, min(first_data, start))
+    return earliest
+
+
+def compute_office_report(
+    store: Store,
+    start: date | None,
+    end: date | None,
+    teams: Sequence[str] | None = None,
+    *,
+    now: datetime,
+    settings: EvaluationSettings | None = None,
+) -> OfficeReport:
+    """The evaluation of [start, end] (default: the last 26 weeks with data), read in one
+    session: SQL aggregates in, OfficeReport out. Thresholds: `settings`, else the
+    configuration's [evaluation] section."""
+    tz = store.settings.tz
+    evaluation = settings or store.settings.evaluation.to_settings()
+    with store.session() as session:
+        office = ScheduleRepository(session).load_office(tz, german_holidays)
+        for team in teams or ():
+            office.team(team)  # UnknownTeam names the known ones
+        span = data_span(session, tz, office.team_ids)
+        first, last = _report_period(span, start, end, now.astimezone(tz).date())
+        aggregates = read_aggregates(
+            session,
+            tz,
+            office.team_ids,
+            first,
+            last,
+            evaluation,
+            cells_start=_comparison_start(office, first, last, span[0] if span else None),
+            side_session=store.session,
+        )
+    return build_office_report(aggregates, office, teams)
