@@ -181,6 +181,7 @@ class Service:
         pump.start()
         stack.push_async_callback(pump.stop)  # after the AMI connection closed (below)
         stack.push_async_callback(ami.close)
+        stack.callback(pump.note_stop)  # before the AMI connection closes
 
         self.jobs = jobs = ServiceJobs(
             settings, self.clock, store, schedule, ami, self.scheduler, executor

@@ -145,6 +145,19 @@ class PbxSettings(_Strict):
     # Play announcements as early media (Progress + Playback noanswer: the caller is not
     # charged). false: Answer() first, for carriers without early media.
     early_media: bool = True
+    # The zone the PBX writes its files' wall times in (cdr-csv/Master.csv); every import
+    # of PBX files reads them in it unless --timezone says otherwise. Asterisk writes the
+    # machine's local time, and PBX machines often run in UTC.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_pbx_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unbekannte Zeitzone „{value}“ (z. B. UTC)") from None
+        return value
 
 
 class PromptSettings(_Strict):
@@ -367,6 +380,11 @@ class Settings(_Strict):
     @property
     def tz(self) -> tzinfo:
         return ZoneInfo(self.office.timezone)
+
+    @property
+    def pbx_tz(self) -> tzinfo:
+        """The zone of the wall times in the PBX's files (`[pbx] timezone`)."""
+        return ZoneInfo(self.pbx.timezone)
 
     @property
     def data_dir(self) -> Path:

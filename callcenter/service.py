@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from callcenter.clock import Clock
@@ -71,9 +71,16 @@ class EventPump:
         self._consumed = 0
         self._marks: deque[tuple[int, TrackerAction]] = deque()
         self._task: asyncio.Task[None] | None = None
+        # When the stop began with the connection up: every call still open was still up
+        # then, in its last stretch (counted so far; the next run continues from there).
+        self._stopped_connected_at: datetime | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._track_calls(), name="call-tracker")
+
+    def note_stop(self) -> None:
+        """The service is stopping; called before the AMI connection is closed."""
+        self._stopped_connected_at = self._clock.now() if self.ami.connected else None
 
     async def stop(self) -> None:
         """Stop consuming; calls still up are recorded with what is known (not nothing)."""
@@ -82,7 +89,7 @@ class EventPump:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        await self._emit_all(self.tracker.flush())
+        await self._emit_all(self.tracker.flush(self._stopped_connected_at))
 
     def records_by_outcome(self) -> Mapping[str, int]:
         return {outcome.value: self.outcomes[outcome] for outcome in Outcome}

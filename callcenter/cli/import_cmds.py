@@ -53,6 +53,40 @@ def _report(result: ImportResult) -> None:
     )
 
 
+def _report_calls(result: ImportResult) -> None:
+    """Per import of PBX files: what became of the file's calls, and whether its times fit."""
+    click.echo(
+        f"{result.file}: {result.read} gelesen / read; Anrufe / calls: "
+        f"{result.imported} neu / new, "
+        f"{result.matched} einem Live-Anruf zugeordnet / matched to a live call, "
+        f"{result.updated} davon ergänzt / completed, "
+        f"{result.duplicates} Duplikate / duplicates, "
+        f"{result.rejected} abgewiesen / rejected, {result.ignored} ignoriert / ignored"
+    )
+    if result.rejected:
+        click.echo(
+            f"  {result.rejected} Anrufe abgewiesen: ihre Kennung gehört zu einem gespeicherten "
+            "Anruf mit anderem Team, Anrufer oder Beginn / calls rejected: their id belongs "
+            "to a stored call with another team, caller or start"
+        )
+    if result.shift_hours is None:
+        return
+    if result.shift_hours == 0:
+        click.echo(
+            f"  Zeitzone passt: Beginn wie bei {result.compared} Live-Anrufen / time zone fits: "
+            f"same start as {result.compared} live calls"
+        )
+        return
+    click.echo(
+        f"  WARNUNG: die Zeiten der Datei liegen {result.shift_hours:+d} h neben denen von "
+        f"{result.compared} Live-Anrufen derselben Anrufe – die Stundenverteilung wäre "
+        "verschoben; [pbx] timezone bzw. --timezone prüfen / WARNING: the file's times are "
+        f"{result.shift_hours:+d} h off the {result.compared} live calls they match: the hour "
+        "distribution would shift; check [pbx] timezone or --timezone",
+        err=True,
+    )
+
+
 def _failed(exc: ImportFailed, lang: str) -> CliFailure:
     lines = [exc.message(lang)]
     lines += [f"  {problem.message(lang)}" for problem in exc.problems[1:]]
@@ -71,8 +105,12 @@ def import_group() -> None:
 
 @import_group.command(
     "cdr",
-    help="Asterisk-CDR-CSV (cdr-csv/Master.csv, 18 oder 21 Spalten) importieren; ergänzt "
-    "unvollständige Anrufe.\n\nImport Asterisk CDR CSV; completes incomplete calls.",
+    help="Asterisk-CDR-CSV (cdr-csv/Master.csv, 18 oder 21 Spalten) importieren; ordnet "
+    "jeden Anruf dem Live-Protokoll zu (mit newcdrcolumns=yes über die linkedid) und "
+    "ergänzt unvollständige Anrufe. Die Zeiten der Datei gelten in [pbx] timezone "
+    "(Standard: UTC).\n\nImport Asterisk CDR CSV; matches every call with the live log "
+    "(by linkedid with newcdrcolumns=yes) and completes incomplete calls. The file's times "
+    "are read in [pbx] timezone (default: UTC).",
 )
 @click.argument("file", type=FILE)
 @click.option("--team", help=TEAM_HELP)
@@ -80,13 +118,14 @@ def import_group() -> None:
     "--timezone",
     "zone",
     default=None,
-    help="Zeitzone der Zeiten in der Datei (Standard: die der Behörde; UTC bei cdr.conf "
-    "usegmtime=yes oder einer Anlage in UTC). / Time zone of the file's times.",
+    help="Zeitzone der Zeiten in der Datei (Standard: [pbx] timezone, sonst UTC; Asterisk "
+    "schreibt die Ortszeit der Anlage). / Time zone of the file's times (default: "
+    "[pbx] timezone, else UTC; Asterisk writes the PBX machine's local time).",
 )
 @pass_cli
 def cdr(cli: CliContext, file: Path, team: str | None, zone: str | None) -> None:
     try:
-        tz = ZoneInfo(zone) if zone else cli.settings.tz
+        tz = ZoneInfo(zone) if zone else cli.settings.pbx_tz
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"unbekannte Zeitzone „{zone}“ / unknown time zone") from None
     setup = _setup(cli, team)
@@ -94,13 +133,16 @@ def cdr(cli: CliContext, file: Path, team: str | None, zone: str | None) -> None
         result = import_cdr(cli.store.session, file, setup, tz, actor=cli.actor, now=cli.now())
     except ImportFailed as exc:
         raise _failed(exc, cli.lang) from None
-    _report(result)
+    _report_calls(result)
 
 
 @import_group.command(
     "queue-log",
-    help="Asterisk-queue_log importieren (Anrufe über Warteschlangen).\n\n"
-    "Import an Asterisk queue_log (calls through queues).",
+    help="Asterisk-queue_log importieren (Anrufe über Warteschlangen); ordnet jeden Anruf "
+    "dem Live-Protokoll zu (callid = Uniqueid des Kanals in der Warteschlange). Zeiten "
+    "sind Unix-Sekunden, also unabhängig von [pbx] timezone.\n\n"
+    "Import an Asterisk queue_log (calls through queues); matches every call with the "
+    "live log. Its times are Unix seconds, independent of [pbx] timezone.",
 )
 @click.argument("file", type=FILE)
 @click.option("--team", help=TEAM_HELP)
@@ -111,7 +153,7 @@ def queue_log(cli: CliContext, file: Path, team: str | None) -> None:
         result = import_queue_log(cli.store.session, file, setup, actor=cli.actor, now=cli.now())
     except ImportFailed as exc:
         raise _failed(exc, cli.lang) from None
-    _report(result)
+    _report_calls(result)
 
 
 @import_group.command(

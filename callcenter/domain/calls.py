@@ -37,7 +37,12 @@ class Outcome(StrEnum):
 class CallRecord:
     """A finished (or, if `complete` is False, partly observed) inbound call.
 
-    `caller` is always a keyed pseudonym, never the raw number.
+    `caller` is always a keyed pseudonym, never the raw number. `inbound_id` is the PBX
+    Uniqueid of the channel the team's routing ran on (the `;2` leg): queue_log's callid
+    and Master.csv's `uniqueid` of that leg, so imports find the call by it.
+    `observed_until`, for a record whose end was not observed, is the instant up to which
+    `wait_seconds`/`talk_seconds` were counted: a later part of the same call continues
+    from there (callcenter.domain.record_merge).
     """
 
     linked_id: str
@@ -58,9 +63,11 @@ class CallRecord:
     answered_by: str | None = None  # pseudonym of the answering member
     pilot: bool = False
     complete: bool = True
+    inbound_id: str | None = None
+    observed_until: datetime | None = None
 
     def __post_init__(self) -> None:
-        for name in ("started", "answered", "ended"):
+        for name in ("started", "answered", "ended", "observed_until"):
             value = getattr(self, name)
             if value is not None and (value.tzinfo is None or value.utcoffset() is None):
                 raise NaiveDatetime(

@@ -43,6 +43,10 @@ How the record is made:
   list, is recorded with `complete=False` (a CDR import can complete it), without
   wait/talk seconds and answer instant when those were not observed (the split of the
   unseen stretch is unknown; a guess would skew the averages), but with its outcome.
+  A record without its end carries `observed_until` (wait and talk counted up to there)
+  and the routed channel's Uniqueid (`inbound_id`): when the call shows up again (the
+  next run adopts it from the list, or an import holds it), storage merges the parts
+  into one record (callcenter.domain.record_merge) instead of keeping either alone.
   The list is older than the events that follow it on the wire: `begin_resync` (when the
   list is asked for) opens a window in which hangups, new channels and finished calls are
   remembered, so `resync` neither resurrects what ended meanwhile nor closes what began.
@@ -245,8 +249,16 @@ class CallTracker:
         idle = [c.linked_id for c in self._calls.values() if c.last_seen < seen_before]
         return [r for linked_id in idle if (r := self.close_incomplete(linked_id)) is not None]
 
-    def flush(self) -> list[CallRecord]:
-        """Close every open call as incomplete (shutdown: keep what is known)."""
+    def flush(self, still_up_at: datetime | None = None) -> list[CallRecord]:
+        """Close every open call as incomplete (shutdown: keep what is known).
+
+        `still_up_at`: the instant up to which every open call is known to have been up
+        in the stretch it was in (the event stream was read up to the stop); wait and talk
+        are counted up to it rather than to each call's last event.
+        """
+        if still_up_at is not None:
+            for call in self._calls.values():
+                call.last_seen = max(call.last_seen, still_up_at)
         return [r for linked_id in list(self._calls) if (r := self.close_incomplete(linked_id))]
 
     def begin_resync(self) -> None:
@@ -563,6 +575,9 @@ class CallTracker:
             answered_by=call.answered_by,
             pilot=call.pilot,
             complete=complete and call.observed,
+            inbound_id=decision.unique_id or None,
+            # Where the counting stopped, for a later part of the call to continue from.
+            observed_until=None if complete or not call.measured else call.last_seen,
         )
         return (record,)
 

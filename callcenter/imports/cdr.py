@@ -12,8 +12,13 @@ ANSWERED row for the member who answered, a NO ANSWER row for each other member,
 with the caller's uniqueid). Without the linkedid column the rows of one call are found
 from the channels: the two halves of a Local channel (`…;1`/`…;2`), rows of the same
 channel that overlap in time, and member legs whose channel is another row's dstchannel.
-The call's id is then the smallest uniqueid of those rows, which is what Asterisk uses as
-the linked id (the oldest channel's), so a tracker record of the same call is found.
+The call's id is then the smallest uniqueid of those rows, which is the linked id (the
+caller `;1` channel's) only when that channel has a row of its own: in the base setup
+only answered calls have one. So the record also keeps the routed channel's uniqueid
+(`inbound_id`, the `;2` leg that ran Queue()/Dial(): queue_log's callid and the live
+record's routed channel), by which storage finds the live record of the same call
+(callcenter.storage.imported). Only the `linkedid` column (cdr.conf [csv]
+`newcdrcolumns=yes`) names the call itself on every row; the README recommends it.
 
 What a CDR cannot say: the PBX's open/closed decision (state, reason, live/fallback stay
 empty), and whether an unanswered queue call was abandoned or timed out. The latter is
@@ -64,6 +69,9 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # leaves the CDR at the Playback.
 _ANNOUNCEMENT_END_APPS = frozenset({"hangup"})
 _ANNOUNCEMENT_APPS = frozenset({"playback", "background", "progress"})
+# What the routed channel runs last: the routing's own applications (a `Hangup` row is
+# the dialplan segment after Queue()/Dial() returned, cdr.conf `unanswered=yes`).
+_ROUTED_APPS = frozenset({"queue", "dial", *_ANNOUNCEMENT_APPS, *_ANNOUNCEMENT_END_APPS})
 # Asterisk's whole seconds: a call that lasted the timeout may be reported 1 s shorter.
 _TIMEOUT_SLACK_SECONDS = 1
 
@@ -338,6 +346,9 @@ def call_record(rows: Sequence[CdrRow], setup: CallImportSetup) -> CallRecord | 
     if not team_rows:
         return None
     first, first_target = team_rows[0]
+    # The routed channel: the team row of the leg that ran Queue()/Dial() or the prompts,
+    # not the other half of a Local channel (lastapp AppDial2, or what its caller ran).
+    inbound = next((row for row, _ in team_rows if row.app in _ROUTED_APPS), first)
     team = first_target.team
     assert team is not None
     if setup.team is not None and team != setup.team:
@@ -372,6 +383,7 @@ def call_record(rows: Sequence[CdrRow], setup: CallImportSetup) -> CallRecord | 
         answered_by=setup.pseudonyms.member(team_answer.member) if team_answer else None,
         pilot=setup.calendar.pilot(team, first.start),
         complete=True,
+        inbound_id=inbound.uniqueid,
     )
 
 

@@ -42,6 +42,10 @@ class ImportResult:
     duplicates: int
     updated: int = 0
     ignored: int = 0
+    matched: int = 0  # calls found among the live records (call imports)
+    rejected: int = 0  # calls whose ids name a stored call that contradicts them
+    shift_hours: int | None = None  # file times minus live times (None: no live overlap)
+    compared: int = 0  # live calls the shift was measured on
 
     def audit(self) -> dict[str, object]:
         return {
@@ -51,6 +55,9 @@ class ImportResult:
             "duplicates": self.duplicates,
             "updated": self.updated,
             "ignored": self.ignored,
+            "matched": self.matched,
+            "rejected": self.rejected,
+            "shift_hours": self.shift_hours,
         }
 
 

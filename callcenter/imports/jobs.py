@@ -49,6 +49,10 @@ def _result(kind: str, path: Path, read: int, stored: Stored, ignored: int) -> I
         duplicates=stored.duplicates,
         updated=stored.updated,
         ignored=ignored,
+        matched=stored.matched,
+        rejected=stored.rejected,
+        shift_hours=stored.shift_hours,
+        compared=stored.compared,
     )
 
 
@@ -61,7 +65,8 @@ def import_cdr(
     actor: str,
     now: datetime,
 ) -> ImportResult:
-    """Master.csv -> call records (see `callcenter.imports.cdr`)."""
+    """Master.csv -> call records (see `callcenter.imports.cdr`); `tz`: the zone the PBX
+    wrote the times in (`[pbx] timezone`)."""
     return _store_calls(sessions, "cdr", path, parse_cdr(path, setup, tz), actor, now)
 
 

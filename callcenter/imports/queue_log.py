@@ -17,6 +17,11 @@ the uniqueid of the channel in the queue). The events used, with their data fiel
 Member events (RINGNOANSWER, RINGCANCELED, …) and queue-level lines (callid NONE:
 QUEUESTART, ADDMEMBER, PAUSE, …) are read and ignored.
 
+The callid is the Uniqueid of the channel in the queue (the `;2` leg of the call), never
+the call's Linkedid (README-v3 of the recordings, "Which ids appear where"): a record
+keeps it as its linked id and as its `inbound_id`, by which storage finds the live record
+of the same call (callcenter.storage.imported).
+
 The queue_log sees a call only while it is in a queue: it starts at ENTERQUEUE, and what
 the call did before (ringing, routing) is not counted as waiting. A call the switchboard
 transferred to a team line that never entered the team's queue got the announcement (the
@@ -314,6 +319,7 @@ def _queued_record(call: _Call, stay: _Stay, setup: CallImportSetup) -> CallReco
         answered_by=setup.pseudonyms.member(stay.member) if answered is not None else None,
         pilot=setup.calendar.pilot(team, stay.entered),
         complete=ended is not None,
+        inbound_id=call.callid,
     )
 
 
@@ -341,6 +347,7 @@ def _announcement_record(call: _Call, setup: CallImportSetup) -> CallRecord | No
             talk_seconds=earlier_talk,
             pilot=setup.calendar.pilot(target.team, stay.left),
             complete=False,  # the announcement's end is not in the queue_log
+            inbound_id=call.callid,
         )
     return None
 

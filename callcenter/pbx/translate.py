@@ -264,8 +264,9 @@ def snapshot_calls(
     `now` (aware) is when the list was taken: a call started its oldest channel's
     `Duration` before. What the routed channel runs tells the stage: `Queue(<team queue>)`
     is a queued call, `Dial` on a direct line a ringing or talking member, `Playback` of a
-    `callhours/<team>/closed-<reason>` prompt (or any playback in the routing context) the
-    announcement. A bridged routed channel is talking to whoever shares its bridge.
+    `callhours/<team>/closed-<reason>` prompt (or any playback in the routing context or on
+    the dialled team number's channel) the announcement. A bridged routed channel is
+    talking to whoever shares its bridge.
     """
     groups: dict[str, list[Mapping[str, str]]] = {}
     bridges: dict[str, list[Mapping[str, str]]] = {}
@@ -336,7 +337,11 @@ def _snapshot(
                 stage, leg, team = CallStage.ANNOUNCEMENT, h, prompt.group(1)
                 reason = _reason(prompt.group(2))
                 break
-            if h.get("Context", "").strip() == ROUTE_CONTEXT and entry is not None:
+            # A prompt in the routing context, or on the dialled team number's own channel
+            # before any queue or dial (a dialplan that plays its announcement there, as
+            # recording 019b's does), is the team's announcement.
+            on_entry = h.get("Exten", "").strip() == dialled
+            if entry is not None and (h.get("Context", "").strip() == ROUTE_CONTEXT or on_entry):
                 stage, leg, team = CallStage.ANNOUNCEMENT, h, entry.team
                 break
     if entry is not None and team is not None and entry.team != team:

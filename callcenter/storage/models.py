@@ -208,6 +208,11 @@ class CallRecordRow(Base):
     complete: Mapped[bool] = mapped_column(Boolean)
     # The same caller's previous call to this team (storage/caller_links.py, 0005).
     previous_started: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The routed channel's Uniqueid (queue_log callid) and, for a record without its end,
+    # how far wait and talk were counted: imports and later parts of the call merge by
+    # them (domain/record_merge.py, migration 0008).
+    inbound_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    observed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class TallyEntryRow(Base):

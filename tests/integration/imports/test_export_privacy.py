@@ -73,15 +73,17 @@ def test_import_export_and_no_raw_number_anywhere(
     caplog.set_level(logging.DEBUG)
     code, out, err = cli("import", "cdr", str(MASTER_CSV), "--timezone", "UTC")
     assert code == 0, err
-    assert "47 gelesen / read, 15 importiert / imported, 0 Duplikate" in out
+    assert "47 gelesen / read; Anrufe / calls: 15 neu / new, 0 einem Live-Anruf" in out
     code, out, err = cli("import", "queue-log", str(QUEUE_LOG))
     assert code == 0, err
-    # The queue_log's callids are the ;2 legs; in the recording they are other ids than
-    # the CDR's, except where Master.csv has only a ;2 row (02, 03, burst 002/004/007).
-    assert "75 gelesen / read, 21 importiert / imported, 5 Duplikate" in out
+    # 26 queue calls; the 12 that have Master.csv rows are found by their ;2 leg's id
+    # (queue_log's callid), the 14 others (no member rang: no CDR) are new.
+    assert "75 gelesen / read; Anrufe / calls: 14 neu / new, 0 einem Live-Anruf" in out
+    assert "12 Duplikate / duplicates, 0 abgewiesen / rejected" in out
     assert cli("import", "tally", str(TALLY_EXAMPLE))[0] == 0
     again = cli("import", "cdr", str(MASTER_CSV), "--timezone", "UTC")[1]
-    assert "0 importiert / imported, 15 Duplikate übersprungen" in again
+    assert "calls: 0 neu / new, 0 einem Live-Anruf" in again
+    assert "15 Duplikate / duplicates" in again
 
     csv_file, jsonl_file = tmp_path / "calls.csv", tmp_path / "calls.jsonl"
     assert cli("calls", "export", "--format", "csv", "-o", str(csv_file))[0] == 0
@@ -89,7 +91,7 @@ def test_import_export_and_no_raw_number_anywhere(
     with csv_file.open(newline="", encoding="utf-8") as exported:
         csv_rows = list(csv.DictReader(exported))
     json_rows = [json.loads(line) for line in jsonl_file.read_text("utf-8").splitlines()]
-    assert len(csv_rows) == len(json_rows) == 15 + 21
+    assert len(csv_rows) == len(json_rows) == 15 + 14
     assert [row["linked_id"] for row in csv_rows] == [row["linked_id"] for row in json_rows]
     key = load_or_create_key(tmp_path / "data" / "pseudonym.key")
     pseudonyms = {Pseudonymizer(key).caller(number) for number in CALLERS}
@@ -106,7 +108,7 @@ def test_import_export_and_no_raw_number_anywhere(
             )
     finally:
         engine.dispose()
-    assert stored == 36
+    assert stored == 15 + 14
     assert imports == 4
     exports = csv_file.read_text("utf-8") + jsonl_file.read_text("utf-8")
     logs = "\n".join(record.getMessage() for record in caplog.records)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from recordings import AWAITING
+from recordings import SIMULATOR_AWAITING as AWAITING
 from sim_replay import replay
 from sim_traces import (
     TRACE_DIR,

@@ -174,8 +174,47 @@ TABLE: dict[str, list[Expected]] = {
         )
     ],
 }
+
+
+def three_views(prefix: str) -> list[Expected]:
+    """017/018: the eight calls c1-c8 of README-v3's table (numbers 0170200000N); waits and
+    talks from queue_log (HoldTime/TalkTime) or Master.csv (billsec), whole seconds."""
+    direct = {"line_kind": LineKind.DIRECT_LINE, "dialled": "061511001"}
+    return [
+        Expected(f"{prefix}1", Outcome.ANSWERED, whole(2), whole(5), answered_by=AGENT_101),
+        Expected(f"{prefix}2", Outcome.ABANDONED, whole(8)),
+        Expected(f"{prefix}3", Outcome.TIMEOUT, whole(30)),
+        Expected(
+            f"{prefix}4", Outcome.ANSWERED, whole(2), whole(5), answered_by=AGENT_101, **direct
+        ),
+        Expected(
+            f"{prefix}5",
+            Outcome.NO_ANSWER,
+            whole(20),
+            line_kind=LineKind.DIRECT_LINE,
+            dialled="061511109",
+        ),
+        # Zentrale hold 1 + team hold 2; operator talk 2 (BLINDTRANSFER) + agent talk 6.
+        Expected(
+            f"{prefix}6",
+            Outcome.ANSWERED,
+            whole(1, 2),
+            whole(2, 6),
+            answered_by=AGENT_101,
+            **VIA_SWITCHBOARD,
+        ),
+        Expected(f"{prefix}7", Outcome.ABANDONED, whole(1), **direct),
+        Expected(f"{prefix}8", Outcome.ANSWERED, whole(2), whole(3), answered_by=AGENT_101),
+    ]
+
+
+# README-v3: the same eight calls once with the base cdr.conf, once with newcdrcolumns.
+TABLE["017_three_views_cdr_base"] = three_views("0170200000")
+TABLE["018_three_views_cdr_newcols_unanswered"] = three_views("0170200000")
 BURST = "014_burst_20_team_open"
 NO_CALLS = "015_actions_only.badlogin"
+# 019/019b (a restart mid-call) are replayed in test_tracker_restart.py.
+RESTART = ("019_restart_midcall", "019b_restart_midcall_new_connection")
 
 
 def burst_table() -> list[Expected]:
@@ -264,7 +303,7 @@ def no_raw_number(record: CallRecord, number: str) -> None:
 
 def test_every_trace_is_covered() -> None:
     names = {path.stem for path in trace_path("x").parent.glob("*.ami")}
-    assert names == {*TABLE, BURST, NO_CALLS, *AWAITING}
+    assert names == {*TABLE, BURST, NO_CALLS, *RESTART, *AWAITING}
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))

@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient
 from icalendar import Calendar
 
 from callcenter.domain.schedule import Closure, SpecialOpening, State, state_at
-from callcenter.storage.schedule_repository import ScheduleRepository
 
+from ..schedule_commands import ScheduleCommands
 from .conftest import BERLIN, START, Browser, WebEnv
 
 SECRET_NOTE = "Vermerk-GEHEIM-Personalversammlung"
@@ -28,12 +28,12 @@ FEED_PATHS = (
 
 def add_closure(env: WebEnv, closure: Closure) -> None:
     with env.store.session() as session:
-        ScheduleRepository(session).add_closure(closure, "test", START)
+        ScheduleCommands(session).add_closure(closure, "test", START)
 
 
 def add_opening(env: WebEnv, opening: SpecialOpening) -> None:
     with env.store.session() as session:
-        ScheduleRepository(session).add_opening(opening, "test", START)
+        ScheduleCommands(session).add_opening(opening, "test", START)
 
 
 def training_closure(first: date, last: date, team: str | None = "auslaender-a") -> Closure:
@@ -201,7 +201,12 @@ async def test_ics_closures_uids_are_stable_and_named_by_public_reason(
 
 
 async def test_internal_note_never_published(env: WebEnv, client: TestClient) -> None:
-    add_closure(env, training_closure(date(2026, 11, 23), date(2026, 11, 24), team=None))
+    # From now (closures cannot start in the past) through tomorrow, for every team.
+    add_closure(
+        env,
+        Closure(None, START, datetime(2026, 11, 25, tzinfo=BERLIN), note=SECRET_NOTE,
+                public_reason="training"),
+    )  # fmt: skip
     for path in FEED_PATHS:
         body = await (await client.get(path)).text()
         assert "Telefonisch nicht erreichbar" in body, path

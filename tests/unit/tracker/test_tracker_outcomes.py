@@ -218,6 +218,22 @@ def test_close_idle_and_flush() -> None:
     assert tracker.open_count == 0
 
 
+def test_a_stop_counts_the_open_calls_up_to_the_stop_and_says_so() -> None:
+    # The stream was read up to the stop: a caller in the queue was still waiting then.
+    tracker = CallTracker(PSEUDONYMS)
+    tracker.feed_all(Script("up").begin().decide(0.001).join(0.002).events)
+    stop = T0 + timedelta(seconds=40)
+    (record,) = tracker.flush(still_up_at=stop)
+    assert (record.complete, record.ended, record.observed_until) == (False, None, stop)
+    assert record.wait_seconds == pytest.approx(40)
+    assert record.inbound_id is not None
+    # Without that knowledge (the stream was broken before) only the last event counts.
+    tracker.feed_all(Script("gap").begin().decide(0.001).join(0.002).events)
+    (unsure,) = tracker.flush()
+    assert unsure.observed_until == T0 + timedelta(seconds=0.002)
+    assert unsure.wait_seconds == pytest.approx(0.002)
+
+
 def test_memory_stays_flat_over_many_calls() -> None:
     tracker = CallTracker(PSEUDONYMS)
     for number in range(500):
