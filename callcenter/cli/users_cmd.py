@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime, time, timedelta
 
 import click
 
 from callcenter.cli.context import CliContext, local_text, pass_cli
-from callcenter.domain.access import ROLE_NAMES_DE, Role
+from callcenter.domain.access import ROLE_NAMES_DE, SCOPE_NAMES_DE, Role, Scope
+from callcenter.domain.schedule import wall_to_instant
+from callcenter.storage.web_repository import ApiToken, scopes_text
 from callcenter.usecases import accounts
 
 ROLES = click.Choice([str(role) for role in Role])
+SCOPES = click.Choice([str(scope) for scope in Scope])
+DEFAULT_TOKEN_DAYS = 365
 
 
 def _password(password_stdin: bool) -> str:
@@ -79,9 +84,29 @@ def users_list(cli: CliContext) -> None:
         team = f" team={account.team}" if account.team else ""
         click.echo(f"{account.username:<24} {account.role:<12}{team}  {state}")
     for token in tokens:
-        used = local_text(token.last_used_at, cli.settings)
-        state = "widerrufen / revoked" if token.revoked_at else f"zuletzt / last used {used}"
-        click.echo(f"Token {token.name!r} ({token.username}): {state}")
+        click.echo(_token_line(cli, token))
+
+
+def _token_line(cli: CliContext, token: ApiToken) -> str:
+    now = cli.now()
+    if token.revoked_at:
+        state = f"widerrufen / revoked {local_text(token.revoked_at, cli.settings)}"
+    elif token.expired(now):
+        state = f"abgelaufen / expired {local_text(token.expires_at, cli.settings)}"
+    elif token.expires_at is not None:
+        state = f"gültig bis / valid until {local_text(token.expires_at, cli.settings)}"
+    else:
+        state = "ohne Ablauf / no expiry"
+    scopes = (
+        "admin (altes Token ohne Bereiche / legacy token without scopes)"
+        if token.legacy
+        else scopes_text(token.granted)
+    )
+    used = local_text(token.last_used_at, cli.settings) if token.last_used_at else "nie / never"
+    return (
+        f"Token {token.name!r} ({token.username}): Bereiche / scopes {scopes}; {state}; "
+        f"zuletzt benutzt / last used {used}"
+    )
 
 
 @users.command("disable", help="Benutzer sperren (--enable: entsperren) / lock or unlock a user.")
@@ -94,23 +119,83 @@ def users_disable(cli: CliContext, username: str, enable: bool) -> None:
     click.echo(f"{username}: " + ("freigegeben / enabled" if enable else "gesperrt / disabled"))
 
 
+SCOPE_HELP = "; ".join(f"{scope} = {SCOPE_NAMES_DE[scope]}" for scope in Scope)
+
+
 @users.command(
     "token",
-    help="Neues API-Token NAME für einen Benutzer; es wird genau einmal angezeigt. Es hat die "
-    "Rechte des Benutzers.\n\nCreate API token NAME for a user; shown exactly once.",
+    help="Neues API-Token NAME für einen Benutzer; es wird genau einmal angezeigt. Es darf, "
+    f"was seine Bereiche (--scope, mehrfach) erlauben – {SCOPE_HELP} – und nie mehr als "
+    f"die Rolle des Benutzers; es läuft ab (--expires, Standard: in {DEFAULT_TOKEN_DAYS} "
+    "Tagen).\n\nCreate API token NAME for a user, shown exactly once: scopes read, "
+    "closures, schedule, admin (admin implies all); it expires (--expires, default: in "
+    f"{DEFAULT_TOKEN_DAYS} days).",
 )
 @click.argument("name")
 @click.option("--user", "username", required=True, help="Benutzer / user.")
+@click.option(
+    "--scope",
+    "scopes",
+    type=SCOPES,
+    multiple=True,
+    required=True,
+    help="Bereich, mehrfach möglich / scope, may repeat: read, closures, schedule, admin.",
+)
+@click.option(
+    "--expires",
+    "expires_text",
+    metavar="DATUM",
+    help="Letzter gültiger Tag (JJJJ-MM-TT) / last valid day; Standard / default: in "
+    f"{DEFAULT_TOKEN_DAYS} Tagen / days.",
+)
 @pass_cli
-def users_token(cli: CliContext, name: str, username: str) -> None:
+def users_token(
+    cli: CliContext, name: str, username: str, scopes: tuple[str, ...], expires_text: str | None
+) -> None:
     actor, now = cli.as_actor, cli.now()
-    secret = cli.run(lambda uow: accounts.create_token(uow, actor, username, name, now=now))
+    expires_at = _expiry(cli, now, expires_text)
+    granted = frozenset(Scope(scope) for scope in scopes)
+    secret = cli.run(
+        lambda uow: accounts.create_token(
+            uow, actor, username, name, now=now, scopes=granted, expires_at=expires_at
+        )
+    )
+    click.echo(
+        f"Token {name!r}: Bereiche / scopes {scopes_text(granted)}, gültig bis / valid until "
+        f"{local_text(expires_at, cli.settings)}",
+        err=True,
+    )
     click.echo(
         "API-Token (nur jetzt sichtbar; als „Authorization: Bearer …“ senden) / "
         "shown only now, send as 'Authorization: Bearer …':",
         err=True,
     )
     click.echo(secret)
+
+
+def _expiry(cli: CliContext, now: datetime, text: str | None) -> datetime:
+    """The end of the last valid day (local midnight after it)."""
+    tz = cli.settings.tz
+    last = (
+        cli.parse_day(text)
+        if text
+        else now.astimezone(tz).date() + timedelta(days=DEFAULT_TOKEN_DAYS)
+    )
+    return wall_to_instant(last + timedelta(days=1), time(0), tz)
+
+
+@users.command(
+    "tokens",
+    help="API-Tokens mit Bereichen, Ablauf und letzter Nutzung / API tokens with scopes, "
+    "expiry and last use.",
+)
+@pass_cli
+def users_tokens(cli: CliContext) -> None:
+    _users, tokens = cli.run(lambda uow: accounts.users_and_tokens(uow, cli.as_actor))
+    if not tokens:
+        click.echo("Keine API-Tokens / no API tokens.")
+    for token in tokens:
+        click.echo(_token_line(cli, token))
 
 
 @users.command("revoke", help="API-Token widerrufen / revoke an API token.")

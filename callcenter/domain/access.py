@@ -57,3 +57,34 @@ def require_role(actor: Actor, *roles: Role) -> None:
 def require_team(actor: Actor, team: str | None) -> None:
     if not actor.may_change_team(team):
         raise PermissionDenied(FORBIDDEN_DE, FORBIDDEN_EN)
+
+
+class Scope(StrEnum):
+    """What an API token may do, whatever its user's role allows beyond that: `read`
+    (everything that only reads), `closures` (closures and 'Bandansage heute'),
+    `schedule` (call hours, holidays, special openings, pilots), `admin` (everything,
+    including users, tokens and announcements)."""
+
+    READ = "read"
+    CLOSURES = "closures"
+    SCHEDULE = "schedule"
+    ADMIN = "admin"
+
+
+SCOPE_NAMES_DE = {
+    Scope.READ: "lesen",
+    Scope.CLOSURES: "Schließtage und „Bandansage heute“",
+    Scope.SCHEDULE: "Sprechzeiten, Feiertage, Sonderöffnungen, Pilotphasen",
+    Scope.ADMIN: "alles (auch Benutzer, Tokens, Ansagen)",
+}
+
+
+def scope_allows(granted: frozenset[Scope], needed: Scope) -> bool:
+    """`admin` implies every scope; any other grants only itself."""
+    return Scope.ADMIN in granted or needed in granted
+
+
+def parse_scopes(text: str) -> frozenset[Scope]:
+    """Scopes as stored ('closures read'); an unknown name is a stored error, ignored."""
+    known = {scope.value: scope for scope in Scope}
+    return frozenset(known[name] for name in text.split() if name in known)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.access import ROLE_NAMES_DE as ROLE_NAMES_DE  # re-exported
 from callcenter.domain.access import Role as Role  # re-exported
+from callcenter.domain.access import Scope, parse_scopes
 from callcenter.storage.audit import AuditRepository, require_aware
 from callcenter.storage.errors import AlreadyExists, InvalidValue, NotFound
 from callcenter.storage.models import (
@@ -109,6 +110,46 @@ class ApiToken:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    # None: a token from before scopes, which works as `admin` until it expires or is revoked.
+    scopes: frozenset[Scope] | None = None
+    expires_at: datetime | None = None  # None: does not expire
+
+    @property
+    def legacy(self) -> bool:
+        return self.scopes is None
+
+    @property
+    def granted(self) -> frozenset[Scope]:
+        return frozenset({Scope.ADMIN}) if self.scopes is None else self.scopes
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """A valid bearer token: whose it is and what it may do."""
+
+    account: Account
+    token: ApiToken
+
+
+def scopes_text(scopes: Collection[Scope]) -> str:
+    """Stored and shown sorted in the list's order (read, closures, schedule, admin)."""
+    return " ".join(scope.value for scope in Scope if scope in scopes)
+
+
+def _api_token(row: ApiTokenRow, username: str) -> ApiToken:
+    return ApiToken(
+        id=row.id,
+        name=row.name,
+        username=username,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        scopes=None if row.scopes is None else parse_scopes(row.scopes),
+        expires_at=row.expires_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -283,16 +324,40 @@ class AccountRepository:
 
     # -- API tokens ------------------------------------------------------------------------
 
-    def create_token(self, username: str, name: str, actor: str, now: datetime) -> str:
-        """A new token for the user; returns the token itself, which is never stored."""
+    def create_token(
+        self,
+        username: str,
+        name: str,
+        actor: str,
+        now: datetime,
+        *,
+        scopes: Collection[Scope],
+        expires_at: datetime | None = None,
+    ) -> str:
+        """A new token for the user with these scopes, valid until `expires_at` (None:
+        no expiry); returns the token itself, which is never stored."""
         require_aware(now, "API-Token")
         if not _TOKEN_NAME.match(name):
             raise InvalidValue(
                 f"„{name}“ ist kein gültiger Token-Name (Buchstaben, Ziffern, Leerzeichen . _ -)",
                 f"'{name}' is not a valid token name (letters, digits, space . _ -)",
             )
+        if not scopes:
+            raise InvalidValue(
+                "Ein API-Token braucht mindestens einen Bereich (read, closures, schedule, "
+                "admin)",
+                "an API token needs at least one scope (read, closures, schedule, admin)",
+            )
+        if expires_at is not None:
+            require_aware(expires_at, "API-Token: Ablauf")
+            if expires_at <= now:
+                raise InvalidValue(
+                    f"Das Ablaufdatum {expires_at.isoformat()} liegt nicht in der Zukunft",
+                    f"the expiry {expires_at.isoformat()} is not in the future",
+                )
         user = self._user_row(username)
         secret = "cc_" + new_secret()
+        stored_scopes = scopes_text(scopes)
         row = ApiTokenRow(
             user_id=user.id,
             name=name,
@@ -300,6 +365,8 @@ class AccountRepository:
             created_at=now,
             last_used_at=None,
             revoked_at=None,
+            scopes=stored_scopes,
+            expires_at=expires_at,
         )
         self._insert_unique(
             row,
@@ -313,7 +380,12 @@ class AccountRepository:
             action="add_api_token",
             entity="api_token",
             entity_id=name,
-            after={"name": name, "user": username},
+            after={
+                "name": name,
+                "user": username,
+                "scopes": stored_scopes.split(),
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
         )
         return secret
 
@@ -342,24 +414,17 @@ class AccountRepository:
             .join(UserRow, UserRow.id == ApiTokenRow.user_id)
             .order_by(ApiTokenRow.name)
         )
-        return [
-            ApiToken(
-                id=row.id,
-                name=row.name,
-                username=username,
-                created_at=row.created_at,
-                last_used_at=row.last_used_at,
-                revoked_at=row.revoked_at,
-            )
-            for row, username in self._session.execute(query)
-        ]
+        return [_api_token(row, username) for row, username in self._session.execute(query)]
 
-    def token_account(self, secret: str, now: datetime) -> tuple[Account, str] | None:
-        """The account and token name behind a bearer token, if valid; marks it used."""
+    def token_account(self, secret: str, now: datetime) -> TokenUse | None:
+        """The account and token behind a bearer token, if valid (not revoked, not
+        expired, its user not locked); marks it used."""
         row = self._session.scalar(
             select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(secret))
         )
         if row is None or row.revoked_at is not None:
+            return None
+        if row.expires_at is not None and now >= row.expires_at:
             return None
         user = self._session.get(UserRow, row.user_id)
         if user is None or user.disabled:
@@ -367,7 +432,7 @@ class AccountRepository:
         # Only a coarse "last used": one write per minute at most, not one per request.
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             row.last_used_at = now
-        return _account(user), row.name
+        return TokenUse(_account(user), _api_token(row, user.username))
 
     # -- web sessions ----------------------------------------------------------------------
 

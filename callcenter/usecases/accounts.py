@@ -7,10 +7,11 @@ entries of account changes still live in callcenter.storage.web_repository.Accou
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
-from callcenter.domain.access import Actor, Role, require_role
+from callcenter.domain.access import Actor, Role, Scope, require_role
 from callcenter.storage.web_repository import Account, ApiToken
 
 
@@ -26,7 +27,16 @@ class AccountStore(Protocol):
     ) -> Account: ...
     def set_password(self, username: str, password: str, actor: str, now: datetime) -> None: ...
     def set_disabled(self, username: str, disabled: bool, actor: str, now: datetime) -> Account: ...
-    def create_token(self, username: str, name: str, actor: str, now: datetime) -> str: ...
+    def create_token(
+        self,
+        username: str,
+        name: str,
+        actor: str,
+        now: datetime,
+        *,
+        scopes: Collection[Scope],
+        expires_at: datetime | None = None,
+    ) -> str: ...
     def revoke_token(self, name: str, actor: str, now: datetime) -> None: ...
     def list_users(self) -> list[Account]: ...
     def list_tokens(self) -> list[ApiToken]: ...
@@ -68,11 +78,22 @@ def set_disabled(
 
 
 def create_token(
-    uow: AccountsUnitOfWork, actor: Actor, username: str, name: str, *, now: datetime
+    uow: AccountsUnitOfWork,
+    actor: Actor,
+    username: str,
+    name: str,
+    *,
+    now: datetime,
+    scopes: Collection[Scope],
+    expires_at: datetime | None,
 ) -> str:
-    """A new API token for the user; returns the token itself, which is never stored."""
+    """A new API token for the user with these scopes (at least one; `admin` implies all),
+    valid until `expires_at` (None: no expiry); returns the token itself, never stored.
+    The token never does more than its user's role allows."""
     require_role(actor, Role.ADMIN)
-    return uow.accounts.create_token(username, name, actor.name, now)
+    return uow.accounts.create_token(
+        username, name, actor.name, now, scopes=scopes, expires_at=expires_at
+    )
 
 
 def revoke_token(uow: AccountsUnitOfWork, actor: Actor, name: str, *, now: datetime) -> None:

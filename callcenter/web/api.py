@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from callcenter.domain.access import Scope
 from callcenter.domain.schedule import (
     Closure,
     Pilot,
@@ -630,7 +631,7 @@ SLOT: dict[str, dict[str, Any]] = {
 }
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("GET", "/me", api_me, "Wer bin ich?", "Who am I?", ALL_ROLES, MeOut),
+    Endpoint("GET", "/me", api_me, "Wer bin ich?", "Who am I?", ALL_ROLES, MeOut, scope=Scope.READ),
     Endpoint(
         "GET",
         "/overview",
@@ -639,6 +640,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Overview of all teams",
         STAFF,
         OverviewOut,
+        scope=Scope.READ,
     ),
     Endpoint(
         "GET",
@@ -648,6 +650,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Switchboard board",
         ALL_ROLES,
         BoardOut,
+        scope=Scope.READ,
     ),
     Endpoint(
         "GET",
@@ -657,6 +660,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "A team's call hours",
         STAFF,
         HoursOut,
+        scope=Scope.READ,
         path_params=TEAM,
     ),
     Endpoint(
@@ -667,6 +671,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Replace a team's call hours",
         ADMIN,
         HoursOut,
+        scope=Scope.SCHEDULE,
         body=HoursBody,
         path_params=TEAM,
     ),
@@ -678,6 +683,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Preview (default 14 days)",
         STAFF,
         PreviewOut,
+        scope=Scope.READ,
         query=PreviewQuery,
         path_params=TEAM,
     ),
@@ -689,6 +695,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "A team's public holidays",
         ADMIN,
         TeamHolidaysOut,
+        scope=Scope.SCHEDULE,
         body=TeamHolidaysBody,
         path_params=TEAM,
     ),
@@ -700,6 +707,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Closures",
         STAFF,
         ClosureListOut,
+        scope=Scope.READ,
         query=ClosureQuery,
     ),
     Endpoint(
@@ -710,6 +718,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Add a closure ('announcement today': today = true)",
         STAFF,
         ClosureOut,
+        scope=Scope.CLOSURES,
         status=201,
         body=ClosureBody,
     ),
@@ -721,6 +730,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "End a closure",
         STAFF,
         ClosureOut,
+        scope=Scope.CLOSURES,
         body=EndClosureBody,
         path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ),
@@ -732,6 +742,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Change a closure (a future one freely, a running one only its end)",
         STAFF,
         ClosureOut,
+        scope=Scope.CLOSURES,
         body=ClosureChangeBody,
         path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ),
@@ -743,6 +754,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Delete a future closure",
         STAFF,
         ClosureOut,
+        scope=Scope.CLOSURES,
         path_params={"closure_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ),
     Endpoint(
@@ -753,6 +765,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Public holidays and German state",
         ADMIN,
         HolidaysOut,
+        scope=Scope.READ,
         query=HolidaysQuery,
     ),
     Endpoint(
@@ -763,6 +776,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Set the German state for public holidays",
         ADMIN,
         HolidaysOut,
+        scope=Scope.SCHEDULE,
         body=HolidayStateBody,
     ),
     Endpoint(
@@ -773,6 +787,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Special openings",
         ADMIN,
         OpeningListOut,
+        scope=Scope.READ,
     ),
     Endpoint(
         "POST",
@@ -782,6 +797,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Add a special opening",
         ADMIN,
         OpeningOut,
+        scope=Scope.SCHEDULE,
         status=201,
         body=OpeningBody,
     ),
@@ -793,6 +809,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Pilot periods",
         STAFF,
         PilotListOut,
+        scope=Scope.READ,
     ),
     Endpoint(
         "POST",
@@ -802,6 +819,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Add a pilot period",
         STAFF,
         PilotOut,
+        scope=Scope.SCHEDULE,
         status=201,
         body=PilotBody,
     ),
@@ -813,6 +831,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "A team's announcements",
         ADMIN,
         PromptsOut,
+        scope=Scope.ADMIN,
         query=PromptsQuery,
     ),
     Endpoint(
@@ -823,6 +842,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Upload a recording (WAV, MP3, OGG, FLAC; 1–120 s)",
         ADMIN,
         RecordingOut,
+        scope=Scope.ADMIN,
         binary=tuple(AUDIO_TYPES),
         path_params=SLOT,
     ),
@@ -834,6 +854,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Remove a recording",
         ADMIN,
         RecordingOut,
+        scope=Scope.ADMIN,
         path_params=SLOT,
     ),
     Endpoint(
@@ -844,6 +865,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Audit log",
         ADMIN,
         AuditOut,
+        scope=Scope.READ,
         query=AuditQuery,
     ),
     Endpoint(
@@ -854,6 +876,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Evaluation (plotly figures)",
         STAFF,
         EvaluationOut,
+        scope=Scope.READ,
         query=EvaluationQuery,
     ),
 )

@@ -11,8 +11,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from callcenter.domain.access import Role
-from callcenter.web.errors import WebError, forbidden
+from callcenter.domain.access import Role, Scope
+from callcenter.web.errors import WebError, forbidden, scope_missing
 from callcenter.web.middleware import ensure_identity
 from callcenter.web.state import Identity, WebState, state_of
 from callcenter.web.validation_messages import messages
@@ -48,6 +48,8 @@ class Endpoint:
     summary_en: str
     roles: frozenset[Role]
     response: type[BaseModel]
+    # What an API token needs besides its user's role (admin implies all).
+    scope: Scope
     status: int = 200
     body: type[BaseModel] | None = None
     # Raw audio upload: content types accepted instead of a JSON body.
@@ -127,6 +129,8 @@ def make_handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.St
         identity = ensure_identity(request)
         if identity.role not in endpoint.roles:
             raise forbidden()
+        if not identity.may_use(endpoint.scope):
+            raise scope_missing(endpoint.scope)
         query = None
         if endpoint.query is not None:
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callcenter.domain.access import SCOPE_NAMES_DE, Scope
 from callcenter.domain.errors import CallcenterError
 from callcenter.web.i18n import both
 
@@ -51,6 +52,19 @@ def not_found() -> WebError:
 
 def forbidden() -> WebError:
     return from_key(403, "forbidden", "forbidden")
+
+
+def scope_missing(scope: Scope) -> WebError:
+    """403 for an API token without the scope this request needs: names the scope."""
+    return WebError(
+        403,
+        "scope_missing",
+        f"Diesem API-Token fehlt der Bereich „{scope}“ ({SCOPE_NAMES_DE[scope]}), den diese "
+        "Anfrage braucht. Ein Token mit diesem Bereich erstellt die Administration: "
+        f"callcenter users token NAME --user BENUTZER --scope {scope}",
+        f"this API token lacks the scope '{scope}' this request needs. Administrators "
+        f"create a token with it: callcenter users token NAME --user USER --scope {scope}",
+    )
 
 
 def unauthorized() -> WebError:

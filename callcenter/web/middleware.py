@@ -10,19 +10,23 @@ import asyncio
 import hmac
 import logging
 import re
+from dataclasses import replace
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from callcenter.domain.access import Scope
 from callcenter.prompts.audio_errors import AudioToolError
-from callcenter.storage.web_repository import AccountRepository
+from callcenter.storage.web_repository import AccountRepository, ApiToken
 from callcenter.web import i18n
 from callcenter.web.errors import (
     WebError,
     csrf_failed,
     from_key,
     known_error_types,
+    scope_missing,
     translate_error,
     unauthorized,
 )
@@ -108,14 +112,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if identity.via == "session" and wanted in i18n.LANGS and wanted != identity.lang:
             session_id = identity.session_id or ""
             await state.db(lambda s: AccountRepository(s).set_session_lang(session_id, lang))
-        request[IDENTITY] = Identity(
-            identity.account,
-            identity.via,
-            identity.actor,
-            lang,
-            identity.csrf,
-            identity.session_id,
-        )
+        request[IDENTITY] = replace(identity, lang=lang)
     elif not is_public(request.path, request.method):
         if wants_json(request):
             return _api_unauthorized(request)
@@ -124,7 +121,38 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         raise web.HTTPSeeOther(f"/anmelden?next={quote(request.path_qs, safe='')}")
     if identity is not None and identity.via == "session" and request.method not in SAFE_METHODS:
         await _check_csrf(request, identity)
+    if identity is not None and not wants_json(request) and not is_public(request.path):
+        # The API checks each endpoint's scope (api_base); a token on a page needs these.
+        needed = page_scope(request.method)
+        if not identity.may_use(needed):
+            raise scope_missing(needed)
     return await handler(request)
+
+
+LEGACY_WARNING_EVERY = timedelta(hours=1)
+
+
+def _warn_legacy_token(state: WebState, token: ApiToken, now: datetime) -> None:
+    """A token from before scopes works as `admin`: say so in the log, once an hour per
+    token (not at every request of a busy portal)."""
+    last = state.legacy_token_warned.get(token.name)
+    if last is not None and now - last < LEGACY_WARNING_EVERY:
+        return
+    state.legacy_token_warned[token.name] = now
+    logger.warning(
+        "API token %r (user %s) has no scopes and is used as admin; replace it with a "
+        "scoped token (callcenter users token NAME --user USER --scope ...) and revoke it "
+        "(callcenter users revoke %s)",
+        token.name,
+        token.username,
+        token.name,
+    )
+
+
+def page_scope(method: str) -> Scope:
+    """What a token needs for a page outside the API: reading them `read`, a form's change
+    `admin` (the API names finer scopes per endpoint; the pages are for people)."""
+    return Scope.READ if method in SAFE_METHODS else Scope.ADMIN
 
 
 async def _identify(request: web.Request, state: WebState) -> Identity | None:
@@ -137,8 +165,10 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
         found = await state.db(lambda s: AccountRepository(s).token_account(secret.strip(), now))
         if found is None:
             return None
-        account, name = found
-        return Identity(account, "token", f"api:{name}")
+        token = found.token
+        if token.legacy:
+            _warn_legacy_token(state, token, now)
+        return Identity(found.account, "token", f"api:{token.name}", scopes=token.granted)
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None

@@ -89,7 +89,10 @@ def build_openapi(endpoints: tuple[Endpoint, ...], title: str) -> dict[str, Any]
         operation: dict[str, Any] = {
             "operationId": endpoint.operation_id,
             "summary": f"{endpoint.summary_de} / {endpoint.summary_en}",
-            "description": "Rollen / roles: " + ", ".join(sorted(r.value for r in endpoint.roles)),
+            "description": "Rollen / roles: "
+            + ", ".join(sorted(r.value for r in endpoint.roles))
+            + f"; API-Token-Bereich / token scope: {endpoint.scope} (admin umfasst alle / "
+            "admin implies all)",
             "parameters": parameters,
             "responses": {
                 str(endpoint.status): {
@@ -138,7 +141,8 @@ def build_openapi(endpoints: tuple[Endpoint, ...], title: str) -> dict[str, Any]
             "description": (
                 "Sprechzeiten, Schließtage („Bandansage heute“), Feiertage, Sonderöffnungen, "
                 "Pilotphasen, Ansagen, Auswertung. Anmeldung mit API-Token "
-                "(`callcenter users token NAME --user USER`) als `Authorization: Bearer …`. "
+                "(`callcenter users token NAME --user USER --scope read|closures|schedule|admin`) "
+                "als `Authorization: Bearer …`. "
                 'Fehler: {"error": {"code", "message_de", "message_en", "field"}}.\n\n'
                 "Call hours, closures ('announcement today'), holidays, special openings, "
                 "pilot periods, announcements, evaluation. Authenticate with an API token."

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.clock import Clock
 from callcenter.config import Settings
+from callcenter.domain.access import Scope, scope_allows
 from callcenter.domain.schedule import Office
 from callcenter.storage.store import Store
 from callcenter.storage.web_repository import Account, Role
@@ -32,6 +33,8 @@ class WebState:
     live: LiveView | None
     limiter: LoginLimiter
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Token name -> when its "token without scopes" warning was last logged.
+    legacy_token_warned: dict[str, datetime] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
@@ -59,10 +62,16 @@ class Identity:
     lang: str = "de"
     csrf: str | None = None
     session_id: str | None = None
+    # An API token's scopes; None for a browser session (the role alone decides).
+    scopes: frozenset[Scope] | None = None
 
     @property
     def role(self) -> Role:
         return self.account.role
+
+    def may_use(self, scope: Scope) -> bool:
+        """Whether a token's scopes cover `scope` (a session: always; its role still counts)."""
+        return self.scopes is None or scope_allows(self.scopes, scope)
 
     def has(self, *roles: Role) -> bool:
         return self.account.role in roles

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.access import Actor
 from callcenter.domain.schedule import Closure, Office, Pilot, SpecialOpening, Team, Window
+from callcenter.prompts.templates import public_reason_keys
 from callcenter.storage.unit_of_work import SqlUnitOfWork
 from callcenter.usecases import schedule
 
@@ -43,7 +44,10 @@ class ScheduleCommands:
         return schedule.set_holiday_state(self.uow, Actor.admin(actor), state, now=now)
 
     def add_closure(self, closure: Closure, actor: str, now: datetime) -> Closure:
-        return schedule.add_closure(self.uow, Actor.admin(actor), closure, now=now)
+        # Like an entry point: the public reasons the shipped templates know.
+        return schedule.add_closure(
+            self.uow, Actor.admin(actor), closure, now=now, reasons=public_reason_keys()
+        )
 
     def end_closure(self, closure_id: int, at: datetime, actor: str, now: datetime) -> Closure:
         return schedule.end_closure(self.uow, Actor.admin(actor), closure_id, now=now, at=at)

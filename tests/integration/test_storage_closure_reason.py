@@ -107,10 +107,10 @@ def test_without_the_keys_handed_in_no_public_reason_is_accepted(seeded: Engine)
 def test_closures_stored_before_the_migration_keep_their_note_to_themselves(
     empty_db_url: str,
 ) -> None:
-    upgrade(empty_db_url, "0007")
+    upgrade(empty_db_url, "0008")
     engine = make_engine(empty_db_url)
     try:
-        # The table as revision 0007 knew it (the model has the new columns).
+        # The table as revision 0008 knew it (the model has the new columns).
         old = Table(
             "closures",
             MetaData(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
 from callcenter.config import Settings, load_settings
+from callcenter.domain.access import Scope
 from callcenter.storage import web_repository
 from callcenter.storage.store import Store, open_store
 from callcenter.storage.web_repository import AccountRepository
@@ -208,6 +209,15 @@ async def signed_in(env: WebEnv, username: str) -> AsyncIterator[Browser]:
         yield browser
 
 
-def api_token(env: WebEnv, username: str, name: str) -> str:
+def api_token(
+    env: WebEnv,
+    username: str,
+    name: str,
+    scopes: Collection[Scope] = (Scope.ADMIN,),
+    expires_at: datetime | None = None,
+) -> str:
+    """A token for the user (by default with every scope: the role alone decides)."""
     with env.store.session() as session:
-        return AccountRepository(session).create_token(username, name, "test-seed", START)
+        return AccountRepository(session).create_token(
+            username, name, "test-seed", START, scopes=scopes, expires_at=expires_at
+        )

@@ -58,7 +58,7 @@ def test_users_life_cycle(cli, tmp_path: Path) -> None:
     )
     assert added.code == 0, added.err
     assert "Benutzer tina angelegt (Teamleitung, Team auslaender-a)" in added.out
-    token = cli("users", "token", "ticketsystem", "--user", "tina")
+    token = cli("users", "token", "ticketsystem", "--user", "tina", "--scope", "closures")
     assert token.code == 0
     secret = token.out.strip()
     assert secret.startswith("cc_")
@@ -105,7 +105,7 @@ def test_users_life_cycle(cli, tmp_path: Path) -> None:
             "lang-genug-123\n",
             "Benutzer „nobody“ gibt es nicht",
         ),
-        (("users", "token", "t", "--user", "nobody"), "", "gibt es nicht"),
+        (("users", "token", "t", "--user", "nobody", "--scope", "read"), "", "gibt es nicht"),
     ],
 )
 def test_users_errors_are_one_clear_line(cli, args, stdin: str, message: str) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
+from callcenter.domain.access import Scope
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.call_repository import CallRecordRepository
@@ -99,7 +100,9 @@ def test_login_verification(accounts: Engine) -> None:
 
 def test_tokens_are_stored_hashed_shown_once_and_revocable(accounts: Engine) -> None:
     with session_scope(accounts) as session:
-        secret = AccountRepository(session).create_token("alice", "portal", "test", NOW)
+        secret = AccountRepository(session).create_token(
+            "alice", "portal", "test", NOW, scopes=[Scope.READ]
+        )
     assert secret.startswith("cc_")
     with session_scope(accounts) as session:
         row = session.scalar(select(ApiTokenRow))
@@ -108,15 +111,18 @@ def test_tokens_are_stored_hashed_shown_once_and_revocable(accounts: Engine) -> 
         assert secret not in row.token_hash
         found = AccountRepository(session).token_account(secret, NOW)
         assert found is not None
-        assert found[0].username == "alice"
-        assert found[1] == "portal"
+        assert found.account.username == "alice"
+        assert found.token.name == "portal"
+        assert found.token.granted == {Scope.READ}
         assert AccountRepository(session).token_account(secret + "x", NOW) is None
     with session_scope(accounts) as session:
         row = session.scalar(select(ApiTokenRow))
         assert row is not None
         assert row.last_used_at == NOW
         with pytest.raises(AlreadyExists):
-            AccountRepository(session).create_token("alice", "portal", "test", NOW)
+            AccountRepository(session).create_token(
+                "alice", "portal", "test", NOW, scopes=[Scope.READ]
+            )
     with session_scope(accounts) as session:
         AccountRepository(session).revoke_token("portal", "test", NOW)
         assert AccountRepository(session).token_account(secret, NOW) is None
