@@ -121,3 +121,47 @@ def test_example_config_has_a_web_section() -> None:
     assert settings.web.port == 8080
     assert settings.web.session_minutes == 480
     assert settings.web.secure_cookies == "auto"
+
+
+def test_tokens_have_scopes_and_an_expiry_and_are_listed_and_revoked(cli, tmp_path: Path) -> None:
+    added = cli("users", "add", "anna", "--role", "admin", "--password-stdin", stdin="x" * 12)
+    assert added.code == 0, added.err
+    unscoped = cli("users", "token", "portal", "--user", "anna")
+    assert unscoped.code == 2
+    assert "--scope" in unscoped.err
+    wrong = cli("users", "token", "portal", "--user", "anna", "--scope", "everything")
+    assert wrong.code == 2
+    assert "read" in wrong.err
+    assert "closures" in wrong.err
+    made = cli(
+        "users", "token", "portal", "--user", "anna", "--scope", "closures", "--scope", "read",
+        "--expires", "2099-06-30",
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    assert "scopes read closures" in made.err
+    assert "gültig bis / valid until" in made.err
+    assert "01.07.2099 00:00" in made.err
+    default = cli("users", "token", "ticket", "--user", "anna", "--scope", "admin")
+    assert default.code == 0, default.err
+    past = cli(
+        "users", "token", "late", "--user", "anna", "--scope", "read", "--expires", "2001-01-01"
+    )
+    assert past.code == 1
+    assert "nicht in der Zukunft" in past.err
+    with sqlite3.connect(tmp_path / "data" / "callcenter.sqlite3") as db:
+        rows = dict(db.execute("SELECT name, scopes FROM api_tokens"))
+    assert rows == {"portal": "read closures", "ticket": "admin"}
+    listed = cli("users", "tokens").out
+    assert "Token 'portal' (anna): Bereiche / scopes read closures; gültig bis" in listed
+    assert "zuletzt benutzt / last used nie / never" in listed
+    assert cli("users", "revoke", "portal").code == 0
+    assert "Token 'portal' (anna): Bereiche / scopes read closures; widerrufen" in (
+        cli("users", "tokens").out
+    )
+    with sqlite3.connect(tmp_path / "data" / "callcenter.sqlite3") as db:
+        db.execute("UPDATE api_tokens SET scopes = NULL WHERE name = 'ticket'")
+    assert "admin (altes Token ohne Bereiche / legacy token without scopes)" in (
+        cli("users", "tokens").out
+    )
+    audit_after = [a for _actor, a, name in audit(tmp_path) if name == "portal"]
+    assert audit_after == ["add_api_token", "revoke_api_token"]
