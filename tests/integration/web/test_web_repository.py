@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from callcenter.domain.access import Scope
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
@@ -204,3 +204,38 @@ def test_calls_between_counts_inside_outside_and_unknown(seeded: Engine) -> None
     assert counts["auslaender-a"].total == 4
     assert counts["auslaender-b"].inside == 1
     assert "zentrale" not in counts
+
+
+def test_token_scopes_and_expiry_round_trip_and_expired_tokens_are_refused(
+    accounts: Engine,
+) -> None:
+    expires = NOW + timedelta(days=30)
+    with session_scope(accounts) as session:
+        secret = AccountRepository(session).create_token(
+            "alice",
+            "portal",
+            "test",
+            NOW,
+            scopes=[Scope.READ, Scope.CLOSURES],
+            expires_at=expires,
+        )
+        with pytest.raises(InvalidValue):
+            AccountRepository(session).create_token("alice", "none", "test", NOW, scopes=[])
+        with pytest.raises(InvalidValue):
+            AccountRepository(session).create_token(
+                "alice", "old", "test", NOW, scopes=[Scope.READ], expires_at=NOW
+            )
+    with session_scope(accounts) as session:
+        [token] = AccountRepository(session).list_tokens()
+        assert token.granted == {Scope.READ, Scope.CLOSURES}
+        assert token.expires_at == expires
+        assert not token.legacy
+        assert AccountRepository(session).token_account(secret, expires - timedelta(seconds=1))
+        assert AccountRepository(session).token_account(secret, expires) is None
+    with session_scope(accounts) as session:
+        session.execute(update(ApiTokenRow).values(scopes=None, expires_at=None))
+    with session_scope(accounts) as session:
+        found = AccountRepository(session).token_account(secret, NOW + timedelta(days=400))
+        assert found is not None
+        assert found.token.legacy
+        assert found.token.granted == {Scope.ADMIN}
