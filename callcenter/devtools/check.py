@@ -17,6 +17,7 @@ BIN = Path(sys.executable).parent
 
 STEPS: list[tuple[str, list[str]]] = [
     ("ruff (lint)", [str(BIN / "ruff"), "check", "callcenter", "tests"]),
+    ("ruff (format)", [str(BIN / "ruff"), "format", "--check", "callcenter", "tests"]),
     ("mypy (types)", [str(BIN / "mypy"), "callcenter"]),
     ("import-linter (architecture)", [str(BIN / "lint-imports")]),
     ("pytest (tests)", [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]),

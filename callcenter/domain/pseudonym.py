@@ -22,6 +22,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
+from callcenter.domain.errors import CallcenterError
+
 MIN_KEY_BYTES = 32  # the key is as strong as SHA-256's block of randomness, not less
 WITHHELD = ""  # pseudonym of a caller without a number
 HOME_COUNTRY_CODE = "49"
@@ -30,13 +32,8 @@ _CALLER = b"caller:"
 _MEMBER = b"member:"
 
 
-class InvalidPseudonymKey(ValueError):
+class InvalidPseudonymKey(CallcenterError, ValueError):
     """A pseudonym key that is too short to be a secret; `str()` is the German message."""
-
-    def __init__(self, de: str, en: str) -> None:
-        self.de = de
-        self.en = en
-        super().__init__(de)
 
 
 def normalise_number(number: str, country_code: str = HOME_COUNTRY_CODE) -> str:

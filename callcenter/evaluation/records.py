@@ -112,7 +112,7 @@ def aggregate_records(
         end=end,
         cells_start=first,
         settings=settings,
-        cells=tuple(_cell(key, values) for key, values in sorted(cells.items())),
+        cells=tuple(hour_cell(key, values) for key, values in sorted(cells.items())),
         caller_days=tuple(
             CallerDay(team, day, calls, contacts)
             for (team, day), (calls, contacts) in sorted(caller_days.items())
@@ -169,7 +169,9 @@ def _add_to_cell(
     cell[10] += r.outcome in ANNOUNCED
 
 
-def _cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
+def hour_cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
+    """The hour cell of (team, day, hour) from its sums in the fixed column order (the
+    same order the SQL aggregation selects them in)."""
     team, day, hour = key
     return HourCell(
         team=team,

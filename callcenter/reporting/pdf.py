@@ -14,18 +14,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from callcenter.domain.errors import CallcenterError
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_SECONDS = 120.0
 SCRIPT_BUDGET_MS = 20_000
 
 
-class PdfError(Exception):
+class PdfError(CallcenterError):
     """The PDF could not be made (message in German and English)."""
 
-    def __init__(self, de: str, en: str) -> None:
-        super().__init__(de)
-        self.de = de
-        self.en = en
+    kind = "unavailable"
 
 
 def find_chromium(explicit: str | None = None) -> str:

@@ -20,6 +20,7 @@ import plotly
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from callcenter.domain.errors import CallcenterError
 from callcenter.evaluation.model import OfficeReport
 from callcenter.reporting.chart_common import Charts, esc
 from callcenter.reporting.i18n import LANGS, TEXTS, Lang, check_lang, fmt_date, metric_name, text
@@ -63,13 +64,10 @@ class SiteResult:
     pages: tuple[Path, ...]
 
 
-class SiteError(Exception):
+class SiteError(CallcenterError):
     """The site cannot be written (message in German and English)."""
 
-    def __init__(self, de: str, en: str) -> None:
-        super().__init__(de)
-        self.de = de
-        self.en = en
+    kind = "unavailable"
 
 
 def plotly_js_source() -> Path:

@@ -61,6 +61,7 @@ from callcenter.evaluation.inputs import (
     TeamPeriodStats,
 )
 from callcenter.evaluation.model import HourCell
+from callcenter.evaluation.records import hour_cell
 from callcenter.storage.models import (
     ANSWERED_INSIDE_CONDITION,
     CallRecordRow,
@@ -376,7 +377,7 @@ def _hour_cells(
             merged[key] = [a + b for a, b in zip(merged[key], values, strict=True)]
         else:
             merged[key] = values
-    cells = tuple(_cell(key, values) for key, values in sorted(merged.items()))
+    cells = tuple(hour_cell(key, values) for key, values in sorted(merged.items()))
     extras = [
         (key[0], key[1], values[13], values[14], values[17]) for key, values in merged.items()
     ]
@@ -403,28 +404,6 @@ def _mostly_everything(
         return False
     in_range = session.scalar(select(func.count()).where(*_in_range(begin, end, teams))) or 0
     return 2 * in_range >= total
-
-
-def _cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
-    team, day, hour = key
-    return HourCell(
-        team=team,
-        day=day,
-        hour=hour,
-        offered=int(v[0]),
-        inside=int(v[1]),
-        outside=int(v[2]),
-        team_line=int(v[3]),
-        direct_line=int(v[4]),
-        switchboard=int(v[5]),
-        answered_inside=int(v[6]),
-        answered_within_target=int(v[7]),
-        abandoned_inside=int(v[8]),
-        short_abandons_inside=int(v[9]),
-        announcements=int(v[10]),
-        wait_total_seconds=v[11],
-        talk_total_seconds=v[12],
-    )
 
 
 @dataclass

@@ -169,7 +169,9 @@ def test_demo_prints_every_team_with_state_and_next_change(cli) -> None:
 
 
 def test_demo_runs_the_simulated_pbx_and_records_calls(cli, tmp_path: Path) -> None:
-    result = cli("demo", "--duration", "5", "--speed", "300", "--calls-per-hour", "60")
+    result = cli(
+        "demo", "--duration", "5", "--speed", "300", "--calls-per-hour", "60", "--web-port", "0"
+    )
     assert result.code == 0, result.err
     assert "Simulierte Telefonanlage auf 127.0.0.1:" in result.out
     assert "Demo beendet" in result.out
