@@ -344,8 +344,7 @@ class AccountRepository:
             )
         if not scopes:
             raise InvalidValue(
-                "Ein API-Token braucht mindestens einen Bereich (read, closures, schedule, "
-                "admin)",
+                "Ein API-Token braucht mindestens einen Bereich (read, closures, schedule, admin)",
                 "an API token needs at least one scope (read, closures, schedule, admin)",
             )
         if expires_at is not None:
