@@ -25,8 +25,9 @@ from callcenter.pbx.ami.client import AmiClient
 from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.prompts.audio_files import write_text_atomically
-from callcenter.storage.retention import PurgeReport, purge_and_audit
+from callcenter.storage.retention import PurgeReport
 from callcenter.storage.store import Store
+from callcenter.usecases.calls import purge_identifiers
 from callcenter.usecases.prompts import render_announcements
 
 logger = logging.getLogger(__name__)
@@ -230,8 +231,7 @@ class ServiceJobs:
         now = self._clock.now().astimezone(self._settings.tz)
 
         def run() -> PurgeReport:
-            with store.session() as session:
-                return purge_and_audit(session, now, days, actor=PURGE_ACTOR)
+            return purge_identifiers(store.session, now, days, actor=PURGE_ACTOR)
 
         try:
             report = await asyncio.to_thread(run)

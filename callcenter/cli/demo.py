@@ -29,7 +29,7 @@ from callcenter.simulator.file_fallback import file_or_schedule_fallback
 from callcenter.simulator.from_settings import model_from_settings, profile_from_settings
 from callcenter.simulator.run import DEMO_SECRET
 from callcenter.simulator.traffic import TrafficGenerator
-from callcenter.storage.web_repository import AccountRepository
+from callcenter.usecases import accounts
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo-sprechzeiten"
@@ -166,16 +166,21 @@ async def run_live(
 def ensure_demo_user(cli: CliContext) -> None:
     """An admin account for the demo's web app, created once (never in a real office's
     database: the demo refuses to add it when other users exist)."""
-    with cli.store.session() as session:
-        accounts = AccountRepository(session)
-        names = {account.username for account in accounts.list_users()}
+    actor = cli.as_actor
+
+    def add_if_alone(uow: accounts.AccountsUnitOfWork) -> set[str]:
+        users, _tokens = accounts.users_and_tokens(uow, actor)
+        names = {account.username for account in users}
         if not names:
-            accounts.add_user(DEMO_USER, "admin", DEMO_PASSWORD, None, cli.actor, cli.now())
-        elif DEMO_USER not in names:
-            click.echo(
-                f"Hinweis: Es gibt schon Benutzer; kein Demo-Benutzer „{DEMO_USER}“ angelegt. "
-                "/ users exist; no demo user added."
-            )
+            accounts.add_user(uow, actor, DEMO_USER, "admin", DEMO_PASSWORD, None, now=cli.now())
+        return names
+
+    names = cli.run(add_if_alone)
+    if names and DEMO_USER not in names:
+        click.echo(
+            f"Hinweis: Es gibt schon Benutzer; kein Demo-Benutzer „{DEMO_USER}“ angelegt. "
+            "/ users exist; no demo user added."
+        )
 
 
 @click.command(

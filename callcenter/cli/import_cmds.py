@@ -11,38 +11,28 @@ import click
 
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.cli.tally_cmd import import_sheet
-from callcenter.domain.call_calendar import OfficeCalendar
-from callcenter.domain.number_plan import LinePlan
-from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import wall_to_instant
-from callcenter.exports import FORMATS, write_calls
+from callcenter.exports import FORMATS
 from callcenter.imports.common import CallImportSetup, ImportResult
 from callcenter.imports.errors import ImportFailed
-from callcenter.imports.jobs import import_cdr, import_queue_log
-from callcenter.privacy import KeyFileError, load_or_create_key
-from callcenter.storage.audit import AuditRepository
-from callcenter.storage.export import EXPORT_COLUMNS, iter_calls
-from callcenter.storage.retention import purge as purge_identifiers
+from callcenter.privacy import KeyFileError
+from callcenter.usecases.calls import (
+    export_calls,
+    import_cdr,
+    import_queue_log,
+    import_setup,
+    purge_identifiers,
+)
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 TEAM_HELP = "Nur die Anrufe/Einträge dieses Teams / only this team's calls or entries."
 
 
 def _setup(cli: CliContext, team: str | None) -> CallImportSetup:
-    office = cli.store.office()
-    if team is not None:
-        office.team(team)  # UnknownTeam, with the known ones, before the file is read
     try:
-        key = load_or_create_key(cli.settings.key_file)
+        return import_setup(cli.settings, cli.store.office(), team)
     except KeyFileError as exc:
         raise CliFailure(exc.message(cli.lang)) from None
-    switchboard = cli.settings.switchboard
-    return CallImportSetup(
-        plan=LinePlan(office, switchboard.numbers, switchboard.queue),
-        pseudonyms=Pseudonymizer(key),
-        calendar=OfficeCalendar(office),
-        team=team,
-    )
 
 
 def _report(result: ImportResult) -> None:
@@ -193,20 +183,7 @@ def tally(cli: CliContext, file: Path, team: str | None, replace: bool) -> None:
 def purge(cli: CliContext, dry_run: bool) -> None:
     days = cli.settings.privacy.retention_days
     now = cli.now()
-    with cli.store.session() as session:
-        report = purge_identifiers(session, now, days, dry_run=dry_run)
-        if not dry_run:
-            AuditRepository(session).record(
-                actor=cli.actor,
-                at=now,
-                action="purge",
-                entity="retention",
-                after={
-                    "cutoff": report.cutoff.isoformat(),
-                    "calls": report.calls,
-                    "tally_notes": report.tally_notes,
-                },
-            )
+    report = purge_identifiers(cli.store.session, now, days, actor=cli.actor, dry_run=dry_run)
     verb = "würden bereinigt / would be cleared" if dry_run else "bereinigt / cleared"
     click.echo(
         f"Aufbewahrung / retention {days} Tage/days, Stichtag / cutoff "
@@ -252,11 +229,9 @@ def export(
     end = _day_start(cli, cli.parse_day(last) + timedelta(days=1)) if last else None
     if team is not None:
         cli.store.office().team(team)
-    with cli.store.session() as session:
-        rows = iter_calls(session, start, end, team)
-        if output is None:
-            count = write_calls(rows, sys.stdout, fmt, EXPORT_COLUMNS)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as out:
-                count = write_calls(rows, out, fmt, EXPORT_COLUMNS)
+    if output is None:
+        count = export_calls(cli.store.session, sys.stdout, fmt, start, end, team)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = export_calls(cli.store.session, out, fmt, start, end, team)
     click.echo(f"{count} Anrufe exportiert / calls exported", err=True)

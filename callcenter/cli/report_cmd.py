@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
-from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.store import Store
+from callcenter.usecases.calls import count_calls
 from callcenter.usecases.evaluation import compute_office_report
 
 if TYPE_CHECKING:
@@ -27,8 +27,7 @@ def _say(lang: str, de: str, en: str) -> None:
 
 
 def _count_calls(store: Store) -> int:
-    with store.session() as session:
-        return CallRecordRepository(session).count()
+    return count_calls(store.session)
 
 
 def _progress(lang: str) -> Callable[[SiteProgress], None]:

@@ -10,9 +10,8 @@ import click
 from callcenter.cli.context import CliContext, CliFailure, pass_cli
 from callcenter.domain.tally import WalkInDay
 from callcenter.imports.errors import ImportFailed
-from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX
 from callcenter.usecases import tally as tally_cases
-from callcenter.usecases.tally import MAX_WALK_INS, SheetImport
+from callcenter.usecases.tally import GENERATED_SOURCE_PREFIX, MAX_WALK_INS, SheetImport
 
 
 def import_sheet(cli: CliContext, file: Path, team: str | None, replace: bool) -> None:

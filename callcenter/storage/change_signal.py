@@ -21,7 +21,6 @@ import threading
 import weakref
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -134,6 +133,10 @@ class ChangeListener:
         self.listening = asyncio.Event()
 
     async def run(self) -> None:
+        # Imported here: only a service on PostgreSQL listens, and every CLI start would pay
+        # for the driver otherwise.
+        import psycopg
+
         while True:
             try:
                 await self._listen()
@@ -145,6 +148,8 @@ class ChangeListener:
                 await asyncio.sleep(self._retry_seconds)
 
     async def _listen(self) -> None:
+        import psycopg
+
         async with await psycopg.AsyncConnection.connect(
             self._conninfo, autocommit=True
         ) as connection:

@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, Select, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from callcenter.domain.pseudonym import WITHHELD
-from callcenter.storage.audit import AuditRepository, require_aware
+from callcenter.storage.audit import require_aware
 from callcenter.storage.models import CallRecordRow, TallyEntryRow
 
 
@@ -64,30 +64,6 @@ def purge(
         )
         notes = _rowcount(session, update(TallyEntryRow).where(*notes_where).values(note=None))
     return PurgeReport(cutoff, cutoff_day, calls, notes, dry_run)
-
-
-def purge_and_audit(
-    session: Session, now: datetime, retention_days: int, *, actor: str
-) -> PurgeReport:
-    """`purge`, and an audit entry when anything was cleared (the scheduled job).
-
-    A run that clears nothing leaves no entry: the service polls the audit log for
-    schedule changes, and a daily no-op entry would only make it reload for nothing.
-    """
-    report = purge(session, now, retention_days)
-    if report.calls or report.tally_notes:
-        AuditRepository(session).record(
-            actor=actor,
-            at=now,
-            action="purge",
-            entity="retention",
-            after={
-                "cutoff": report.cutoff.isoformat(),
-                "calls": report.calls,
-                "tally_notes": report.tally_notes,
-            },
-        )
-    return report
 
 
 def _count(session: Session, statement: Select[tuple[int]]) -> int:

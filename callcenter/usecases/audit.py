@@ -24,3 +24,9 @@ def calls_between(uow: UnitOfWork, start: datetime, end: datetime) -> Mapping[st
     require_aware(start, "Anrufe")
     require_aware(end, "Anrufe")
     return uow.call_counts(start, end)
+
+
+def last_change_at(uow: UnitOfWork) -> datetime | None:
+    """When the newest audited change was made (public: the hours feed's Last-Modified)."""
+    newest = uow.audit.list(1)
+    return newest[0].at if newest else None

@@ -24,6 +24,7 @@ from callcenter.domain.errors import CallcenterError
 from callcenter.domain.tally import StoredTally, TallyEntry, WalkInDay
 from callcenter.imports.common import display_name
 from callcenter.imports.tally import parse_tally
+from callcenter.storage.walk_ins import GENERATED_SOURCE_PREFIX as GENERATED_SOURCE_PREFIX
 from callcenter.usecases.ports import UnitOfWork
 
 WALK_INS = "walk-ins"

@@ -19,8 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.domain.access import Role
 from callcenter.domain.errors import ScheduleError
-from callcenter.storage.web_repository import Role
 from callcenter.usecases.tally import set_walk_ins
 from callcenter.web import forms, i18n
 from callcenter.web.actions import actor_of, require, require_team, run

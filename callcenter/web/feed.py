@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import func, select
 
 from callcenter.domain.hours_feed import (
     DEFAULT_WEEKS,
@@ -34,7 +33,7 @@ from callcenter.domain.hours_feed import (
 )
 from callcenter.domain.schedule import Office, State, wall_to_instant
 from callcenter.prompts.templates import load_templates
-from callcenter.storage.models import AuditRow
+from callcenter.usecases.audit import last_change_at
 from callcenter.web.errors import WebError
 from callcenter.web.feed_ics import feed_calendar
 from callcenter.web.feed_json import feed_document
@@ -164,8 +163,8 @@ def _weeks(request: web.Request) -> int:
 
 def _load(state: WebState) -> _Loaded:
     office = state.store.office()
-    with state.store.session() as session:
-        changed = session.scalar(select(func.max(AuditRow.at)))
+    with state.store.unit_of_work() as uow:
+        changed = last_change_at(uow)
     templates = load_templates(state.settings.prompts.templates_dir)
     de = templates.get("de")
     en = templates.get("en")

@@ -13,7 +13,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from callcenter.storage.web_repository import ROLE_NAMES_DE, Role
+from callcenter.domain.access import ROLE_NAMES_DE, Role
 from callcenter.web import i18n
 from callcenter.web.errors import WebError
 from callcenter.web.state import IDENTITY, lang_of, state_of

@@ -10,8 +10,8 @@ import pytest
 
 from callcenter.imports.common import CallImportSetup
 from callcenter.imports.errors import ImportFailed
-from callcenter.imports.jobs import import_cdr, import_queue_log
 from callcenter.storage.store import Store
+from callcenter.usecases.calls import import_cdr, import_queue_log
 
 from .conftest import ACTOR, MASTER_CSV, NOW, QUEUE_LOG, TALLY_EXAMPLE, TRACE_ZONE, Dump
 from .tally_support import import_tally

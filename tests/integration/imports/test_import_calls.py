@@ -17,10 +17,10 @@ from sqlalchemy import select
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
 from callcenter.domain.schedule import State
 from callcenter.imports.common import CallImportSetup, ImportResult
-from callcenter.imports.jobs import import_cdr, import_queue_log
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.models import AuditRow, CallRecordRow
 from callcenter.storage.store import Store
+from callcenter.usecases.calls import import_cdr, import_queue_log
 
 from .conftest import ACTOR, MASTER_CSV, NOW, QUEUE_LOG, TRACE_ZONE
 

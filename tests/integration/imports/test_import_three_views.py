@@ -26,10 +26,10 @@ from callcenter.domain.calls import CallRecord
 from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.schedule import Office, Pilot, Team, windows_from_spec
 from callcenter.imports.common import CallImportSetup, ImportResult
-from callcenter.imports.jobs import import_cdr, import_queue_log
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.database import session_scope
 from callcenter.storage.models import CallRecordRow
+from callcenter.usecases.calls import import_cdr, import_queue_log
 
 from ..tracker.trace_support import PSEUDONYMS, TEAM, events_of, new_tracker
 
