@@ -219,6 +219,7 @@ async def test_admin_day_in_the_browser(running: Running) -> None:
             await page.goto(base + "/schliesstage")
             await check_accessibility(page, axe, "Schließtage")
             await page.locator("#today_team").select_option("einbuergerung")
+            await page.locator("#today_reason").select_option("organisational")
             await page.locator("#today_note").fill("Personalengpass")
             switched_at = time.monotonic()
             await page.get_by_role("button", name="Bandansage heute einschalten").click()
@@ -232,7 +233,10 @@ async def test_admin_day_in_the_browser(running: Running) -> None:
                 'li[data-team="einbuergerung"][data-state="closed"]', timeout=10_000
             )
             assert board_loads == 0, "the board reloaded instead of updating itself"
-            assert "Personalengpass" in await tile.inner_text()
+            # The public reason reaches the board; the internal note only when ticked (issue 17).
+            tile_text = await tile.inner_text()
+            assert "organisatorische Gründe" in tile_text
+            assert "Personalengpass" not in tile_text
             await screenshot(board, "telefonzentrale-bandansage")
             await page.wait_for_url("**msg=closure_added")
             row = page.locator("table.data tbody tr", has_text="Personalengpass")
