@@ -8,7 +8,6 @@ and pushes the state to the PBX.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -30,12 +29,7 @@ def actor_of(identity: Identity) -> Actor:
 
 async def run(state: WebState, work: Callable[[SqlUnitOfWork], T]) -> T:
     """Run a use case in one transaction in a worker thread (SQLAlchemy here is blocking)."""
-
-    def go() -> T:
-        with state.store.unit_of_work() as uow:
-            return work(uow)
-
-    return await asyncio.to_thread(go)
+    return await state.run(work)
 
 
 def require(identity: Identity, *roles: Role) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.schedule import State
-from callcenter.storage.web_repository import AccountRepository
+from callcenter.usecases import sessions
 from callcenter.web import i18n, readmodels
 from callcenter.web.feed_text import PublicReasons
 from callcenter.web.middleware import ensure_identity
@@ -165,7 +165,7 @@ async def _still_signed_in(state: WebState, session_id: str | None) -> bool:
     if session_id is None:
         return True  # an API token: checked per request, and this stream is for browsers
     now = state.now()
-    found = await state.db(lambda s: AccountRepository(s).session_for(session_id, now))
+    found = await state.run(lambda uow: sessions.current_session(uow, session_id, now))
     return found is not None
 
 

@@ -15,12 +15,12 @@ from aiohttp import web
 
 from callcenter.storage.web_repository import (
     Account,
-    AccountRepository,
     Role,
     check_password,
     new_secret,
     rehashed,
 )
+from callcenter.usecases import sessions
 from callcenter.web import i18n
 from callcenter.web.errors import csrf_failed
 from callcenter.web.forms import text
@@ -113,8 +113,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     device = state.limiter.succeeded(attempt)
     now = state.now()
     minutes = state.settings.web.session_minutes
-    session_id, _csrf = await state.db(
-        lambda s: AccountRepository(s).create_session(account, lang, now, minutes)
+    session_id, _csrf = await state.run(
+        lambda uow: sessions.start_session(uow, account, lang, now, minutes)
     )
     home = "/zentrale" if account.role is Role.SWITCHBOARD else "/"
     # Read beyond the limit, so that an over-long target is refused, not cut to size.
@@ -146,7 +146,7 @@ async def _check(state: WebState, username: str, password: str) -> Account | Non
     """The account if the password is right; argon2 runs in the limiter's pool."""
     if state.limiter.checks.busy():
         raise PoolBusy
-    found = await state.db(lambda s: AccountRepository(s).login_candidate(username))
+    found = await state.run(lambda uow: sessions.login_candidate(uow, username))
     stored = found[1] if found else None
     if not await state.limiter.checks.run(check_password, stored, password) or found is None:
         return None
@@ -156,7 +156,7 @@ async def _check(state: WebState, username: str, password: str) -> Account | Non
     except PoolBusy:
         new_hash = None  # next time: a rehash only tunes the cost, it can wait
     if new_hash is not None:
-        await state.db(lambda s: AccountRepository(s).store_rehash(account.id, old_hash, new_hash))
+        await state.run(lambda uow: sessions.store_rehash(uow, account.id, old_hash, new_hash))
     return account
 
 
@@ -181,7 +181,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     identity = request.get(IDENTITY)
     if identity is not None and identity.session_id:
         session_id = identity.session_id
-        await state.db(lambda s: AccountRepository(s).end_session(session_id))
+        await state.run(lambda uow: sessions.end_session(uow, session_id))
     response = web.HTTPSeeOther(f"/anmelden?msg=logged_out&lang={lang_of(request)}")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response

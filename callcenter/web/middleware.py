@@ -19,7 +19,8 @@ from aiohttp.typedefs import Handler
 
 from callcenter.domain.access import Scope
 from callcenter.prompts.audio_errors import AudioToolError
-from callcenter.storage.web_repository import AccountRepository, ApiToken
+from callcenter.storage.web_repository import ApiToken
+from callcenter.usecases import sessions
 from callcenter.web import i18n
 from callcenter.web.errors import (
     WebError,
@@ -111,7 +112,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if identity is not None:
         if identity.via == "session" and wanted in i18n.LANGS and wanted != identity.lang:
             session_id = identity.session_id or ""
-            await state.db(lambda s: AccountRepository(s).set_session_lang(session_id, lang))
+            await state.run(lambda uow: sessions.set_session_language(uow, session_id, lang))
         request[IDENTITY] = replace(identity, lang=lang)
     elif not is_public(request.path, request.method):
         if wants_json(request):
@@ -162,7 +163,7 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
         scheme, _, secret = authorization.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             return None
-        found = await state.db(lambda s: AccountRepository(s).token_account(secret.strip(), now))
+        found = await state.run(lambda uow: sessions.token_user(uow, secret.strip(), now))
         if found is None:
             return None
         token = found.token
@@ -172,7 +173,7 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None
-    session = await state.db(lambda s: AccountRepository(s).session_for(session_id, now))
+    session = await state.run(lambda uow: sessions.current_session(uow, session_id, now))
     if session is None:
         return None
     return Identity(

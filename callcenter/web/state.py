@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Literal, TypeVar
 
 from aiohttp import web
-from sqlalchemy.orm import Session
 
 from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.domain.access import Scope, scope_allows
 from callcenter.domain.schedule import Office
 from callcenter.storage.store import Store
+from callcenter.storage.unit_of_work import SqlUnitOfWork
 from callcenter.storage.web_repository import Account, Role
 from callcenter.web.live import LiveView
 from callcenter.web.ratelimit import LoginLimiter
@@ -39,14 +39,14 @@ class WebState:
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
 
-    async def db(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction in a worker thread (SQLAlchemy here is blocking)."""
+    async def run(self, work: Callable[[SqlUnitOfWork], T]) -> T:
+        """Run a use case in one transaction in a worker thread (SQLAlchemy here is blocking)."""
 
-        def run() -> T:
-            with self.store.session() as session:
-                return work(session)
+        def go() -> T:
+            with self.store.unit_of_work() as uow:
+                return work(uow)
 
-        return await asyncio.to_thread(run)
+        return await asyncio.to_thread(go)
 
     async def office(self) -> Office:
         return await asyncio.to_thread(self.store.office)
