@@ -40,8 +40,16 @@ _TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
 MIN_PASSWORD_LENGTH = 10
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so a wrong name costs as long as a
-# wrong password and the response time does not reveal which names exist.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+# wrong password and the response time does not reveal which names exist. Made at the first
+# login, not at import: one argon2 hash costs every CLI command 0.1 s otherwise.
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -64,7 +72,7 @@ def check_password(password_hash: str | None, password: str) -> bool:
     """CPU-bound (argon2): run it off the event loop. `None` (no such user) costs the same
     as a wrong password, so the response time does not reveal which names exist."""
     if password_hash is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return False
     return _verify(password_hash, password)
 
@@ -298,7 +306,7 @@ class AccountRepository:
         """The account if name and password match and it is not locked; else None."""
         row = self._session.scalar(select(UserRow).where(UserRow.username == username))
         if row is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             return None
         if not _verify(row.password_hash, password) or row.disabled:
             return None
