@@ -6,30 +6,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-
-from callcenter.cli import main
-
-
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("CALLCENTER_CONFIG", raising=False)
-    monkeypatch.setenv("CALLCENTER_DATA_DIR", str(tmp_path / "data"))
-
-    def run(*args: str) -> Run:
-        with pytest.raises(SystemExit) as ended:
-            main(["--actor", "test:admin", *args])
-        captured = capsys.readouterr()
-        code = ended.value.code if isinstance(ended.value.code, int) else 0
-        return Run(code, captured.out, captured.err)
-
-    return run
-
 
 def audit_actions(tmp_path: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(tmp_path / "data" / "callcenter.sqlite3") as db:

@@ -10,32 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from callcenter.cli import main
-from callcenter.cli.context import CliContext
-
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 12, 4, 16, 28, 30, tzinfo=BERLIN)
 
 
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv("CALLCENTER_CONFIG", raising=False)
-    monkeypatch.setenv("CALLCENTER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(CliContext, "now", lambda self: NOW)
-
-    def run(*args: str) -> Run:
-        with pytest.raises(SystemExit) as ended:
-            main(["--actor", "test:admin", *args])
-        captured = capsys.readouterr()
-        code = ended.value.code if isinstance(ended.value.code, int) else 0
-        return Run(code, captured.out, captured.err)
-
-    return run
+def cli_now() -> datetime:
+    return NOW
 
 
 def _db(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
