@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from callcenter.domain.errors import UnknownTeam
+from callcenter.domain.number_plan import pattern_regex as extension_pattern
 from callcenter.domain.schedule import Office, state_at
 from callcenter.simulator.astdb import AstDb
 
@@ -57,26 +58,11 @@ class Decision:
         return self.state.partition(":")[2]
 
 
-_PATTERN_CLASSES = {"X": "[0-9]", "Z": "[1-9]", "N": "[2-9]", ".": ".+", "!": ".*"}
-
-
 def pattern_regex(pattern: str) -> re.Pattern[str]:
     """An Asterisk extension pattern (`_0615110XX`, `_X.`) or a literal number as a regex."""
     if not pattern.startswith("_"):
         return re.compile(re.escape(pattern))
-    parts = []
-    body = pattern[1:]
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "[":
-            end = body.index("]", index)
-            parts.append(body[index : end + 1])
-            index = end + 1
-            continue
-        parts.append(_PATTERN_CLASSES.get(char.upper(), re.escape(char)))
-        index += 1
-    return re.compile("".join(parts))
+    return extension_pattern(pattern)
 
 
 class NumberPlan:
