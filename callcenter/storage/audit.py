@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -44,11 +45,29 @@ class AuditRepository:
         )
         self._session.flush()
 
-    def list(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
-        """The newest entries first, optionally only those about one kind of entity."""
+    def list(
+        self,
+        limit: int = 100,
+        entity: str | None = None,
+        *,
+        entity_ids: Collection[str] | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[AuditEntry]:
+        """The newest entries first, optionally only those about one kind of entity (and
+        those ids, by those actions), made in [since, until)."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if entity is not None:
             query = query.where(AuditRow.entity == entity)
+        if entity_ids is not None:
+            query = query.where(AuditRow.entity_id.in_(list(entity_ids)))
+        if actions is not None:
+            query = query.where(AuditRow.action.in_(list(actions)))
+        if since is not None:
+            query = query.where(AuditRow.at >= require_aware(since, "Audit: von"))
+        if until is not None:
+            query = query.where(AuditRow.at < require_aware(until, "Audit: bis"))
         return [
             AuditEntry(
                 id=row.id,

@@ -302,6 +302,29 @@ class AccountRepository:
         )
         return after
 
+    def set_role(
+        self, username: str, role: str, team: str | None, actor: str, now: datetime
+    ) -> Account:
+        """Another role and team (a team lead's own team; none for the others)."""
+        require_aware(now, "Benutzer")
+        row = self._user_row(username)
+        before = _account(row)
+        valid_role = _require_role(role)
+        self._check_team(valid_role, team)
+        row.role, row.team_id = str(valid_role), team
+        self._session.flush()
+        after = _account(row)
+        self._audit.record(
+            actor=actor,
+            at=now,
+            action="set_role",
+            entity="user",
+            entity_id=username,
+            before=before.snapshot(),
+            after=after.snapshot(),
+        )
+        return after
+
     def verify_login(self, username: str, password: str) -> Account | None:
         """The account if name and password match and it is not locked; else None."""
         row = self._session.scalar(select(UserRow).where(UserRow.username == username))

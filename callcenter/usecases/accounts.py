@@ -7,12 +7,25 @@ entries of account changes still live in callcenter.storage.web_repository.Accou
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
 from callcenter.domain.access import Actor, Role, Scope, require_role
+from callcenter.domain.errors import CallcenterError
 from callcenter.storage.web_repository import Account, ApiToken
+
+_PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+
+
+class LastAdmin(CallcenterError):
+    """The change would leave no enabled administrator."""
+
+    kind = "conflict"
+    code = "last_admin"
+    default_field = "role"
 
 
 class AccountStore(Protocol):
@@ -27,6 +40,9 @@ class AccountStore(Protocol):
     ) -> Account: ...
     def set_password(self, username: str, password: str, actor: str, now: datetime) -> None: ...
     def set_disabled(self, username: str, disabled: bool, actor: str, now: datetime) -> Account: ...
+    def set_role(
+        self, username: str, role: str, team: str | None, actor: str, now: datetime
+    ) -> Account: ...
     def create_token(
         self,
         username: str,
@@ -69,12 +85,59 @@ def set_password(
     uow.accounts.set_password(username, password, actor.name, now)
 
 
+def reset_password(uow: AccountsUnitOfWork, actor: Actor, username: str, *, now: datetime) -> str:
+    """A generated password (shown once to the admin, never stored in clear); the user's
+    browser sessions end."""
+    password = generated_password()
+    set_password(uow, actor, username, password, now=now)
+    return password
+
+
+def generated_password() -> str:
+    """16 characters from an alphabet without look-alikes (0/O, 1/l/I): ~93 bits."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(16))
+
+
 def set_disabled(
     uow: AccountsUnitOfWork, actor: Actor, username: str, disabled: bool, *, now: datetime
 ) -> Account:
-    """Lock (or unlock) a user; locking ends their sessions, their tokens stop working."""
+    """Lock (or unlock) a user; locking ends their sessions, their tokens stop working.
+    The last enabled administrator cannot be locked: nobody could unlock them."""
     require_role(actor, Role.ADMIN)
+    if disabled:
+        _keep_an_admin(uow, username)
     return uow.accounts.set_disabled(username, disabled, actor.name, now)
+
+
+def set_role(
+    uow: AccountsUnitOfWork,
+    actor: Actor,
+    username: str,
+    role: str,
+    team: str | None,
+    *,
+    now: datetime,
+) -> Account:
+    """Another role (and team: only a team lead has one). The last enabled administrator
+    keeps the role."""
+    require_role(actor, Role.ADMIN)
+    if role != Role.ADMIN:
+        _keep_an_admin(uow, username)
+    return uow.accounts.set_role(username, role, team or None, actor.name, now)
+
+
+def _keep_an_admin(uow: AccountsUnitOfWork, username: str) -> None:
+    admins = [
+        a.username for a in uow.accounts.list_users() if a.role is Role.ADMIN and not a.disabled
+    ]
+    if admins == [username]:
+        raise LastAdmin(
+            f"„{username}“ ist die letzte aktive Administration; sperren oder herabstufen "
+            "würde niemanden mehr übrig lassen, der Benutzer verwalten kann. Zuerst eine "
+            "weitere Administration anlegen.",
+            f"'{username}' is the last active administrator; locking or demoting them would "
+            "leave nobody who can manage users. Add another administrator first.",
+        )
 
 
 def create_token(

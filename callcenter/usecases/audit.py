@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from callcenter.domain.access import Actor, Role, require_role
@@ -12,11 +12,31 @@ from callcenter.usecases.ports import UnitOfWork
 
 
 def audit_log(
-    uow: UnitOfWork, actor: Actor, limit: int = 100, entity: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    limit: int = 100,
+    entity: str | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEntry]:
-    """The newest audit entries (admins only), optionally about one kind of entity."""
+    """The newest audit entries (admins only), optionally about one kind of entity, made
+    in [since, until)."""
     require_role(actor, Role.ADMIN)
-    return uow.audit.list(limit, entity)
+    return uow.audit.list(limit, entity, since=since, until=until)
+
+
+def closures_entered(uow: UnitOfWork, closure_ids: Collection[int]) -> dict[int, AuditEntry]:
+    """Per closure id, the audit entry that added it (who and when it was entered)."""
+    if not closure_ids:
+        return {}
+    found = uow.audit.list(
+        len(closure_ids) * 2,
+        "closure",
+        entity_ids=[str(i) for i in closure_ids],
+        actions=("add_closure",),
+    )
+    return {int(entry.entity_id): entry for entry in found if entry.entity_id}
 
 
 def calls_between(uow: UnitOfWork, start: datetime, end: datetime) -> Mapping[str, CallCounts]:

@@ -6,7 +6,7 @@ tests on plain dicts (tests/unit/usecases/fakes.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any, Protocol
 
@@ -60,7 +60,16 @@ class AuditLog(Protocol):
         before: Any = None,
         after: Any = None,
     ) -> None: ...
-    def list(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]: ...
+    def list(
+        self,
+        limit: int = 100,
+        entity: str | None = None,
+        *,
+        entity_ids: Collection[str] | None = None,
+        actions: Collection[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[AuditEntry]: ...
 
 
 class TallyStore(Protocol):

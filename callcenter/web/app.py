@@ -12,7 +12,16 @@ from aiohttp import web
 from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.storage.store import Store
-from callcenter.web import audit_page, board, evaluation, login, pages, prompt_pages
+from callcenter.web import (
+    audit_page,
+    board,
+    closure_pages,
+    evaluation,
+    login,
+    pages,
+    prompt_pages,
+    users_page,
+)
 from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
 from callcenter.web.api_base import add_routes
@@ -76,12 +85,14 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/abmelden", login.logout)
     router.add_get("/sprechzeiten", pages.hours_page)
     router.add_post("/sprechzeiten/{team}", pages.hours_submit)
-    router.add_get("/schliesstage", pages.closures_page)
-    router.add_post("/schliesstage/heute", pages.closure_today_submit)
-    router.add_post("/schliesstage/zeitraum", pages.closure_range_submit)
-    router.add_post("/schliesstage/{closure_id}/beenden", pages.closure_end_submit)
-    router.add_post("/schliesstage/{closure_id}/loeschen", pages.closure_delete_submit)
-    router.add_post("/schliesstage/{closure_id}/aendern", pages.closure_change_submit)
+    router.add_get("/schliesstage", closure_pages.closures_page)
+    router.add_post("/schliesstage/heute", closure_pages.closure_today_submit)
+    router.add_post("/schliesstage/zeitraum", closure_pages.closure_range_submit)
+    router.add_post("/schliesstage/{closure_id}/beenden", closure_pages.closure_end_submit)
+    router.add_post("/schliesstage/{closure_id}/loeschen", closure_pages.closure_delete_submit)
+    router.add_post("/schliesstage/{closure_id}/aendern", closure_pages.closure_change_submit)
+    router.add_get("/schliesstage/{closure_id}/bearbeiten", closure_pages.closure_edit_page)
+    router.add_post("/schliesstage/{closure_id}/bearbeiten", closure_pages.closure_edit_submit)
     router.add_get("/feiertage", pages.holidays_page)
     router.add_post("/feiertage/land", pages.holiday_state_submit)
     router.add_post("/feiertage/team/{team}", pages.team_holidays_submit)
@@ -98,6 +109,14 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/zentrale", board.board_page)
     router.add_get("/zentrale/events", board.board_events)
     router.add_get("/protokoll", audit_page.audit_page)
+    router.add_get("/protokoll.csv", audit_page.audit_csv)
+    router.add_get("/benutzer", users_page.users_page)
+    router.add_post("/benutzer", users_page.add_user_submit)
+    router.add_post("/benutzer/rolle", users_page.role_submit)
+    router.add_post("/benutzer/sperre", users_page.disable_submit)
+    router.add_post("/benutzer/passwort", users_page.password_submit)
+    router.add_post("/benutzer/token", users_page.token_submit)
+    router.add_post("/benutzer/token/widerrufen", users_page.revoke_submit)
 
 
 async def _board_hub(app: web.Application) -> AsyncIterator[None]:

@@ -136,7 +136,7 @@ def parse_period(
     values: list[date | None] = []
     for name, text in (("from", start_text), ("to", end_text)):
         try:
-            values.append(date.fromisoformat(text) if text else None)
+            values.append(forms.to_date(text) if text else None)
         except ValueError:
             de, en = i18n.both("invalid_date", text=text)
             raise invalid(name, de, en) from None

@@ -9,14 +9,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, tzinfo
 
 from callcenter.domain.errors import ScheduleError
-from callcenter.domain.schedule import Team, Window
+from callcenter.domain.schedule import Team, Window, wall_to_instant
 from callcenter.domain.timeparse import parse_time, parse_time_range
 from callcenter.web import i18n
 
 _SEPARATORS = re.compile(r"[,;\n]+")
+# The pages show dates as 07.12.2026 whatever the browser's locale (text fields, not the
+# browser's date picker, which follows the browser's language); ISO is accepted as well,
+# for bookmarks, scripts and the API's habits.
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+DATE_PATTERN = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+TIME_PATTERN = r"([01]?\d|2[0-3]):[0-5]\d"
+
+
+def to_date(raw: str) -> date:
+    """'07.12.2026', '7.12.2026' or '2026-12-07'; ValueError otherwise."""
+    raw = raw.strip()
+    german = _GERMAN_DATE.fullmatch(raw)
+    if german:
+        day, month, year = (int(part) for part in german.groups())
+        return date(year, month, day)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise ValueError(raw)
+    return date.fromisoformat(raw)
+
+
+def german_date(value: object) -> str:
+    """A date (or an ISO date text) as a field shows it: 07.12.2026; other text as typed."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    text_value = "" if value is None else str(value)
+    try:
+        return f"{to_date(text_value):%d.%m.%Y}" if "-" in text_value else text_value
+    except ValueError:
+        return text_value
 
 
 @dataclass
@@ -48,7 +79,7 @@ def parse_day(form: Mapping[str, object], name: str, errors: FormErrors) -> date
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return to_date(raw)
     except ValueError:
         errors.add_key(name, "invalid_date", text=raw)
         return None
@@ -71,6 +102,21 @@ def parse_clock(form: Mapping[str, object], name: str, errors: FormErrors) -> ti
     except ScheduleError:
         errors.add_key(name, "invalid_time", text=raw)
         return None
+
+
+def parse_instant(
+    form: Mapping[str, object],
+    day_name: str,
+    clock_name: str,
+    tz: tzinfo,
+    errors: FormErrors,
+) -> datetime | None:
+    """A date field and a time field (office time) as one instant; both are required."""
+    day = require_day(form, day_name, errors)
+    clock = parse_clock(form, clock_name, errors)
+    if day is None or clock is None:
+        return None
+    return wall_to_instant(day, clock, tz)
 
 
 def day_windows(weekday: int, raw: str, lang_field: str, errors: FormErrors) -> list[Window]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from callcenter.domain.timeparse import WEEKDAY_NAMES_DE, WEEKDAY_NAMES_EN, WEEKDAY_SHORT_DE
+from callcenter.web.i18n_admin import ADMIN_TEXTS
 
 LANGS = ("de", "en")
 WEEKDAY_SHORT_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -311,6 +312,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This action is not possible here.",
     ),
 }
+
+
+TEXTS.update(ADMIN_TEXTS)
 
 
 def translate(lang: str, key: str, **values: object) -> str:

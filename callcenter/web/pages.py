@@ -1,5 +1,5 @@
-"""The schedule pages: overview, call hours (week grid + 14-day preview), closure days and
-'Bandansage heute', public holidays, special openings, pilot periods.
+"""The schedule pages: overview, call hours (week grid + 14-day preview), public holidays,
+special openings, pilot periods (closure days and 'Bandansage heute': closure_pages).
 
 Forms post back to the same page; a bad form comes back with the messages at the fields
 and the typed values, a good one redirects (303) with a short confirmation.
@@ -8,7 +8,7 @@ and the typed values, a good one redirects (303) with a short confirmation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +19,7 @@ from callcenter.domain.schedule import Office, Pilot, SpecialOpening
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import schedule
-from callcenter.web import public_reasons, readmodels
+from callcenter.web import readmodels
 from callcenter.web.actions import actor_of, require, run
 from callcenter.web.errors import not_found, translate_error
 from callcenter.web.forms import (
@@ -190,256 +190,8 @@ async def hours_submit(request: web.Request) -> web.StreamResponse:
     return _hours_response(request, state, office, team_id, values, errors, status)
 
 
-# ------------------------------------------------------------------ closures
-
-
-async def closures_page(request: web.Request) -> web.StreamResponse:
-    identity = ensure_identity(request)
-    require(identity, Role.ADMIN, Role.TEAMLEAD)
-    return await _closures_response(request, {}, FormErrors())
-
-
-async def _closures_response(
-    request: web.Request,
-    values: Mapping[str, str],
-    errors: FormErrors,
-    status: int = 200,
-) -> web.Response:
-    identity = ensure_identity(request)
-    state = state_of(request)
-    office = await state.office()
-    now = state.now()
-    shown = await run(state, lambda uow: schedule.closures(uow, now=now))
-    reasons = await public_reasons.public_reasons(state)
-    lang = lang_of(request)
-    labels = {key: reasons.text(key, lang) or key for key in public_reasons.keys(reasons)}
-    return render(
-        request,
-        "closures.html",
-        {
-            "public_reasons": list(labels.items()),
-            "reason_label": labels,
-            "teams": _team_choices(office, identity),
-            "all_teams_allowed": identity.has(Role.ADMIN),
-            "closures": shown,
-            "team_names": {team.id: team for team in office.teams},
-            # A running closure can be ended now; one that has not begun can be deleted; both
-            # can get another end (callcenter.domain.schedule_rules).
-            "may_end": {c.id: c.start <= now and identity.may_change_team(c.team) for c in shown},
-            "may_delete": {c.id: c.start > now and identity.may_change_team(c.team) for c in shown},
-            "may_change": {c.id: identity.may_change_team(c.team) for c in shown},
-            "local_input": lambda value: _local_input(value, state),
-            "values": values,
-            "errors": errors.for_lang(lang_of(request)),
-            "today": now.date(),
-        },
-        status=status,
-    )
-
-
-def _closure_team(form: Mapping[str, object], name: str) -> str | None:
-    value = text(form, name, 80)
-    return None if value in ("", "*") else value
-
-
-def _local_input(value: datetime, state: WebState) -> str:
-    """An instant as the value of a datetime-local field (office time, minutes)."""
-    return value.astimezone(state.settings.tz).strftime("%Y-%m-%dT%H:%M")
-
-
 def _checked(form: Mapping[str, object], name: str) -> bool:
     return form.get(name) == "on"
-
-
-async def closure_today_submit(request: web.Request) -> web.StreamResponse:
-    """'Bandansage heute': from this minute to midnight or to the time given."""
-    identity = ensure_identity(request)
-    require(identity, Role.ADMIN, Role.TEAMLEAD)
-    state = state_of(request)
-    form = await request.post()
-    values = {
-        "today_team": text(form, "today_team", 80),
-        "today_note": text(form, "today_note"),
-        "today_reason": text(form, "today_reason", 80),
-        "today_on_board": "on" if _checked(form, "today_on_board") else "",
-        "until": text(form, "until", 20),
-    }
-    errors = FormErrors()
-    note = text(form, "today_note", NOTE_LIMIT)
-    reason, on_board = values["today_reason"], _checked(form, "today_on_board")
-    if not note and not reason:
-        errors.add_key("today_note", "need_note")
-    until: time | None = parse_clock(form, "until", errors) if values["until"] else None
-    status = 422
-    if not errors:
-        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
-        team = _closure_team(form, "today_team")
-        allowed = public_reasons.keys(await public_reasons.public_reasons(state))
-        try:
-            await run(
-                state,
-                lambda uow: schedule.announcement_today(
-                    uow,
-                    actor,
-                    team,
-                    note,
-                    now=now,
-                    tz=tz,
-                    until=until,
-                    public_reason=reason,
-                    note_on_board=on_board,
-                    reasons=allowed,
-                ),
-            )
-        except CallcenterError as exc:
-            status = _form_error(errors, exc, _reason_field(exc, "today"))
-        else:
-            raise _redirect("/schliesstage", "closure_added", request)
-    return await _closures_response(request, values, errors, status)
-
-
-async def closure_range_submit(request: web.Request) -> web.StreamResponse:
-    identity = ensure_identity(request)
-    require(identity, Role.ADMIN, Role.TEAMLEAD)
-    state = state_of(request)
-    form = await request.post()
-    values = {
-        name: text(form, name)
-        for name in (
-            "range_team",
-            "first_day",
-            "last_day",
-            "range_note",
-            "range_reason",
-            "range_on_board",
-            "confirm_long",
-        )
-    }
-    errors = FormErrors()
-    first = require_day(form, "first_day", errors)
-    last = parse_day(form, "last_day", errors)
-    note = text(form, "range_note", NOTE_LIMIT)
-    reason, on_board = text(form, "range_reason", 80), _checked(form, "range_on_board")
-    if not note and not reason:
-        errors.add_key("range_note", "need_note")
-    confirm = _checked(form, "confirm_long")
-    status = 422
-    if not errors and first is not None:
-        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
-        team = _closure_team(form, "range_team")
-        allowed = public_reasons.keys(await public_reasons.public_reasons(state))
-        try:
-            await run(
-                state,
-                lambda uow: schedule.add_closure_days(
-                    uow,
-                    actor,
-                    team,
-                    first,
-                    last,
-                    note,
-                    now=now,
-                    tz=tz,
-                    confirm_long=confirm,
-                    public_reason=reason,
-                    note_on_board=on_board,
-                    reasons=allowed,
-                ),
-            )
-        except CallcenterError as exc:
-            status = _form_error(errors, exc, _reason_field(exc, "range", "last_day"))
-        else:
-            raise _redirect("/schliesstage", "closure_added", request)
-    return await _closures_response(request, values, errors, status)
-
-
-def _reason_field(exc: CallcenterError, prefix: str, otherwise: str | None = None) -> str:
-    """The form field an error belongs to: the public reason select if it is about that."""
-    if exc.field() == "public_reason":
-        return f"{prefix}_reason"
-    return otherwise or f"{prefix}_team"
-
-
-def _closure_id(request: web.Request) -> int:
-    try:
-        closure_id = int(request.match_info["closure_id"])
-    except ValueError:
-        raise not_found() from None
-    if not 1 <= closure_id <= 2**31 - 1:
-        raise not_found()
-    return closure_id
-
-
-async def _closure_action(
-    request: web.Request, work: Any, field: str, message: str
-) -> web.StreamResponse:
-    """Run a change of one closure; its problem is shown above the list (404 as a page)."""
-    identity = ensure_identity(request)
-    require(identity, Role.ADMIN, Role.TEAMLEAD)
-    state = state_of(request)
-    try:
-        await run(state, work)
-    except CallcenterError as exc:
-        error = translate_error(exc)
-        if error.status in (403, 404):
-            raise error from None
-        errors = FormErrors()
-        errors.add(field, error.message_de, error.message_en)
-        return await _closures_response(request, {}, errors, error.status)
-    raise _redirect("/schliesstage", message, request)
-
-
-async def closure_end_submit(request: web.Request) -> web.StreamResponse:
-    closure_id = _closure_id(request)
-    state = state_of(request)
-    actor, now = actor_of(ensure_identity(request)), state.now()
-    return await _closure_action(
-        request,
-        lambda uow: schedule.end_closure(uow, actor, closure_id, now=now),
-        "end",
-        "closure_ended",
-    )
-
-
-async def closure_delete_submit(request: web.Request) -> web.StreamResponse:
-    closure_id = _closure_id(request)
-    state = state_of(request)
-    actor, now = actor_of(ensure_identity(request)), state.now()
-    return await _closure_action(
-        request,
-        lambda uow: schedule.delete_closure(uow, actor, closure_id, now=now),
-        "end",
-        "closure_deleted",
-    )
-
-
-async def closure_change_submit(request: web.Request) -> web.StreamResponse:
-    """Another end for a closure (a future one or a running one), in office time."""
-    closure_id = _closure_id(request)
-    state = state_of(request)
-    form = await request.post()
-    raw = text(form, "new_end", 40)
-    try:
-        end = datetime.fromisoformat(raw).replace(tzinfo=state.settings.tz) if raw else None
-    except ValueError:
-        end = None
-    if end is None:
-        errors = FormErrors()
-        errors.add_key("end", "invalid_date", text=raw)
-        return await _closures_response(request, {}, errors, 422)
-    actor, now, confirm = (
-        actor_of(ensure_identity(request)),
-        state.now(),
-        _checked(form, "confirm_long"),
-    )
-    return await _closure_action(
-        request,
-        lambda uow: schedule.change_closure(
-            uow, actor, closure_id, now=now, end=end, confirm_long=confirm
-        ),
-        "end",
-        "closure_changed",
-    )
 
 
 # ------------------------------------------------------------------ holidays

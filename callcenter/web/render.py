@@ -16,6 +16,7 @@ from markupsafe import Markup
 from callcenter.domain.access import ROLE_NAMES_DE, Role
 from callcenter.web import i18n
 from callcenter.web.errors import WebError
+from callcenter.web.forms import DATE_PATTERN, TIME_PATTERN, german_date
 from callcenter.web.state import IDENTITY, lang_of, state_of
 
 # (path, text key, roles allowed); the order is the navigation's.
@@ -30,6 +31,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/auswertung", "nav_evaluation", frozenset({Role.ADMIN, Role.TEAMLEAD})),
     ("/zentrale", "nav_board", frozenset({Role.ADMIN, Role.TEAMLEAD, Role.SWITCHBOARD})),
     ("/protokoll", "nav_audit", frozenset({Role.ADMIN})),
+    ("/benutzer", "nav_users", frozenset({Role.ADMIN})),
 )
 
 ROLE_NAMES_EN = {
@@ -56,6 +58,9 @@ def setup_templates(app: web.Application) -> None:
         lstrip_blocks=True,
     )
     env.filters["json_script"] = json_script
+    env.filters["german_date"] = german_date
+    env.globals["date_pattern"] = DATE_PATTERN
+    env.globals["time_pattern"] = TIME_PATTERN
     env.filters["pretty_json"] = lambda value: json.dumps(
         value, ensure_ascii=False, indent=1, sort_keys=True
     )
@@ -88,6 +93,7 @@ def _common(request: web.Request) -> dict[str, Any]:
         "fmt_relative": lambda value: i18n.format_relative(value, now, tz, lang),
         "fmt_day": lambda value: i18n.format_day(value, lang),
         "weekday_name": partial(i18n.weekday_name, lang),
+        "role_label": lambda role: (ROLE_NAMES_EN if lang == "en" else ROLE_NAMES_DE)[Role(role)],
         "team_name": lambda team: (team.name_en or team.name_de) if lang == "en" else team.name_de,
         "message": _flash(request, lang),
     }

@@ -178,7 +178,7 @@ async def test_announcement_today_closes_now_ends_at_midnight_and_shows_who(
     assert "Bandansage eingeschaltet." in text
     row = re.search(rf'<tr data-closure="{closure.id}">(.*?)</tr>', text, re.S)
     assert row is not None
-    assert "web:alice" in row.group(1)
+    assert "alice" in row.group(1)  # who entered it, in words (not "web:alice")
     assert "Personalengpass" in row.group(1)
     assert "läuft" in row.group(1)
     entry = audit(env, "closure")[0]
@@ -347,16 +347,18 @@ async def test_overlapping_pilots_are_refused_with_the_domains_message(admin: Br
     assert response.status == 422
     text = html.unescape(await response.text())
     assert "überschneidet sich mit" in text
-    assert 'value="2027-01-04"' in text
+    assert 'value="04.01.2027"' in text  # the typed day, as the German field shows it
 
 
 async def test_audit_page_shows_before_and_after(env: WebEnv, admin: Browser) -> None:
     await admin.post("/feiertage/land", {"state": "NW"})
     text = html.unescape(await (await admin.get("/protokoll?entity=office")).text())
-    assert "set_holiday_state" in text
-    assert '"holiday_state": "HE"' in text
-    assert '"holiday_state": "NW"' in text
-    assert "web:alice" in text
+    assert "Bundesland geändert" in text
+    row = re.search(r'<tr class="changed">\s*<th scope="row">Bundesland(.*?)</tr>', text, re.S)
+    assert row is not None
+    assert '<td class="before">HE</td>' in row.group(1)
+    assert '<td class="after">NW</td>' in row.group(1)
+    assert "web:alice" not in text
 
 
 async def test_unknown_pages_are_a_german_404_with_english_second(admin: Browser) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.models import TallyEntryRow
+from callcenter.web.forms import german_date
 
 from .conftest import Browser, WebEnv, signed_in
 
@@ -32,7 +33,8 @@ async def test_a_team_lead_enters_and_corrects_a_day_of_her_team(env: WebEnv) ->
     async for tina in signed_in(env, "tina"):
         page = await (await tina.get("/auswertung")).text()
         assert _team_options(page) == ["auslaender-a"]
-        assert 'name="walk_day" type="date" required max="2026-11-23" value="2026-11-23"' in page
+        assert 'name="walk_day" type="text"' in page
+        assert 'value="23.11.2026"' in page
         data = {"walk_team": "auslaender-a", "walk_day": "2026-11-20", "walk_count": "12"}
         response = await tina.post(FORM, data)
         assert response.status == 303
@@ -80,7 +82,8 @@ async def test_bad_input_comes_back_at_its_fields_with_the_typed_values(
         ({"walk_count": "10001"}, "walk_count", "„10001“ ist keine Anzahl von 0 bis 10000"),
         ({"walk_count": ""}, "walk_count", "Pflichtangabe"),
         ({"walk_day": "2026-11-24"}, "walk_day", "2026-11-24 liegt in der Zukunft"),
-        ({"walk_day": "24.11.2026"}, "walk_day", "„24.11.2026“ ist kein Datum"),
+        ({"walk_day": "24.11.2026"}, "walk_day", "2026-11-24 liegt in der Zukunft"),
+        ({"walk_day": "11/20/2026"}, "walk_day", "„11/20/2026“ ist kein Datum"),
         ({"walk_team": "nobody"}, "walk_team", "unbekanntes Team „nobody“"),
     ]
     good = {"walk_team": "auslaender-a", "walk_day": "2026-11-20", "walk_count": "5"}
@@ -93,7 +96,8 @@ async def test_bad_input_comes_back_at_its_fields_with_the_typed_values(
         assert '<details class="card" id="walk-ins" open>' in page
         typed = next(iter(change.values()))
         if typed and field != "walk_team":  # a select offers only known teams
-            assert f'value="{typed}"' in page
+            shown = german_date(typed) if field == "walk_day" else typed
+            assert f'value="{shown}"' in page
     assert _rows(env) == []
 
 
