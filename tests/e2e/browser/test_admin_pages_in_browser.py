@@ -75,9 +75,7 @@ async def test_admin_pages_under_an_english_browser_locale(
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(**launch_options())
             try:
-                context = await browser.new_context(
-                    locale="en-US", timezone_id="America/New_York"
-                )
+                context = await browser.new_context(locale="en-US", timezone_id="America/New_York")
                 await context.route("**/*", only_loopback)
                 page = await context.new_page()
                 errors: list[str] = []
@@ -93,7 +91,8 @@ async def test_admin_pages_under_an_english_browser_locale(
                 assert await first.get_attribute("placeholder") == "TT.MM.JJJJ"
                 hint = await first.get_attribute("aria-describedby")
                 assert hint is not None
-                assert "frühestens heute (23.11.2026)" in await page.locator(f"#{hint}").inner_text()
+                hint_text = await page.locator(f"#{hint}").inner_text()
+                assert "frühestens heute (23.11.2026)" in hint_text
                 await page.locator("#range_team").select_option("auslaender-b")
                 await first.fill("07.12.2026")
                 await page.locator("#range_note").fill("Fortbildung")
