@@ -28,13 +28,16 @@ TIME_PATTERN = r"([01]?\d|2[0-3]):[0-5]\d"
 def to_date(raw: str) -> date:
     """'07.12.2026', '7.12.2026' or '2026-12-07'; ValueError otherwise."""
     raw = raw.strip()
-    german = _GERMAN_DATE.fullmatch(raw)
-    if german:
-        day, month, year = (int(part) for part in german.groups())
-        return date(year, month, day)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-        raise ValueError(raw)
-    return date.fromisoformat(raw)
+    try:
+        german = _GERMAN_DATE.fullmatch(raw)
+        if german:
+            day, month, year = (int(part) for part in german.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise ValueError(f"not a date: {raw!r}")
 
 
 def german_date(value: object) -> str:
