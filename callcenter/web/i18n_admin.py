@@ -115,8 +115,8 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
     "revoke": ("Widerrufen", "Revoke"),
     "token_add_title": ("API-Token erstellen", "Create an API token"),
     "token_expiry_hint": (
-        "TT.MM.JJJJ; das Token gilt bis einschließlich dieses Tages. Leer = unbegrenzt.",
-        "DD.MM.YYYY; the token is valid up to and including that day. Empty = no expiry.",
+        "TT.MM.JJJJ, letzter gültiger Tag (vorgeschlagen: in einem Jahr); jedes Token läuft ab.",
+        "DD.MM.YYYY, the last valid day (suggested: in a year); every token expires.",
     ),
     "token_once": (
         "API-Token „{name}“ erstellt. Es wird nur jetzt angezeigt und nirgends gespeichert:",

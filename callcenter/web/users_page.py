@@ -20,13 +20,14 @@ from callcenter.domain.schedule import wall_to_instant
 from callcenter.usecases import accounts
 from callcenter.web.actions import actor_of, require, run
 from callcenter.web.errors import translate_error
-from callcenter.web.forms import FormErrors, parse_day, text
+from callcenter.web.forms import FormErrors, require_day, text
 from callcenter.web.i18n import translate
 from callcenter.web.middleware import ensure_identity
 from callcenter.web.render import render
 from callcenter.web.state import lang_of, state_of
 
 PATH = "/benutzer"
+DEFAULT_TOKEN_DAYS = 365  # as the CLI's `users token`
 
 
 async def users_page(request: web.Request) -> web.StreamResponse:
@@ -56,7 +57,11 @@ async def _response(
             "team_names": {team.id: team for team in office.teams},
             "roles": list(Role),
             "scopes": list(Scope),
-            "values": values,
+            # Like the CLI: every token expires, by default in a year (the last valid day).
+            "values": {
+                "expires": f"{state.now().date() + timedelta(days=DEFAULT_TOKEN_DAYS):%d.%m.%Y}",
+                **values,
+            },
             "errors": errors.for_lang(lang_of(request)),
             "secret": secret,
         },
@@ -196,12 +201,12 @@ async def token_submit(request: web.Request) -> web.StreamResponse:
         errors.add_key("token_name", "required")
     if not scopes:
         errors.add_key("scope_read", "need_scope")
-    day = parse_day(form, "expires", errors)
-    if errors:
+    day = require_day(form, "expires", errors)
+    if errors or day is None:
         return await _response(request, values, errors, 422)
     tz, now, actor = state.settings.tz, state.now(), actor_of(identity)
     # Valid up to and including the day given: it expires when the next day begins.
-    expires_at = None if day is None else wall_to_instant(day + timedelta(days=1), time(0), tz)
+    expires_at = wall_to_instant(day + timedelta(days=1), time(0), tz)
     name, user = values["token_name"], values["token_user"]
     try:
         secret = await run(

@@ -309,3 +309,28 @@ async def test_password_is_never_in_the_audit(env: WebEnv, admin: Browser) -> No
     text = await (await admin.get("/protokoll?entity=user")).text()
     assert secret.group(1) not in text
     assert PASSWORD not in text
+
+
+async def test_a_token_needs_an_expiry_a_year_is_suggested(admin: Browser) -> None:
+    page = await (await admin.get("/benutzer")).text()
+    assert 'id="expires" name="expires"' in page
+    assert 'value="23.11.2027"' in page
+    response = await admin.post(
+        "/benutzer/token",
+        {"token_name": "forever", "token_user": "sven", "scope": "read", "expires": ""},
+    )
+    assert response.status == 422
+    assert '<p class="field-error" id="expires-error">Pflichtangabe</p>' in await response.text()
+
+
+async def test_the_admin_pages_speak_english_in_the_english_ui(env: WebEnv, admin: Browser) -> None:
+    await _future_closure(admin, env)
+    users = html.unescape(await (await admin.get("/benutzer?lang=en")).text())
+    assert "Users and API tokens" in users
+    assert "Team lead" in users
+    closures = html.unescape(await (await admin.get("/schliesstage?lang=en")).text())
+    assert "DD.MM.YYYY, today (23.11.2026) at the earliest" in closures
+    assert 'placeholder="DD.MM.YYYY"' in closures
+    audit = html.unescape(await (await admin.get("/protokoll?lang=en")).text())
+    assert "Closure added" in audit
+    assert "Schließung angelegt" not in audit
