@@ -109,6 +109,23 @@ def _token_line(cli: CliContext, token: ApiToken) -> str:
     )
 
 
+@users.command(
+    "role",
+    help="Rolle und Team ändern (Team nur für teamlead); die letzte aktive Administration "
+    "bleibt Administration.\n\nChange role and team (a team only for teamlead); the last "
+    "active administrator stays one.",
+)
+@click.argument("username")
+@click.option("--role", type=ROLES, required=True, help="Rolle / role.")
+@click.option("--team", help="Team einer Teamleitung / a team lead's team.")
+@pass_cli
+def users_role(cli: CliContext, username: str, role: str, team: str | None) -> None:
+    actor, now = cli.as_actor, cli.now()
+    account = cli.run(lambda uow: accounts.set_role(uow, actor, username, role, team, now=now))
+    suffix = f", Team {account.team}" if account.team else ""
+    click.echo(f"{account.username}: {ROLE_NAMES_DE[account.role]}{suffix}")
+
+
 @users.command("disable", help="Benutzer sperren (--enable: entsperren) / lock or unlock a user.")
 @click.argument("username")
 @click.option("--enable", is_flag=True, help="Wieder freigeben / unlock.")

@@ -31,7 +31,10 @@ ENTITIES = tuple(audit_view.ENTITIES)
 _CELL_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-async def _entries(request: web.Request) -> tuple[list[AuditEntry], dict[str, str]]:
+async def _entries(
+    request: web.Request, errors: FormErrors | None = None
+) -> tuple[list[AuditEntry], dict[str, str]]:
+    """The selected entries; a bad date goes to `errors` (the page) or raises 422 (CSV)."""
     identity = ensure_identity(request)
     require(identity, Role.ADMIN)
     state = state_of(request)
@@ -41,12 +44,14 @@ async def _entries(request: web.Request) -> tuple[list[AuditEntry], dict[str, st
     chosen = entity if entity in ENTITIES else None
     team = query.get("team", "")
     team = team if team in office.team_ids else ""
-    errors = FormErrors()
-    since = _day_start(query.get("from", ""), "from", state, errors)
-    last = _day_start(query.get("to", ""), "to", state, errors, after=True)
-    if errors:
-        name, (de, en) = next(iter(errors.fields.items()))
+    found = FormErrors()
+    since = _day_start(query.get("from", ""), "from", state, found)
+    last = _day_start(query.get("to", ""), "to", state, found, after=True)
+    if found and errors is None:
+        name, (de, en) = next(iter(found.fields.items()))
         raise invalid(name, de, en)
+    if errors is not None:
+        errors.fields.update(found.fields)
     actor = actor_of(identity)
     limit = SCAN_LIMIT if team else PAGE_SIZE
 
@@ -82,7 +87,8 @@ def _day_start(
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:
-    entries, values = await _entries(request)
+    errors = FormErrors()
+    entries, values = await _entries(request, errors)
     state = state_of(request)
     office = await state.office()
     lang = lang_of(request)
@@ -97,8 +103,9 @@ async def audit_page(request: web.Request) -> web.StreamResponse:
             "values": values,
             "limit": PAGE_SIZE,
             "query": request.query_string,
-            "errors": {},
+            "errors": errors.for_lang(lang),
         },
+        status=422 if errors else 200,
     )
 
 

@@ -165,3 +165,16 @@ def test_tokens_have_scopes_and_an_expiry_and_are_listed_and_revoked(cli, tmp_pa
     )
     audit_after = [a for _actor, a, name in audit(tmp_path) if name == "portal"]
     assert audit_after == ["add_api_token", "revoke_api_token"]
+
+
+def test_users_role_changes_role_and_team_and_keeps_the_last_admin(cli, tmp_path: Path) -> None:
+    for name, role in (("anna", "admin"), ("tom", "switchboard")):
+        added = cli("users", "add", name, "--role", role, "--password-stdin", stdin="x" * 12 + "\n")
+        assert added.code == 0, added.err
+    promoted = cli("users", "role", "tom", "--role", "teamlead", "--team", "auslaender-b")
+    assert promoted.code == 0, promoted.err
+    assert "tom: Teamleitung, Team auslaender-b" in promoted.out
+    last = cli("users", "role", "anna", "--role", "switchboard")
+    assert last.code != 0
+    assert "letzte aktive Administration" in last.err
+    assert audit(tmp_path)[-1] == ("test:admin", "set_role", "tom")

@@ -262,6 +262,9 @@ async def test_audit_log_is_readable_filtered_and_exported(env: WebEnv, admin: B
     assert "Keine Einträge für diese Auswahl." in later
     bad = await admin.get("/protokoll?from=31.02.2026")
     assert bad.status == 422
+    shown = html.unescape(await bad.text())
+    assert '<p class="field-error" id="from-error">„31.02.2026“ ist kein Datum' in shown
+    assert (await admin.get("/protokoll.csv?to=morgen")).status == 422
     export = await admin.get("/protokoll.csv?entity=closure")
     assert export.status == 200
     assert export.headers["Content-Type"].startswith("text/csv")
