@@ -337,3 +337,26 @@ async def test_the_admin_pages_speak_english_in_the_english_ui(env: WebEnv, admi
     audit = html.unescape(await (await admin.get("/protokoll?lang=en")).text())
     assert "Closure added" in audit
     assert "Schließung angelegt" not in audit
+
+
+async def test_hostile_input_is_refused_and_never_reflected_raw(admin: Browser) -> None:
+    hostile = '"><img src=x onerror=alert(1)>'
+    token = await admin.post(
+        "/benutzer/token",
+        {"token_name": hostile, "token_user": "sven", "scope": "read", "expires": "01.01.2027"},
+    )
+    assert token.status == 422
+    assert "<img src=x" not in await token.text()
+    filters = await admin.get(
+        "/protokoll", params={"entity": hostile, "team": "../../etc", "from": hostile}
+    )
+    assert filters.status == 422
+    text = await filters.text()
+    assert "<img src=x" not in text
+    assert "&lt;img src=x" in text  # shown (cut to 20 characters), escaped, at the field
+    unknown = await admin.post("/benutzer/rolle", {"username": hostile, "role": "admin"})
+    assert unknown.status == 404
+    assert "<img src=x" not in await unknown.text()
+    role = await admin.post("/benutzer/rolle", {"username": "sven", "role": "root"})
+    assert role.status == 422
+    assert "unbekannte Rolle" in html.unescape(await role.text())
