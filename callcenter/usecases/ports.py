@@ -18,6 +18,7 @@ from callcenter.domain.schedule import (
     Pilot,
     SpecialOpening,
     Team,
+    WeekVariant,
     Window,
 )
 from callcenter.domain.tally import StoredTally, TallyEntry, WalkInSource
@@ -46,6 +47,11 @@ class ScheduleStore(Protocol):
         self, opening: SpecialOpening, actor: str, now: datetime
     ) -> SpecialOpening: ...
     def insert_pilot(self, pilot: Pilot, actor: str, now: datetime) -> Pilot: ...
+    def insert_variant(
+        self, team_id: str, variant: WeekVariant, actor: str, now: datetime
+    ) -> WeekVariant: ...
+    def update_variant(self, variant: WeekVariant) -> WeekVariant: ...
+    def delete_variant(self, variant_id: int) -> None: ...
 
 
 class AuditLog(Protocol):

@@ -6,7 +6,15 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
-from callcenter.domain.schedule import Closure, Office, Pilot, SpecialOpening, Team, Window
+from callcenter.domain.schedule import (
+    Closure,
+    Office,
+    Pilot,
+    SpecialOpening,
+    Team,
+    WeekVariant,
+    Window,
+)
 
 JsonObject = dict[str, Any]
 
@@ -47,6 +55,17 @@ def team(value: Team) -> JsonObject:
         "team_lines": list(value.team_lines),
         "direct_lines": list(value.direct_lines),
         **team_holidays(value),
+        "windows": windows(value.windows),
+    }
+
+
+def variant(team_id: str, value: WeekVariant) -> JsonObject:
+    return {
+        "id": value.id,
+        "team": team_id,
+        "name": value.name,
+        "first": value.first.isoformat(),
+        "last": value.last.isoformat(),
         "windows": windows(value.windows),
     }
 
