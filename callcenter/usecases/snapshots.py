@@ -15,12 +15,16 @@ from callcenter.domain.schedule import (
     WeekVariant,
     Window,
 )
+from callcenter.domain.timeparse import END_OF_DAY
 
 JsonObject = dict[str, Any]
 
 
 def wall_time(value: time) -> str:
-    """'09:00', or with seconds only when there are some (windows are normally HH:MM)."""
+    """'09:00', or with seconds only when there are some (windows are normally HH:MM);
+    the end of the day as '24:00'."""
+    if value == END_OF_DAY:
+        return "24:00"
     if value.second or value.microsecond:
         return value.isoformat()
     return value.strftime("%H:%M")
