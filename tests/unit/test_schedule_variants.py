@@ -148,7 +148,8 @@ def test_a_variant_needs_a_name_an_order_and_valid_windows() -> None:
     assert unnamed.value.where == "name"
     with pytest.raises(InvalidVariant) as backwards:
         WeekVariant("Sommer", date(2027, 7, 2), date(2027, 7, 1))
-    assert "02.07.2027" in backwards.value.de and backwards.value.where == "last"
+    assert "02.07.2027" in backwards.value.de
+    assert backwards.value.where == "last"
     with pytest.raises(OverlappingWindows) as overlapping:
         _variant("Sommer", date(2027, 7, 1), date(2027, 7, 2), "Mo 09:00-12:00", "Mo 11:00-13:00")
     assert "Zeitraum „Sommer“, Montag" in overlapping.value.de

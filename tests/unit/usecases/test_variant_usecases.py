@@ -121,7 +121,8 @@ def test_a_running_variant_keeps_its_first_day_and_is_shortened_not_deleted(
     assert changed.last == date(2026, 12, 10)
     entry = uow.audit.entries[-1]
     assert entry.action == "change_variant"
-    assert entry.before["last"] == "2026-12-24" and entry.after["last"] == "2026-12-10"
+    assert entry.before["last"] == "2026-12-24"
+    assert entry.after["last"] == "2026-12-10"
     assert entry.after["windows"] == [{"weekday": 3, "start": "18:00", "end": "24:00"}]
     # Once over, it stays as it was.
     with pytest.raises(PastIsReadOnly):
