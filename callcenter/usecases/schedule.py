@@ -141,7 +141,7 @@ def set_windows(
 
 def variants(uow: UnitOfWork, team_id: str) -> list[WeekVariant]:
     """A team's date-range variants of the week ("Sommerzeiten"), by first day."""
-    return list(uow.schedules.claim().team(team_id).variants)
+    return uow.schedules.list_variants(team_id)
 
 
 def find_variant(office: Office, variant_id: int) -> tuple[Team, WeekVariant]:

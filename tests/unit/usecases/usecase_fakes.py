@@ -120,6 +120,9 @@ class FakeSchedules:
         self.office = replace(self.office, pilots=(*self.office.pilots, stored))
         return stored
 
+    def list_variants(self, team: str) -> list[WeekVariant]:
+        return list(self.office.team(team).variants)
+
     def insert_variant(
         self, team_id: str, variant: WeekVariant, actor: str, now: datetime
     ) -> WeekVariant:
