@@ -9,6 +9,11 @@ that does exist after it, i.e. the moment the clock jumps (03:00 CEST); a window
 wholly inside the skipped hour does not take place that day. An edge whose wall time
 occurs twice (the repeated hour in autumn) takes effect at its first occurrence
 (before the clock is turned back); the repetition never reopens or recloses a window.
+
+A team may keep date-range variants of its week ("Sommerzeiten", `WeekVariant`): on a local
+date inside one, its windows replace the base week's (`Team.windows_on`); holidays,
+closures and special openings apply on top as on any other day. A window may end at 24:00
+(`timeparse.END_OF_DAY`), which means the next local midnight.
 """
 
 from __future__ import annotations
