@@ -109,7 +109,13 @@ async def hours_page(request: web.Request) -> web.StreamResponse:
     team_id = _selected_team(request, office, identity.account.team)
     variant = _selected_variant(request.query.get("variant", ""), office.team(team_id))
     return _hours_response(
-        request, state, office, team_id, None, FormErrors(), variant_id=variant.id if variant else None
+        request,
+        state,
+        office,
+        team_id,
+        None,
+        FormErrors(),
+        variant_id=variant.id if variant else None,
     )
 
 

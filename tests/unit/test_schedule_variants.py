@@ -17,6 +17,7 @@ from callcenter.domain.errors import (
     OverlappingVariants,
     OverlappingWindows,
 )
+from callcenter.domain.hours_feed import team_hours
 from callcenter.domain.schedule import (
     Team,
     WeekVariant,
@@ -158,3 +159,15 @@ def test_a_variant_needs_a_name_an_order_and_valid_windows() -> None:
     # A variant without windows: closed all week in its range (e.g. a summer break).
     closed = schedule(_team(WeekVariant("Pause", date(2027, 7, 1), date(2027, 7, 31))))
     assert closed.open_intervals(date(2027, 7, 5)) == []
+
+
+def test_the_public_feed_publishes_the_variants_hours_and_a_24_00_end() -> None:
+    late = _variant("Spät", date(2027, 7, 1), date(2027, 7, 31), "Do 18:00-24:00")
+    hours = team_hours(
+        schedule(_team(late)), local(2027, 6, 30, 8), date(2027, 6, 30), date(2027, 7, 1)
+    )
+    wednesday, thursday = hours.days
+    assert [(s.start.hour, s.end.hour) for s in wednesday.windows] == [(9, 15)]
+    (evening,) = thursday.windows
+    assert evening.start == local(2027, 7, 1, 18)
+    assert as_utc(evening.end) == as_utc(local(2027, 7, 2))
