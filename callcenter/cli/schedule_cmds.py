@@ -14,6 +14,7 @@ from callcenter.domain.schedule import (
     Closure,
     Pilot,
     SpecialOpening,
+    WeekVariant,
     Window,
     describe_windows,
     wall_to_instant,
@@ -44,6 +45,14 @@ def hours_show(cli: CliContext, team: str | None) -> None:
         click.echo(f"{entry.id} ({entry.name_de}):")
         for line in lines:
             click.echo(f"  {line}")
+        for variant in entry.variants:
+            _print_variant(variant, "  ")
+
+
+def _print_variant(variant: WeekVariant, indent: str = "") -> None:
+    click.echo(f"{indent}#{variant.id} {variant.name} {variant.period}:")
+    for line in describe_windows(variant.windows) or ["keine Sprechzeiten / no call hours"]:
+        click.echo(f"{indent}  {line}")
 
 
 @hours.command(
@@ -78,6 +87,118 @@ def hours_set(
     cli.run(lambda uow: schedule.set_windows(uow, actor, team, windows, now=now, force=force))
     click.echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
     refresh_prompts(cli, team)
+
+
+@hours.group(
+    "variant",
+    help="Zeiträume mit eigenen Sprechzeiten, z. B. „Sommerzeiten“ in den Schulferien: an "
+    "ihren Tagen gelten ihre Fenster statt der Grundwoche (Feiertage und Schließungen gelten "
+    "weiter).\n\nPeriods with their own call hours (e.g. summer hours): on their dates their "
+    "windows replace the base week (holidays and closures still apply).",
+)
+def hours_variant() -> None:
+    pass
+
+
+@hours_variant.command("list", help="Zeiträume eines Teams / a team's periods.")
+@click.argument("team")
+@pass_cli
+def variant_list(cli: CliContext, team: str) -> None:
+    found = cli.run(lambda uow: schedule.variants(uow, team))
+    if not found:
+        click.echo("keine Zeiträume / no periods")
+    for variant in found:
+        _print_variant(variant)
+
+
+def _variant_windows(specs: tuple[str, ...]) -> list[Window]:
+    windows: list[Window] = []
+    for index, spec in enumerate(specs):
+        windows.extend(windows_from_spec(spec, f"Fenster {index + 1} „{spec}“"))
+    return windows
+
+
+@hours_variant.command(
+    "add",
+    help="Zeitraum anlegen: NAME, erster und letzter Tag (JJJJ-MM-TT, einschließlich), "
+    "Fenster wie „Mo-Fr 08:00-12:00“ (keine: in diesem Zeitraum geschlossen). Frühestens ab "
+    "heute.\n\nAdd a period: NAME, first and last day (inclusive), windows like "
+    "'Mon-Fri 08:00-12:00' (none: closed in that period). From today at the earliest.",
+)
+@click.argument("team")
+@click.argument("name")
+@click.argument("first")
+@click.argument("last")
+@click.argument("specs", nargs=-1)
+@pass_cli
+def variant_add(
+    cli: CliContext, team: str, name: str, first: str, last: str, specs: tuple[str, ...]
+) -> None:
+    variant = WeekVariant(
+        name, cli.parse_day(first), cli.parse_day(last), tuple(_variant_windows(specs))
+    )
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    stored = cli.run(lambda uow: schedule.add_variant(uow, actor, team, variant, now=now, tz=tz))
+    _print_variant(stored)
+    refresh_prompts(cli, team)
+
+
+@hours_variant.command(
+    "set",
+    help="Zeitraum ändern: --name, --first, --last, Fenster (SPEC…) oder --none für keine; "
+    "ohne Angabe bleibt es, wie es war. Ein laufender Zeitraum behält seinen ersten Tag."
+    "\n\nChange a period: --name, --first, --last, windows (SPEC…) or --none; what is not "
+    "given stays. A running period keeps its first day.",
+)
+@click.argument("variant_id", type=int)
+@click.argument("specs", nargs=-1)
+@click.option("--name", default=None)
+@click.option("--first", default=None, metavar="JJJJ-MM-TT")
+@click.option("--last", default=None, metavar="JJJJ-MM-TT")
+@click.option("--none", "no_hours", is_flag=True, help="Keine Sprechzeiten / no call hours.")
+@pass_cli
+def variant_set(
+    cli: CliContext,
+    variant_id: int,
+    specs: tuple[str, ...],
+    name: str | None,
+    first: str | None,
+    last: str | None,
+    no_hours: bool,
+) -> None:
+    windows = _variant_windows(specs) if specs or no_hours else None
+    first_day = cli.parse_day(first) if first else None
+    last_day = cli.parse_day(last) if last else None
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    stored = cli.run(
+        lambda uow: schedule.change_variant(
+            uow,
+            actor,
+            variant_id,
+            now=now,
+            tz=tz,
+            name=name,
+            first=first_day,
+            last=last_day,
+            windows=windows,
+        )
+    )
+    _print_variant(stored)
+    refresh_prompts(cli, None)
+
+
+@hours_variant.command(
+    "delete",
+    help="Zeitraum löschen, der noch nicht begonnen hat (einen laufenden mit „set --last“ "
+    "kürzen).\n\nDelete a period that has not begun (shorten a running one with 'set --last').",
+)
+@click.argument("variant_id", type=int)
+@pass_cli
+def variant_delete(cli: CliContext, variant_id: int) -> None:
+    actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
+    before = cli.run(lambda uow: schedule.delete_variant(uow, actor, variant_id, now=now, tz=tz))
+    click.echo(f"Zeitraum #{before.id} „{before.name}“ gelöscht / deleted")
+    refresh_prompts(cli, None)
 
 
 # ------------------------------------------------------------------ closures

@@ -94,6 +94,14 @@ class OverlappingPilots(ScheduleError):
     """Two pilot periods of one team overlap."""
 
 
+class InvalidVariant(ScheduleError):
+    """A date-range variant of the week without a name or with its last day before its first."""
+
+
+class OverlappingVariants(ScheduleError):
+    """Two date-range variants of one team share a date."""
+
+
 class UnknownTeam(ScheduleError):
     """A reference to a team that is not configured."""
 

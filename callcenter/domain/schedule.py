@@ -9,6 +9,11 @@ that does exist after it, i.e. the moment the clock jumps (03:00 CEST); a window
 wholly inside the skipped hour does not take place that day. An edge whose wall time
 occurs twice (the repeated hour in autumn) takes effect at its first occurrence
 (before the clock is turned back); the repetition never reopens or recloses a window.
+
+A team may keep date-range variants of its week ("Sommerzeiten", `WeekVariant`): on a local
+date inside one, its windows replace the base week's (`Team.windows_on`); holidays,
+closures and special openings apply on top as on any other day. A window may end at 24:00
+(`timeparse.END_OF_DAY`), which means the next local midnight.
 """
 
 from __future__ import annotations
@@ -25,14 +30,17 @@ from callcenter.domain.errors import (
     DuplicateTeam,
     InvalidClosure,
     InvalidPilot,
+    InvalidVariant,
     InvalidWindow,
     NaiveDatetime,
     OverlappingPilots,
+    OverlappingVariants,
     OverlappingWindows,
     UnknownTeam,
     UnknownWeekday,
 )
 from callcenter.domain.timeparse import (
+    END_OF_DAY,
     WEEKDAY_NAMES_DE,
     WEEKDAY_NAMES_EN,
     WEEKDAY_SHORT_DE,
@@ -127,21 +135,101 @@ class Team:
     queue: str = ""
     team_lines: tuple[str, ...] = ()
     direct_lines: tuple[str, ...] = ()
+    # Other weekly patterns for date ranges ("Sommerzeiten"), by first day; they never overlap.
+    variants: tuple[WeekVariant, ...] = ()
 
     def __post_init__(self) -> None:
-        ordered = sorted(self.windows)
-        for earlier, later in pairwise(ordered):
-            if earlier.weekday == later.weekday and later.start < earlier.end:
-                day_de = WEEKDAY_NAMES_DE[earlier.weekday]
-                day_en = WEEKDAY_NAMES_EN[earlier.weekday]
-                raise OverlappingWindows(
-                    f"Team „{self.id}“, {day_de}: Fenster {earlier.label} und {later.label} "
-                    "überschneiden sich",
-                    f"team '{self.id}', {day_en}: windows {earlier.label} and {later.label} "
-                    "overlap",
-                    f"teams.{self.id}.windows",
+        object.__setattr__(
+            self,
+            "windows",
+            ordered_windows(
+                self.windows, f"Team „{self.id}“", f"team '{self.id}'", f"teams.{self.id}.windows"
+            ),
+        )
+        variants = tuple(sorted(self.variants, key=lambda v: (v.first, v.last)))
+        for earlier, later in pairwise(variants):
+            if later.first <= earlier.last:
+                raise OverlappingVariants(
+                    f"Team „{self.id}“: Zeitraum „{later.name}“ ({later.period}) überschneidet "
+                    f"sich mit „{earlier.name}“ ({earlier.period})",
+                    f"team '{self.id}': period '{later.name}' ({later.period}) overlaps "
+                    f"'{earlier.name}' ({earlier.period})",
+                    "first",
                 )
-        object.__setattr__(self, "windows", tuple(ordered))
+        object.__setattr__(self, "variants", variants)
+
+    def variant_on(self, day: date) -> WeekVariant | None:
+        """The date-range variant in force on a local date, if any."""
+        for variant in self.variants:
+            if variant.covers(day):
+                return variant
+        return None
+
+    def windows_on(self, day: date) -> tuple[Window, ...]:
+        """The weekly windows that apply on a local date: a variant's or the base week's
+        (all weekdays; callers pick the date's weekday)."""
+        variant = self.variant_on(day)
+        return self.windows if variant is None else variant.windows
+
+
+def ordered_windows(
+    windows: Sequence[Window], who_de: str, who_en: str, where: str
+) -> tuple[Window, ...]:
+    """Windows sorted; two on one weekday that overlap are an OverlappingWindows."""
+    ordered = sorted(windows)
+    for earlier, later in pairwise(ordered):
+        if earlier.weekday == later.weekday and later.start < earlier.end:
+            day_de = WEEKDAY_NAMES_DE[earlier.weekday]
+            day_en = WEEKDAY_NAMES_EN[earlier.weekday]
+            raise OverlappingWindows(
+                f"{who_de}, {day_de}: Fenster {earlier.label} und {later.label} überschneiden sich",
+                f"{who_en}, {day_en}: windows {earlier.label} and {later.label} overlap",
+                where,
+            )
+    return tuple(ordered)
+
+
+@dataclass(frozen=True)
+class WeekVariant:
+    """A second weekly pattern of a team for the local dates `first`..`last` (inclusive),
+    e.g. "Sommerzeiten" in the school holidays. On those dates it replaces the base week;
+    holidays, closures and special openings apply on top as on any other day."""
+
+    name: str
+    first: date
+    last: date
+    windows: tuple[Window, ...] = ()
+    id: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        name = " ".join(self.name.split())
+        if not name:
+            raise InvalidVariant(
+                "Zeitraum mit eigenen Sprechzeiten: der Name fehlt (z. B. „Sommerzeiten“)",
+                "period with its own call hours: the name is missing (e.g. 'Sommerzeiten')",
+                "name",
+            )
+        object.__setattr__(self, "name", name)
+        if self.last < self.first:
+            raise InvalidVariant(
+                f"Zeitraum „{name}“: letzter Tag {self.last:%d.%m.%Y} liegt vor dem ersten "
+                f"Tag {self.first:%d.%m.%Y}",
+                f"period '{name}': last day {self.last.isoformat()} is before the first day "
+                f"{self.first.isoformat()}",
+                "last",
+            )
+        object.__setattr__(
+            self,
+            "windows",
+            ordered_windows(self.windows, f"Zeitraum „{name}“", f"period '{name}'", "windows"),
+        )
+
+    @property
+    def period(self) -> str:
+        return f"{self.first:%d.%m.%Y}–{self.last:%d.%m.%Y}"
+
+    def covers(self, day: date) -> bool:
+        return self.first <= day <= self.last
 
 
 @dataclass(frozen=True)
@@ -320,11 +408,19 @@ class TeamSchedule:
         """The team's open instants (UTC) on a local date, before closures are applied."""
         spans = [(o.start, o.end) for o in self.openings if o.day == day]
         if self.holiday_on(day) is None:
-            spans.extend((w.start, w.end) for w in self.team.windows if w.weekday == day.weekday())
+            weekday = day.weekday()
+            spans.extend(
+                (w.start, w.end) for w in self.team.windows_on(day) if w.weekday == weekday
+            )
+        midnight = wall_to_instant(day + timedelta(days=1), time(0), self.tz).astimezone(UTC)
         intervals = []
         for start, end in spans:
             begins = wall_to_instant(day, start, self.tz).astimezone(UTC)
-            ends = wall_to_instant(day, end, self.tz).astimezone(UTC)
+            ends = (
+                midnight
+                if end == END_OF_DAY
+                else wall_to_instant(day, end, self.tz).astimezone(UTC)
+            )
             if begins < ends:
                 intervals.append((begins, ends))
         return sorted(intervals)

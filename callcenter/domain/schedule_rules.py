@@ -21,7 +21,14 @@ from callcenter.domain.errors import (
     EmptyWeekNeedsConfirmation,
     PastIsReadOnly,
 )
-from callcenter.domain.schedule import Closure, SpecialOpening, Team, Window, wall_to_instant
+from callcenter.domain.schedule import (
+    Closure,
+    SpecialOpening,
+    Team,
+    WeekVariant,
+    Window,
+    wall_to_instant,
+)
 
 LONG_CLOSURE = timedelta(days=31)
 
@@ -256,3 +263,65 @@ def check_windows(before: Team, windows: tuple[Window, ...], *, force: bool = Fa
         "again. Please confirm explicitly (web: tick 'close the team for good', API: "
         "force: true, CLI: --force)",
     )
+
+
+def _variant_who(variant: WeekVariant) -> tuple[str, str]:
+    return (
+        f"Zeitraum „{variant.name}“ ({variant.period})",
+        f"period '{variant.name}' ({variant.first.isoformat()}–{variant.last.isoformat()})",
+    )
+
+
+def check_variant_change(
+    before: WeekVariant | None, after: WeekVariant | None, today: date
+) -> None:
+    """A date-range variant of the week (`before` None: new; `after` None: deleted), with
+    `today` the office's local date. The days before today are read-only: a new variant
+    begins today or later; one that is over stays as it was; a running one keeps its first
+    day, may end today at the earliest and cannot be deleted (shorten it instead); its
+    windows may change, as the base week's may, from now on."""
+    if before is None:
+        assert after is not None
+        if after.first < today:
+            de, en = _variant_who(after)
+            raise PastIsReadOnly(
+                f"{de}: erster Tag {after.first:%d.%m.%Y} liegt vor heute ({today:%d.%m.%Y}); "
+                "die Vergangenheit lässt sich nicht mehr ändern – frühestens ab heute",
+                f"{en}: first day {after.first.isoformat()} is before today "
+                f"({today.isoformat()}); the past cannot be changed – today at the earliest",
+                "first",
+            )
+        return
+    de, en = _variant_who(before)
+    if before.last < today:
+        raise PastIsReadOnly(
+            f"{de} ist schon vorbei und bleibt, wie er war",
+            f"{en} is already over and stays as it was",
+            "last",
+        )
+    if before.first >= today:  # not begun (or begins today): free, within the rules for new ones
+        if after is not None:
+            check_variant_change(None, after, today)
+        return
+    if after is None:
+        raise PastIsReadOnly(
+            f"{de} läuft schon seit {before.first:%d.%m.%Y}; löschen würde die Vergangenheit "
+            "ändern – stattdessen den letzten Tag auf heute setzen",
+            f"{en} has been running since {before.first.isoformat()}; deleting it would "
+            "change the past – set its last day to today instead",
+            "last",
+        )
+    if after.first != before.first:
+        raise PastIsReadOnly(
+            f"{de} läuft schon seit {before.first:%d.%m.%Y}: der erste Tag bleibt",
+            f"{en} has been running since {before.first.isoformat()}: its first day stays",
+            "first",
+        )
+    if after.last < today:
+        raise PastIsReadOnly(
+            f"{de}: neuer letzter Tag {after.last:%d.%m.%Y} liegt vor heute "
+            f"({today:%d.%m.%Y}); frühestens heute enden lassen",
+            f"{en}: new last day {after.last.isoformat()} is before today "
+            f"({today.isoformat()}); end it today at the earliest",
+            "last",
+        )

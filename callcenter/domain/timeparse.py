@@ -27,6 +27,12 @@ for _index, _names in enumerate(
         _WEEKDAY_ALIASES[_name] = _index
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_END_OF_DAY_RE = re.compile(r"^24:00$")
+# A window may end at midnight, written 24:00. `time` has no 24:00, so the last instant of the
+# day stands for it: it sorts after every other end, a window ending there ends after its
+# start, and the dialplan's inclusive last minute comes out as 23:59. Readers that turn an
+# end into an instant map it to the next day's midnight (`end_instant_of_day`).
+END_OF_DAY = time.max
 _RANGE_SEPARATORS = re.compile(r"\s*[-–—]\s*")
 
 
@@ -78,8 +84,11 @@ def parse_weekdays(spec: str, where: str = "") -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def parse_time(text: str, where: str = "") -> time:
-    """'09:00' or '9:00' -> time(9, 0); anything else is an InvalidTime."""
+def parse_time(text: str, where: str = "", *, allow_end_of_day: bool = False) -> time:
+    """'09:00' or '9:00' -> time(9, 0); '24:00' -> END_OF_DAY where an end is read;
+    anything else is an InvalidTime."""
+    if allow_end_of_day and _END_OF_DAY_RE.match(text.strip()):
+        return END_OF_DAY
     match = _TIME_RE.match(text.strip())
     if not match:
         raise InvalidTime(
@@ -99,8 +108,11 @@ def parse_time_range(text: str, where: str = "") -> tuple[time, time]:
             f"{_at(where)}'{text}' is not a range in HH:MM-HH:MM format",
             where,
         )
-    return parse_time(bounds[0], where), parse_time(bounds[1], where)
+    return parse_time(bounds[0], where), parse_time(bounds[1], where, allow_end_of_day=True)
 
 
 def format_time(value: time) -> str:
+    """'09:00'; END_OF_DAY as '24:00'."""
+    if value == END_OF_DAY:
+        return "24:00"
     return value.strftime("%H:%M")

@@ -32,6 +32,7 @@ from callcenter.pbx.dialplan_rules import (
     Horizon,
     TimeRule,
     dated_rules,
+    variant_rules,
     weekly_rules,
 )
 
@@ -40,7 +41,12 @@ ROUTE_CONTEXT = "callhours-route"
 VALID_UNTIL = "callhours/_valid_until"
 FALLBACK_PREFIX = "callhours-fallback-"
 # Labels in a fallback context, by the state they return.
-LABELS = {OPEN: "isopen", CLOSED_HOLIDAY: "isholiday", CLOSED_CLOSURE: "isclosure"}
+LABELS = {
+    OPEN: "isopen",
+    CLOSED_HOLIDAY: "isholiday",
+    CLOSED_CLOSURE: "isclosure",
+    CLOSED_HOURS: "ishours",
+}
 SWITCHBOARD_QUEUE_TIMEOUT_SECONDS = 60
 # Notes and holiday names end up in comments; keep lines far below Asterisk's line buffer.
 _NOTE_LIMIT = 120
@@ -238,6 +244,9 @@ def _rule_block(title: str, rules: Iterable[TimeRule], timezone: str) -> list[st
 def _fallback(schedule: TeamSchedule, options: DialplanOptions, horizon: Horizon) -> str:
     team = _require(_TEAM_ID, schedule.team.id, "team id")
     dated = dated_rules(schedule, horizon)
+    variants = variant_rules(schedule.team, horizon)
+    # Only a team with a variant in the horizon needs the label (files stay as they were).
+    hours_label = [f" same => n({LABELS[CLOSED_HOURS]}),Return({CLOSED_HOURS})"] if variants else []
     tz = options.timezone
     lines = [
         f"; Fallback for team {team}: Gosub target, returns {OPEN} | {CLOSED_HOURS} |",
@@ -249,11 +258,13 @@ def _fallback(schedule: TeamSchedule, options: DialplanOptions, horizon: Horizon
         *_rule_block(
             "public holidays (dated)", (r for r in dated if r.state == CLOSED_HOLIDAY), tz
         ),
+        *_rule_block("date-range variants of the week (dated)", variants, tz),
         *_rule_block("weekly call hours", weekly_rules(schedule.team.windows), tz),
         f" same => n,Return({CLOSED_HOURS})",
         f" same => n({LABELS[OPEN]}),Return({OPEN})",
         f" same => n({LABELS[CLOSED_HOLIDAY]}),Return({CLOSED_HOLIDAY})",
         f" same => n({LABELS[CLOSED_CLOSURE]}),Return({CLOSED_CLOSURE})",
+        *hours_label,
         "",
     ]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from callcenter.domain.schedule import Closure, TeamSchedule, Window, wall_to_instant
+from callcenter.domain.schedule import Closure, Team, TeamSchedule, Window, wall_to_instant
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -141,6 +141,34 @@ def weekly_rules(windows: Iterable[Window]) -> list[TimeRule]:
         TimeRule(format_times([span]), format_weekdays(*run), "*", "*", OPEN)
         for run, span in sorted(keyed)
     ]
+
+
+def _month_runs(first: date, last: date) -> Iterator[tuple[int, int, int]]:
+    """(month, first mday, last mday) for the dates first..last, split at month ends."""
+    day = first
+    while day <= last:
+        next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        run_last = min(last, next_month - timedelta(days=1))
+        yield day.month, day.day, run_last.day
+        day = run_last + timedelta(days=1)
+
+
+def variant_rules(team: Team, horizon: Horizon) -> list[TimeRule]:
+    """The date-range variants of the week inside the horizon: per month of a variant, its
+    weekly windows limited to those days (open), then the rest of those days (closed:hours),
+    so the base week's rules after them never see a variant's date."""
+    rules: list[TimeRule] = []
+    for variant in team.variants:
+        first, last = max(variant.first, horizon.first), min(variant.last, horizon.last)
+        for month, first_mday, last_mday in _month_runs(first, last):
+            mdays = str(first_mday) if first_mday == last_mday else f"{first_mday}-{last_mday}"
+            months = MONTHS[month - 1]
+            rules += [
+                TimeRule(rule.times, rule.weekdays, mdays, months, OPEN, note=variant.name)
+                for rule in weekly_rules(variant.windows)
+            ]
+            rules.append(TimeRule("*", "*", mdays, months, CLOSED_HOURS, note=variant.name))
+    return rules
 
 
 def _dated(day: date, spans: Iterable[Span], state: str, notes: Iterable[str]) -> TimeRule:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time
 
-from callcenter.domain.timeparse import WEEKDAY_NAMES_DE
+from callcenter.domain.timeparse import END_OF_DAY, WEEKDAY_NAMES_DE
 from callcenter.prompts.grouping import HoursGroup, day_items, is_every_day
 from callcenter.prompts.phrasing import join
 
@@ -18,7 +18,10 @@ _MONTHS = (
 
 
 def clock(at: time) -> str:
-    """'9', '17:30' — the word 'Uhr' is added once per span, after its end."""
+    """'9', '17:30' — the word 'Uhr' is added once per span, after its end; an end at
+    midnight is '24'."""
+    if at == END_OF_DAY:
+        return "24"
     return str(at.hour) if at.minute == 0 else f"{at.hour}:{at.minute:02d}"
 
 

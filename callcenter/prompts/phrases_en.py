@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time
 
-from callcenter.domain.timeparse import WEEKDAY_NAMES_EN
+from callcenter.domain.timeparse import END_OF_DAY, WEEKDAY_NAMES_EN
 from callcenter.prompts.grouping import HoursGroup, day_items, is_every_day
 from callcenter.prompts.phrasing import join
 
@@ -19,7 +19,7 @@ def clock(at: time) -> str:
     """12-hour time; noon and midnight by name, since '12 am/pm' confuses listeners."""
     if at.minute == 0 and at.hour == 12:
         return "12 noon"
-    if at.minute == 0 and at.hour == 0:
+    if (at.minute == 0 and at.hour == 0) or at == END_OF_DAY:
         return "12 midnight"
     hour = at.hour % 12 or 12
     suffix = "am" if at.hour < 12 else "pm"

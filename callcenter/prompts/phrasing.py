@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Protocol
 
+from callcenter.domain.timeparse import END_OF_DAY
 from callcenter.prompts.grouping import HoursGroup, day_items
 
 
@@ -30,7 +31,10 @@ def join(items: Sequence[str], last: str, sep: str = ", ") -> str:
 
 
 def clock_24(at: time) -> str:
-    """24-hour time as most languages write it on a sign: 9:00, 17:30."""
+    """24-hour time as most languages write it on a sign: 9:00, 17:30; a window's end at
+    midnight as 24:00."""
+    if at == END_OF_DAY:
+        return "24:00"
     return f"{at.hour}:{at.minute:02d}"
 
 

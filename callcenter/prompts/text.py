@@ -31,8 +31,13 @@ def team_name(schedule: TeamSchedule, lang: str) -> str:
     return team.name_en or team.name_de
 
 
-def hours_sentence(schedule: TeamSchedule, template: PromptTemplate) -> str:
-    hours = hours_phrase(schedule.team.windows, template.lang)
+def hours_sentence(
+    schedule: TeamSchedule, template: PromptTemplate, now: datetime | None = None
+) -> str:
+    """The weekly hours; with `now`, those in force on its date (a date-range variant's)."""
+    team = schedule.team
+    windows = team.windows if now is None else team.windows_on(now.astimezone(schedule.tz).date())
+    hours = hours_phrase(windows, template.lang)
     if not hours:
         return template.sentences["no_hours"]
     return fill(template.sentences["hours"], {"hours": hours})
@@ -80,7 +85,7 @@ def announcement_text(
     phrasing(template.lang)  # fail early and clearly for a language without phrase rules
     values = {
         "team": team_name(schedule, template.lang),
-        "hours": hours_sentence(schedule, template),
+        "hours": hours_sentence(schedule, template, now),
         "next_opening": next_opening_sentence(schedule, template, now),
         "contact": contact_sentences(template, contact),
         "reason": reason_sentence(schedule, reason, template, now) if speak_reason else "",

@@ -102,6 +102,40 @@ class WindowRow(Base):
     end_time: Mapped[time] = mapped_column(Time)
 
 
+class VariantRow(Base):
+    """A date-range variant of a team's week ("Sommerzeiten"), migration 0011."""
+
+    __tablename__ = "week_variants"
+    __table_args__ = (
+        CheckConstraint("last_day >= first_day", name="order"),
+        Index(None, "team_id", "first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID, ForeignKey("teams.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(ACTOR)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class VariantWindowRow(Base):
+    __tablename__ = "week_variant_windows"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("end_time > start_time", name="order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    variant_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("week_variants.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
 class ClosureRow(Base):
     __tablename__ = "closures"
     __table_args__ = (

@@ -22,6 +22,7 @@ from callcenter.domain.schedule import (
     Pilot,
     SpecialOpening,
     Team,
+    WeekVariant,
     Window,
 )
 from callcenter.storage.errors import InvalidValue, NotFound, NotSeeded
@@ -31,6 +32,8 @@ from callcenter.storage.models import (
     OpeningRow,
     PilotRow,
     TeamRow,
+    VariantRow,
+    VariantWindowRow,
     WindowRow,
 )
 
@@ -44,7 +47,7 @@ class _NoHolidays:
         return default
 
 
-def _team(row: TeamRow, windows: Iterable[WindowRow]) -> Team:
+def _team(row: TeamRow, windows: Iterable[WindowRow], variants: Iterable[WeekVariant] = ()) -> Team:
     return Team(
         id=row.id,
         name_de=row.name_de,
@@ -55,7 +58,27 @@ def _team(row: TeamRow, windows: Iterable[WindowRow]) -> Team:
         queue=row.queue,
         team_lines=tuple(row.team_lines),
         direct_lines=tuple(row.direct_lines),
+        variants=tuple(variants),
     )
+
+
+def _variant(row: VariantRow, windows: Iterable[VariantWindowRow]) -> WeekVariant:
+    return WeekVariant(
+        name=row.name,
+        first=row.first_day,
+        last=row.last_day,
+        windows=tuple(Window(w.weekday, w.start_time, w.end_time) for w in windows),
+        id=row.id,
+    )
+
+
+def _variant_window_rows(variant_id: int, windows: Iterable[Window]) -> list[VariantWindowRow]:
+    return [
+        VariantWindowRow(
+            variant_id=variant_id, weekday=w.weekday, start_time=w.start, end_time=w.end
+        )
+        for w in windows
+    ]
 
 
 def _closure(row: ClosureRow) -> Closure:
@@ -126,6 +149,21 @@ class ScheduleRepository:
             self._require_team(team)
             query = query.where(or_(ClosureRow.team_id == team, ClosureRow.team_id.is_(None)))
         return [_closure(row) for row in self._session.scalars(query)]
+
+    def list_variants(self, team: str) -> list[WeekVariant]:
+        """A team's date-range variants of the week, by first day."""
+        self._require_team(team)
+        return list(self._variants(team).get(team, ()))
+
+    def get_variant(self, variant_id: int) -> tuple[str, WeekVariant]:
+        """(team id, variant)."""
+        row = self._variant_row(variant_id)
+        windows = self._session.scalars(
+            select(VariantWindowRow)
+            .where(VariantWindowRow.variant_id == variant_id)
+            .order_by(VariantWindowRow.id)
+        )
+        return row.team_id, _variant(row, windows)
 
     def get_closure(self, closure_id: int) -> Closure:
         return _closure(self._closure_row(closure_id))
@@ -201,6 +239,44 @@ class ScheduleRepository:
         self._session.add_all(_window_rows(team_id, windows))
         self._session.flush()
 
+    def insert_variant(
+        self, team_id: str, variant: WeekVariant, actor: str, now: datetime
+    ) -> WeekVariant:
+        row = VariantRow(
+            team_id=team_id,
+            name=variant.name,
+            first_day=variant.first,
+            last_day=variant.last,
+            created_by=actor,
+            created_at=now,
+        )
+        self._session.add(row)
+        self._session.flush()
+        self._session.add_all(_variant_window_rows(row.id, variant.windows))
+        self._session.flush()
+        return self.get_variant(row.id)[1]
+
+    def update_variant(self, variant: WeekVariant) -> WeekVariant:
+        """Store a changed variant (same id): name, dates and windows."""
+        assert variant.id is not None
+        row = self._variant_row(variant.id)
+        row.name = variant.name
+        row.first_day = variant.first
+        row.last_day = variant.last
+        self._session.execute(
+            delete(VariantWindowRow).where(VariantWindowRow.variant_id == variant.id)
+        )
+        self._session.add_all(_variant_window_rows(variant.id, variant.windows))
+        self._session.flush()
+        return self.get_variant(variant.id)[1]
+
+    def delete_variant(self, variant_id: int) -> None:
+        self._session.execute(
+            delete(VariantWindowRow).where(VariantWindowRow.variant_id == variant_id)
+        )
+        self._session.delete(self._variant_row(variant_id))
+        self._session.flush()
+
     def save_team_holidays(self, team: Team) -> None:
         row = self._session.get_one(TeamRow, team.id)
         row.holidays_enabled = team.holidays_enabled
@@ -261,14 +337,42 @@ class ScheduleRepository:
         closures = self._session.scalars(select(ClosureRow).order_by(ClosureRow.id))
         openings = self._session.scalars(select(OpeningRow).order_by(OpeningRow.id))
         pilots = self._session.scalars(select(PilotRow).order_by(PilotRow.id))
+        variants = self._variants()
         return Office(
             tz=tz,
             holidays=holidays,
-            teams=tuple(_team(row, windows.get(row.id, ())) for row in teams),
+            teams=tuple(
+                _team(row, windows.get(row.id, ()), variants.get(row.id, ())) for row in teams
+            ),
             closures=tuple(_closure(row) for row in closures),
             openings=tuple(_opening(row) for row in openings),
             pilots=tuple(_pilot(row) for row in pilots),
         )
+
+    def _variants(self, team: str | None = None) -> dict[str, list[WeekVariant]]:
+        variant_windows: dict[int, list[VariantWindowRow]] = {}
+        window_query = select(VariantWindowRow).order_by(
+            VariantWindowRow.variant_id, VariantWindowRow.id
+        )
+        query = select(VariantRow).order_by(VariantRow.first_day, VariantRow.id)
+        if team is not None:
+            query = query.where(VariantRow.team_id == team)
+            window_query = window_query.join(VariantRow).where(VariantRow.team_id == team)
+        for window in self._session.scalars(window_query):
+            variant_windows.setdefault(window.variant_id, []).append(window)
+        found: dict[str, list[WeekVariant]] = {}
+        for row in self._session.scalars(query):
+            found.setdefault(row.team_id, []).append(_variant(row, variant_windows.get(row.id, ())))
+        return found
+
+    def _variant_row(self, variant_id: int) -> VariantRow:
+        row = self._session.get(VariantRow, variant_id)
+        if row is None:
+            raise NotFound(
+                f"Zeitraum mit eigenen Sprechzeiten {variant_id} gibt es nicht",
+                f"there is no period with its own call hours {variant_id}",
+            )
+        return row
 
     def _require_team(self, team_id: str) -> None:
         if self._session.get(TeamRow, team_id) is None:

@@ -26,11 +26,13 @@ from callcenter.domain.schedule import (
     Pilot,
     SpecialOpening,
     Team,
+    WeekVariant,
     Window,
 )
 from callcenter.holiday_calendar import german_holidays
 from callcenter.prompts.templates import public_reason_keys
 from callcenter.storage.database import serialize_on_postgresql
+from callcenter.storage.errors import NotFound
 from callcenter.storage.store import Store
 from callcenter.usecases import snapshots
 from callcenter.usecases.ports import UnitOfWork
@@ -132,6 +134,122 @@ def set_windows(
         snapshots.windows(after.windows),
     )
     return after
+
+
+# ---------------------------------------------------------------------- date-range variants
+
+
+def variants(uow: UnitOfWork, team_id: str) -> list[WeekVariant]:
+    """A team's date-range variants of the week ("Sommerzeiten"), by first day."""
+    return uow.schedules.list_variants(team_id)
+
+
+def find_variant(office: Office, variant_id: int) -> tuple[Team, WeekVariant]:
+    """The team holding a variant, and the variant; NotFound if there is none."""
+    for team in office.teams:
+        for variant in team.variants:
+            if variant.id == variant_id:
+                return team, variant
+    raise NotFound(
+        f"Zeitraum mit eigenen Sprechzeiten {variant_id} gibt es nicht",
+        f"there is no period with its own call hours {variant_id}",
+    )
+
+
+def add_variant(
+    uow: UnitOfWork,
+    actor: Actor,
+    team_id: str,
+    variant: WeekVariant,
+    *,
+    now: datetime,
+    tz: tzinfo,
+) -> WeekVariant:
+    """Store a second weekly pattern of a team for a date range (admins only), from today
+    on; the domain refuses one overlapping another of the team's variants."""
+    require_role(actor, Role.ADMIN)
+    require_aware(now, "Zeitraum")
+    office = uow.schedules.claim()
+    team = office.team(team_id)
+    _validate(office, teams=_swap_team(office, replace(team, variants=(*team.variants, variant))))
+    schedule_rules.check_variant_change(None, variant, now.astimezone(tz).date())
+    stored = uow.schedules.insert_variant(team_id, variant, actor.name, now)
+    _audit(
+        uow,
+        actor,
+        now,
+        "add_variant",
+        "variant",
+        str(stored.id),
+        None,
+        snapshots.variant(team_id, stored),
+    )
+    return stored
+
+
+def change_variant(
+    uow: UnitOfWork,
+    actor: Actor,
+    variant_id: int,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    name: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    windows: Iterable[Window] | None = None,
+) -> WeekVariant:
+    """Change a variant's name, dates or windows (admins only); see
+    schedule_rules.check_variant_change for what a running one allows."""
+    require_role(actor, Role.ADMIN)
+    require_aware(now, "Zeitraum")
+    office = uow.schedules.claim()
+    team, before = find_variant(office, variant_id)
+    after = WeekVariant(
+        name=before.name if name is None else name,
+        first=before.first if first is None else first,
+        last=before.last if last is None else last,
+        windows=before.windows if windows is None else tuple(windows),
+        id=before.id,
+    )
+    changed = tuple(after if v.id == variant_id else v for v in team.variants)
+    _validate(office, teams=_swap_team(office, replace(team, variants=changed)))
+    schedule_rules.check_variant_change(before, after, now.astimezone(tz).date())
+    stored = uow.schedules.update_variant(after)
+    _audit(
+        uow,
+        actor,
+        now,
+        "change_variant",
+        "variant",
+        str(variant_id),
+        snapshots.variant(team.id, before),
+        snapshots.variant(team.id, stored),
+    )
+    return stored
+
+
+def delete_variant(
+    uow: UnitOfWork, actor: Actor, variant_id: int, *, now: datetime, tz: tzinfo
+) -> WeekVariant:
+    """Delete a variant that has not begun (admins only); a running one is shortened."""
+    require_role(actor, Role.ADMIN)
+    require_aware(now, "Zeitraum")
+    office = uow.schedules.claim()
+    team, before = find_variant(office, variant_id)
+    schedule_rules.check_variant_change(before, None, now.astimezone(tz).date())
+    uow.schedules.delete_variant(variant_id)
+    _audit(
+        uow,
+        actor,
+        now,
+        "delete_variant",
+        "variant",
+        str(variant_id),
+        snapshots.variant(team.id, before),
+        None,
+    )
+    return before
 
 
 # ---------------------------------------------------------------------- holidays

@@ -6,13 +6,25 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
-from callcenter.domain.schedule import Closure, Office, Pilot, SpecialOpening, Team, Window
+from callcenter.domain.schedule import (
+    Closure,
+    Office,
+    Pilot,
+    SpecialOpening,
+    Team,
+    WeekVariant,
+    Window,
+)
+from callcenter.domain.timeparse import END_OF_DAY
 
 JsonObject = dict[str, Any]
 
 
 def wall_time(value: time) -> str:
-    """'09:00', or with seconds only when there are some (windows are normally HH:MM)."""
+    """'09:00', or with seconds only when there are some (windows are normally HH:MM);
+    the end of the day as '24:00'."""
+    if value == END_OF_DAY:
+        return "24:00"
     if value.second or value.microsecond:
         return value.isoformat()
     return value.strftime("%H:%M")
@@ -47,6 +59,17 @@ def team(value: Team) -> JsonObject:
         "team_lines": list(value.team_lines),
         "direct_lines": list(value.direct_lines),
         **team_holidays(value),
+        "windows": windows(value.windows),
+    }
+
+
+def variant(team_id: str, value: WeekVariant) -> JsonObject:
+    return {
+        "id": value.id,
+        "team": team_id,
+        "name": value.name,
+        "first": value.first.isoformat(),
+        "last": value.last.isoformat(),
         "windows": windows(value.windows),
     }
 

@@ -20,7 +20,7 @@ from callcenter.domain.schedule import (
     Window,
     describe_windows,
 )
-from callcenter.domain.timeparse import parse_time
+from callcenter.domain.timeparse import format_time, parse_time
 from callcenter.holiday_calendar import GERMAN_STATES
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import prompts as prompt_cases
@@ -120,7 +120,7 @@ def _closure_out(closure: Closure, now: datetime) -> ClosureOut:
 
 def _window_out(window: Window) -> WindowModel:
     return WindowModel(
-        weekday=window.weekday, start=f"{window.start:%H:%M}", end=f"{window.end:%H:%M}"
+        weekday=window.weekday, start=format_time(window.start), end=format_time(window.end)
     )
 
 
@@ -200,7 +200,11 @@ async def api_set_hours(call: Call) -> BaseModel:
     actions.require(call.identity, *ADMIN)
     await _known_team(call, team_id)
     windows = [
-        Window(w.weekday, parse_time(w.start, "start"), parse_time(w.end, "end"))
+        Window(
+            w.weekday,
+            parse_time(w.start, "start"),
+            parse_time(w.end, "end", allow_end_of_day=True),
+        )
         for w in body.windows
     ]
     actor, now, force = actor_of(call.identity), call.state.now(), body.force
@@ -432,7 +436,7 @@ def _opening_out(opening: SpecialOpening) -> OpeningOut:
         team=opening.team,
         day=opening.day,
         start=f"{opening.start:%H:%M}",
-        end=f"{opening.end:%H:%M}",
+        end=format_time(opening.end),
         note=opening.note,
     )
 
@@ -451,7 +455,7 @@ async def api_add_opening(call: Call) -> BaseModel:
         body.team,
         body.day,
         parse_time(body.start, "start"),
-        parse_time(body.end, "end"),
+        parse_time(body.end, "end", allow_end_of_day=True),
         body.note,
     )
     actor, now = actor_of(call.identity), call.state.now()

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, tzinfo
 
 from callcenter.domain.errors import ScheduleError
 from callcenter.domain.schedule import Team, Window, wall_to_instant
-from callcenter.domain.timeparse import parse_time, parse_time_range
+from callcenter.domain.timeparse import format_time, parse_time, parse_time_range
 from callcenter.web import i18n
 
 _SEPARATORS = re.compile(r"[,;\n]+")
@@ -157,5 +157,7 @@ def week_windows(form: Mapping[str, object], errors: FormErrors) -> list[Window]
 
 def format_day_windows(windows: tuple[Window, ...], weekday: int) -> str:
     return ", ".join(
-        f"{w.start:%H:%M}-{w.end:%H:%M}" for w in sorted(windows) if w.weekday == weekday
+        f"{format_time(w.start)}-{format_time(w.end)}"
+        for w in sorted(windows)
+        if w.weekday == weekday
     )

@@ -127,6 +127,48 @@ TEXTS: dict[str, tuple[str, str]] = {
     "windows": ("Zeitfenster", "Windows"),
     "week_grid": ("Wochenübersicht", "Week at a glance"),
     "preview_title": ("Vorschau der nächsten 14 Tage", "Preview of the next 14 days"),
+    # hours: week grid editor and date-range variants (issue 18)
+    "week_patterns": ("Wochenmuster", "Weekly patterns"),
+    "base_week": ("Grundwoche", "Base week"),
+    "variant_intro": (
+        "Dieser Zeitraum gilt vom {first} bis {last} (jeweils einschließlich) statt der "
+        "Grundwoche; Feiertage, Schließtage und Sonderöffnungen gelten weiter.",
+        "This period applies from {first} to {last} (both inclusive) instead of the base "
+        "week; public holidays, closures and special openings still apply.",
+    ),
+    "grid_hint": (
+        "Mit der Maus im Raster ziehen, um ein Fenster einzutragen (Klick: eine Stunde); ein "
+        "Fenster ziehen, um es zu verschieben, an seinen Rändern, um es zu verlängern oder "
+        "zu kürzen; Doppelklick entfernt es. Schritte zu 15 Minuten, bis 24:00. Die Felder "
+        "unten zeigen dasselbe und lassen sich auch mit der Tastatur bearbeiten.",
+        "Drag in the grid to draw a window (click: one hour); drag a window to move it, its "
+        "edges to make it longer or shorter; double-click removes it. 15-minute steps, up to "
+        "24:00. The fields below show the same and can be edited with the keyboard too.",
+    ),
+    "window_add": ("Fenster hinzufügen", "Add window"),
+    "window_remove": ("Letztes Fenster entfernen", "Remove last window"),
+    "copy_day": ("Tag kopieren", "Copy a day"),
+    "copy_from": ("Fenster von", "Windows of"),
+    "copy_to": ("übernehmen für", "copy to"),
+    "copy_button": ("Kopieren", "Copy"),
+    "variant_name": ("Name des Zeitraums", "Name of the period"),
+    "variant_first": ("Erster Tag", "First day"),
+    "variant_last": ("Letzter Tag", "Last day"),
+    "variant_delete": ("Zeitraum löschen", "Delete period"),
+    "variant_new_title": (
+        "Neuer Zeitraum mit eigenen Sprechzeiten",
+        "New period with its own call hours",
+    ),
+    "variant_new_hint": (
+        "Zum Beispiel „Sommerzeiten“ in den Schulferien. Der Zeitraum übernimmt zunächst die "
+        "Fenster der Grundwoche; danach im Raster ändern.",
+        "For example summer hours in the school holidays. The period starts with the base "
+        "week's windows; change them in the grid afterwards.",
+    ),
+    "variant_add": ("Zeitraum anlegen", "Add period"),
+    "variant_tag": ("Zeitraum", "Period"),
+    "msg_variant_added": ("Zeitraum angelegt.", "Period added."),
+    "msg_variant_deleted": ("Zeitraum gelöscht.", "Period deleted."),
     "col_day": ("Tag", "Day"),
     "col_open": ("Erreichbar", "Reachable"),
     "col_special": ("Besonderheit", "Special"),

@@ -15,7 +15,8 @@ from aiohttp import web
 
 from callcenter.domain.access import Role
 from callcenter.domain.errors import CallcenterError, EmptyWeekNeedsConfirmation
-from callcenter.domain.schedule import Office, Pilot, SpecialOpening
+from callcenter.domain.schedule import Office, Pilot, SpecialOpening, Team, WeekVariant, Window
+from callcenter.domain.timeparse import END_OF_DAY
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
 from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import schedule
@@ -106,7 +107,31 @@ async def hours_page(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     office = await state.office()
     team_id = _selected_team(request, office, identity.account.team)
-    return _hours_response(request, state, office, team_id, None, FormErrors())
+    variant = _selected_variant(request.query.get("variant", ""), office.team(team_id))
+    return _hours_response(
+        request,
+        state,
+        office,
+        team_id,
+        None,
+        FormErrors(),
+        variant_id=variant.id if variant else None,
+    )
+
+
+def _selected_variant(raw: str, team: Team) -> WeekVariant | None:
+    """The team's variant named by an id in the URL (404 for an unknown one); '' is the
+    base week."""
+    if not raw:
+        return None
+    for variant in team.variants:
+        if str(variant.id) == raw:
+            return variant
+    raise not_found()
+
+
+def _week_values(windows: tuple[Window, ...]) -> dict[str, str]:
+    return {f"day{d}": format_day_windows(windows, d) for d in range(7)}
 
 
 def _hours_response(
@@ -117,35 +142,60 @@ def _hours_response(
     values: Mapping[str, str] | None,
     errors: FormErrors,
     status: int = 200,
+    *,
+    variant_id: int | None = None,
+    new_values: Mapping[str, str] | None = None,
 ) -> web.Response:
+    """The hours page for the base week (`variant_id` None) or one date-range variant."""
     identity = ensure_identity(request)
     team = office.team(team_id)
-    shown = values or {f"day{d}": format_day_windows(team.windows, d) for d in range(7)}
+    variant = _selected_variant(str(variant_id or ""), team)
+    windows = team.windows if variant is None else variant.windows
+    shown: Mapping[str, str] = values or {
+        **_week_values(windows),
+        **(
+            {}
+            if variant is None
+            else {
+                "name": variant.name,
+                "first": variant.first.isoformat(),
+                "last": variant.last.isoformat(),
+            }
+        ),
+    }
     today = state.now().date()
+    action = f"/sprechzeiten/{team.id}" + ("" if variant is None else f"/zeitraum/{variant.id}")
     return render(
         request,
         "hours.html",
         {
             "teams": office.teams,
             "team": team,
+            "variant": variant,
+            "variants": team.variants,
+            "action": action,
             "values": shown,
+            "new_values": new_values or {},
             "errors": errors.for_lang(lang_of(request)),
             "can_edit": identity.has(Role.ADMIN),
-            "grid": _grid(team.windows),
+            "grid": _grid(windows),
             "preview": readmodels.preview(office, team_id, today),
+            "today": today,
         },
         status=status,
     )
 
 
 def _grid(windows: Any) -> list[list[tuple[float, float, str]]]:
-    """Per weekday: (left %, width %, label) of each window on a 06:00–20:00 bar."""
-    first, last = 6 * 60, 20 * 60
+    """Per weekday: (left %, width %, label) of each window on a 00:00–24:00 bar (the grid
+    editor, static/week_grid.js, draws on the same scale)."""
+    first, last = 0, 24 * 60
     span = last - first
     rows: list[list[tuple[float, float, str]]] = [[] for _ in range(7)]
     for window in windows:
         start = max(first, window.start.hour * 60 + window.start.minute)
-        end = min(last, window.end.hour * 60 + window.end.minute)
+        end = last if window.end == END_OF_DAY else window.end.hour * 60 + window.end.minute
+        end = min(last, end)
         if end <= start:
             continue
         rows[window.weekday].append(
@@ -188,6 +238,146 @@ async def hours_submit(request: web.Request) -> web.StreamResponse:
         else:
             raise _redirect(f"/sprechzeiten?team={team_id}", "saved", request)
     return _hours_response(request, state, office, team_id, values, errors, status)
+
+
+# ------------------------------------------------------------------ date-range variants
+
+
+def _variant_error(errors: FormErrors, exc: CallcenterError, prefix: str = "") -> int:
+    """A domain error at its field (name, first, last); one about windows at Monday's."""
+    where = exc.field()
+    if where in ("name", "first", "last"):
+        field = f"{prefix}{where}"
+    else:
+        field = f"{prefix}name" if prefix else "day0"
+    return _at_field(errors, exc, field)
+
+
+def _at_field(errors: FormErrors, exc: CallcenterError, field: str) -> int:
+    error = translate_error(exc, field)
+    if error.status == 403:
+        raise error from None
+    errors.add(field, error.message_de, error.message_en)
+    return error.status
+
+
+def _variant_dates(
+    form: Mapping[str, object], prefix: str, errors: FormErrors
+) -> tuple[str, date | None, date | None]:
+    name = text(form, f"{prefix}name", 80)
+    if not name:
+        errors.add_key(f"{prefix}name", "required")
+    return (
+        name,
+        require_day(form, f"{prefix}first", errors),
+        require_day(form, f"{prefix}last", errors),
+    )
+
+
+async def variant_add_submit(request: web.Request) -> web.StreamResponse:
+    """A new period with its own hours; it starts with a copy of the base week."""
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    office = await state.office()
+    team_id = request.match_info["team"]
+    if team_id not in office.team_ids:
+        raise not_found()
+    form = await request.post()
+    errors = FormErrors()
+    name, first, last = _variant_dates(form, "new_", errors)
+    new_values = {key: text(form, f"new_{key}", 80) for key in ("name", "first", "last")}
+    status = 422
+    if not errors and first is not None and last is not None:
+        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+        try:
+            variant = WeekVariant(name, first, last, office.team(team_id).windows)
+            stored = await run(
+                state,
+                lambda uow: schedule.add_variant(uow, actor, team_id, variant, now=now, tz=tz),
+            )
+        except CallcenterError as exc:
+            status = _variant_error(errors, exc, "new_")
+        else:
+            raise _redirect(
+                f"/sprechzeiten?team={team_id}&variant={stored.id}", "variant_added", request
+            )
+    return _hours_response(
+        request, state, office, team_id, None, errors, status, new_values=new_values
+    )
+
+
+async def variant_submit(request: web.Request) -> web.StreamResponse:
+    """The grid of a period and its name and dates: the same day fields as the base week."""
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    office = await state.office()
+    team_id = request.match_info["team"]
+    if team_id not in office.team_ids:
+        raise not_found()
+    variant = _selected_variant(request.match_info["variant"], office.team(team_id))
+    assert variant is not None
+    assert variant.id is not None
+    variant_id = variant.id
+    form = await request.post()
+    errors = FormErrors()
+    windows = week_windows(form, errors)
+    name, first, last = _variant_dates(form, "", errors)
+    values = {f"day{d}": text(form, f"day{d}", 300) for d in range(7)}
+    values.update({key: text(form, key, 80) for key in ("name", "first", "last")})
+    status = 422
+    if not errors:
+        actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+        try:
+            await run(
+                state,
+                lambda uow: schedule.change_variant(
+                    uow,
+                    actor,
+                    variant_id,
+                    now=now,
+                    tz=tz,
+                    name=name,
+                    first=first,
+                    last=last,
+                    windows=windows,
+                ),
+            )
+        except CallcenterError as exc:
+            status = _variant_error(errors, exc)
+        else:
+            raise _redirect(f"/sprechzeiten?team={team_id}&variant={variant_id}", "saved", request)
+    return _hours_response(
+        request, state, office, team_id, values, errors, status, variant_id=variant_id
+    )
+
+
+async def variant_delete_submit(request: web.Request) -> web.StreamResponse:
+    identity = ensure_identity(request)
+    require(identity, Role.ADMIN)
+    state = state_of(request)
+    office = await state.office()
+    team_id = request.match_info["team"]
+    if team_id not in office.team_ids:
+        raise not_found()
+    variant = _selected_variant(request.match_info["variant"], office.team(team_id))
+    assert variant is not None
+    assert variant.id is not None
+    variant_id = variant.id
+    await request.post()
+    errors = FormErrors()
+    actor, now, tz = actor_of(identity), state.now(), state.settings.tz
+    try:
+        await run(
+            state, lambda uow: schedule.delete_variant(uow, actor, variant_id, now=now, tz=tz)
+        )
+    except CallcenterError as exc:
+        status = _at_field(errors, exc, "last")
+        return _hours_response(
+            request, state, office, team_id, None, errors, status, variant_id=variant_id
+        )
+    raise _redirect(f"/sprechzeiten?team={team_id}", "variant_deleted", request)
 
 
 def _checked(form: Mapping[str, object], name: str) -> bool:

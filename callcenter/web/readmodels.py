@@ -49,6 +49,13 @@ class Interval:
     start: datetime
     end: datetime
 
+    @property
+    def label(self) -> str:
+        """'09:00–12:00'; an end at the next midnight reads '24:00'."""
+        ends_at_midnight = self.end.date() > self.start.date() and self.end.time() == time(0)
+        end = "24:00" if ends_at_midnight else f"{self.end:%H:%M}"
+        return f"{self.start:%H:%M}–{end}"
+
 
 @dataclass(frozen=True)
 class PreviewDay:
@@ -57,6 +64,7 @@ class PreviewDay:
     holiday: str | None
     closures: tuple[Closure, ...]
     openings: tuple[str, ...]  # notes (or time ranges) of special openings that day
+    variant: str | None = None  # the name of the date-range variant of the week in force
 
 
 def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
@@ -149,6 +157,7 @@ def preview_day(schedule: TeamSchedule, day: date) -> PreviewDay:
         holiday=schedule.holiday_on(day),
         closures=closures,
         openings=openings,
+        variant=variant.name if (variant := schedule.team.variant_on(day)) else None,
     )
 
 

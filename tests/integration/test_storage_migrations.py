@@ -28,6 +28,8 @@ EXPECTED_TABLES = {
     "office_settings",
     "teams",
     "call_windows",
+    "week_variants",
+    "week_variant_windows",
     "closures",
     "special_openings",
     "pilots",

@@ -17,6 +17,7 @@ from callcenter.domain.schedule import (
     Pilot,
     SpecialOpening,
     Team,
+    WeekVariant,
     Window,
     windows_from_spec,
 )
@@ -118,6 +119,33 @@ class FakeSchedules:
         stored = replace(pilot, id=self._id())
         self.office = replace(self.office, pilots=(*self.office.pilots, stored))
         return stored
+
+    def list_variants(self, team: str) -> list[WeekVariant]:
+        return list(self.office.team(team).variants)
+
+    def insert_variant(
+        self, team_id: str, variant: WeekVariant, actor: str, now: datetime
+    ) -> WeekVariant:
+        stored = replace(variant, id=self._id())
+        team = self.office.team(team_id)
+        self._swap(replace(team, variants=(*team.variants, stored)))
+        return stored
+
+    def update_variant(self, variant: WeekVariant) -> WeekVariant:
+        for team in self.office.teams:
+            if any(v.id == variant.id for v in team.variants):
+                kept = tuple(variant if v.id == variant.id else v for v in team.variants)
+                self._swap(replace(team, variants=kept))
+                return variant
+        raise NotFound(f"Zeitraum {variant.id} gibt es nicht", f"no period {variant.id}")
+
+    def delete_variant(self, variant_id: int) -> None:
+        for team in self.office.teams:
+            kept = tuple(v for v in team.variants if v.id != variant_id)
+            if len(kept) != len(team.variants):
+                self._swap(replace(team, variants=kept))
+                return
+        raise NotFound(f"Zeitraum {variant_id} gibt es nicht", f"no period {variant_id}")
 
     def _swap(self, team: Team) -> None:
         teams = tuple(team if t.id == team.id else t for t in self.office.teams)
