@@ -73,6 +73,14 @@ def _templates(state: WebState) -> tuple[dict[str, PromptTemplate], tuple[str, s
 
 
 def prompt_slots(
+    state: WebState, office: Office, team_id: str, now: datetime, contact: Contact | None = None
+) -> list[PromptSlot]:
+    """Every reason × configured language of a team (blocking: reads templates and files)."""
+    contact = contact or office_phrases.as_contact(office_phrases.configured(state.settings))
+    return page_slots(state, office, team_id, now, contact)[0]
+
+
+def page_slots(
     state: WebState,
     office: Office,
     team_id: str,
@@ -166,7 +174,7 @@ async def _prompts_response(
     phrases = draft if draft is not None else saved
     lang = lang_of(request)
     slots, problem = await asyncio.to_thread(
-        prompt_slots,
+        page_slots,
         state,
         office,
         team_id,
