@@ -159,3 +159,24 @@ async def test_broken_templates_show_no_server_path(
     assert str(folder) not in text
     assert "vorlagen-geheim" not in text
     assert "Traceback" not in text
+
+
+async def test_rerender_renders_the_team_again_and_is_audited(env: WebEnv, admin: Browser) -> None:
+    sounds = TeamSounds(env.settings.sounds_dir, TEAM)
+    response = await admin.post(f"/ansagen/{TEAM}/neu")
+    assert response.status == 303
+    assert response.headers["Location"] == f"/ansagen?team={TEAM}&msg=rerendered"
+    first = sounds.active("closed-hours-de")
+    assert first.is_file()
+    assert first.stat().st_size > 1000
+    entry = _audit(env, "prompt")[0]
+    assert entry.action == "render_prompts"
+    assert entry.entity_id == TEAM
+    assert entry.after["rendered"] == 3 * len(env.settings.prompts.languages)
+    # Again, with unchanged texts: rendered anew all the same (that is what the button is for).
+    await admin.post(f"/ansagen/{TEAM}/neu")
+    assert _audit(env, "prompt")[0].after["rendered"] == 3 * len(env.settings.prompts.languages)
+    page = await (await admin.get(f"/ansagen?team={TEAM}&msg=rerendered")).text()
+    assert "Ansagen neu erzeugt." in page
+    assert f'src="/ansagen/audio/{TEAM}/closed-hours-de.wav?v=' in page
+    assert (await admin.post("/ansagen/unbekannt/neu")).status == 404
