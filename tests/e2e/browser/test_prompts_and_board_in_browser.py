@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from argon2 import PasswordHasher
 from axe_playwright_python.async_playwright import Axe
-from browser_support import LAUNCH_ARGS, chromium_path
+from browser_support import LAUNCH_ARGS, chromium_path, german_env
 from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for
 
@@ -83,6 +83,7 @@ async def test_play_preview_and_watch_the_board(
                     "--lang=de-DE",
                     "--autoplay-policy=no-user-gesture-required",
                 ],
+                env=german_env(),
             )
             try:
                 context = await browser.new_context(
