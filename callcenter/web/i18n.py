@@ -269,6 +269,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The audio still says an older text; it is rendered again shortly.",
     ),
     "listen": ("Anhören", "Listen"),
+    "reason_example": (
+        "Mit einem öffentlichen Grund der Schließung kommt er an seiner Stelle hinzu, z. B.:",
+        "A closure's public reason is added in its place, e.g.:",
+    ),
     # evaluation
     "evaluation_title": ("Auswertung", "Evaluation"),
     "period_from": ("Von", "From"),

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter.domain.access import Role
-from callcenter.domain.schedule import Office, Reason
+from callcenter.domain.schedule import Office, Reason, active_closure
 from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name
 from callcenter.prompts.audio_manifest import Active, load_manifest
 from callcenter.prompts.errors import PromptError
@@ -48,6 +48,8 @@ class PromptSlot:
     audio_url: str | None
     # The rendered audio says an older text than `text` (re-rendered soon or by the button).
     stale: bool = False
+    # Closure texts while no closure with a public reason is in force: how one sounds.
+    reason_example: str = ""
 
 
 def _template_problem(exc: Exception) -> tuple[str, str]:
@@ -126,6 +128,15 @@ def page_slots(
                 seconds = entry.recording.seconds
             elif entry is not None and entry.tts is not None:
                 seconds = entry.tts.seconds
+            example = ""
+            closure = active_closure(schedule, now)
+            if (
+                reason is Reason.CLOSURE
+                and template is not None
+                and settings.prompts.speak_public_reason
+                and not (closure and closure.public_reason)
+            ):
+                example = next(iter(template.public_reasons.values()), "")
             stale = bool(
                 entry is not None
                 and entry.active == "tts"
@@ -147,6 +158,7 @@ def page_slots(
                     ),
                     audio_url=audio_url,
                     stale=stale,
+                    reason_example=example,
                 )
             )
     return slots, page_problem

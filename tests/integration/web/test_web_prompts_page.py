@@ -10,9 +10,12 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
+from callcenter.domain.access import Actor
 from callcenter.prompts.audio_files import TeamSounds
+from callcenter.prompts.templates import public_reason_keys
 from callcenter.storage.audit import AuditRepository
 from callcenter.usecases.office_phrases import office_contact
+from callcenter.usecases.schedule import announcement_today
 from callcenter.web.state import WEB
 
 from .conftest import Browser, WebEnv, signed_in
@@ -180,3 +183,28 @@ async def test_rerender_renders_the_team_again_and_is_audited(env: WebEnv, admin
     assert "Ansagen neu erzeugt." in page
     assert f'src="/ansagen/audio/{TEAM}/closed-hours-de.wav?v=' in page
     assert (await admin.post("/ansagen/unbekannt/neu")).status == 404
+
+
+async def test_closure_texts_show_how_a_public_reason_sounds_never_the_note(
+    env: WebEnv, admin: Browser
+) -> None:
+    page = html.unescape(await (await admin.get(f"/ansagen?team={TEAM}")).text())
+    assert 'z. B.: <q lang="de">' in page
+    with env.store.unit_of_work() as uow:
+        announcement_today(
+            uow,
+            Actor.admin("web:alice"),
+            TEAM,
+            "Frau X krank",
+            now=env.clock.now(),
+            tz=env.settings.tz,
+            public_reason="organisational",
+            reasons=public_reason_keys(env.settings.prompts.templates_dir),
+        )
+    page = html.unescape(await (await admin.get(f"/ansagen?team={TEAM}")).text())
+    closure = re.search(
+        r'data-slot="closed-closure-de">.*?<p class="prompt-text" lang="de">(.*?)</p>', page, re.S
+    )
+    assert closure is not None
+    assert "organisatorische Gründe" in closure.group(1)
+    assert "Frau X krank" not in page
