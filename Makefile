@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Debian packages the project needs: PostgreSQL (storage tests against a real server),
 # espeak-ng + sox (announcement audio; libsox-fmt-all reads uploaded MP3/OGG/FLAC),
 # chromium (headless: the evaluation PDF and the browser tests).
-DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all chromium
+DEBIAN_PACKAGES := python3 python3-venv postgresql espeak-ng sox libsox-fmt-all chromium chromium-l10n
 STAMP := $(VENV)/.installed
 # Every Python package at a known version (regenerate with `make lock` after a change).
 CONSTRAINTS := .ci/constraints.txt

@@ -25,9 +25,11 @@ from callcenter.pbx.ami.client import AmiClient
 from callcenter.pbx.dialplan import generate_dialplan
 from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.prompts.audio_files import write_text_atomically
+from callcenter.prompts.text import Contact
 from callcenter.storage.retention import PurgeReport
 from callcenter.storage.store import Store
 from callcenter.usecases.calls import purge_identifiers
+from callcenter.usecases.office_phrases import office_contact
 from callcenter.usecases.prompts import render_announcements
 
 logger = logging.getLogger(__name__)
@@ -189,14 +191,19 @@ class ServiceJobs:
     async def refresh_prompts(self) -> None:
         """Re-render announcements whose text changed; a failure is logged, never fatal."""
         try:
+            contact = await asyncio.to_thread(self._contact)
             report = await render_announcements(
-                self._settings, self._schedule.office, self._clock.now()
+                self._settings, self._schedule.office, self._clock.now(), contact=contact
             )
         except Exception:
             logger.exception("announcements not re-rendered")
             return
         if report.rendered:
             logger.info("re-rendered %d announcement(s)", len(report.rendered))
+
+    def _contact(self) -> Contact:
+        with self._store.unit_of_work() as uow:
+            return office_contact(uow, self._settings)
 
     async def refresh_dialplan(self) -> None:
         """Regenerate the include and ask the PBX to reload it; failures are logged only,

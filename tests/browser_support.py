@@ -6,6 +6,7 @@ machine and CI use the same /usr/bin/chromium.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,13 @@ def chromium_path() -> str:
     raise RuntimeError(
         "chromium fehlt / chromium is missing: `make install` installs the Debian package"
     )
+
+
+def german_env() -> dict[str, str]:
+    """The environment of a chromium that shows dates as dd.mm.yyyy in date inputs: chromium
+    on Linux takes that locale from the environment, not from `--lang` or a context's
+    `locale` (and needs Debian's chromium-l10n, in the Makefile's packages)."""
+    return {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de", "LC_ALL": "de_DE.UTF-8"}
 
 
 def launch_options() -> dict[str, Any]:

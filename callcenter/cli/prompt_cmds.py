@@ -17,6 +17,7 @@ from callcenter.prompts.audio_manifest import active_sources
 from callcenter.prompts.errors import PromptError
 from callcenter.prompts.render import RenderEntry
 from callcenter.usecases import prompts as prompt_cases
+from callcenter.usecases.office_phrases import office_contact
 from callcenter.usecases.ports import UnitOfWork
 from callcenter.usecases.prompts import render_announcements
 
@@ -53,8 +54,11 @@ def render_now(cli: CliContext, team: str | None, quiet: bool = False) -> None:
         if not quiet or entry.action == "rendered":
             _progress(entry)
 
+    contact = cli.run(lambda uow: office_contact(uow, cli.settings))
     report = asyncio.run(
-        render_announcements(cli.settings, cli.store.office(), cli.now(), team, progress)
+        render_announcements(
+            cli.settings, cli.store.office(), cli.now(), team, progress, contact=contact
+        )
     )
     click.echo(
         f"{len(report.rendered)} erzeugt, {len(report.skipped)} unverändert → "

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from callcenter.storage.audit import AuditRepository
+from callcenter.storage.phrase_repository import PhraseRepository
 from callcenter.storage.schedule_repository import ScheduleRepository
 from callcenter.storage.tally_repository import TallyRepository
 from callcenter.storage.web_repository import AccountRepository, CallCounts, calls_between
@@ -24,6 +25,7 @@ class SqlUnitOfWork:
         self.audit = AuditRepository(session)
         self.accounts = AccountRepository(session)
         self.tally = TallyRepository(session)
+        self.phrases = PhraseRepository(session)
 
     def call_counts(self, start: datetime, end: datetime) -> dict[str, CallCounts]:
         return calls_between(self.session, start, end)

@@ -16,13 +16,14 @@ from typing import TypeVar
 from callcenter.config import Settings
 from callcenter.domain.access import Actor, Role, require_role
 from callcenter.domain.audit import require_aware
-from callcenter.domain.schedule import Office
-from callcenter.prompts.audio_files import TeamSounds, check_slot
+from callcenter.domain.schedule import Office, Reason
+from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name, team_lock
 from callcenter.prompts.audio_manifest import load_manifest
 from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact
 from callcenter.prompts.upload import InstalledRecording, install_recording, remove_recording
+from callcenter.usecases.office_phrases import as_contact, configured, office_contact
 from callcenter.usecases.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -36,13 +37,17 @@ async def render_announcements(
     now: datetime,
     team: str | None = None,
     on_progress: Callable[[RenderEntry], None] | None = None,
+    contact: Contact | None = None,
 ) -> RenderReport:
-    """Render the configured languages' announcements whose text changed (content hash)."""
+    """Render the configured languages' announcements whose text changed (content hash).
+
+    `contact`: the office's phrases as saved in the database (`office_phrases.office_contact`);
+    None: the configuration's."""
     templates = load_templates(settings.prompts.templates_dir)
     return await render_prompts(
         office,
         templates,
-        Contact(url=settings.office.appointment_url, email=settings.office.contact_email),
+        contact or as_contact(configured(settings)),
         now,
         settings.sounds_dir,
         team,
@@ -158,3 +163,48 @@ async def drop_recording(
         now,
     )
     return str(active)
+
+
+async def rerender_team(
+    transact: Transact[object],
+    actor: Actor,
+    settings: Settings,
+    office: Office,
+    team: str,
+    now: datetime,
+) -> RenderReport:
+    """'Neu erzeugen' (admins): render every announcement of a team again, even an unchanged
+    text (a file damaged on disk is replaced); audited. An uploaded recording stays active."""
+    require_aware(now, "Ansagen")
+
+    def check_and_contact(uow: UnitOfWork) -> Contact:
+        require_role(actor, Role.ADMIN)
+        uow.schedules.claim().team(team)  # UnknownTeam names the known teams
+        return office_contact(uow, settings)
+
+    contact = await transact(check_and_contact)
+    assert isinstance(contact, Contact)
+    sounds = TeamSounds(settings.sounds_dir, team)
+    async with team_lock(sounds):
+        # Without its rendered file a slot counts as changed: render_prompts renders it anew.
+        await asyncio.to_thread(_forget_rendered, sounds, settings.prompts.languages)
+    report = await render_announcements(settings, office, now, team, contact=contact)
+    counts = {"rendered": len(report.rendered), "recording": len(report.recording)}
+    await transact(
+        lambda uow: uow.audit.record(
+            actor=actor.name,
+            at=now,
+            action="render_prompts",
+            entity="prompt",
+            entity_id=team,
+            before=None,
+            after=counts,
+        )
+    )
+    return report
+
+
+def _forget_rendered(sounds: TeamSounds, languages: tuple[str, ...]) -> None:
+    for reason in Reason:
+        for lang in languages:
+            sounds.tts(slot_name(reason, lang)).unlink(missing_ok=True)

@@ -23,8 +23,8 @@ from callcenter.domain.schedule import (
 from callcenter.domain.timeparse import format_time, parse_time
 from callcenter.holiday_calendar import GERMAN_STATES
 from callcenter.usecases import audit as audit_queries
+from callcenter.usecases import office_phrases, schedule
 from callcenter.usecases import prompts as prompt_cases
-from callcenter.usecases import schedule
 from callcenter.web import actions, public_reasons, readmodels
 from callcenter.web.actions import actor_of, run
 from callcenter.web.api_base import (
@@ -101,6 +101,9 @@ def _status_out(status: readmodels.TeamStatus) -> dict[str, Any]:
         "until": status.until,
         "next_open": status.next_open,
         **readmodels.closure_shown(status.closure),
+        "kind": status.kind,
+        "next_state_change": status.next_state_change,
+        "transfer_number": status.transfer_number,
     }
 
 
@@ -494,7 +497,8 @@ async def api_prompts(call: Call) -> BaseModel:
     office = await state.office()
     team_id = query.team or (office.team_ids[0] if office.teams else "")
     await _known_team(call, team_id)
-    slots = await asyncio.to_thread(prompt_slots, state, office, team_id, state.now())
+    contact = await run(state, lambda uow: office_phrases.office_contact(uow, state.settings))
+    slots = await asyncio.to_thread(prompt_slots, state, office, team_id, state.now(), contact)
     return PromptsOut(
         team=team_id,
         slots=[

@@ -78,6 +78,19 @@ class TeamStatusOut(ApiModel):
     closure_public_reason: str | None = Field(
         description="key of the public reason the announcement gives / öffentlicher Grund"
     )
+    kind: str = Field(
+        "",
+        description="what the board shows: open, special_opening, hours, holiday, closure / "
+        "Anzeige der Tafel",
+    )
+    next_state_change: datetime | None = Field(
+        None,
+        description="next change between open and closed (a reason change alone is none) / "
+        "nächster Wechsel zwischen offen und geschlossen",
+    )
+    transfer_number: str | None = Field(
+        None, description="the team's number to transfer callers to / Teamrufnummer"
+    )
 
 
 class BoardOut(ApiModel):

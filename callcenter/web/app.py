@@ -104,6 +104,8 @@ def _add_page_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/pilotphasen", pages.pilots_page)
     router.add_post("/pilotphasen", pages.pilot_submit)
     router.add_get("/ansagen", prompt_pages.prompts_page)
+    router.add_post("/ansagen/textbausteine", prompt_pages.phrases_submit)
+    router.add_post("/ansagen/{team}/neu", prompt_pages.rerender_submit)
     router.add_post("/ansagen/{team}/{reason}/{lang}/aufnahme", prompt_pages.upload_submit)
     router.add_post("/ansagen/{team}/{reason}/{lang}/entfernen", prompt_pages.remove_submit)
     router.add_get("/ansagen/audio/{team}/{slot}.wav", prompt_pages.audio_file)

@@ -53,7 +53,21 @@ def status_payload(
             label = i18n.translate(lang, "closed_opens", time=when)
         reason = i18n.translate(lang, f"reason_{status.reason}") if status.reason else ""
         public = reasons.text(public_key, lang) if reasons is not None else ""
-        labels[lang] = {"label": label, "reason": reason, "public_reason": public}
+        change = status.next_state_change
+        labels[lang] = {
+            "label": label,
+            "reason": reason,
+            "public_reason": public,
+            "kind": i18n.translate(lang, f"kind_{status.kind}"),
+            # The one figure staff look for: when it opens (closed) or closes (open).
+            "next_prefix": i18n.translate(
+                lang, "board_closes" if status.state is State.OPEN else "board_opens"
+            ),
+            "next": i18n.format_relative(change, now, tz, lang)
+            if change
+            else i18n.translate(lang, "no_change_known"),
+            "transfer": i18n.translate(lang, "board_transfer"),
+        }
     return {
         "id": status.id,
         "name_de": status.name_de,
@@ -62,6 +76,12 @@ def status_payload(
         "reason": str(status.reason) if status.reason else None,
         "until": status.until.isoformat() if status.until else None,
         "next_open": status.next_open.isoformat() if status.next_open else None,
+        "kind": status.kind,
+        "icon": status.icon,
+        "next_state_change": (
+            status.next_state_change.isoformat() if status.next_state_change else None
+        ),
+        "transfer_number": status.transfer_number,
         **shown,
         "de": labels["de"],
         "en": labels["en"],

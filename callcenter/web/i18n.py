@@ -282,6 +282,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload_button": ("Hochladen", "Upload"),
     "remove_recording": ("Aufnahme entfernen", "Remove recording"),
     "no_file": ("Bitte eine Datei auswählen.", "Please choose a file."),
+    "msg_phrases_saved": (
+        "Textbausteine gespeichert; die Ansagen werden neu erzeugt.",
+        "Phrases saved; the announcements are rendered again.",
+    ),
+    "msg_rerendered": ("Ansagen neu erzeugt.", "Announcements rendered again."),
+    "phrases_title": ("Eigene Textbausteine", "The office's own phrases"),
+    "phrases_intro": (
+        "Diese Angaben setzt jede Ansage in ihren Kontaktsatz ein. Leer lassen: der Satz "
+        "entfällt. Erst „Vorschau“ zeigt die Texte unten damit, „Speichern“ übernimmt sie.",
+        "Every announcement puts these into its contact sentence. Empty: the sentence is left "
+        "out. 'Preview' shows the texts below with them, 'Save' applies them.",
+    ),
+    "phrases_configured": ("aus der Konfiguration", "from the configuration"),
+    "phrases_preview": ("Vorschau", "Preview"),
+    "phrases_preview_notice": (
+        "Vorschau – noch nicht gespeichert. Die Texte unten zeigen die neuen Textbausteine.",
+        "Preview – not saved yet. The texts below show the new phrases.",
+    ),
+    "rerender": ("Ansagen dieses Teams neu erzeugen", "Render this team's announcements again"),
+    "rerender_hint": (
+        "Erzeugt alle Texte dieses Teams neu als Audio (einige Sekunden). Eigene Aufnahmen "
+        "bleiben aktiv.",
+        "Renders all texts of this team to audio again (a few seconds). Uploaded recordings "
+        "stay active.",
+    ),
+    "audio_stale": (
+        "Die Audiodatei sagt noch einen älteren Text; sie wird gleich neu erzeugt.",
+        "The audio still says an older text; it is rendered again shortly.",
+    ),
+    "listen": ("Anhören", "Listen"),
+    "reason_example": (
+        "Mit einem öffentlichen Grund der Schließung kommt er an seiner Stelle hinzu, z. B.:",
+        "A closure's public reason is added in its place, e.g.:",
+    ),
     # evaluation
     "evaluation_title": ("Auswertung", "Evaluation"),
     "period_from": ("Von", "From"),
@@ -325,6 +359,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "open_until": ("offen bis {time}", "open until {time}"),
     "closed_opens": ("geschlossen – öffnet {time}", "closed – opens {time}"),
+    "kind_open": ("Sprechzeit – erreichbar", "Call hours – reachable"),
+    "kind_special_opening": ("Sonderöffnung – erreichbar", "Special opening – reachable"),
+    "kind_hours": ("Sprechzeit vorbei", "Outside call hours"),
+    "kind_holiday": ("Feiertag", "Public holiday"),
+    "kind_closure": ("Schließtag / Bandansage", "Closed / announcement on"),
+    "board_opens": ("öffnet", "opens"),
+    "board_closes": ("offen bis", "open until"),
+    "board_transfer": ("Durchstellen an", "Transfer to"),
     # audit
     "audit_title": ("Änderungsprotokoll", "Audit log"),
     "col_when": ("Zeitpunkt", "When"),

@@ -23,6 +23,14 @@ from callcenter.prompts.opening import next_opening
 from callcenter.storage.web_repository import CallCounts
 
 PREVIEW_DAYS = 14
+# A symbol per kind beside its words and colour: colour is never the only carrier.
+KIND_ICONS = {
+    "open": "✔",
+    "special_opening": "★",
+    "hours": "☾",
+    "holiday": "⚑",
+    "closure": "✖",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,15 @@ class TeamStatus:
     until: datetime | None  # next change of any kind
     next_open: datetime | None  # for a closed team: when it opens next
     closure: Closure | None  # the closure in force, if any
+    # What the board and overview show: open, special_opening, hours, holiday, closure.
+    kind: str = ""
+    # The next change between open and closed (a closed-to-closed reason change is none).
+    next_state_change: datetime | None = None
+    transfer_number: str | None = None  # where the switchboard transfers callers to
+
+    @property
+    def icon(self) -> str:
+        return KIND_ICONS.get(self.kind, "")
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,34 @@ class PreviewDay:
     variant: str | None = None  # the name of the date-range variant of the week in force
 
 
+def in_special_opening(schedule: TeamSchedule, now: datetime) -> bool:
+    """Whether `now` falls in one of the team's special openings (e.g. a Saturday service)."""
+    local = now.astimezone(schedule.tz)
+    for opening in schedule.openings:
+        if opening.day != local.date():
+            continue
+        start = wall_to_instant(opening.day, opening.start, schedule.tz)
+        end = wall_to_instant(opening.day, opening.end, schedule.tz)
+        if start <= now < end:
+            return True
+    return False
+
+
+def status_kind(schedule: TeamSchedule, state: State, reason: Reason | None, now: datetime) -> str:
+    if state is State.OPEN:
+        return "special_opening" if in_special_opening(schedule, now) else "open"
+    return str(reason or Reason.HOURS)
+
+
+def next_state_change(schedule: TeamSchedule, now: datetime) -> datetime | None:
+    """When the team next goes from open to closed or from closed to open (not when only
+    the reason of a closed team changes, e.g. a Friday evening running into the weekend)."""
+    current = state_at(schedule, now)
+    if current.state is State.OPEN:
+        return current.until  # from open, every change is a change to closed
+    return next_opening(schedule, now)
+
+
 def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
     schedule = office.schedule_for(team_id)
     current = state_at(schedule, now)
@@ -81,6 +126,9 @@ def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
         until=current.until,
         next_open=opens,
         closure=active_closure(schedule, now),
+        kind=status_kind(schedule, current.state, current.reason, now),
+        next_state_change=current.until if current.state is State.OPEN else opens,
+        transfer_number=team.team_lines[0] if team.team_lines else None,
     )
 
 

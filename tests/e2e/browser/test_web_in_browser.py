@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from argon2 import PasswordHasher
 from axe_playwright_python.async_playwright import Axe
-from browser_support import LAUNCH_ARGS, chromium_path
+from browser_support import LAUNCH_ARGS, chromium_path, german_env
 from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for, wait_for
 
@@ -144,7 +144,9 @@ async def test_admin_day_in_the_browser(running: Running) -> None:
         browser = await playwright.chromium.launch(
             executable_path=chromium_path(),
             headless=True,
-            args=[*LAUNCH_ARGS, "--disable-quic"],
+            args=[*LAUNCH_ARGS, "--disable-quic", "--lang=de-DE"],
+            # Date inputs show dd.mm.yyyy in the screenshots whatever the host's locale.
+            env=german_env(),
         )
         try:
             context = await browser.new_context(

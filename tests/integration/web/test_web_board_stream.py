@@ -4,14 +4,19 @@ end cleanly when the client goes away and when the app shuts down."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
+from callcenter.domain.access import Actor
+from callcenter.usecases.schedule import announcement_today
 from callcenter.web.board import HUB
 from callcenter.web.state import WEB
 
@@ -117,7 +122,7 @@ async def test_the_board_page_and_every_role_may_watch(env: WebEnv) -> None:
     async for sven in signed_in(env, "sven"):
         page = await (await sven.get("/zentrale")).text()
         assert 'data-team="auslaender-a" data-state="open"' in page
-        assert "offen bis 12:00" in page
+        assert '<span class="board-next-prefix">offen bis</span> <strong>12:00</strong>' in page
         stream = await sven.get("/zentrale/events")
         assert team(await next_board(stream), "einbuergerung")["state"] == "open"
         stream.close()
@@ -158,3 +163,40 @@ async def test_shutting_down_ends_open_streams(env: WebEnv) -> None:
         assert env.app[WEB].stopping.is_set()
     finally:
         await client.close()
+
+
+async def test_overview_and_board_name_the_next_opening_not_a_reason_change(
+    env: WebEnv, admin: Browser
+) -> None:
+    """A 'Bandansage heute' runs to midnight, then the evening is closed by the hours: the
+    next change of open/closed is tomorrow's opening, not 00:00."""
+    with env.store.unit_of_work() as uow:
+        announcement_today(
+            uow,
+            Actor.admin("web:alice"),
+            "auslaender-a",
+            "Personalengpass",
+            now=env.clock.now(),
+            tz=env.settings.tz,
+        )
+    page = html.unescape(await (await admin.get("/")).text())
+    row = re.search(r'<tr data-team="auslaender-a">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert "Schließtag / Bandansage" in row.group(1)
+    assert "öffnet morgen 09:00" in row.group(1)
+    assert "00:00" not in row.group(1)
+    board = await (await admin.api("GET", "/api/v1/board")).json()
+    tile = team(board, "auslaender-a")
+    assert tile["kind"] == "closure"
+    assert tile["next_state_change"].startswith(
+        (env.clock.now() + timedelta(days=1)).date().isoformat() + "T09:00"
+    )
+    assert tile["transfer_number"] == "06151100"
+    shown = html.unescape(await (await admin.get("/zentrale")).text())
+    board_tile = re.search(r'<li class="board-team closed kind-closure"(.*?)</li>', shown, re.S)
+    assert board_tile is not None
+    assert "Schließtag / Bandansage" in board_tile.group(1)
+    assert '<span class="board-next-prefix">öffnet</span> <strong>morgen 09:00</strong>' in (
+        board_tile.group(1)
+    )
+    assert "Durchstellen an" in board_tile.group(1)

@@ -250,11 +250,27 @@ class FakeTally:
         ]
 
 
+class FakePhrases:
+    def __init__(self) -> None:
+        self.saved: dict[str, str] = {}
+
+    def overrides(self) -> dict[str, str]:
+        return dict(self.saved)
+
+    def save(self, values: Mapping[str, str | None]) -> None:
+        for name, value in values.items():
+            if value is None:
+                self.saved.pop(name, None)
+            else:
+                self.saved[name] = value
+
+
 class FakeUnitOfWork:
     def __init__(self, office: Office | None = None) -> None:
         self.schedules = FakeSchedules(office or example_office())
         self.audit = FakeAudit()
         self.tally = FakeTally()
+        self.phrases = FakePhrases()
 
     def call_counts(self, start: datetime, end: datetime) -> Mapping[str, CallCounts]:
         return {}
