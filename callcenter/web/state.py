@@ -17,6 +17,7 @@ from callcenter.domain.schedule import Office
 from callcenter.storage.store import Store
 from callcenter.storage.unit_of_work import SqlUnitOfWork
 from callcenter.storage.web_repository import Account, Role
+from callcenter.usecases.result_cache import ResultCache
 from callcenter.web.live import LiveView
 from callcenter.web.ratelimit import LoginLimiter
 
@@ -35,6 +36,10 @@ class WebState:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # Token name -> when its "token without scopes" warning was last logged.
     legacy_token_warned: dict[str, datetime] = field(default_factory=dict)
+    # Evaluation results per data version: the office report per (teams, period, settings),
+    # the page's figures per (team, period, language); see callcenter.usecases.result_cache.
+    reports: ResultCache[object] = field(default_factory=ResultCache)
+    evaluations: ResultCache[object] = field(default_factory=ResultCache)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
