@@ -7,6 +7,7 @@ start-up from growing back, and keep the command list complete while it is writt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -48,19 +49,19 @@ def test_every_command_has_a_german_then_english_summary_matching_its_own_help()
     context = click.Context(cli)
     for name, summary in SUMMARIES.items():
         german, _, english = summary.partition(" / ")
-        assert german and english, name
+        assert german, name
+        assert english, name
         command = cli.get_command(context, name)
-        assert command is not None and command.help
+        assert command is not None
+        assert command.help
         # The hand-written summary names what the command's own help starts with.
         first_word = command.help.split()[0].rstrip(":,.")
         assert summary.startswith(first_word), (name, first_word, summary)
 
 
 def test_help_output_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
-    try:
+    with contextlib.suppress(SystemExit):
         cli.main(args=["--help"], prog_name="callcenter")
-    except SystemExit:
-        pass
     out = " ".join(capsys.readouterr().out.split())
     for name, summary in SUMMARIES.items():
         assert f"{name} {summary}" in out, name

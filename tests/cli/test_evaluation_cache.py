@@ -141,7 +141,12 @@ def test_a_change_committed_while_computing_is_not_kept_under_the_old_version() 
 
 def test_a_failed_write_leaves_the_version_as_it_was(store: Store) -> None:
     before = store.data_version()
-    with pytest.raises(RuntimeError), store.unit_of_work() as uow:
-        set_holiday_state(uow, Actor.admin("test:admin"), "BY", now=NOW)
-        raise RuntimeError("rolled back")
+
+    def change_then_fail() -> None:
+        with store.unit_of_work() as uow:
+            set_holiday_state(uow, Actor.admin("test:admin"), "BY", now=NOW)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
     assert store.data_version() == before
