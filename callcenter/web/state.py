@@ -40,6 +40,9 @@ class WebState:
     # the page's figures per (team, period, language); see callcenter.usecases.result_cache.
     reports: ResultCache[object] = field(default_factory=ResultCache)
     evaluations: ResultCache[object] = field(default_factory=ResultCache)
+    # The schedule as every page reads it, loaded again only when the data version changes:
+    # one small query per request instead of loading every team's schedule.
+    offices: ResultCache[Office] = field(default_factory=lambda: ResultCache(1))
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
@@ -54,7 +57,11 @@ class WebState:
         return await asyncio.to_thread(go)
 
     async def office(self) -> Office:
-        return await asyncio.to_thread(self.store.office)
+        return await asyncio.to_thread(self.current_office)
+
+    def current_office(self) -> Office:
+        """Blocking: the schedule of the current data version."""
+        return self.offices.get_or_compute(self.store.data_version, "office", self.store.office)
 
 
 @dataclass(frozen=True)
