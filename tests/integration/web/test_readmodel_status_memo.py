@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from callcenter.web import readmodels
+
 from ..sample_office import sample_office
 
 BERLIN = ZoneInfo("Europe/Berlin")
