@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 from typing import Any
 
 from sqlalchemy import event, text
@@ -39,7 +38,9 @@ _DML = re.compile(
 )
 _WROTE = "callcenter_data_written"
 
-_counters: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+# One count for the process, not per engine: the live writer, the web app and the importers
+# may each have their own engine on the same database.
+_count = [0]
 _lock = threading.Lock()
 
 _NEWEST_IDS = text(
@@ -70,23 +71,21 @@ def _mark_write(
 def _bump(conn: Connection) -> None:
     if conn.info.pop(_WROTE, False):
         with _lock:
-            _counters[conn.engine] = _counters.get(conn.engine, 0) + 1
+            _count[0] += 1
 
 
 def _forget(conn: Connection) -> None:
     conn.info.pop(_WROTE, None)
 
 
-def local_writes(engine: Engine) -> int:
+def local_writes() -> int:
     """How many transactions of this process wrote watched rows and committed."""
     with _lock:
-        return _counters.get(engine, 0)
+        return _count[0]
 
 
 def data_version(session: Session) -> tuple[int, ...]:
     """The version as one comparable value; equal versions mean equal evaluation inputs."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    local = local_writes(engine)
+    local = local_writes()
     row = session.execute(_NEWEST_IDS).one()
     return (local, *(int(value or 0) for value in row))

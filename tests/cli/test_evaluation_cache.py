@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from recordings import ASTERISK22
+from sqlalchemy import update
 
 from callcenter.config import load_settings
 from callcenter.domain.access import Actor
@@ -24,6 +25,7 @@ from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcom
 from callcenter.domain.schedule import State
 from callcenter.evaluation.model import OfficeReport
 from callcenter.storage.call_writer import CallRecordWriter
+from callcenter.storage.models import CallRecordRow
 from callcenter.storage.store import Store, open_store
 from callcenter.usecases import evaluation as evaluation_case
 from callcenter.usecases.result_cache import ResultCache
@@ -122,6 +124,14 @@ def test_each_kind_of_change_invalidates_and_an_unchanged_request_is_served(
             set_holiday_state(uow, Actor.admin("test:admin"), "BY", now=NOW)
 
     computes_again(change_settings, "settings change")
+
+    def complete_a_record() -> None:  # as a merge does: no new row, no audit entry
+        with store.session() as session:
+            session.execute(
+                update(CallRecordRow).values(wait_seconds=CallRecordRow.wait_seconds + 1)
+            )
+
+    computes_again(complete_a_record, "update of a stored record")
 
 
 def test_a_change_committed_while_computing_is_not_kept_under_the_old_version() -> None:
