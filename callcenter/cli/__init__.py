@@ -47,6 +47,31 @@ COMMANDS = {
 }
 
 
+# What `callcenter --help` lists for each command, German / English. Written here so that the
+# overview imports none of the command modules (all of them together: a second of start-up);
+# a test holds every command's own help to the German summary given here.
+SUMMARIES = {
+    "demo": "Demo mit simulierter Telefonanlage / demo with a simulated PBX",
+    "serve": "Dienst starten (AMI, AstDB, Heartbeat, Web) / run the service",
+    "state": "Zustand der Teams, eine JSON-Zeile je Team / team states as JSON lines",
+    "hours": "Sprechzeiten anzeigen und setzen / show and set call hours",
+    "closure": "Schließtage / closures (announcement all day)",
+    "opening": "Sonderöffnungen / special openings",
+    "pilot": "Pilotphasen / pilot periods",
+    "holidays": "Gesetzliche Feiertage / public holidays",
+    "prompts": "Bandansagen (Audio) erzeugen und verwalten / render and manage announcements",
+    "pbx": "Telefonanlage (Asterisk) anbinden / connect the PBX (Asterisk)",
+    "db": "Datenbank verwalten / manage the database",
+    "import": "Anrufe oder Strichliste importieren / import calls or a tally sheet",
+    "purge": "Kennungen nach Aufbewahrungsfrist löschen / purge identifiers after retention",
+    "calls": "Anrufdaten / call records",
+    "pilot-data": "Synthetische Pilotdaten / synthetic pilot data",
+    "report": "Auswertung als Website und PDF / evaluation as a website and PDF",
+    "tally": "Strichliste von Hand ergänzen / add tally entries by hand",
+    "users": "Benutzer der Weboberfläche und API-Tokens / web users and API tokens",
+}
+
+
 class _Cli(click.Group):
     """Loads commands on first use; turns the known, expected failures into one line in the
     user's language."""
@@ -62,6 +87,12 @@ class _Cli(click.Group):
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command), target
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SUMMARIES, without importing any command module."""
+        rows = [(name, SUMMARIES[name]) for name in self.list_commands(ctx)]
+        with formatter.section("Befehle / Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

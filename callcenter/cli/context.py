@@ -1,25 +1,31 @@
-"""What every command needs: settings, the store, the clock, the actor — built lazily."""
+"""What every command needs: settings, the store, the clock, the actor — built lazily.
+
+Imported by every command (and by `callcenter --help`), so the heavy modules (configuration
+with pydantic, the store with SQLAlchemy) are imported only where they are first used: a
+start-up that pays for them in every command is the CLI's whole latency.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from callcenter.config import ConfigError, Settings, load_settings
 from callcenter.domain.access import Actor
 from callcenter.domain.errors import CallcenterError
 from callcenter.domain.timeparse import WEEKDAY_SHORT_DE
-from callcenter.storage.store import Store, open_store
-from callcenter.storage.unit_of_work import SqlUnitOfWork
-from callcenter.usecases.schedule import seed_from_settings
+
+if TYPE_CHECKING:
+    from callcenter.config import Settings
+    from callcenter.storage.store import Store
+    from callcenter.storage.unit_of_work import SqlUnitOfWork
 
 T = TypeVar("T")
 
@@ -31,14 +37,28 @@ class CliFailure(click.ClickException):
         click.echo(f"Fehler: {self.message}", err=True)
 
 
+def _sqlalchemy_error() -> type[Exception] | None:
+    """SQLAlchemy's error base if SQLAlchemy is loaded: an error it raised implies it is, and
+    not importing it here keeps commands that never touch the database light."""
+    module = sys.modules.get("sqlalchemy.exc")
+    error = getattr(module, "SQLAlchemyError", None)
+    return error if isinstance(error, type) and issubclass(error, Exception) else None
+
+
 def known_errors() -> tuple[type[Exception], ...]:
-    return (ConfigError, CallcenterError, SQLAlchemyError, OSError)
+    """The expected failures; evaluated only when an exception is being handled."""
+    from callcenter.config import ConfigError
+
+    database_error = _sqlalchemy_error()
+    extra = (database_error,) if database_error is not None else ()
+    return (ConfigError, CallcenterError, *extra, OSError)
 
 
 def describe_error(exc: Exception, lang: str) -> str:
     if isinstance(exc, CallcenterError):
         return exc.message(lang)
-    if isinstance(exc, SQLAlchemyError):
+    database_error = _sqlalchemy_error()
+    if database_error is not None and isinstance(exc, database_error):
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return f"Datenbankfehler / database error: {detail}"
     if isinstance(exc, OSError):
@@ -59,6 +79,8 @@ class CliContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from callcenter.config import load_settings
+
             self._settings = load_settings(
                 Path(self.config_path) if self.config_path else None,
                 environ=dict(os.environ),
@@ -70,6 +92,9 @@ class CliContext:
     def store(self) -> Store:
         """The database, migrated and seeded from the configuration on first use."""
         if self._store is None:
+            from callcenter.storage.store import open_store
+            from callcenter.usecases.schedule import seed_from_settings
+
             self._store = open_store(self.settings)
             if seed_from_settings(self._store, self.actor, self.now()):
                 click.echo(

@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.storage.change_signal import install_commit_hooks
+from callcenter.storage.data_version import install_version_hooks
 from callcenter.storage.private_files import ensure_private_file, make_private_dir
 
 if TYPE_CHECKING:
@@ -58,13 +59,16 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
             connect_args = dict(kwargs.get("connect_args") or {})
             connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
             kwargs["connect_args"] = connect_args
-        return create_engine(parsed, **kwargs)
+        engine = create_engine(parsed, **kwargs)
+        install_version_hooks(engine)
+        return engine
 
     path = _sqlite_file(parsed)
     if path is not None:
         make_private_dir(path.parent)
         ensure_private_file(path)
     engine = create_engine(parsed, **kwargs)
+    install_version_hooks(engine)
     use_wal = path is not None
 
     @event.listens_for(engine, "connect")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
+from callcenter.storage.data_version import data_version
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.private_files import make_private_dir
@@ -48,6 +49,12 @@ class Store:
         """Grows with every audited change; the service polls it to notice CLI/web edits."""
         with self.session() as session:
             return int(session.scalar(select(func.max(AuditRow.id))) or 0)
+
+    def data_version(self) -> tuple[int, ...]:
+        """Changes with every change of calls, tally entries, schedule or settings
+        (callcenter.storage.data_version): results computed from them keep until it does."""
+        with self.session() as session:
+            return data_version(session)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,6 +13,7 @@ from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.aggregates import data_span, read_aggregates
 from callcenter.storage.schedule_repository import ScheduleRepository
 from callcenter.storage.store import Store
+from callcenter.usecases.result_cache import ResultCache
 
 REPORT_WEEKS = 26
 
@@ -74,3 +75,25 @@ def compute_office_report(
             side_session=store.session,
         )
     return build_office_report(aggregates, office, teams)
+
+
+def cached_office_report(
+    cache: ResultCache[OfficeReport],
+    store: Store,
+    start: date | None,
+    end: date | None,
+    teams: Sequence[str] | None = None,
+    *,
+    now: datetime,
+    settings: EvaluationSettings | None = None,
+) -> OfficeReport:
+    """`compute_office_report`, computed once per data version and (teams, period, settings):
+    the hour cells and pilot results of a period do not change until the data do."""
+    evaluation = settings or store.settings.evaluation.to_settings()
+    today = now.astimezone(store.settings.tz).date()  # the default period ends today
+    key = (tuple(teams or ()), start, end, today, evaluation)
+    return cache.get_or_compute(
+        store.data_version,
+        key,
+        lambda: compute_office_report(store, start, end, teams, now=now, settings=evaluation),
+    )

@@ -65,7 +65,7 @@ def _modules() -> tuple[ModuleType, Any] | None:
         app = importlib.import_module("callcenter.usecases.evaluation")
     except ImportError:
         return None
-    compute = getattr(app, "compute_office_report", None)
+    compute = getattr(app, "cached_office_report", None)
     if compute is None or not hasattr(figures, "team_figures"):
         return None
     return figures, compute
@@ -84,7 +84,18 @@ def plotly_js_path() -> Path | None:
 def compute_evaluation(
     state: WebState, team: str | None, start: date | None, end: date | None, lang: str
 ) -> Evaluation:
-    """Blocking: reads the database and builds the figures."""
+    """Blocking (run it in a worker thread): the figures, built once per data version."""
+    key = (team, start, end, lang, state.now().date())
+    result = state.evaluations.get_or_compute(
+        state.store.data_version, key, lambda: _build_evaluation(state, team, start, end, lang)
+    )
+    assert isinstance(result, Evaluation)
+    return result
+
+
+def _build_evaluation(
+    state: WebState, team: str | None, start: date | None, end: date | None, lang: str
+) -> Evaluation:
     found = _modules()
     if found is None:
         de, en = i18n.both("no_evaluation")
@@ -93,7 +104,7 @@ def compute_evaluation(
     now = state.now()
     teams = [team] if team else None
     try:
-        report = compute(state.store, start, end, teams, now=now)
+        report = compute(state.reports, state.store, start, end, teams, now=now)
     except ScheduleError:
         raise
     except ValueError as exc:

@@ -18,7 +18,6 @@ from callcenter.domain.errors import CallcenterError, EmptyWeekNeedsConfirmation
 from callcenter.domain.schedule import Office, Pilot, SpecialOpening, Team, WeekVariant, Window
 from callcenter.domain.timeparse import END_OF_DAY
 from callcenter.holiday_calendar import GERMAN_STATES, german_holidays
-from callcenter.usecases import audit as audit_queries
 from callcenter.usecases import schedule
 from callcenter.web import readmodels
 from callcenter.web.actions import actor_of, require, run
@@ -93,7 +92,7 @@ async def overview_rows(state: WebState) -> list[readmodels.OverviewRow]:
     office = await state.office()
     now = state.now()
     start, end = readmodels.day_bounds(now.date(), state.settings.tz)
-    counts = await run(state, lambda uow: audit_queries.calls_between(uow, start, end))
+    counts = await state.call_counts(start, end)
     waiting = dict(state.live.waiting_by_team()) if state.live is not None else None
     return readmodels.overview(office, now, counts, waiting)
 

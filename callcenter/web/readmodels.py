@@ -5,6 +5,8 @@ Pages and API share these so the browser and a machine client never disagree.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -112,7 +114,39 @@ def next_state_change(schedule: TeamSchedule, now: datetime) -> datetime | None:
     return next_opening(schedule, now)
 
 
+# Team statuses of the newest schedule (the Office object, which the web keeps per data
+# version): computed at `since`, a status holds until its `until`, the next change of any
+# kind. Computing one walks the schedule's transitions, milliseconds per team on the event
+# loop for every overview, board and API request. Keyed by identity (an Office is not cheap
+# to hash) and held weakly: a new schedule replaces the memo.
+@dataclass
+class _StatusMemo:
+    office: weakref.ref[Office] | None = None
+    statuses: dict[str, tuple[datetime, TeamStatus]] | None = None
+
+
+_memo = _StatusMemo()
+_memo_lock = threading.Lock()
+
+
 def team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
+    with _memo_lock:
+        current = _memo.office() if _memo.office is not None else None
+        known = _memo.statuses.get(team_id) if current is office and _memo.statuses else None
+    if known is not None:
+        since, status = known
+        if since <= now and (status.until is None or now < status.until):
+            return status
+    status = _team_status(office, team_id, now)
+    with _memo_lock:
+        current = _memo.office() if _memo.office is not None else None
+        if current is not office or _memo.statuses is None:
+            _memo.office, _memo.statuses = weakref.ref(office), {}
+        _memo.statuses[team_id] = (now, status)
+    return status
+
+
+def _team_status(office: Office, team_id: str, now: datetime) -> TeamStatus:
     schedule = office.schedule_for(team_id)
     current = state_at(schedule, now)
     opens = None if current.state is State.OPEN else next_opening(schedule, now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -16,7 +16,9 @@ from callcenter.domain.access import Scope, scope_allows
 from callcenter.domain.schedule import Office
 from callcenter.storage.store import Store
 from callcenter.storage.unit_of_work import SqlUnitOfWork
-from callcenter.storage.web_repository import Account, Role
+from callcenter.storage.web_repository import Account, CallCounts, Role
+from callcenter.usecases.audit import calls_between
+from callcenter.usecases.result_cache import ResultCache
 from callcenter.web.live import LiveView
 from callcenter.web.ratelimit import LoginLimiter
 
@@ -35,6 +37,17 @@ class WebState:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # Token name -> when its "token without scopes" warning was last logged.
     legacy_token_warned: dict[str, datetime] = field(default_factory=dict)
+    # Evaluation results per data version: the office report per (teams, period, settings),
+    # the page's figures per (team, period, language); see callcenter.usecases.result_cache.
+    reports: ResultCache[object] = field(default_factory=ResultCache)
+    evaluations: ResultCache[object] = field(default_factory=ResultCache)
+    # The schedule as every page reads it, loaded again only when the data version changes:
+    # one small query per request instead of loading every team's schedule.
+    offices: ResultCache[Office] = field(default_factory=lambda: ResultCache(1))
+    # Calls per team of a day (the overview's counts) per data version.
+    day_counts: ResultCache[Mapping[str, CallCounts]] = field(
+        default_factory=lambda: ResultCache(4)
+    )
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
@@ -49,7 +62,22 @@ class WebState:
         return await asyncio.to_thread(go)
 
     async def office(self) -> Office:
-        return await asyncio.to_thread(self.store.office)
+        return await asyncio.to_thread(self.current_office)
+
+    async def call_counts(self, start: datetime, end: datetime) -> Mapping[str, CallCounts]:
+        """Calls per team in [start, end), counted again only when the data changed."""
+
+        def count() -> Mapping[str, CallCounts]:
+            with self.store.unit_of_work() as uow:
+                return calls_between(uow, start, end)
+
+        return await asyncio.to_thread(
+            self.day_counts.get_or_compute, self.store.data_version, (start, end), count
+        )
+
+    def current_office(self) -> Office:
+        """Blocking: the schedule of the current data version."""
+        return self.offices.get_or_compute(self.store.data_version, "office", self.store.office)
 
 
 @dataclass(frozen=True)

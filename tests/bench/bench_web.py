@@ -1,0 +1,115 @@
+"""Web throughput (issue 19, point 2): pages and API overview at 50 concurrent clients, the
+evaluation page at 10, each against a bare aiohttp handler served the same way in the same
+run. Server and load generator run in separate interpreters (tests/bench/web_load.py).
+
+The database holds the synthetic pilot data (`callcenter pilot-data load`, ≈ 51,000 calls):
+the 1M-call database of the issue takes minutes to build on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+from ratios import MIN_RUNS, print_ratio
+
+LOAD = str(Path(__file__).with_name("web_load.py"))
+SECONDS = 3.0
+USER, PASSWORD = "bench", "bench-passwort-lang-genug"
+PAGES = ("/", "/zentrale", "/sprechzeiten", "/api/v1/overview")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _server(*args: str) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, LOAD, *args, str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urlopen(f"{base}/healthz" if args[0] == "app" else base, timeout=2).close()
+                break
+            except (URLError, ConnectionError, OSError) as exc:
+                if "HTTP Error" in str(exc):
+                    break  # answering
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"server {args} did not start") from exc
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _load(base: str, path: str, concurrency: int, login: bool = True) -> dict[str, float]:
+    args = [sys.executable, LOAD, "load", base, path, str(concurrency), str(SECONDS)]
+    if login:
+        args += [USER, PASSWORD]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def _prepare(data: Path) -> None:
+    cli = [sys.executable, "-m", "callcenter", "--data-dir", str(data)]
+    subprocess.run([*cli, "pilot-data", "load"], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*cli, "users", "add", USER, "--role", "admin", "--password-stdin"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def test_pages_and_evaluation_against_a_bare_handler(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _prepare(data)
+    with _server("bare") as bare_base, _server("app", str(data)) as app_base:
+        bare = [_load(bare_base, "/", 50, login=False) for _ in range(MIN_RUNS)]
+        for path in PAGES:
+            runs = [_load(app_base, path, 50) for _ in range(MIN_RUNS)]
+            assert not any(run["failures"] for run in runs), (path, runs)
+            print_ratio(
+                f"{path} requests/s at 50 clients",
+                [run["rate"] for run in runs],
+                "bare aiohttp handler",
+                [run["rate"] for run in bare],
+                unit="req/s",
+                target="≥ 0.30",
+                higher_is_better=True,
+            )
+            print_ratio(
+                f"{path} p95 at 50 clients",
+                [run["p95"] for run in runs],
+                "bare aiohttp handler p95",
+                [run["p95"] for run in bare],
+                target="≤ 0.100 s absolute",
+            )
+        bare10 = [_load(bare_base, "/", 10, login=False) for _ in range(MIN_RUNS)]
+        runs = [_load(app_base, "/auswertung", 10) for _ in range(MIN_RUNS)]
+        assert not any(run["failures"] for run in runs), runs
+        print_ratio(
+            "/auswertung p95 at 10 users (51k calls)",
+            [run["p95"] for run in runs],
+            "bare aiohttp handler p95 at 10",
+            [run["p95"] for run in bare10],
+            target="≤ 0.300 s absolute",
+        )

@@ -1,0 +1,162 @@
+"""The evaluation is computed once per data version (callcenter.usecases.result_cache):
+served again while nothing changed, computed anew after each kind of change.
+
+Computations are counted (calls of the SQL aggregate read), not timed. The changes come
+through the ways they happen in operation: the live writer in this process, and the CLI
+(import, tally entry, schedule edit) as another process would; the settings change in this
+process as the web does it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from recordings import ASTERISK22
+from sqlalchemy import update
+
+from callcenter.config import load_settings
+from callcenter.domain.access import Actor
+from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
+from callcenter.domain.schedule import State
+from callcenter.evaluation.model import OfficeReport
+from callcenter.storage.call_writer import CallRecordWriter
+from callcenter.storage.models import CallRecordRow
+from callcenter.storage.store import Store, open_store
+from callcenter.usecases import evaluation as evaluation_case
+from callcenter.usecases.result_cache import ResultCache
+from callcenter.usecases.schedule import set_holiday_state
+
+NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(cli: Callable[..., object], tmp_path: Path) -> Iterator[Store]:
+    cli("state")  # seeds the database from the example configuration
+    settings = load_settings(None, environ=dict(os.environ), data_dir=tmp_path / "data")
+    opened = open_store(settings)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per computation of the evaluation's aggregates."""
+    counted: list[int] = []
+    real = evaluation_case.read_aggregates
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluation_case, "read_aggregates", counting)
+    return counted
+
+
+def _record(n: int) -> CallRecord:
+    started = NOW - timedelta(days=1, minutes=n)
+    return CallRecord(
+        linked_id=f"1772438405.{n}",
+        team="auslaender-a",
+        line_kind=LineKind.TEAM_LINE,
+        dialled="06151100",
+        caller=f"pseudo-{n:05d}",
+        started=started,
+        outcome=Outcome.ANSWERED,
+        state_at_arrival=State.OPEN,
+        source=DecisionSource.LIVE,
+        in_hours=True,
+        answered=started + timedelta(seconds=12),
+        ended=started + timedelta(minutes=2),
+        wait_seconds=12.0,
+    )
+
+
+def test_each_kind_of_change_invalidates_and_an_unchanged_request_is_served(
+    store: Store, reads: list[int], cli: Callable[..., object], tmp_path: Path
+) -> None:
+    cache: ResultCache[OfficeReport] = ResultCache()
+
+    def report(team: str | None = None) -> OfficeReport:
+        return evaluation_case.cached_office_report(
+            cache, store, None, None, [team] if team else None, now=NOW
+        )
+
+    first = report()
+    assert report() is first  # unchanged: served
+    assert len(reads) == 1
+    report("auslaender-a")  # another key: computed once
+    report("auslaender-a")
+    assert len(reads) == 2
+
+    def computes_again(change: Callable[[], object], what: str) -> None:
+        before = len(reads)
+        change()
+        report()
+        assert len(reads) == before + 1, f"{what}: not computed anew"
+        report()
+        assert len(reads) == before + 1, f"{what}: unchanged request computed again"
+
+    # A new record from the live writer (this process, this engine).
+    async def write_one() -> None:
+        spool = tmp_path / "spool.jsonl"
+        async with CallRecordWriter(store.engine, spool, max_delay=0.01) as writer:
+            await writer.submit(_record(1))
+
+    computes_again(lambda: asyncio.run(write_one()), "new record")
+
+    computes_again(
+        lambda: cli("import", "cdr", str(ASTERISK22 / "groups" / "017" / "Master.csv")), "import"
+    )
+    computes_again(
+        lambda: cli("tally", "walk-ins", "--team", "auslaender-a", "--count", "7"), "tally entry"
+    )
+    computes_again(
+        lambda: cli("hours", "set", "auslaender-a", "Mo-Do 09:00-12:00"), "schedule edit"
+    )
+
+    def change_settings() -> None:
+        with store.unit_of_work() as uow:
+            set_holiday_state(uow, Actor.admin("test:admin"), "BY", now=NOW)
+
+    computes_again(change_settings, "settings change")
+
+    def complete_a_record() -> None:  # as a merge does: no new row, no audit entry
+        with store.session() as session:
+            session.execute(
+                update(CallRecordRow).values(wait_seconds=CallRecordRow.wait_seconds + 1)
+            )
+
+    computes_again(complete_a_record, "update of a stored record")
+
+
+def test_a_change_committed_while_computing_is_not_kept_under_the_old_version() -> None:
+    cache: ResultCache[str] = ResultCache()
+    versions = iter([1, 2, 2, 2])
+    computed: list[str] = []
+
+    def compute() -> str:
+        computed.append("x")
+        return "result"
+
+    cache.get_or_compute(lambda: next(versions), "key", compute)  # 1 before, 2 after
+    cache.get_or_compute(lambda: next(versions), "key", compute)  # 2 and 2: computed, kept
+    assert len(computed) == 2
+    assert cache.served == 0
+
+
+def test_a_failed_write_leaves_the_version_as_it_was(store: Store) -> None:
+    before = store.data_version()
+
+    def change_then_fail() -> None:
+        with store.unit_of_work() as uow:
+            set_holiday_state(uow, Actor.admin("test:admin"), "BY", now=NOW)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
+    assert store.data_version() == before
