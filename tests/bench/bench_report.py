@@ -6,7 +6,7 @@ CALLCENTER_BENCH_10M=1 adds 10 million calls (building that database takes many 
 The SQLite databases are built once with the synthetic generator and its bulk loader and
 cached in the temp directory under a key of the generator's parameters, the seed and the
 schema, so reruns start at once (CALLCENTER_BENCH_CACHE moves the cache). PostgreSQL runs
-on a throwaway server on 127.0.0.1 (tests/e2e/support.py), loaded through the same bulk
+on a throwaway server on 127.0.0.1 (tests/pg_cluster.py), loaded through the same bulk
 loader (COPY). Each figure is the median of three runs, printed with min/median/max:
 
 * the real CLI, `callcenter report --no-pdf`, in a subprocess (start-up and imports
@@ -49,9 +49,9 @@ from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 from callcenter.usecases.schedule import seed_from_settings
 
 REPO = Path(__file__).resolve().parents[2]
-# The project's PostgreSQL helper lives beside the end-to-end tests, which import it by name.
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-from support import PgServer, pg_server  # noqa: E402
+# The project's PostgreSQL test cluster (tests/pg_cluster.py), which the tests import by name.
+sys.path.insert(0, str(REPO / "tests"))
+from pg_cluster import PgCluster, running_cluster  # noqa: E402
 
 SEED = 20261121
 CLI = Path(sys.executable).parent / "callcenter"
@@ -208,7 +208,7 @@ def sqlite_database(params: SyntheticParams) -> Database:
     return Database("sqlite", int(done.read_text()), environment(data_dir), str(path))
 
 
-def postgresql_database(server: PgServer, params: SyntheticParams, root: Path) -> Database:
+def postgresql_database(server: PgCluster, params: SyntheticParams, root: Path) -> Database:
     name = f"bench_{int(params.scale * 100)}"
     url = server.create_database(name)
     data_dir = root / name
@@ -269,8 +269,8 @@ def high_water_kib(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[PgServer]:
-    with pg_server() as server:
+def postgres() -> Iterator[PgCluster]:
+    with running_cluster("callcenter-bench-pg-") as server:
         yield server
 
 
