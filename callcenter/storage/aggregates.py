@@ -194,7 +194,6 @@ def read_aggregates(
     team_list = tuple(dict.fromkeys(teams))
     period = day_bounds_utc(start, end, tz)
     cells_begin, _ = day_bounds_utc(first, end, tz)
-    _without_jit(session)
     if side_session is None:
         cells, extras, callers = _hour_cells(session, tz, team_list, cells_begin, period, settings)
         displaced, waits = _side_passes(session, team_list, period, settings)
@@ -258,16 +257,7 @@ def _side_passes_in(
     settings: EvaluationSettings,
 ) -> tuple[_Displaced, Waits]:
     with open_session() as session:
-        _without_jit(session)
         return _side_passes(session, teams, period, settings)
-
-
-def _without_jit(session: Session) -> None:
-    """PostgreSQL compiles these queries with its JIT because their estimated cost is high;
-    over a million calls that took about 0.4 s per query (EXPLAIN ANALYZE: inlining and
-    optimisation), more than it saved. Only for this transaction; results are the same."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
 
 
 def data_span(
