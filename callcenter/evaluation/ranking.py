@@ -168,7 +168,12 @@ def score_teams(
 
     point_share = _share(scoring.sum(axis=1), coverage[:, 0])  # (teams,)
     point = unreached(point_share, rel, back)
-    resampled = scoring[:, picks].sum(axis=2)  # (teams, replicates, 7, 24)
+    # How often each replicate draws each week, then one product: indexing scoring with
+    # picks would first build (teams, replicates, weeks, 7, 24), over 100 MB for four
+    # teams. The weeks hold whole call counts, so the sums are exact either way.
+    drawn = np.zeros((replicates, count))
+    np.add.at(drawn, (np.arange(replicates)[:, None], picks), 1.0)
+    resampled = np.einsum("rw,twij->trij", drawn, scoring)  # (teams, replicates, 7, 24)
     draws = unreached(_share(resampled, coverage), rel_draws, back_draws)  # (teams, replicates)
     low, high = np.quantile(draws, [0.025, 0.975], axis=1)
     best = np.argmin(draws, axis=0)

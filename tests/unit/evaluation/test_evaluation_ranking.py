@@ -118,3 +118,30 @@ def test_interval_ends_hardly_move_with_the_seed() -> None:
         assert a.unreached == b.unreached
         assert abs(a.low - b.low) < 0.004
         assert abs(a.high - b.high) < 0.004
+
+
+def test_the_resampled_intervals_equal_summing_each_drawn_week() -> None:
+    """The bootstrap sums the drawn weeks as a product with how often each week is drawn
+    (issue 19: the former indexing built every drawn week in memory). Weeks hold whole call
+    counts, so the intervals and P(first) must equal the straightforward sum exactly."""
+    from callcenter.evaluation.ranking import REPLICATES_MIN, _share, _split
+
+    teams = [
+        TeamWeeks(name, _weeks(150 - 9 * i, 50 + 9 * i, seed=i)) for i, name in enumerate("abcd")
+    ]
+    scores = score_teams(teams, PILOT, 15, None, None, SETTINGS)
+
+    replicates = max(SETTINGS.bootstrap_samples, REPLICATES_MIN)
+    split = _split(12)
+    scoring = np.stack([t.weeks[-(12 - split) :] for t in teams])
+    picks = np.random.default_rng(SETTINGS.bootstrap_seed).integers(
+        0, scoring.shape[1], size=(replicates, scoring.shape[1])
+    )
+    coverage = np.stack([np.array(s.coverage) for s in scores])[:, None]
+    draws = _share(scoring[:, picks].sum(axis=2), coverage)
+    low, high = np.quantile(draws, [0.025, 0.975], axis=1)
+    p_first = np.bincount(np.argmin(draws, axis=0), minlength=len(teams)) / replicates
+    assert [(s.low, s.high, s.p_first) for s in scores] == [
+        (float(low[i]), float(high[i]), float(p_first[i])) for i in range(len(teams))
+    ]
+    assert len({s.low for s in scores}) > 1  # the teams differ: the comparison means something
