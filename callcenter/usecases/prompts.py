@@ -19,6 +19,7 @@ from callcenter.domain.audit import require_aware
 from callcenter.domain.schedule import Office
 from callcenter.prompts.audio_files import TeamSounds, check_slot
 from callcenter.prompts.audio_manifest import load_manifest
+from callcenter.prompts.menu import render_menu
 from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact
@@ -37,19 +38,25 @@ async def render_announcements(
     team: str | None = None,
     on_progress: Callable[[RenderEntry], None] | None = None,
 ) -> RenderReport:
-    """Render the configured languages' announcements whose text changed (content hash)."""
+    """Render the configured languages' announcements whose text changed (content hash);
+    with the language menu on, every menu language and the menu prompts too."""
     templates = load_templates(settings.prompts.templates_dir)
-    return await render_prompts(
+    menu = settings.callers.languages if settings.callers.menu else ()
+    languages = tuple(dict.fromkeys((*settings.prompts.languages, *menu)))
+    report = await render_prompts(
         office,
         templates,
         Contact(url=settings.office.appointment_url, email=settings.office.contact_email),
         now,
         settings.sounds_dir,
         team,
-        languages=settings.prompts.languages,
+        languages=languages,
         speak_reason=settings.prompts.speak_public_reason,
         on_progress=on_progress,
     )
+    if menu:
+        await render_menu(menu, settings.sounds_dir, templates)
+    return report
 
 
 def _slot_snapshot(sounds: TeamSounds, slot: str) -> dict[str, object]:

@@ -12,6 +12,7 @@ import wave
 from pathlib import Path
 
 from callcenter.domain.schedule import Office, Reason
+from callcenter.prompts.menu import render_menu
 from callcenter.prompts.render import render_prompts
 from callcenter.prompts.template import PromptTemplate
 from callcenter.prompts.text import Contact
@@ -41,3 +42,21 @@ async def test_every_announcement_is_at_most_20_seconds(
     assert not too_long, too_long
     # Rendered speech, not an empty file that would pass any limit.
     assert min(lengths.values()) > 5.0, lengths
+
+
+async def test_menu_then_the_chosen_language_ends_well_before_45_seconds(
+    office: Office, templates: dict[str, PromptTemplate], contact: Contact, tmp_path: Path
+) -> None:
+    menu_languages = ("de", "en", "tr", "ar", "ru", "uk")
+    files = await render_menu(menu_languages, tmp_path, templates)
+    menu_seconds = sum(_header_seconds(path) for path in files.values())
+    await render_prompts(office, templates, contact, NOW, tmp_path, team=TEAM)
+    folder = tmp_path / "callhours" / TEAM
+    longest = max(
+        _header_seconds(folder / f"closed-{reason}-{lang}.wav")
+        for reason in Reason
+        for lang in menu_languages
+    )
+    # A caller who presses a key at the end of the menu hears the menu and one announcement.
+    assert menu_seconds + longest < 45.0, (menu_seconds, longest)
+    assert menu_seconds > 6.0, menu_seconds  # six spoken sentences, not empty files

@@ -1,0 +1,68 @@
+"""The language menu's prompts: `callhours/menu-<lang>.wav`, each in its own language and voice.
+
+The key a language is offered with depends on the configured menu order, so the files are
+rendered from that order (again whenever it changes). Sentences in code rather than in the
+templates: a template is one language's texts, while this sentence names the key, which
+belongs to the office's menu configuration.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from callcenter.prompts.audio_files import replacing
+from callcenter.prompts.audio_tools import AudioTools
+from callcenter.prompts.errors import UnsupportedLanguage
+from callcenter.prompts.render import DEFAULT_VOICES, voice_for
+from callcenter.prompts.template import PromptTemplate
+
+MENU_SENTENCES: Mapping[str, str] = {
+    "de": "Für Deutsch drücken Sie die {key}.",
+    "en": "For English, press {key}.",
+    "tr": "Türkçe için {key} tuşlayın.",
+    "ar": "للعربية اضغطوا {key}.",
+    "ru": "Для русского языка нажмите {key}.",
+    "uk": "Українською — натисніть {key}.",
+}
+
+
+def menu_text(lang: str, key: int) -> str:
+    try:
+        return MENU_SENTENCES[lang].format(key=key)
+    except KeyError:
+        raise UnsupportedLanguage(
+            f"Kein Menüsatz für die Sprache „{lang}“ (bekannt: {', '.join(MENU_SENTENCES)})",
+            f"no menu sentence for language '{lang}' (known: {', '.join(MENU_SENTENCES)})",
+            lang,
+        ) from None
+
+
+def menu_file(sounds_dir: Path, lang: str) -> Path:
+    return sounds_dir / "callhours" / f"menu-{lang}.wav"
+
+
+async def render_menu(
+    languages: Sequence[str],
+    sounds_dir: Path,
+    templates: Mapping[str, PromptTemplate],
+    tools: AudioTools | None = None,
+) -> dict[str, Path]:
+    """Render one menu file per language (key = position in `languages`); their paths."""
+    tools = tools or AudioTools()
+    texts = {lang: menu_text(lang, key) for key, lang in enumerate(languages, start=1)}
+    out: dict[str, Path] = {}
+    folder = sounds_dir / "callhours"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        for lang, text in texts.items():
+            template = templates.get(lang)
+            voice = voice_for(template) if template else DEFAULT_VOICES.get(lang, lang)
+            raw = Path(work) / f"{lang}.wav"
+            await tools.speak(text, voice, raw)
+            final = menu_file(sounds_dir, lang)
+            with replacing(final) as temp:
+                await tools.to_pbx_wav(raw, temp)
+            out[lang] = final
+    return out
