@@ -26,6 +26,21 @@ _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$')
 _LOCAL_FROM_PSTN = re.compile(r"^Local/([^@]+)@from-pstn$")
 
 
+def _device_state_arg(variable: str) -> str | None:
+    """`DEVICE_STATE(Custom:x)` -> `Custom:x`; None for any other variable."""
+    if variable.startswith("DEVICE_STATE(") and variable.endswith(")"):
+        return variable[len("DEVICE_STATE(") : -1]
+    return None
+
+
+def _extension_state_arg(variable: str) -> tuple[str, str] | None:
+    """`EXTENSION_STATE(exten@context)` -> (exten, context); None for any other variable."""
+    if variable.startswith("EXTENSION_STATE(") and variable.endswith(")"):
+        exten, _, context = variable[len("EXTENSION_STATE(") : -1].partition("@")
+        return exten, context or "default"
+    return None
+
+
 def _duration(seconds: float) -> str:
     whole = max(0, int(seconds))
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
@@ -45,7 +60,7 @@ class ActionHandler:
         method = getattr(self, f"_{name.lower()}", None)
         if method is None:
             return None
-        result: bytes = method(fields, action_id)
+        result: bytes | None = method(fields, action_id)
         return result
 
     # -- AstDB -----------------------------------------------------------------------------
@@ -223,6 +238,38 @@ class ActionHandler:
         if not ok:
             return message(aid, "Interface not found", "Error")  # SYNTHESISED
         return message(aid, f"Interface {'paused' if paused else 'unpaused'} successfully")
+
+    # -- custom device states (025) -------------------------------------------------------
+
+    def _setvar(self, fields: Fields, aid: str | None) -> bytes | None:
+        device = _device_state_arg(fields.get("Variable", ""))
+        if device is None:
+            return None  # channel variables: not simulated
+        change = self.pbx.devstates.set(device, fields.get("Value", ""))
+        if change is None:
+            return message(aid, "Variable not set", "Error")
+        events = change.events
+
+        def emit() -> None:
+            for name, headers in events:
+                self.broadcast(name, "call,all", list(headers))
+
+        self.after_response = emit
+        return message(aid, "Variable Set")
+
+    def _getvar(self, fields: Fields, aid: str | None) -> bytes | None:
+        variable = fields.get("Variable", "")
+        device = _device_state_arg(variable)
+        if device is not None:
+            value = self.pbx.devstates.get(device)
+        elif (hint := _extension_state_arg(variable)) is not None:
+            found = self.pbx.devstates.extension_state(*hint)
+            if found is None:
+                return None  # no hint there: not recorded
+            value = found
+        else:
+            return None  # channel variables: not simulated
+        return response(aid, "Success", (("Variable", variable), ("Value", value)))
 
     def _userevent(self, fields: Fields, aid: str | None) -> bytes:
         # SYNTHESISED (manager.c action_userevent): every header except Action/ActionID.

@@ -12,6 +12,7 @@ from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.call import Call
 from callcenter.simulator.channels import Channel, IdAllocator
 from callcenter.simulator.clock import SimClock
+from callcenter.simulator.devstate import DeviceStates
 from callcenter.simulator.events import EventBus
 from callcenter.simulator.file_fallback import DialplanFileFallback
 from callcenter.simulator.flows import Dialplan
@@ -46,6 +47,8 @@ class SimulatedPbx:
         self.model = model
         self.clock = clock
         self.db = AstDb()
+        hinted = model.hinted_teams if model.hinted_teams is not None else model.team_queue
+        self.devstates = DeviceStates(self.db, hinted)
         self.bus = EventBus(clock.time)
         self.report = SimReport()
         self.bus.listeners.append(self.report.record_event)

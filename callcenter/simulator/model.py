@@ -106,6 +106,8 @@ class PbxModel:
     prompt_seconds: dict[tuple[str, str], float] = field(
         default_factory=lambda: dict(RECORDED_PROMPT_SECONDS)
     )
+    # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
+    hinted_teams: tuple[str, ...] | None = None
 
     def phone(self, interface: str) -> PhoneBehaviour:
         """Behaviour by interface first, then by context (`Local/102@agents` → `agents`)."""
