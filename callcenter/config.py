@@ -372,7 +372,7 @@ class TeamSettings(_Strict):
     # Queue() timeout of this team's lines; empty = pbx.queue_timeout_seconds.
     queue_timeout_seconds: int | None = Field(default=None, ge=5, le=3600)
     # Tell waiting callers their position and the estimated wait, every so many seconds.
-    announce_position: bool = True
+    announce_position: bool = False
     announce_frequency_seconds: int = Field(default=60, ge=15, le=600)
 
 
