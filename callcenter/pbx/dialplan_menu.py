@@ -5,7 +5,10 @@ its own voice), `WaitExten(n)` waits for the key; `1`..`9` play that language's
 announcement, `t` (no key) the configured default languages one after another, `i` (a key
 not in the menu) repeats the menu once and then goes on as `t`. Right after the choice the
 dialplan tells the service with `UserEvent(CallHoursLanguage, ...)`; recording 021 shows
-the envelope Asterisk gives a dialplan UserEvent. The team and the reason come in as
+the envelope Asterisk gives a dialplan UserEvent. The choice is in `MenuLanguage:`, not
+`Language:` as first agreed: every channel event already carries the channel's own
+`Language:` header (021's envelope), and a second one would be read as the first by a
+parser that keys headers by name. The team and the reason come in as
 channel variables set by `[callhours-route]` before it jumps here; the menu never returns.
 """
 
@@ -28,7 +31,7 @@ def _announcement(lang: str) -> str:
 
 def _language_event(language: str) -> str:
     return (
-        f"UserEvent(CallHoursLanguage,Team: ${{{TEAM_VARIABLE}}},Language: {language},"
+        f"UserEvent(CallHoursLanguage,Team: ${{{TEAM_VARIABLE}}},MenuLanguage: {language},"
         "CallUniqueid: ${UNIQUEID})"
     )
 

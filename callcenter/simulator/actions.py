@@ -204,6 +204,13 @@ class ActionHandler:
         self.after_response = start
         return message(aid, "Originate successfully queued")
 
+    def _playdtmf(self, fields: Fields, aid: str | None) -> bytes:
+        # SYNTHESISED answer (manager.c action_playdtmf); the events follow 020, where the
+        # caller's `;1` sent the key (SendDTMF) and only `;2` reported it.
+        if not self.pbx.send_dtmf(fields.get("Channel", ""), fields.get("Digit", "")):
+            return message(aid, "No such channel", "Error")
+        return message(aid, "DTMF successfully queued")
+
     def _hangup(self, fields: Fields, aid: str | None) -> bytes:
         try:
             cause = int(fields.get("Cause", "16") or "16")

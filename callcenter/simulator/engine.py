@@ -146,6 +146,27 @@ class SimulatedPbx:
     def _call_of(self, channel: Channel) -> Call | None:
         return self.rt.calls.get(channel.linkedid)
 
+    def send_dtmf(self, name: str, digit: str) -> bool:
+        """The caller's phone (`;1`) sends a key: `DTMFBegin` on `;2`, `DTMFEnd` 100 ms
+        later, then the dialplan on `;2` sees the digit (020). False: no such caller."""
+        channel = self.channel(name)
+        call = self._call_of(channel) if channel is not None else None
+        if call is None or channel is not call.one or len(digit) != 1:
+            return False
+
+        async def play() -> None:
+            self.bus.dtmf_begin(call.two, digit)
+            await self.clock.sleep(0.1)
+            self.bus.dtmf_end(call.two, digit)
+            call.digits.append(digit)
+            call.digit_arrived.set()
+
+        task = asyncio.get_running_loop().create_task(play(), name=f"sim-dtmf-{name}")
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+        return True
+
     def hangup(self, name: str, cause: int = 16) -> bool:
         """`Action: Hangup` on a caller's channel (;1 or ;2)."""
         channel = self.channel(name)

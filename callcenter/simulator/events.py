@@ -41,6 +41,25 @@ class EventBus:
         ch.state = state
         self.emit("Newstate", "call,all", ch.snapshot())
 
+    def dtmf_begin(self, ch: Channel, digit: str) -> None:
+        """020: on the receiving channel only, `Direction: Received`."""
+        fields = [*ch.snapshot(), ("Digit", digit), ("Direction", "Received")]
+        self.emit("DTMFBegin", "dtmf,all", fields)
+
+    def dtmf_end(self, ch: Channel, digit: str) -> None:
+        """020: `DurationMs: 100` whatever the sender asked for (Local channels)."""
+        fields = [
+            *ch.snapshot(),
+            ("Digit", digit),
+            ("DurationMs", "100"),
+            ("Direction", "Received"),
+        ]
+        self.emit("DTMFEnd", "dtmf,all", fields)
+
+    def user_event(self, ch: Channel, name: str, fields: Sequence[Header]) -> None:
+        """A dialplan `UserEvent(<name>,Key: value,...)`, channel headers first (021)."""
+        self.emit("UserEvent", "user,all", [*ch.snapshot(), ("UserEvent", name), *fields])
+
     def hangup_request(self, ch: Channel, cause: int) -> None:
         self.emit("HangupRequest", "call,all", [*ch.snapshot(), ("Cause", str(cause))])
 

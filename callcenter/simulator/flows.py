@@ -12,7 +12,8 @@ from collections.abc import Callable
 from callcenter.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.simulator.channels import RINGING, UP, LocalPair
 from callcenter.simulator.file_fallback import DialplanFileFallback
-from callcenter.simulator.model import ANSWER_DELAY, expand_dial
+from callcenter.simulator.menu import language_menu
+from callcenter.simulator.model import ANSWER_DELAY, DEFAULT_PROMPT_SECONDS, expand_dial
 from callcenter.simulator.queue import (
     QueueExit,
     Queues,
@@ -138,7 +139,12 @@ class Dialplan:
     async def announcement(self, call: Call, reason: str, deferred: list[Deferred]) -> None:
         """004 (heard to the end), 005 (hung up early), 013 (caller already answered)."""
         rt, bus = self.rt, self.rt.bus
-        ends = rt.clock.time() + sum(rt.model.prompts(reason))
+        prompts = rt.model.prompts(reason)
+        if rt.model.menu_languages:
+            chosen = await language_menu(rt, call)
+            if chosen is not None:
+                prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
+        ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
         up = call.two.state == UP
         if hit == 0:

@@ -106,6 +106,11 @@ class PbxModel:
     prompt_seconds: dict[tuple[str, str], float] = field(
         default_factory=lambda: dict(RECORDED_PROMPT_SECONDS)
     )
+    # The generated dialplan's language menu (`[callers] menu`): key N = the N-th language;
+    # each menu prompt's length and WaitExten()'s timeout, in seconds.
+    menu_languages: tuple[str, ...] = ()
+    menu_prompt_seconds: float = 2.5
+    menu_timeout: float = 4.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
     hinted_teams: tuple[str, ...] | None = None
 

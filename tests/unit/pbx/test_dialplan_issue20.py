@@ -26,14 +26,14 @@ def test_menu_offers_each_language_by_key_in_the_configured_order() -> None:
     for key, lang in (("1", "tr"), ("2", "de"), ("3", "en")):
         event, play, hangup = menu[key]
         assert event.data == (
-            f"CallHoursLanguage,Team: ${{CALLHOURS_TEAM}},Language: {lang},"
+            f"CallHoursLanguage,Team: ${{CALLHOURS_TEAM}},MenuLanguage: {lang},"
             "CallUniqueid: ${UNIQUEID}"
         )
         announcement = f"callhours/${{CALLHOURS_TEAM}}/closed-${{CALLHOURS_REASON}}-{lang}"
         assert play.data == f"{announcement},noanswer"
         assert (hangup.app, hangup.data) == ("Hangup", "16")
     # No key: German then English (the [prompts] languages); a wrong key: menu again, once.
-    assert "Language: default" in menu["t"][0].data
+    assert "MenuLanguage: default" in menu["t"][0].data
     default = "callhours/${CALLHOURS_TEAM}/closed-${CALLHOURS_REASON}"
     assert menu["t"][1].data == f"{default}-de&{default}-en,noanswer"
     assert menu["i"][1].data == "$[0${CALLHOURS_MENU_TRIES} > 1]?t,1:s,menu"
