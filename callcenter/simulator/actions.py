@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from callcenter.simulator.callback import CALLBACK_CONTEXT
 from callcenter.simulator.engine import SimulatedPbx
 from callcenter.simulator.wire import (
     Header,
@@ -24,6 +25,7 @@ from callcenter.simulator.wire import (
 Fields = dict[str, str]
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$')
 _LOCAL_FROM_PSTN = re.compile(r"^Local/([^@]+)@from-pstn$")
+_LOCAL_ANY = re.compile(r"^Local/([^@]+)@([A-Za-z0-9_-]+)$")
 
 
 def _device_state_arg(variable: str) -> str | None:
@@ -178,6 +180,9 @@ class ActionHandler:
 
     def _originate(self, fields: Fields, aid: str | None) -> bytes:
         match = _LOCAL_FROM_PSTN.match(fields.get("Channel", ""))
+        staff = _LOCAL_ANY.match(fields.get("Channel", ""))
+        if match is None and staff is not None and fields.get("Context") == CALLBACK_CONTEXT:
+            return self._originate_callback(staff.group(1), staff.group(2), fields, aid)
         if match is None:
             # SYNTHESISED: the simulator only injects calls as the recordings did.
             return message(
@@ -199,6 +204,27 @@ class ActionHandler:
                 application=application,
                 data=data,
                 action_id=aid,
+            )
+
+        self.after_response = start
+        return message(aid, "Originate successfully queued")
+
+    def _originate_callback(
+        self, exten: str, context: str, fields: Fields, aid: str | None
+    ) -> bytes:
+        """022 part A: staff phone first, then the customer (see simulator/callback.py)."""
+        caller = _CALLER_ID.match(fields.get("CallerID", ""))
+        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
+        try:
+            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
+        except ValueError:
+            timeout = 30.0
+        customer = fields.get("Exten", "")
+        pbx = self.pbx
+
+        def start() -> None:
+            pbx.originate_callback(
+                exten, context, customer, (number or customer, name), aid, timeout
             )
 
         self.after_response = start

@@ -10,13 +10,14 @@ from datetime import datetime
 
 from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.call import Call
+from callcenter.simulator.callback import staff_first
 from callcenter.simulator.channels import Channel, IdAllocator
 from callcenter.simulator.clock import SimClock
 from callcenter.simulator.devstate import DeviceStates
 from callcenter.simulator.events import EventBus
 from callcenter.simulator.file_fallback import DialplanFileFallback
 from callcenter.simulator.flows import Dialplan
-from callcenter.simulator.model import PbxModel
+from callcenter.simulator.model import Customer, PbxModel
 from callcenter.simulator.queue import Queues
 from callcenter.simulator.report import SimReport
 from callcenter.simulator.routing import NumberPlan
@@ -100,6 +101,30 @@ class SimulatedPbx:
         self._idle.clear()
         task.add_done_callback(self._done)
         return call
+
+    def originate_callback(
+        self,
+        staff_exten: str,
+        staff_context: str,
+        customer_number: str,
+        caller: tuple[str, str],
+        action_id: str | None,
+        timeout: float,
+    ) -> None:
+        """AMI Originate staff-first into `[callhours-callback]` (022 part A)."""
+        pair = self.rt.ids.local_pair(staff_exten, staff_context)
+        model = self.model
+        customer = model.customers.get(customer_number, Customer())
+        task = asyncio.get_running_loop().create_task(
+            staff_first(
+                self.rt, pair, customer_number, caller, action_id, timeout,
+                model.callback_dial_timeout, model.outbound_context, customer,
+            ),
+            name=f"sim-callback-{pair.one.uniqueid}",
+        )  # fmt: skip
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
 
     async def _run(self, call: Call, patience: float | None) -> None:
         watcher = None

@@ -60,6 +60,16 @@ RECORDED_PHONES: dict[str, PhoneBehaviour] = {
 
 
 @dataclass(frozen=True)
+class Customer:
+    """How a called-back customer's line behaves (022): `answer` (after `after` s, then
+    talks `talk` s), `busy`, `congestion` or `noanswer` (rings until the dial timeout)."""
+
+    kind: str = "answer"
+    after: float = 2.0
+    talk: float = 10.0
+
+
+@dataclass(frozen=True)
 class Member:
     interface: str  # `Local/101@agents`
     name: str  # `Agent 101`
@@ -111,6 +121,11 @@ class PbxModel:
     menu_languages: tuple[str, ...] = ()
     menu_prompt_seconds: float = 2.5
     menu_timeout: float = 4.0
+    # Callback call-outs (022): customer number -> how that line behaves (default:
+    # answers after 2 s, talks 10 s), and the include's [callhours-callback] Dial().
+    customers: dict[str, Customer] = field(default_factory=dict)
+    outbound_context: str = "from-internal"
+    callback_dial_timeout: float = 30.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
     hinted_teams: tuple[str, ...] | None = None
 
