@@ -195,6 +195,20 @@ class Dialplan:
         run_hooks(after_agent)
         if result.exit is QueueExit.ABANDONED:
             return
+        overflow = rt.model.overflow.get(call.team) if call.line_kind == "team" else None
+        if result.exit is QueueExit.TIMEOUT and overflow is not None and name != overflow[1]:
+            # 024: `UserEvent(QueueOverflow, ...)` right after QUEUESTATUS=TIMEOUT, then the
+            # next Queue() on the same channels (one callid in both queues).
+            to, target = overflow
+            call.two.priority = 6
+            rt.bus.user_event(
+                call.two,
+                "QueueOverflow",
+                [("From", name), ("To", to), ("QueueStatus", "TIMEOUT")],
+            )
+            call.two.priority = 7
+            await self.queue(call, target, deferred, [], [])
+            return
         if result.exit is not QueueExit.CONNECTED or result.attempt is None:
             call.first_outcome(
                 Outcome.TIMEOUT if result.exit is QueueExit.TIMEOUT else Outcome.QUEUE_EMPTY

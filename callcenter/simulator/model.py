@@ -121,6 +121,8 @@ class PbxModel:
     menu_languages: tuple[str, ...] = ()
     menu_prompt_seconds: float = 2.5
     menu_timeout: float = 4.0
+    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
+    overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Callback call-outs (022): customer number -> how that line behaves (default:
     # answers after 2 s, talks 10 s), and the include's [callhours-callback] Dial().
     customers: dict[str, Customer] = field(default_factory=dict)
