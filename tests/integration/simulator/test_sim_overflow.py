@@ -17,7 +17,9 @@ import pytest
 from sim_replay import replay
 from sim_traces import APP_EVENTS, TRACE_DIR, app_equal, contract_view, load_events
 
+from callcenter.config import load_settings
 from callcenter.pbx.ami.messages import AmiEvent
+from callcenter.simulator.from_settings import model_from_settings
 from callcenter.simulator.model import recorded_model
 from callcenter.simulator.routing import Line, LineKind
 
@@ -69,3 +71,25 @@ async def test_simulator_overflows_like_recording_024() -> None:
     assert simulated.channels == recorded.channels
     # OriginateResponse only when the switchboard answers (README-v3 surprise 7).
     assert simulated.records["originate"] == recorded.records["originate"]
+
+
+def test_the_configured_overflow_and_menu_reach_the_simulator() -> None:
+    settings = load_settings(None, environ={})
+    first, second, *rest = settings.teams
+    settings = settings.model_copy(
+        update={
+            "teams": (
+                first.model_copy(update={"overflow": "zentrale", "queue_timeout_seconds": 20}),
+                second.model_copy(update={"overflow": f"team:{first.id}"}),
+                *rest,
+            ),
+            "callers": settings.callers.model_copy(update={"menu": True}),
+        }
+    )
+    model = model_from_settings(settings)
+    assert model.overflow == {
+        first.id: ("zentrale", settings.switchboard.queue),
+        second.id: (f"team:{first.id}", first.queue or first.id),
+    }
+    assert model.queues[first.queue or first.id].wait_timeout == 20.0
+    assert model.menu_languages == settings.callers.languages
