@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from callcenter.domain.schedule import Office, TeamSchedule
 from callcenter.pbx.dialplan_blf import hints_context
+from callcenter.pbx.dialplan_callback import DIALLED_VARIABLE, offer_context
 from callcenter.pbx.dialplan_menu import MENU_CONTEXT, REASON_VARIABLE, TEAM_VARIABLE, menu_context
 from callcenter.pbx.dialplan_overflow import (
     SWITCHBOARD,
@@ -90,6 +91,8 @@ class DialplanOptions:
     # Callback call-out: [callhours-callback] dials the customer through this context.
     outbound_context: str = "from-internal"
     callback_dial_timeout_seconds: int = 30
+    # With the menu: the key that asks for a callback after the announcement ("" = no offer).
+    callback_key: str = ""
 
     def __post_init__(self) -> None:
         _require(_CONTEXT, self.context, "context")
@@ -101,6 +104,10 @@ class DialplanOptions:
         if len(self.menu_languages) > 9:
             raise DialplanError("the language menu has keys 1-9: at most 9 languages")
         _require(_CONTEXT, self.outbound_context, "outbound context")
+        if self.callback_key and (
+            len(self.callback_key) != 1 or self.callback_key not in "0123456789*#"
+        ):
+            raise DialplanError(f"callback key {self.callback_key!r} is not one phone key")
         for name, value in (
             ("stale_after_seconds", self.stale_after_seconds),
             ("queue_timeout_seconds", self.queue_timeout_seconds),
@@ -168,7 +175,13 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
                     options.languages,
                     options.menu_timeout_seconds,
                     options.early_media,
-                )
+                    callback_offer=bool(options.callback_key),
+                ),
+                *(
+                    [offer_context(options.callback_key, options.early_media)]
+                    if options.callback_key
+                    else []
+                ),
             ]
             if options.menu_languages
             else []
@@ -225,6 +238,7 @@ def _route(options: DialplanOptions) -> str:
         [
             f" same => n,Set({TEAM_VARIABLE}=${{team}})",
             f" same => n,Set({REASON_VARIABLE}=${{reason}})",
+            f" same => n,Set({DIALLED_VARIABLE}=${{ARG3}})",
             f" same => n,Goto({MENU_CONTEXT},s,1)",
         ]
         if options.menu_languages

@@ -14,6 +14,8 @@ channel variables set by `[callhours-route]` before it jumps here; the menu neve
 
 from __future__ import annotations
 
+from callcenter.pbx.dialplan_callback import offer_call
+
 MENU_CONTEXT = "callhours-langmenu"
 TEAM_VARIABLE = "CALLHOURS_TEAM"
 REASON_VARIABLE = "CALLHOURS_REASON"
@@ -36,11 +38,16 @@ def _language_event(language: str) -> str:
     )
 
 
+def _offer(callback_offer: bool, lang: str) -> list[str]:
+    return [f" same => n,{offer_call(f'${{{TEAM_VARIABLE}}}', lang)}"] if callback_offer else []
+
+
 def menu_context(
     menu_languages: tuple[str, ...],
     default_languages: tuple[str, ...],
     timeout_seconds: int,
     early_media: bool,
+    callback_offer: bool = False,
 ) -> str:
     """The `[callhours-langmenu]` context; key N plays `menu_languages[N-1]`."""
     noanswer = ",noanswer" if early_media else ""
@@ -61,12 +68,14 @@ def menu_context(
         lines += [
             f"exten => {key},1,{_language_event(lang)}",
             f" same => n,Playback({_announcement(lang)}{noanswer})",
+            *_offer(callback_offer, lang),
             " same => n,Hangup(16)",
         ]
     default_files = "&".join(_announcement(lang) for lang in default_languages)
     lines += [
         f"exten => t,1,{_language_event('default')}",
         f" same => n,Playback({default_files}{noanswer})",
+        *_offer(callback_offer, default_languages[0]),
         " same => n,Hangup(16)",
         f"exten => i,1,Set({_TRIES}=$[0${{{_TRIES}}} + 1])",
         f" same => n,GotoIf($[0${{{_TRIES}}} > 1]?t,1:s,menu)",

@@ -33,4 +33,5 @@ def options_from_settings(settings: Settings) -> DialplanOptions:
             if team.queue_timeout_seconds is not None
         ),
         outbound_context=callers.outbound_context,
+        callback_key=callers.callback_key if callers.menu else "",
     )

@@ -55,7 +55,9 @@ async def render_announcements(
         on_progress=on_progress,
     )
     if menu:
-        await render_menu(menu, settings.sounds_dir, templates)
+        await render_menu(
+            menu, settings.sounds_dir, templates, callback_key=settings.callers.callback_key
+        )
     return report
 
 

@@ -48,8 +48,11 @@ async def test_menu_then_the_chosen_language_ends_well_before_45_seconds(
     office: Office, templates: dict[str, PromptTemplate], contact: Contact, tmp_path: Path
 ) -> None:
     menu_languages = ("de", "en", "tr", "ar", "ru", "uk")
-    files = await render_menu(menu_languages, tmp_path, templates)
-    menu_seconds = sum(_header_seconds(path) for path in files.values())
+    files = await render_menu(menu_languages, tmp_path, templates, callback_key="1")
+    assert len(files) == 3 * len(menu_languages)
+    menu_seconds = sum(_header_seconds(p) for (kind, _), p in files.items() if kind == "menu")
+    offer = max(_header_seconds(p) for (kind, _), p in files.items() if kind != "menu")
+    assert offer < 5.0, offer  # each offer/confirmation is one short sentence
     await render_prompts(office, templates, contact, NOW, tmp_path, team=TEAM)
     folder = tmp_path / "callhours" / TEAM
     longest = max(

@@ -130,3 +130,24 @@ def test_settings_switch_the_menu_on_with_callers_menu() -> None:
     assert options_from_settings(settings).menu_languages == ()
     on = settings.model_copy(update={"callers": settings.callers.model_copy(update={"menu": True})})
     assert options_from_settings(on).menu_languages == settings.callers.languages
+
+
+def test_callback_offer_follows_recording_021_and_skips_withheld_numbers() -> None:
+    text = generate(office(), menu_languages=("de", "en"), callback_key="1")
+    contexts = read_contexts(text)
+    offer = contexts["callhours-callback-offer"]["s"]
+    assert [s.app for s in offer] == ["GotoIf", "Read", "GotoIf", "UserEvent", "Playback", "Return"]
+    assert '"${CALLERID(num)}" = ""' in offer[0].data
+    assert offer[1].data == "CBDIGIT,callhours/callback-offer-${ARG2},1,n,1,5"
+    assert offer[2].data == '$["${CBDIGIT}" != "1"]?done'
+    assert offer[3].data == (
+        "CallbackRequested,Number: ${CALLERID(num)},Dialled: ${CALLHOURS_DIALLED},"
+        "Team: ${ARG1},CallUniqueid: ${UNIQUEID}"
+    )
+    menu = contexts["callhours-langmenu"]
+    assert menu["2"][2].data == "callhours-callback-offer,s,1(${CALLHOURS_TEAM},en)"
+    assert " same => n,Set(CALLHOURS_DIALLED=${ARG3})" in context_lines(text, "callhours-route")
+    assert lint(text) == []
+    answered = generate(office(), menu_languages=("de",), callback_key="#", early_media=False)
+    assert "Read(CBDIGIT,callhours/callback-offer-${ARG2},1,,1,5)" in answered
+    assert "[callhours-callback-offer]" not in generate(office(), menu_languages=("de",))
