@@ -12,7 +12,7 @@ from collections.abc import Callable
 from callcenter.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.simulator.channels import RINGING, UP, LocalPair
 from callcenter.simulator.file_fallback import DialplanFileFallback
-from callcenter.simulator.menu import language_menu
+from callcenter.simulator.menu import callback_offer, language_menu
 from callcenter.simulator.model import ANSWER_DELAY, DEFAULT_PROMPT_SECONDS, expand_dial
 from callcenter.simulator.queue import (
     QueueExit,
@@ -146,6 +146,8 @@ class Dialplan:
                 prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
         ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
+        if hit != 0 and rt.model.menu_languages and await callback_offer(rt, call, call.number):
+            hit = 0
         up = call.two.state == UP
         if hit == 0:
             call.first_outcome(Outcome.ANNOUNCEMENT_HUNGUP)

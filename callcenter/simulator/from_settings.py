@@ -80,6 +80,7 @@ def model_from_settings(
         overflow=overflow,
         menu_languages=settings.callers.languages if settings.callers.menu else (),
         menu_timeout=float(settings.callers.menu_timeout_seconds),
+        callback_key=settings.callers.callback_key if settings.callers.menu else "",
         outbound_context=settings.callers.outbound_context,
     )
     if phone is not None:

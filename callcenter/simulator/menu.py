@@ -52,3 +52,45 @@ def _chosen(rt: Runtime, call: Call, exten: str, language: str) -> str | None:
     )
     two.priority, two.app = 2, "Playback"
     return None if language == "default" else language
+
+
+OFFER_CONTEXT = "callhours-callback-offer"
+READ_TIMEOUT = 5.0
+_WITHHELD = ("", "anonymous", "<unknown>")
+
+
+async def callback_offer(rt: Runtime, call: Call, dialled: str) -> bool:
+    """`[callhours-callback-offer]` after the announcement; True if the caller hung up
+    during it. The VarSets follow 021: READSTATUS=ERROR first, then the digit (empty on
+    hang-up) and READSTATUS OK / HANGUP (TIMEOUT without a key, in the same shape)."""
+    model = rt.model
+    two = call.two
+    if not model.callback_key or call.one.cid_num in _WITHHELD:
+        return False
+    two.context, two.exten, two.priority, two.app = OFFER_CONTEXT, "s", 2, "Read"
+    rt.bus.var_set(two, "READSTATUS", "ERROR")
+    ends = rt.clock.time() + model.callback_offer_seconds + READ_TIMEOUT
+    hit = await wait_first(rt.clock, ends, call.hangup_requested, call.digit_arrived)
+    if hit == 0:
+        rt.bus.var_set(two, "CBDIGIT", "")
+        rt.bus.var_set(two, "READSTATUS", "HANGUP")
+        return True
+    digit = call.take_digit() if hit == 1 else None
+    rt.bus.var_set(two, "CBDIGIT", digit or "")
+    rt.bus.var_set(two, "READSTATUS", "OK" if digit else "TIMEOUT")
+    if digit != model.callback_key:
+        return False
+    two.priority, two.app = 4, "UserEvent"
+    rt.bus.user_event(
+        two,
+        "CallbackRequested",
+        [
+            ("Number", call.one.cid_num),
+            ("Dialled", dialled),
+            ("Team", call.team),
+            ("CallUniqueid", two.uniqueid),
+        ],
+    )
+    two.priority, two.app = 5, "Playback"
+    ends = rt.clock.time() + model.callback_confirm_seconds
+    return await wait_first(rt.clock, ends, call.hangup_requested) == 0

@@ -121,6 +121,11 @@ class PbxModel:
     menu_languages: tuple[str, ...] = ()
     menu_prompt_seconds: float = 2.5
     menu_timeout: float = 4.0
+    # The callback offer after the chosen announcement ("" = none): Read()'s prompt and
+    # the confirmation, in seconds; Read() waits 5 s after its prompt (021).
+    callback_key: str = ""
+    callback_offer_seconds: float = 2.5
+    callback_confirm_seconds: float = 2.5
     # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
     overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Callback call-outs (022): customer number -> how that line behaves (default:

@@ -31,9 +31,12 @@ def _layouts(trace: str, name: str) -> set[tuple[str, ...]]:
     return {tuple(e.headers) for e in load_events(TRACE_DIR / f"{trace}.ami") if e.name == name}
 
 
-async def _call(keys: list[tuple[float, str]]) -> list[AmiEvent]:
-    """One closed team-line call; `keys`: (simulated seconds after the call starts, key)."""
-    model = dataclasses.replace(recorded_model(), menu_languages=("de", "en", "tr"))
+async def _call(keys: list[tuple[float, str]], callback_key: str = "") -> list[AmiEvent]:
+    """One closed team-line call; `keys`: (simulated seconds after the call starts, key);
+    the key `hangup` hangs the caller up instead (AMI Hangup on `;1`, as 021 did)."""
+    model = dataclasses.replace(
+        recorded_model(), menu_languages=("de", "en", "tr"), callback_key=callback_key
+    )
     sim = Simulator(model, username=USERNAME, secret=SECRET, clock=SimClock(SATURDAY, 25.0))
     events: list[AmiEvent] = []
     async with sim:
@@ -55,10 +58,11 @@ async def _call(keys: list[tuple[float, str]]) -> list[AmiEvent]:
         for at, key in keys:
             await sim.clock.sleep_until(started + at)
             one = next(e["Channel"] for e in events if e.name == "Newchannel")
-            writer.write(
-                f"Action: PlayDTMF\r\nActionID: key-{key}\r\nChannel: {one}\r\n"
-                f"Digit: {key}\r\n\r\n".encode()
-            )
+            if key == "hangup":
+                action = f"Action: Hangup\r\nChannel: {one}\r\nCause: 16\r\n\r\n"
+            else:
+                action = f"Action: PlayDTMF\r\nChannel: {one}\r\nDigit: {key}\r\n\r\n"
+            writer.write(action.encode())
         await asyncio.sleep(0.05)
         await asyncio.wait_for(sim.pbx.wait_idle(), timeout=10)
         await asyncio.sleep(0.05)
@@ -117,3 +121,41 @@ async def test_the_choice_has_its_own_header_beside_the_channel_language() -> No
     events = await _call([(2.0, "3")])
     (chosen,) = _language_events(events)
     assert (chosen["Language"], chosen["MenuLanguage"]) == ("en", "tr")
+
+
+def _read_vars(events: list[AmiEvent]) -> list[tuple[str, str]]:
+    return [
+        (e["Variable"], e["Value"])
+        for e in events
+        if e.name == "VarSet" and e["Variable"] in ("READSTATUS", "CBDIGIT")
+    ]
+
+
+async def test_callback_key_after_the_announcement_raises_021s_userevent() -> None:
+    # Key 2 at 2 s: English (6.84 s) until about 9 s; then the offer; key 1 at 10 s.
+    events = await _call([(2.0, "2"), (10.0, "1")], callback_key="1")
+    assert _read_vars(events) == [("READSTATUS", "ERROR"), ("CBDIGIT", "1"), ("READSTATUS", "OK")]
+    (request,) = [e for e in events if e.get("UserEvent") == "CallbackRequested"]
+    recorded = next(iter(_layouts("021_read_callback_request", "UserEvent")))
+    assert tuple(request.headers) == recorded
+    assert (request["Number"], request["Dialled"], request["Team"]) == (
+        "01704000002",
+        "06151100",
+        "auslaender-a",
+    )
+    assert request["CallUniqueid"] == request["Uniqueid"]
+    assert sum(e.name == "DTMFEnd" for e in events) == 2
+    varsets = [e for e in events if e.name == "VarSet" and e["Variable"] == "READSTATUS"]
+    assert all(tuple(e.headers) in _layouts("021_read_callback_request", "VarSet") for e in varsets)
+
+
+async def test_hanging_up_during_the_offer_reads_as_hangup_like_021() -> None:
+    events = await _call([(2.0, "2"), (10.0, "hangup")], callback_key="1")
+    assert _read_vars(events) == [
+        ("READSTATUS", "ERROR"),
+        ("CBDIGIT", ""),
+        ("READSTATUS", "HANGUP"),
+    ]
+    assert not [e for e in events if e.get("UserEvent") == "CallbackRequested"]
+    channels = {e["Channel"] for e in events if e.name == "Newchannel"}
+    assert {e["Channel"] for e in events if e.name == "Hangup"} == channels
