@@ -175,6 +175,7 @@ class Service:
             self.clock,
             self.scheduler,
             heartbeat_seconds=settings.ami.heartbeat_interval_seconds,
+            lamps=ami,
         )
         tracker = CallTracker(Pseudonymizer(key), OfficeCalendar(schedule.office))
         self.pump = pump = EventPump(ami, tracker, sink, schedule, self.pusher, self.clock)

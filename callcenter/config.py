@@ -7,6 +7,7 @@ the AMI secret comes from an environment variable or a file, resolved here.
 from __future__ import annotations
 
 import ipaddress
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date, tzinfo
@@ -184,6 +185,44 @@ class PromptSettings(_Strict):
         return value
 
 
+_MENU_LANGUAGE = r"^[a-z]{2,3}$"
+
+
+class CallerSettings(_Strict):
+    """What a caller can do besides listening (issue 20): the language menu by key and the
+    callback request. The language menu is off by default: the plain announcement (German
+    then English) stays what an office gets until it switches the menu on."""
+
+    # Menu order: the first language is key 1, the second key 2, … (at most 9).
+    languages: tuple[str, ...] = ("de", "en")
+    # Outside the hours: menu by key first (Background + WaitExten), then the chosen language.
+    menu: bool = False
+    # Seconds WaitExten() waits for a key after the menu; no key: German then English.
+    menu_timeout_seconds: int = Field(default=4, ge=1, le=30)
+    # The key that asks for a callback (Read() after the announcement / on queue timeout).
+    callback_key: str = Field(default="1", pattern=r"^[0-9*#]$")
+    # Callback requests are deleted after this many days at the latest.
+    callback_retention_days: int = Field(default=7, ge=1, le=365)
+    # Dialplan context of the staff phones (Originate Channel: Local/<ext>@<staff_context>).
+    staff_context: str = Field(default="agents", pattern=r"^[A-Za-z0-9_-]+$")
+    # Context that dials out to customers (the include's [callhours-callback] dials into it).
+    outbound_context: str = Field(default="from-internal", pattern=r"^[A-Za-z0-9_-]+$")
+
+    @field_validator("languages")
+    @classmethod
+    def _menu_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError('mindestens eine Sprache angeben, z. B. ["de", "en"]')
+        if len(value) > 9:
+            raise ValueError(f"höchstens 9 Sprachen im Menü (Tasten 1–9), nicht {len(value)}")
+        if len(set(value)) != len(value):
+            raise ValueError("jede Sprache nur einmal im Menü")
+        for lang in value:
+            if not re.fullmatch(_MENU_LANGUAGE, lang):
+                raise ValueError(f"„{lang}“ ist kein Sprachcode (z. B. de, en, tr)")
+        return value
+
+
 class SwitchboardSettings(_Strict):
     numbers: tuple[PhoneNumber, ...] = ()
     queue: str = ""
@@ -325,6 +364,16 @@ class TeamSettings(_Strict):
     ignored_holidays: tuple[str, ...] = ()
     # Dial string for this team's direct lines; empty = pbx.direct_dial.
     direct_dial: str = ""
+    # On queue timeout: "" (hang up), "zentrale" (switchboard queue), "team:<id>",
+    # "callback" (offer a callback) or "announcement" (the closed-hours announcement).
+    overflow: str = Field(
+        default="", pattern=r"^(|zentrale|callback|announcement|team:[a-z0-9][a-z0-9_-]*)$"
+    )
+    # Queue() timeout of this team's lines; empty = pbx.queue_timeout_seconds.
+    queue_timeout_seconds: int | None = Field(default=None, ge=5, le=3600)
+    # Tell waiting callers their position and the estimated wait, every so many seconds.
+    announce_position: bool = False
+    announce_frequency_seconds: int = Field(default=60, ge=15, le=600)
 
 
 class ClosureSettings(_Strict):
@@ -360,6 +409,7 @@ class Settings(_Strict):
     prompts: PromptSettings = PromptSettings()
     pbx: PbxSettings = PbxSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
+    callers: CallerSettings = CallerSettings()
     web: WebSettings = WebSettings()
     evaluation: EvaluationConfig = EvaluationConfig()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
@@ -375,6 +425,16 @@ class Settings(_Strict):
             if team.id in seen:
                 raise ValueError(f"Team-ID „{team.id}“ kommt mehrfach vor")
             seen.add(team.id)
+        for team in self.teams:
+            target = team.overflow.removeprefix("team:")
+            if team.overflow.startswith("team:") and (target not in seen or target == team.id):
+                raise ValueError(
+                    f"teams.{team.id}.overflow: „{team.overflow}“ nennt kein anderes Team"
+                )
+            if team.overflow == "zentrale" and not self.switchboard.queue:
+                raise ValueError(
+                    f"teams.{team.id}.overflow = „zentrale“ braucht [switchboard] queue"
+                )
         return self
 
     @property

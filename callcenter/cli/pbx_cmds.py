@@ -77,7 +77,12 @@ def dialplan(cli: CliContext, output: str | None) -> None:
 )
 @pass_cli
 def queues(cli: CliContext, output: str) -> None:
-    text = generate_queues(cli.store.office(), cli.settings.switchboard.queue)
+    announce = {
+        team.queue or team.id: team.announce_frequency_seconds
+        for team in cli.settings.teams
+        if team.announce_position
+    }
+    text = generate_queues(cli.store.office(), cli.settings.switchboard.queue, announce)
     if output == "-":
         click.echo(text, nl=False)
         return

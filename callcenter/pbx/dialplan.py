@@ -24,6 +24,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from callcenter.domain.schedule import Office, TeamSchedule
+from callcenter.pbx.dialplan_blf import hints_context
+from callcenter.pbx.dialplan_callback import DIALLED_VARIABLE, offer_context
+from callcenter.pbx.dialplan_menu import MENU_CONTEXT, REASON_VARIABLE, TEAM_VARIABLE, menu_context
+from callcenter.pbx.dialplan_overflow import (
+    SWITCHBOARD,
+    Overflow,
+    callback_context,
+    overflow_steps,
+)
 from callcenter.pbx.dialplan_rules import (
     CLOSED_CLOSURE,
     CLOSED_HOLIDAY,
@@ -79,18 +88,39 @@ class DialplanOptions:
     switchboard_numbers: tuple[str, ...] = ()
     switchboard_queue: str = ""
     timezone: str = "Europe/Berlin"
+    # Issue 20: language menu (empty = none: the announcement plays `languages` at once).
+    menu_languages: tuple[str, ...] = ()
+    menu_timeout_seconds: int = 4
+    # (team id, overflow) and (team id, Queue() timeout) where a team has its own.
+    team_overflow: tuple[tuple[str, Overflow], ...] = ()
+    team_queue_timeout: tuple[tuple[str, int], ...] = ()
+    # Callback call-out: [callhours-callback] dials the customer through this context.
+    outbound_context: str = "from-internal"
+    callback_dial_timeout_seconds: int = 30
+    # With the menu: the key that asks for a callback after the announcement ("" = no offer).
+    callback_key: str = ""
 
     def __post_init__(self) -> None:
         _require(_CONTEXT, self.context, "context")
         _require(_TIMEZONE, self.timezone, "time zone")
         if not self.languages:
             raise DialplanError("at least one prompt language is needed")
-        for language in self.languages:
+        for language in (*self.languages, *self.menu_languages):
             _require(_LANGUAGE, language, "language")
+        if len(self.menu_languages) > 9:
+            raise DialplanError("the language menu has keys 1-9: at most 9 languages")
+        _require(_CONTEXT, self.outbound_context, "outbound context")
+        if self.callback_key and (
+            len(self.callback_key) != 1 or self.callback_key not in "0123456789*#"
+        ):
+            raise DialplanError(f"callback key {self.callback_key!r} is not one phone key")
         for name, value in (
             ("stale_after_seconds", self.stale_after_seconds),
             ("queue_timeout_seconds", self.queue_timeout_seconds),
             ("direct_dial_timeout_seconds", self.direct_dial_timeout_seconds),
+            ("menu_timeout_seconds", self.menu_timeout_seconds),
+            ("callback_dial_timeout_seconds", self.callback_dial_timeout_seconds),
+            *((f"queue timeout of {team}", sec) for team, sec in self.team_queue_timeout),
         ):
             if value <= 0:
                 raise DialplanError(f"{name} must be positive, not {value}")
@@ -103,6 +133,9 @@ class DialplanOptions:
 
     def direct_dial_for(self, team_id: str) -> str:
         return dict(self.team_direct_dial).get(team_id, self.direct_dial)
+
+    def queue_timeout_for(self, team_id: str) -> int:
+        return dict(self.team_queue_timeout).get(team_id, self.queue_timeout_seconds)
 
 
 def _require(pattern: re.Pattern[str], value: str, what: str) -> str:
@@ -141,6 +174,26 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
         _route(options),
         *(_fallback(office.schedule_for(team_id), options, horizon) for team_id in office.team_ids),
         _entries(office, options),
+        *(
+            [
+                menu_context(
+                    options.menu_languages,
+                    options.languages,
+                    options.menu_timeout_seconds,
+                    options.early_media,
+                    callback_offer=bool(options.callback_key),
+                ),
+                *(
+                    [offer_context(options.callback_key, options.early_media)]
+                    if options.callback_key
+                    else []
+                ),
+            ]
+            if options.menu_languages
+            else []
+        ),
+        hints_context(office.team_ids),
+        callback_context(options.outbound_context, options.callback_dial_timeout_seconds),
     ]
     return "\n".join(sections)
 
@@ -187,9 +240,19 @@ def _playback(options: DialplanOptions) -> str:
 
 def _route(options: DialplanOptions) -> str:
     stale = options.stale_after_seconds
-    announce = ([" same => n,Progress()"] if options.early_media else [" same => n,Answer()"]) + [
-        f" same => n,{_playback(options)}"
-    ]
+    play = (
+        [
+            f" same => n,Set({TEAM_VARIABLE}=${{team}})",
+            f" same => n,Set({REASON_VARIABLE}=${{reason}})",
+            f" same => n,Set({DIALLED_VARIABLE}=${{ARG3}})",
+            f" same => n,Goto({MENU_CONTEXT},s,1)",
+        ]
+        if options.menu_languages
+        else [f" same => n,{_playback(options)}"]
+    )
+    announce = (
+        [" same => n,Progress()"] if options.early_media else [" same => n,Answer()"]
+    ) + play
     media = (
         "; early media (Progress + Playback noanswer: the caller is not charged) and hangs up"
         if options.early_media
@@ -275,6 +338,24 @@ def _entry(number: str, note: str, body: list[str]) -> list[str]:
     return [f"exten => {number},1,NoOp({note})", *body]
 
 
+def _after_queue(office: Office, options: DialplanOptions, team_id: str, queue: str) -> list[str]:
+    overflow = dict(options.team_overflow).get(team_id, "")
+    if not overflow:
+        return [" same => n,Hangup()"]
+    if overflow == SWITCHBOARD:
+        if not options.switchboard_queue:
+            raise DialplanError(f"team {team_id} overflows to the switchboard, which has no queue")
+        target = _require(_QUEUE, options.switchboard_queue, "switchboard queue")
+        return overflow_steps(queue, overflow, target, SWITCHBOARD_QUEUE_TIMEOUT_SECONDS)
+    other_id = overflow.removeprefix("team:")
+    if overflow.startswith("team:") and other_id != team_id and other_id in office.team_ids:
+        other = office.schedule_for(other_id).team
+        target = _require(_QUEUE, other.queue or other.id, "queue")
+        return overflow_steps(queue, overflow, target, options.queue_timeout_for(other_id))
+    # The callback offer and the overflow announcement need prompts not rendered yet.
+    raise DialplanError(f"overflow {overflow!r} of team {team_id} cannot be generated")
+
+
 def _entries(office: Office, options: DialplanOptions) -> str:
     lines = [
         f"; Entry extensions: include => {options.context} in the trunk's context.",
@@ -296,8 +377,8 @@ def _entries(office: Office, options: DialplanOptions) -> str:
                 f"callhours team line {team.id}",
                 [
                     f" same => n,Gosub({ROUTE_CONTEXT},s,1({team.id},team,${{EXTEN}}))",
-                    f" same => n,Queue({queue},t,,,{options.queue_timeout_seconds})",
-                    " same => n,Hangup()",
+                    f" same => n,Queue({queue},t,,,{options.queue_timeout_for(team.id)})",
+                    *_after_queue(office, options, team.id, queue),
                 ],
             )
         dial = options.direct_dial_for(team.id)

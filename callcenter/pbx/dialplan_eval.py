@@ -165,7 +165,9 @@ def read_contexts(text: str) -> dict[str, dict[str, list[Step]]]:
             continue
         exten_match = _EXTEN.match(line)
         same_match = _SAME.match(line)
-        if current is not None and exten_match:
+        if current is not None and exten_match and exten_match.group(2).strip() == "hint":
+            exten = None  # a BLF hint (`exten => x,hint,Custom:y`) has no steps to run
+        elif current is not None and exten_match:
             exten = exten_match.group(1).strip()
             current[exten] = [_step(exten_match.group(3) or "", exten_match.group(4))]
         elif current is not None and exten is not None and same_match:

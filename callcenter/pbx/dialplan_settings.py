@@ -7,8 +7,9 @@ from callcenter.pbx.dialplan import DialplanOptions
 
 
 def options_from_settings(settings: Settings) -> DialplanOptions:
-    """The `[pbx]`, `[prompts]`, `[switchboard]` and `[ami]` values the dialplan needs."""
+    """The `[pbx]`, `[prompts]`, `[callers]`, `[switchboard]`, `[ami]` values the dialplan needs."""
     pbx = settings.pbx
+    callers = settings.callers
     return DialplanOptions(
         context=pbx.context,
         stale_after_seconds=settings.ami.stale_after_seconds,
@@ -23,4 +24,14 @@ def options_from_settings(settings: Settings) -> DialplanOptions:
         switchboard_numbers=settings.switchboard.numbers,
         switchboard_queue=settings.switchboard.queue,
         timezone=settings.office.timezone,
+        menu_languages=callers.languages if callers.menu else (),
+        menu_timeout_seconds=callers.menu_timeout_seconds,
+        team_overflow=tuple((team.id, team.overflow) for team in settings.teams if team.overflow),
+        team_queue_timeout=tuple(
+            (team.id, team.queue_timeout_seconds)
+            for team in settings.teams
+            if team.queue_timeout_seconds is not None
+        ),
+        outbound_context=callers.outbound_context,
+        callback_key=callers.callback_key if callers.menu else "",
     )

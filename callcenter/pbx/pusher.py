@@ -31,6 +31,7 @@ from callcenter.clock import Clock
 from callcenter.domain.boundaries import VALIDITY_HORIZON, next_boundary
 from callcenter.domain.schedule import Office, state_at, transitions
 from callcenter.pbx.ami.errors import NotConnected
+from callcenter.pbx.blf import lamp_device, lamp_state
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,12 @@ class AstDb(Protocol):
     """The one PBX action the pusher needs (AmiClient provides it)."""
 
     async def db_put(self, family: str, key: str, value: str) -> None: ...
+
+
+class Lamps(Protocol):
+    """Sets a custom device state behind a BLF hint (AmiClient provides it)."""
+
+    async def set_device_state(self, device: str, state: str) -> None: ...
 
 
 @dataclass
@@ -78,8 +85,10 @@ class StatePusher:
         retries: int = 3,
         retry_delay: float = 0.2,
         validity_horizon: timedelta = VALIDITY_HORIZON,
+        lamps: Lamps | None = None,
     ) -> None:
         self._astdb = astdb
+        self._lamps = lamps
         self._office_source = office
         self._clock = clock
         self._scheduler = scheduler
@@ -167,7 +176,23 @@ class StatePusher:
         if not await self._put_valid_until(until):
             return False
         self._in_sync_until = until
+        await self._set_lamps(office, at)
         return True
+
+    async def _set_lamps(self, office: Office, at: datetime) -> None:
+        """Every team's BLF lamp, at every sync: Asterisk pushes nothing to a reconnecting
+        client and an unchanged value emits no event (025/025b), so setting them all again
+        is both safe and the only way to be sure. Routing never waits for a lamp."""
+        if self._lamps is None:
+            return
+        for team in office.team_ids:
+            value = lamp_state(state_at(office.schedule_for(team), at).astdb_value)
+            try:
+                await self._lamps.set_device_state(lamp_device(team), value)
+            except Exception as exc:  # a lamp is a convenience: log, never fail the sync
+                self.stats.failures += 1
+                logger.warning("BLF lamp %s=%s not set: %s", lamp_device(team), value, exc)
+                return
 
     async def _put_valid_until(self, until: datetime) -> bool:
         # Rounded down: the dialplan compares whole seconds (`${EPOCH}`), and a limit one

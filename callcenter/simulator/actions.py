@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from callcenter.simulator.callback import CALLBACK_CONTEXT
 from callcenter.simulator.engine import SimulatedPbx
 from callcenter.simulator.wire import (
     Header,
@@ -24,6 +25,22 @@ from callcenter.simulator.wire import (
 Fields = dict[str, str]
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$')
 _LOCAL_FROM_PSTN = re.compile(r"^Local/([^@]+)@from-pstn$")
+_LOCAL_ANY = re.compile(r"^Local/([^@]+)@([A-Za-z0-9_-]+)$")
+
+
+def _device_state_arg(variable: str) -> str | None:
+    """`DEVICE_STATE(Custom:x)` -> `Custom:x`; None for any other variable."""
+    if variable.startswith("DEVICE_STATE(") and variable.endswith(")"):
+        return variable[len("DEVICE_STATE(") : -1]
+    return None
+
+
+def _extension_state_arg(variable: str) -> tuple[str, str] | None:
+    """`EXTENSION_STATE(exten@context)` -> (exten, context); None for any other variable."""
+    if variable.startswith("EXTENSION_STATE(") and variable.endswith(")"):
+        exten, _, context = variable[len("EXTENSION_STATE(") : -1].partition("@")
+        return exten, context or "default"
+    return None
 
 
 def _duration(seconds: float) -> str:
@@ -45,7 +62,7 @@ class ActionHandler:
         method = getattr(self, f"_{name.lower()}", None)
         if method is None:
             return None
-        result: bytes = method(fields, action_id)
+        result: bytes | None = method(fields, action_id)
         return result
 
     # -- AstDB -----------------------------------------------------------------------------
@@ -163,6 +180,9 @@ class ActionHandler:
 
     def _originate(self, fields: Fields, aid: str | None) -> bytes:
         match = _LOCAL_FROM_PSTN.match(fields.get("Channel", ""))
+        staff = _LOCAL_ANY.match(fields.get("Channel", ""))
+        if match is None and staff is not None and fields.get("Context") == CALLBACK_CONTEXT:
+            return self._originate_callback(staff.group(1), staff.group(2), fields, aid)
         if match is None:
             # SYNTHESISED: the simulator only injects calls as the recordings did.
             return message(
@@ -188,6 +208,34 @@ class ActionHandler:
 
         self.after_response = start
         return message(aid, "Originate successfully queued")
+
+    def _originate_callback(
+        self, exten: str, context: str, fields: Fields, aid: str | None
+    ) -> bytes:
+        """022 part A: staff phone first, then the customer (see simulator/callback.py)."""
+        caller = _CALLER_ID.match(fields.get("CallerID", ""))
+        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
+        try:
+            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
+        except ValueError:
+            timeout = 30.0
+        customer = fields.get("Exten", "")
+        pbx = self.pbx
+
+        def start() -> None:
+            pbx.originate_callback(
+                exten, context, customer, (number or customer, name), aid, timeout
+            )
+
+        self.after_response = start
+        return message(aid, "Originate successfully queued")
+
+    def _playdtmf(self, fields: Fields, aid: str | None) -> bytes:
+        # SYNTHESISED answer (manager.c action_playdtmf); the events follow 020, where the
+        # caller's `;1` sent the key (SendDTMF) and only `;2` reported it.
+        if not self.pbx.send_dtmf(fields.get("Channel", ""), fields.get("Digit", "")):
+            return message(aid, "No such channel", "Error")
+        return message(aid, "DTMF successfully queued")
 
     def _hangup(self, fields: Fields, aid: str | None) -> bytes:
         try:
@@ -223,6 +271,38 @@ class ActionHandler:
         if not ok:
             return message(aid, "Interface not found", "Error")  # SYNTHESISED
         return message(aid, f"Interface {'paused' if paused else 'unpaused'} successfully")
+
+    # -- custom device states (025) -------------------------------------------------------
+
+    def _setvar(self, fields: Fields, aid: str | None) -> bytes | None:
+        device = _device_state_arg(fields.get("Variable", ""))
+        if device is None:
+            return None  # channel variables: not simulated
+        change = self.pbx.devstates.set(device, fields.get("Value", ""))
+        if change is None:
+            return message(aid, "Variable not set", "Error")
+        events = change.events
+
+        def emit() -> None:
+            for name, headers in events:
+                self.broadcast(name, "call,all", list(headers))
+
+        self.after_response = emit
+        return message(aid, "Variable Set")
+
+    def _getvar(self, fields: Fields, aid: str | None) -> bytes | None:
+        variable = fields.get("Variable", "")
+        device = _device_state_arg(variable)
+        if device is not None:
+            value = self.pbx.devstates.get(device)
+        elif (hint := _extension_state_arg(variable)) is not None:
+            found = self.pbx.devstates.extension_state(*hint)
+            if found is None:
+                return None  # no hint there: not recorded
+            value = found
+        else:
+            return None  # channel variables: not simulated
+        return response(aid, "Success", (("Variable", variable), ("Value", value)))
 
     def _userevent(self, fields: Fields, aid: str | None) -> bytes:
         # SYNTHESISED (manager.c action_userevent): every header except Action/ActionID.

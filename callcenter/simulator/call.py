@@ -68,6 +68,18 @@ class Call:
     leg_exten: str = ""
     agent: LocalPair | None = None  # the member bridged with the caller right now
     task: asyncio.Task[None] | None = None
+    # Keys the caller pressed (DTMFEnd on `;2`), not yet read by the dialplan.
+    digits: list[str] = field(default_factory=list)
+    digit_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def take_digit(self) -> str | None:
+        if not self.digits:
+            self.digit_arrived.clear()
+            return None
+        digit = self.digits.pop(0)
+        if not self.digits:
+            self.digit_arrived.clear()
+        return digit
 
     @property
     def one(self) -> Channel:

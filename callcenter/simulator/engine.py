@@ -10,12 +10,14 @@ from datetime import datetime
 
 from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.call import Call
+from callcenter.simulator.callback import staff_first
 from callcenter.simulator.channels import Channel, IdAllocator
 from callcenter.simulator.clock import SimClock
+from callcenter.simulator.devstate import DeviceStates
 from callcenter.simulator.events import EventBus
 from callcenter.simulator.file_fallback import DialplanFileFallback
 from callcenter.simulator.flows import Dialplan
-from callcenter.simulator.model import PbxModel
+from callcenter.simulator.model import Customer, PbxModel
 from callcenter.simulator.queue import Queues
 from callcenter.simulator.report import SimReport
 from callcenter.simulator.routing import NumberPlan
@@ -46,6 +48,8 @@ class SimulatedPbx:
         self.model = model
         self.clock = clock
         self.db = AstDb()
+        hinted = model.hinted_teams if model.hinted_teams is not None else model.team_queue
+        self.devstates = DeviceStates(self.db, hinted)
         self.bus = EventBus(clock.time)
         self.report = SimReport()
         self.bus.listeners.append(self.report.record_event)
@@ -98,6 +102,30 @@ class SimulatedPbx:
         task.add_done_callback(self._done)
         return call
 
+    def originate_callback(
+        self,
+        staff_exten: str,
+        staff_context: str,
+        customer_number: str,
+        caller: tuple[str, str],
+        action_id: str | None,
+        timeout: float,
+    ) -> None:
+        """AMI Originate staff-first into `[callhours-callback]` (022 part A)."""
+        pair = self.rt.ids.local_pair(staff_exten, staff_context)
+        model = self.model
+        customer = model.customers.get(customer_number, Customer())
+        task = asyncio.get_running_loop().create_task(
+            staff_first(
+                self.rt, pair, customer_number, caller, action_id, timeout,
+                model.callback_dial_timeout, model.outbound_context, customer,
+            ),
+            name=f"sim-callback-{pair.one.uniqueid}",
+        )  # fmt: skip
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+
     async def _run(self, call: Call, patience: float | None) -> None:
         watcher = None
         if patience is not None:
@@ -142,6 +170,27 @@ class SimulatedPbx:
 
     def _call_of(self, channel: Channel) -> Call | None:
         return self.rt.calls.get(channel.linkedid)
+
+    def send_dtmf(self, name: str, digit: str) -> bool:
+        """The caller's phone (`;1`) sends a key: `DTMFBegin` on `;2`, `DTMFEnd` 100 ms
+        later, then the dialplan on `;2` sees the digit (020). False: no such caller."""
+        channel = self.channel(name)
+        call = self._call_of(channel) if channel is not None else None
+        if call is None or channel is not call.one or len(digit) != 1:
+            return False
+
+        async def play() -> None:
+            self.bus.dtmf_begin(call.two, digit)
+            await self.clock.sleep(0.1)
+            self.bus.dtmf_end(call.two, digit)
+            call.digits.append(digit)
+            call.digit_arrived.set()
+
+        task = asyncio.get_running_loop().create_task(play(), name=f"sim-dtmf-{name}")
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+        return True
 
     def hangup(self, name: str, cause: int = 16) -> bool:
         """`Action: Hangup` on a caller's channel (;1 or ;2)."""

@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 from callcenter.simulator.channels import Channel
 from callcenter.simulator.wire import Header, SimEvent, event_headers
 
-CAUSE_TEXT = {0: "Unknown", 16: "Normal Clearing", 26: "Answered elsewhere"}
+CAUSE_TEXT = {
+    0: "Unknown",
+    16: "Normal Clearing",
+    17: "User busy",  # 022
+    19: "User alerting, no answer",  # 022
+    26: "Answered elsewhere",
+    34: "Circuit/channel congestion",  # 022
+}
 
 Listener = Callable[[SimEvent], None]
 
@@ -40,6 +47,25 @@ class EventBus:
     def newstate(self, ch: Channel, state: int) -> None:
         ch.state = state
         self.emit("Newstate", "call,all", ch.snapshot())
+
+    def dtmf_begin(self, ch: Channel, digit: str) -> None:
+        """020: on the receiving channel only, `Direction: Received`."""
+        fields = [*ch.snapshot(), ("Digit", digit), ("Direction", "Received")]
+        self.emit("DTMFBegin", "dtmf,all", fields)
+
+    def dtmf_end(self, ch: Channel, digit: str) -> None:
+        """020: `DurationMs: 100` whatever the sender asked for (Local channels)."""
+        fields = [
+            *ch.snapshot(),
+            ("Digit", digit),
+            ("DurationMs", "100"),
+            ("Direction", "Received"),
+        ]
+        self.emit("DTMFEnd", "dtmf,all", fields)
+
+    def user_event(self, ch: Channel, name: str, fields: Sequence[Header]) -> None:
+        """A dialplan `UserEvent(<name>,Key: value,...)`, channel headers first (021)."""
+        self.emit("UserEvent", "user,all", [*ch.snapshot(), ("UserEvent", name), *fields])
 
     def hangup_request(self, ch: Channel, cause: int) -> None:
         self.emit("HangupRequest", "call,all", [*ch.snapshot(), ("Cause", str(cause))])
@@ -156,6 +182,36 @@ class EventBus:
             ("CallerIDName", cid_name),
         ]
         self.emit("OriginateResponse", "call,all", fields)
+
+    def originate_exten_response(
+        self,
+        action_id: str | None,
+        reason: int,
+        channel: str,
+        context: str,
+        exten: str,
+        uniqueid: str,
+        cid_num: str,
+        cid_name: str,
+    ) -> None:
+        """022: an Originate to Context/Exten echoes them; Reason 4 = Success, else Failure
+        with the dial string as Channel and `<unknown>` Uniqueid."""
+        fields: list[Header] = [] if action_id is None else [("ActionID", action_id)]
+        fields += [
+            ("Response", "Success" if reason == 4 else "Failure"),
+            ("Channel", channel),
+            ("Context", context),
+            ("Exten", exten),
+            ("Reason", str(reason)),
+            ("Uniqueid", uniqueid),
+            ("CallerIDNum", cid_num),
+            ("CallerIDName", cid_name),
+        ]
+        self.emit("OriginateResponse", "call,all", fields)
+
+    def dial_state(self, caller: Channel | None, dest: Channel, status: str) -> None:
+        fields = [*(caller.snapshot() if caller else []), *dest.snapshot("Dest")]
+        self.emit("DialState", "call,all", [*fields, ("DialStatus", status)])
 
     def cdr(self, record: CdrRecord) -> None:
         self.emit("Cdr", "cdr,all", record.fields())

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from callcenter.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.simulator.channels import RINGING, UP, LocalPair
 from callcenter.simulator.file_fallback import DialplanFileFallback
-from callcenter.simulator.model import ANSWER_DELAY, expand_dial
+from callcenter.simulator.menu import callback_offer, language_menu
+from callcenter.simulator.model import ANSWER_DELAY, DEFAULT_PROMPT_SECONDS, expand_dial
 from callcenter.simulator.queue import (
     QueueExit,
     Queues,
@@ -138,8 +139,15 @@ class Dialplan:
     async def announcement(self, call: Call, reason: str, deferred: list[Deferred]) -> None:
         """004 (heard to the end), 005 (hung up early), 013 (caller already answered)."""
         rt, bus = self.rt, self.rt.bus
-        ends = rt.clock.time() + sum(rt.model.prompts(reason))
+        prompts = rt.model.prompts(reason)
+        if rt.model.menu_languages:
+            chosen = await language_menu(rt, call)
+            if chosen is not None:
+                prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
+        ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
+        if hit != 0 and rt.model.menu_languages and await callback_offer(rt, call, call.number):
+            hit = 0
         up = call.two.state == UP
         if hit == 0:
             call.first_outcome(Outcome.ANNOUNCEMENT_HUNGUP)
@@ -188,6 +196,20 @@ class Dialplan:
         run_hooks(before_agent)
         run_hooks(after_agent)
         if result.exit is QueueExit.ABANDONED:
+            return
+        overflow = rt.model.overflow.get(call.team) if call.line_kind == "team" else None
+        if result.exit is QueueExit.TIMEOUT and overflow is not None and name != overflow[1]:
+            # 024: `UserEvent(QueueOverflow, ...)` right after QUEUESTATUS=TIMEOUT, then the
+            # next Queue() on the same channels (one callid in both queues).
+            to, target = overflow
+            call.two.priority = 6
+            rt.bus.user_event(
+                call.two,
+                "QueueOverflow",
+                [("From", name), ("To", to), ("QueueStatus", "TIMEOUT")],
+            )
+            call.two.priority = 7
+            await self.queue(call, target, deferred, [], [])
             return
         if result.exit is not QueueExit.CONNECTED or result.attempt is None:
             call.first_outcome(

@@ -40,9 +40,8 @@ def model_from_settings(
             Member(f"Local/{index}{n:02d}@agents", f"Agent {index}{n:02d}")
             for n in range(1, members_per_team + 1)
         )
-        queues[queue] = QueueConfig(
-            queue, members, wait_timeout=float(settings.pbx.queue_timeout_seconds)
-        )
+        timeout = team.queue_timeout_seconds or settings.pbx.queue_timeout_seconds
+        queues[queue] = QueueConfig(queue, members, wait_timeout=float(timeout))
         lines += [Line(number, LineKind.TEAM, team.id, number) for number in team.team_lines]
         lines += [Line(number, LineKind.DIRECT, team.id, number) for number in team.direct_lines]
         direct_dial[team.id] = settings.direct_dial_for(team.id)
@@ -54,6 +53,19 @@ def model_from_settings(
         ),
     )
     lines += [Line(n, LineKind.SWITCHBOARD, "", n) for n in settings.switchboard.numbers]
+    # The include's overflow (zentrale / team:<id>); callback/announcement are not generated.
+    teams = {team.id: team for team in settings.teams}
+    overflow = {
+        team.id: (
+            team.overflow,
+            switchboard
+            if team.overflow == "zentrale"
+            else team_queue[team.overflow.removeprefix("team:")],
+        )
+        for team in settings.teams
+        if team.overflow == "zentrale"
+        or (team.overflow.startswith("team:") and team.overflow.removeprefix("team:") in teams)
+    }
     phones = {"switchboard-agent": RECORDED_PHONES["switchboard-agent"]}
     model = PbxModel(
         queues=queues,
@@ -65,6 +77,11 @@ def model_from_settings(
         languages=tuple(settings.prompts.languages),
         stale_after=float(settings.ami.stale_after_seconds),
         phones=phones,
+        overflow=overflow,
+        menu_languages=settings.callers.languages if settings.callers.menu else (),
+        menu_timeout=float(settings.callers.menu_timeout_seconds),
+        callback_key=settings.callers.callback_key if settings.callers.menu else "",
+        outbound_context=settings.callers.outbound_context,
     )
     if phone is not None:
         model.default_phone = phone

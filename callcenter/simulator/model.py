@@ -60,6 +60,16 @@ RECORDED_PHONES: dict[str, PhoneBehaviour] = {
 
 
 @dataclass(frozen=True)
+class Customer:
+    """How a called-back customer's line behaves (022): `answer` (after `after` s, then
+    talks `talk` s), `busy`, `congestion` or `noanswer` (rings until the dial timeout)."""
+
+    kind: str = "answer"
+    after: float = 2.0
+    talk: float = 10.0
+
+
+@dataclass(frozen=True)
 class Member:
     interface: str  # `Local/101@agents`
     name: str  # `Agent 101`
@@ -106,6 +116,25 @@ class PbxModel:
     prompt_seconds: dict[tuple[str, str], float] = field(
         default_factory=lambda: dict(RECORDED_PROMPT_SECONDS)
     )
+    # The generated dialplan's language menu (`[callers] menu`): key N = the N-th language;
+    # each menu prompt's length and WaitExten()'s timeout, in seconds.
+    menu_languages: tuple[str, ...] = ()
+    menu_prompt_seconds: float = 2.5
+    menu_timeout: float = 4.0
+    # The callback offer after the chosen announcement ("" = none): Read()'s prompt and
+    # the confirmation, in seconds; Read() waits 5 s after its prompt (021).
+    callback_key: str = ""
+    callback_offer_seconds: float = 2.5
+    callback_confirm_seconds: float = 2.5
+    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
+    overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Callback call-outs (022): customer number -> how that line behaves (default:
+    # answers after 2 s, talks 10 s), and the include's [callhours-callback] Dial().
+    customers: dict[str, Customer] = field(default_factory=dict)
+    outbound_context: str = "from-internal"
+    callback_dial_timeout: float = 30.0
+    # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
+    hinted_teams: tuple[str, ...] | None = None
 
     def phone(self, interface: str) -> PhoneBehaviour:
         """Behaviour by interface first, then by context (`Local/102@agents` → `agents`)."""

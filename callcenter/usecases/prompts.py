@@ -19,6 +19,7 @@ from callcenter.domain.audit import require_aware
 from callcenter.domain.schedule import Office, Reason
 from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name, team_lock
 from callcenter.prompts.audio_manifest import load_manifest
+from callcenter.prompts.menu import render_menu
 from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact
@@ -39,22 +40,30 @@ async def render_announcements(
     on_progress: Callable[[RenderEntry], None] | None = None,
     contact: Contact | None = None,
 ) -> RenderReport:
-    """Render the configured languages' announcements whose text changed (content hash).
+    """Render the configured languages' announcements whose text changed (content hash);
+    with the language menu on, every menu language and the menu prompts too.
 
     `contact`: the office's phrases as saved in the database (`office_phrases.office_contact`);
     None: the configuration's."""
     templates = load_templates(settings.prompts.templates_dir)
-    return await render_prompts(
+    menu = settings.callers.languages if settings.callers.menu else ()
+    languages = tuple(dict.fromkeys((*settings.prompts.languages, *menu)))
+    report = await render_prompts(
         office,
         templates,
         contact or as_contact(configured(settings)),
         now,
         settings.sounds_dir,
         team,
-        languages=settings.prompts.languages,
+        languages=languages,
         speak_reason=settings.prompts.speak_public_reason,
         on_progress=on_progress,
     )
+    if menu:
+        await render_menu(
+            menu, settings.sounds_dir, templates, callback_key=settings.callers.callback_key
+        )
+    return report
 
 
 def _slot_snapshot(sounds: TeamSounds, slot: str) -> dict[str, object]:

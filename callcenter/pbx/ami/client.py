@@ -278,6 +278,11 @@ class AmiClient:
     async def db_put(self, family: str, key: str, value: str) -> None:
         await self._checked("DBPut", {"Family": family, "Key": key, "Val": value})
 
+    async def set_device_state(self, device: str, state: str) -> None:
+        """`Setvar DEVICE_STATE(<device>)` (a `Custom:` device, recording 025); raises
+        ActionFailed on `Variable not set` (a bad value or a non-custom device)."""
+        await self._checked("Setvar", {"Variable": f"DEVICE_STATE({device})", "Value": state})
+
     async def db_get(self, family: str, key: str) -> str | None:
         """The AstDB value, or None if the key does not exist."""
         result = await self.action("DBGet", {"Family": family, "Key": key})

@@ -20,7 +20,7 @@ from callcenter.domain.schedule import Office, Team, windows_from_spec
 from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.ami.protocol import FrameParser
 from callcenter.simulator.clock import SimClock
-from callcenter.simulator.model import recorded_model
+from callcenter.simulator.model import PbxModel, recorded_model
 from callcenter.simulator.routing import schedule_fallback
 from callcenter.simulator.simulator import Simulator
 
@@ -43,9 +43,11 @@ def recorded_office() -> Office:
     return Office(ZoneInfo("Europe/Berlin"), {}, (team,))
 
 
-def make_simulator(start: datetime, speed: float = SPEED, **kwargs: object) -> Simulator:
+def make_simulator(
+    start: datetime, speed: float = SPEED, model: PbxModel | None = None, **kwargs: object
+) -> Simulator:
     return Simulator(
-        recorded_model(),
+        model or recorded_model(),
         username=USERNAME,
         secret=SECRET,
         clock=SimClock(start, speed),
@@ -78,12 +80,12 @@ def _recorded_channel_names(path: Path) -> dict[str, str]:
     return names
 
 
-async def replay(path: Path, speed: float = SPEED) -> Replay:
+async def replay(path: Path, speed: float = SPEED, model: PbxModel | None = None) -> Replay:
     """Run the recording's actions against a fresh simulator; every event it sent back."""
     result = Replay(path)
     sends = recorded_sends(path)
     recorded_names = _recorded_channel_names(path)
-    sim = make_simulator(trace_start(path), speed)
+    sim = make_simulator(trace_start(path), speed, model)
     async with sim:
         reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
         parser = FrameParser()

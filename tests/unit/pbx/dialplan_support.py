@@ -106,6 +106,7 @@ def time_rules(text: str, name: str) -> list[str]:
 
 _CONTEXT_LINE = re.compile(r"^\[([^\]]+)\]$")
 _EXTEN_LINE = re.compile(r"^exten => ([^,]+),(\d+)(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?,(\w+)\((.*)\)$")
+_HINT_LINE = re.compile(r"^exten => ([A-Za-z0-9_-]+),hint,(Custom:[A-Za-z0-9_-]+)$")
 _SAME_LINE = re.compile(r"^ same => n(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?,(\w+)\((.*)\)$")
 _GOSUB_ROUTE = re.compile(r"^callhours-route,s,1\(([^,]+),")
 # Set by Asterisk itself, never empty.
@@ -175,6 +176,12 @@ def lint(text: str) -> list[str]:
         if context is None:
             problems.append(f"{where}: outside any context: {raw!r}")
             continue
+        if match := _HINT_LINE.match(code):
+            exten = None  # a hint has no priorities: a `same =>` after it is an error
+            if match.group(1) in contexts[context]:
+                problems.append(f"{where}: duplicate extension {match.group(1)}")
+            contexts[context][match.group(1)] = set()
+            continue
         if match := _EXTEN_LINE.match(code):
             exten = match.group(1)
             if exten in contexts[context] or len(exten) > MAX_NAME or match.group(2) != "1":
@@ -204,9 +211,15 @@ def lint(text: str) -> list[str]:
             gosubs.append((number, data))
             if route := _GOSUB_ROUTE.match(data):
                 routed_teams.add(route.group(1))
-    for number, ctx, ext, label in jumps:
-        if label not in contexts[ctx][ext]:
-            problems.append(f"line {number}: jump to missing label {label} in [{ctx}]")
+    for number, ctx, ext, target in jumps:
+        # `label`, `exten,label` or `context,exten,label`; priority 1 always exists.
+        parts = target.split(",")
+        label = parts[-1]
+        ctx = parts[-3] if len(parts) == 3 else ctx
+        ext = parts[-2] if len(parts) >= 2 else ext
+        known = contexts.get(ctx, {})
+        if ext not in known or (label != "1" and label not in known[ext]):
+            problems.append(f"line {number}: jump to missing label {target} in [{ctx}]")
     for number, data in gosubs:
         target = data.split(",", 1)[0]
         names = (

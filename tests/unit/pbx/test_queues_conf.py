@@ -45,3 +45,25 @@ def test_a_queue_shared_by_two_teams_appears_once() -> None:
     defined = re.findall(r"^\[([^\]]+)\]$", generate_queues(shared, ""), re.MULTILINE)
     assert defined.count(first.queue or first.id) == 1
     assert len(defined) == len(office.teams) - 1
+
+
+def test_announcing_queues_get_recording_023s_announcement_options() -> None:
+    recorded = sections((ASTERISK22 / "config-v3" / "queues.conf").read_text())["t3-announce"]
+    text = generate_queues(example_office(), "zentrale", {"auslaender-a": 15})
+    ours = sections(text)["auslaender-a"]
+    for key in (
+        "announce-frequency",
+        "min-announce-frequency",
+        "announce-position",
+        "announce-holdtime",
+        "announce-round-seconds",
+        "announce-to-first-user",
+    ):
+        assert ours[key] == recorded[key], key
+    # One value per key (app_queue takes the last one; a duplicate would hide a mistake).
+    block = text.split("[auslaender-a]")[1].split("\n\n")[0]
+    keys = [line.split(" = ")[0] for line in block.splitlines() if " = " in line]
+    assert len(keys) == len(set(keys))
+    # Queues without announcements keep the recorded options.
+    assert sections(text)["auslaender-b"]["announce-frequency"] == "0"
+    assert not sections(text).has_option("zentrale", "announce-position")

@@ -185,7 +185,7 @@ def test_no_windows_means_no_known_opening() -> None:
     now = local(2025, 4, 8, 10)
     assert next_opening(sched, now) is None
     assert next_opening_sentence(sched, load_template("de"), now) == (
-        "Wann wir wieder erreichbar sind, sagen wir Ihnen an dieser Stelle."
+        "Wann wir wieder erreichbar sind, hören Sie hier."
     )
 
 

@@ -66,9 +66,10 @@ def test_every_language_renders_every_reason(lang: str, reason: Reason) -> None:
     assert "}" not in text
     assert "  " not in text
     assert "\n" not in text
-    assert hours_phrase(SCHEDULE.team.windows, lang) in text
+    # Turkish and Arabic say the hours in too many words for 20 s: the next opening only.
+    assert (hours_phrase(SCHEDULE.team.windows, lang) in text) is (lang not in ("tr", "ar"))
     assert CONTACT.url in text
-    assert CONTACT.email in text
+    assert CONTACT.email not in text  # one place to turn to: the web address
     assert NOTE not in text  # the internal note: never
     spoken_reason = template.public_reasons["organisational"]
     assert (spoken_reason in text) is (reason is Reason.CLOSURE)

@@ -1,0 +1,153 @@
+"""The include's issue-20 parts: language menu (020), overflow (024), BLF hints (025), the
+callback context (022) — shape, lint, and that the dialplan reader loads them."""
+
+from __future__ import annotations
+
+import pytest
+from dialplan_support import context_lines, example_settings, generate, lint, office, team
+
+from callcenter.pbx.dialplan import DialplanError
+from callcenter.pbx.dialplan_eval import read_contexts
+from callcenter.pbx.dialplan_settings import options_from_settings
+
+SWITCHBOARD = {"switchboard_queue": "zentrale", "switchboard_numbers": ("0999",)}
+
+
+def _two_teams() -> object:
+    return office([team(), team(id="t2", queue="q2", team_lines=("0200",), direct_lines=())])
+
+
+def test_menu_offers_each_language_by_key_in_the_configured_order() -> None:
+    text = generate(office(), menu_languages=("tr", "de", "en"))
+    menu = read_contexts(text)["callhours-langmenu"]
+    assert [step.app for step in menu["s"]] == ["Set", "Background", "WaitExten"]
+    assert menu["s"][1].data == "callhours/menu-tr&callhours/menu-de&callhours/menu-en,n"
+    assert menu["s"][2].data == "4"
+    for key, lang in (("1", "tr"), ("2", "de"), ("3", "en")):
+        event, play, hangup = menu[key]
+        assert event.data == (
+            f"CallHoursLanguage,Team: ${{CALLHOURS_TEAM}},MenuLanguage: {lang},"
+            "CallUniqueid: ${UNIQUEID}"
+        )
+        announcement = f"callhours/${{CALLHOURS_TEAM}}/closed-${{CALLHOURS_REASON}}-{lang}"
+        assert play.data == f"{announcement},noanswer"
+        assert (hangup.app, hangup.data) == ("Hangup", "16")
+    # No key: German then English (the [prompts] languages); a wrong key: menu again, once.
+    assert "MenuLanguage: default" in menu["t"][0].data
+    default = "callhours/${CALLHOURS_TEAM}/closed-${CALLHOURS_REASON}"
+    assert menu["t"][1].data == f"{default}-de&{default}-en,noanswer"
+    assert menu["i"][1].data == "$[0${CALLHOURS_MENU_TRIES} > 1]?t,1:s,menu"
+    assert lint(text) == []
+
+
+def test_closed_route_jumps_to_the_menu_with_team_and_reason() -> None:
+    route = context_lines(generate(office(), menu_languages=("de", "en")), "callhours-route")
+    assert " same => n,Set(CALLHOURS_TEAM=${team})" in route
+    assert " same => n,Set(CALLHOURS_REASON=${reason})" in route
+    assert " same => n,Goto(callhours-langmenu,s,1)" in route
+    assert not any("Playback(" in line for line in route)
+
+
+def test_answered_variant_answers_and_plays_without_noanswer() -> None:
+    text = generate(office(), menu_languages=("de", "en"), early_media=False)
+    assert " same => n,Answer()" in context_lines(text, "callhours-route")
+    menu = "\n".join(context_lines(text, "callhours-langmenu"))
+    assert "noanswer" not in menu
+    assert "Background(callhours/menu-de&callhours/menu-en)" in menu
+    assert lint(text) == []
+
+
+def test_without_menu_there_is_no_menu_context() -> None:
+    text = generate(office())
+    assert "[callhours-langmenu]" not in text
+    assert "Playback(callhours/${team}/closed-${reason}-de&" in text
+
+
+def test_more_than_nine_menu_languages_are_refused() -> None:
+    with pytest.raises(DialplanError, match="at most 9"):
+        generate(office(), menu_languages=tuple(f"l{n}" for n in range(10)))
+
+
+def test_overflow_to_the_switchboard_is_recording_024s_extension() -> None:
+    text = generate(office(), team_overflow=(("t1", "zentrale"),), **SWITCHBOARD)
+    steps = read_contexts(text)["callhours-inbound"]["0100"]
+    assert [(s.label, s.app, s.data) for s in steps[2:]] == [
+        ("", "Queue", "q1,t,,,30"),
+        ("", "GotoIf", '$["${QUEUESTATUS}" = "TIMEOUT"]?overflow'),
+        ("", "Hangup", ""),
+        (
+            "overflow",
+            "UserEvent",
+            "QueueOverflow,From: q1,To: zentrale,QueueStatus: ${QUEUESTATUS}",
+        ),
+        ("", "Queue", "zentrale,t,,,60"),
+        ("", "Hangup", ""),
+    ]
+    assert lint(text) == []
+
+
+def test_overflow_to_another_team_uses_its_queue_and_timeout() -> None:
+    text = generate(
+        _two_teams(),  # type: ignore[arg-type]
+        team_overflow=(("t1", "team:t2"),),
+        team_queue_timeout=(("t1", 20), ("t2", 45)),
+    )
+    steps = read_contexts(text)["callhours-inbound"]["0100"]
+    assert steps[2].data == "q1,t,,,20"
+    assert steps[5].data == "QueueOverflow,From: q1,To: team:t2,QueueStatus: ${QUEUESTATUS}"
+    assert steps[6].data == "q2,t,,,45"
+    assert [s.app for s in read_contexts(text)["callhours-inbound"]["0200"]][-1] == "Hangup"
+    assert lint(text) == []
+
+
+@pytest.mark.parametrize("overflow", ["team:nobody", "team:t1", "callback", "announcement"])
+def test_overflow_the_include_cannot_do_is_refused(overflow: str) -> None:
+    with pytest.raises(DialplanError, match="overflow"):
+        generate(_two_teams(), team_overflow=(("t1", overflow),))  # type: ignore[arg-type]
+
+
+def test_hints_one_per_team_and_the_reader_skips_them() -> None:
+    text = generate(_two_teams())  # type: ignore[arg-type]
+    assert context_lines(text, "callhours-hints")[1:3] == [
+        "exten => team-t1,hint,Custom:callhours-t1",
+        "exten => team-t2,hint,Custom:callhours-t2",
+    ]
+    assert read_contexts(text)["callhours-hints"] == {}
+    assert lint(text) == []
+
+
+def test_callback_context_dials_the_customer_through_the_outbound_context() -> None:
+    text = generate(office(), outbound_context="pstn-out")
+    steps = read_contexts(text)["callhours-callback"]["_X."]
+    assert [(s.app, s.data) for s in steps] == [
+        ("Dial", "Local/${EXTEN}@pstn-out,30"),
+        ("Hangup", ""),
+    ]
+
+
+def test_settings_switch_the_menu_on_with_callers_menu() -> None:
+    settings = example_settings()
+    assert options_from_settings(settings).menu_languages == ()
+    on = settings.model_copy(update={"callers": settings.callers.model_copy(update={"menu": True})})
+    assert options_from_settings(on).menu_languages == settings.callers.languages
+
+
+def test_callback_offer_follows_recording_021_and_skips_withheld_numbers() -> None:
+    text = generate(office(), menu_languages=("de", "en"), callback_key="1")
+    contexts = read_contexts(text)
+    offer = contexts["callhours-callback-offer"]["s"]
+    assert [s.app for s in offer] == ["GotoIf", "Read", "GotoIf", "UserEvent", "Playback", "Return"]
+    assert '"${CALLERID(num)}" = ""' in offer[0].data
+    assert offer[1].data == "CBDIGIT,callhours/callback-offer-${ARG2},1,n,1,5"
+    assert offer[2].data == '$["${CBDIGIT}" != "1"]?done'
+    assert offer[3].data == (
+        "CallbackRequested,Number: ${CALLERID(num)},Dialled: ${CALLHOURS_DIALLED},"
+        "Team: ${ARG1},CallUniqueid: ${UNIQUEID}"
+    )
+    menu = contexts["callhours-langmenu"]
+    assert menu["2"][2].data == "callhours-callback-offer,s,1(${CALLHOURS_TEAM},en)"
+    assert " same => n,Set(CALLHOURS_DIALLED=${ARG3})" in context_lines(text, "callhours-route")
+    assert lint(text) == []
+    answered = generate(office(), menu_languages=("de",), callback_key="#", early_media=False)
+    assert "Read(CBDIGIT,callhours/callback-offer-${ARG2},1,,1,5)" in answered
+    assert "[callhours-callback-offer]" not in generate(office(), menu_languages=("de",))
