@@ -221,7 +221,7 @@ class Service:
 
         await self._watch_changes(stack, store)
         if self.options.web:
-            app = create_app(store, settings, self.clock, live=self, health=self)
+            app = create_app(store, settings, self.clock, live=self, health=self, seal=self.seal)
             port = settings.web.port if self.options.web_port is None else self.options.web_port
             self.web = web = await start_web(app, settings.web.host, port)
             stack.push_async_callback(web.stop)  # first to go: no edits while winding down

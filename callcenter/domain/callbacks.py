@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from callcenter.domain.access import Actor, Role
+from callcenter.domain.access import FORBIDDEN_DE, FORBIDDEN_EN, Actor
 from callcenter.domain.errors import PermissionDenied
-
-FORBIDDEN_DE = "Rückrufwünsche sehen nur die Mitarbeitenden des Teams."
-FORBIDDEN_EN = "Only the team's staff may see its callback requests."
 
 
 class CallbackStatus(StrEnum):
@@ -132,9 +129,9 @@ def worklist(requests: list[CallbackRequest]) -> list[CallbackRequest]:
 
 
 def may_see_callbacks(actor: Actor, team: str) -> bool:
-    """The team's own staff (a user of that team) and nobody else: not the switchboard,
-    not an admin of no team, not another team's lead."""
-    return actor.team == team and actor.role in (Role.TEAMLEAD, Role.ADMIN)
+    """The team's own lead and the administration (who may change the team anyway); never
+    the switchboard, never another team's lead."""
+    return actor.may_change_team(team)
 
 
 def require_callbacks(actor: Actor, team: str) -> None:

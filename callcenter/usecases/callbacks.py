@@ -29,7 +29,7 @@ from callcenter.domain.pbx_events import CallbackAsked
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.callback_repository import CallbackRepository
-from callcenter.storage.sealing import NumberSeal
+from callcenter.storage.sealing import NumberSeal as NumberSeal  # re-exported for the web
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 SERVICE_ACTOR = "service:callbacks"
@@ -74,6 +74,14 @@ def open_requests(
             team=team, status=CallbackStatus.OPEN, seal=seal
         )
     return [r for r in worklist(requests) if r.expires_at > now]
+
+
+def request_for(sessions: SessionFactory, actor: Actor, request_id: int) -> CallbackRequest:
+    """One request (without its number), for its team's staff only."""
+    with sessions() as session:
+        request = CallbackRepository(session).get(request_id)
+    require_callbacks(actor, request.team)
+    return request
 
 
 @dataclass(frozen=True)
