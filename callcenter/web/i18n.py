@@ -25,6 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav_board": ("Telefonzentrale", "Switchboard"),
     "nav_audit": ("Protokoll", "Audit log"),
     "nav_callbacks": ("Rückrufe", "Callbacks"),
+    "callers_title": ("Rückrufe, Sprachwahl, Überlauf", "Callbacks, language choice, overflow"),
     # callback worklist
     "callbacks_title": ("Rückrufwünsche – {team}", "Callback requests – {team}"),
     "callbacks_intro": (
