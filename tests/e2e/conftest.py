@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import PRERENDER_AT, PgServer, example_office, example_settings, pg_server
+from pg_cluster import running_cluster
+from support import PRERENDER_AT, PgCluster, example_office, example_settings
 
 from callcenter.usecases.prompts import render_announcements
 
@@ -26,7 +27,7 @@ def sounds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def pg() -> Iterator[PgServer]:
+def pg() -> Iterator[PgCluster]:
     """A PostgreSQL server of this test alone (it may be stopped for an outage)."""
-    with pg_server() as server:
+    with running_cluster("callcenter-e2e-pg-") as server:
         yield server

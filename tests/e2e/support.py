@@ -12,30 +12,25 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import glob
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
-import psycopg
-from psycopg import sql
+from pg_cluster import PgCluster as PgCluster
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from waiting import wait_for as wait_for  # re-exported: the fault tests import it from here
@@ -500,133 +495,3 @@ class ServeProcess:
         if self._log_file is not None:
             self._log_file.close()
             self._log_file = None
-
-
-# --- PostgreSQL ---------------------------------------------------------------------------
-
-PG_USER = "postgres"
-
-
-def _postgres_bindir() -> Path:
-    candidates: list[Path] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        result = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False
-        )
-        if result.returncode == 0:
-            candidates.append(Path(result.stdout.strip()))
-    candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    for candidate in candidates:
-        if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
-            return candidate
-    raise RuntimeError(
-        "PostgreSQL server binaries (initdb, pg_ctl) not found in `pg_config --bindir` or "
-        "/usr/lib/postgresql/*/bin: install them with `make install` (Debian package postgresql)"
-    )
-
-
-class PgServer:
-    """A PostgreSQL cluster on 127.0.0.1 in a temporary directory; `stop()` and `start()`
-    again on the same port make a database outage the service has to live through."""
-
-    def __init__(self) -> None:
-        self.bindir = _postgres_bindir()
-        self.root = Path(tempfile.mkdtemp(prefix="callcenter-e2e-pg-"))
-        self.data = self.root / "data"
-        self.log = self.root / "server.log"
-        self.port = 0
-        self.running = False
-        if os.geteuid() == 0:
-            shutil.chown(self.root, user=PG_USER, group=PG_USER)
-        self._run(
-            [
-                str(self.bindir / "initdb"),
-                "--pgdata",
-                str(self.data),
-                "--username",
-                PG_USER,
-                "--auth",
-                "trust",
-                "--encoding",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            "initdb",
-        )
-
-    def _run(self, command: list[str], what: str) -> None:
-        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
-            command = ["runuser", "-u", PG_USER, "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            log = self.log.read_text(errors="replace") if self.log.exists() else ""
-            raise RuntimeError(
-                f"{what} failed ({result.returncode}): {result.stdout}{result.stderr}{log}"
-            )
-
-    def start(self) -> None:
-        """Start (again); the first start picks a free port, later starts reuse it."""
-        attempts = 1 if self.port else 3
-        for attempt in range(attempts):
-            port = self.port or free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -c port={port} "
-                f"-c unix_socket_directories={self.root} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off"
-            )
-            try:
-                self._run(
-                    [
-                        str(self.bindir / "pg_ctl"),
-                        "--pgdata",
-                        str(self.data),
-                        "--log",
-                        str(self.log),
-                        "--options",
-                        options,
-                        "--wait",
-                        "--timeout",
-                        "60",
-                        "start",
-                    ],
-                    "pg_ctl start",
-                )
-            except RuntimeError:
-                if attempt == attempts - 1:
-                    raise
-                continue
-            self.port = port
-            self.running = True
-            return
-
-    def stop(self, mode: str = "fast") -> None:
-        """`fast`: connections are cut at once, as when the database host goes away."""
-        pg_ctl = str(self.bindir / "pg_ctl")
-        self._run([pg_ctl, "--pgdata", str(self.data), "--mode", mode, "--wait", "stop"], "stop")
-        self.running = False
-
-    def conninfo(self, dbname: str = "postgres") -> str:
-        return f"host=127.0.0.1 port={self.port} user={PG_USER} dbname={dbname}"
-
-    def create_database(self, name: str) -> str:
-        with psycopg.connect(self.conninfo(), autocommit=True) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/{name}"
-
-    def destroy(self) -> None:
-        with contextlib.suppress(RuntimeError):
-            if self.running:
-                self.stop("immediate")
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def pg_server() -> Iterator[PgServer]:
-    server = PgServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.destroy()

@@ -17,7 +17,7 @@ from support import (
     CLI,
     FAMILY,
     SECRET,
-    PgServer,
+    PgCluster,
     ServeProcess,
     example_office,
     example_settings,
@@ -34,7 +34,7 @@ START = datetime(2026, 11, 23, 9, 30, tzinfo=BERLIN)  # Monday: every team open
 
 
 async def test_a_cli_edit_reaches_the_pbx_by_notify(
-    tmp_path: Path, sounds_dir: Path, pg: PgServer
+    tmp_path: Path, sounds_dir: Path, pg: PgCluster
 ) -> None:
     assert POSTGRES_POLL_SECONDS >= 5  # so an arrival within a second is the NOTIFY's
     url = pg.create_database("callcenter")

@@ -25,7 +25,7 @@ from support import (
     FAMILY,
     HEARTBEAT,
     CallLedger,
-    PgServer,
+    PgCluster,
     collect,
     drain,
     example_settings,
@@ -53,7 +53,7 @@ MIN_ENDED_IN_OUTAGE = 24
 
 
 async def test_database_outage_under_traffic_loses_and_doubles_nothing(
-    tmp_path: Path, sounds_dir: Path, pg: PgServer
+    tmp_path: Path, sounds_dir: Path, pg: PgCluster
 ) -> None:
     clock = SimClock(START, speed=SPEED)
     url = pg.create_database("callcenter")

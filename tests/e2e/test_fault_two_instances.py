@@ -17,7 +17,7 @@ from support import (
     BERLIN,
     FAMILY,
     HEARTBEAT,
-    PgServer,
+    PgCluster,
     ServeProcess,
     example_office,
     example_settings,
@@ -42,7 +42,7 @@ PBX_TEAMS = {
 
 
 async def test_two_instances_share_one_postgresql_database_without_clash(
-    tmp_path: Path, sounds_dir: Path, pg: PgServer
+    tmp_path: Path, sounds_dir: Path, pg: PgCluster
 ) -> None:
     url = pg.create_database("callcenter")
     clock = SimClock(START, speed=SPEED)

@@ -7,21 +7,13 @@ free port in a temporary directory; each test gets a fresh database on it.
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import psycopg
 import pytest
-from psycopg import sql
+from pg_cluster import PgCluster, running_cluster
 from sqlalchemy import Engine, select
 
 from callcenter.domain.schedule import Office
@@ -31,151 +23,23 @@ from callcenter.storage.models import Base
 from .sample_office import SEEDED_AT, sample_office
 from .schedule_commands import ScheduleCommands
 
-PG_USER = "postgres"
-START_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    host: str
-    port: int
-    user: str
-
-    def conninfo(self, dbname: str = "postgres") -> str:
-        return f"host={self.host} port={self.port} user={self.user} dbname={dbname}"
-
-    def url(self, dbname: str) -> str:
-        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{dbname}"
-
-
-def _postgres_bindir() -> Path:
-    candidates: list[Path] = []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        result = subprocess.run(
-            [pg_config, "--bindir"], capture_output=True, text=True, check=False
-        )
-        if result.returncode == 0:
-            candidates.append(Path(result.stdout.strip()))
-    candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    for candidate in candidates:
-        if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
-            return candidate
-    pytest.fail(
-        "PostgreSQL-Serverprogramme (initdb, pg_ctl) nicht gefunden / PostgreSQL server "
-        "binaries not found (looked in `pg_config --bindir` and /usr/lib/postgresql/*/bin). "
-        "Install them with `make install` (Debian package `postgresql`).",
-        pytrace=False,
-    )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_server_user(command: list[str]) -> list[str]:
-    # initdb refuses to run as root, so as root we drop to the `postgres` system user.
-    if os.geteuid() == 0:
-        return ["runuser", "-u", PG_USER, "--", *command]
-    return command
-
-
-def _invoke(command: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_as_server_user(command), capture_output=True, text=True, check=False)
-
-
-def _fail(what: str, result: subprocess.CompletedProcess[str], log: Path | None) -> NoReturn:
-    server_log = log.read_text(errors="replace") if log and log.exists() else ""
-    pytest.fail(
-        f"{what} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}\n{server_log}",
-        pytrace=False,
-    )
-
-
-def _run(command: list[str], what: str, log: Path | None = None) -> None:
-    result = _invoke(command)
-    if result.returncode != 0:
-        _fail(what, result, log)
-
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+def postgres_server() -> Iterator[PgCluster]:
     """A PostgreSQL server for this test session only; stopped and deleted afterwards."""
-    bindir = _postgres_bindir()
-    root = Path(tempfile.mkdtemp(prefix="callcenter-pg-"))
-    data, log = root / "data", root / "server.log"
-    if os.geteuid() == 0:
-        shutil.chown(root, user=PG_USER, group=PG_USER)
-    started = False
-    try:
-        _run(
-            [
-                str(bindir / "initdb"),
-                "--pgdata",
-                str(data),
-                "--username",
-                PG_USER,
-                "--auth",
-                "trust",
-                "--encoding",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            "initdb",
-        )
-        # The free port may be taken between probing and binding: try a few.
-        for _attempt in range(START_ATTEMPTS):
-            port = _free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
-            command = [
-                str(bindir / "pg_ctl"),
-                "--pgdata",
-                str(data),
-                "--log",
-                str(log),
-                "--options",
-                options,
-                "--wait",
-                "--timeout",
-                "60",
-                "start",
-            ]
-            result = _invoke(command)
-            if result.returncode == 0:
-                break
-        else:
-            _fail("pg_ctl start", result, log)
-        started = True
-        yield PostgresServer("127.0.0.1", port, PG_USER)
-    finally:
-        if started:
-            _run(
-                [str(bindir / "pg_ctl"), "--pgdata", str(data), "--mode", "fast", "--wait", "stop"],
-                "pg_ctl stop",
-                log,
-            )
-        shutil.rmtree(root, ignore_errors=True)
+    with running_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture
-def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
+def postgres_database(postgres_server: PgCluster) -> Iterator[str]:
     """A fresh, empty database on the throwaway server; dropped after the test."""
     name = f"test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(postgres_server.conninfo(), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = postgres_server.create_database(name)
     try:
-        yield postgres_server.url(name)
+        yield url
     finally:
-        with psycopg.connect(postgres_server.conninfo(), autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        postgres_server.drop_database(name)
 
 
 BACKENDS = [

@@ -6,10 +6,7 @@ session server's helpers) instead of stopping the one every other test shares.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -18,9 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-import psycopg
 import pytest
-from psycopg import sql
+from pg_cluster import PgCluster, running_cluster
 from sqlalchemy import Engine, event, select
 
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
@@ -28,10 +24,6 @@ from callcenter.domain.schedule import State
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.database import make_engine, session_scope, upgrade
 from callcenter.storage.models import CallRecordRow
-
-from ..conftest import PG_USER, START_ATTEMPTS, PostgresServer, _free_port, _invoke, _run
-from ..conftest import _fail as _fail_with_log
-from ..conftest import _postgres_bindir as postgres_bindir
 
 BERLIN = ZoneInfo("Europe/Berlin")
 T0 = datetime(2026, 3, 2, 9, 0, 5, 123456, tzinfo=BERLIN)
@@ -86,96 +78,10 @@ def shorten_sqlite_busy_timeout(engine: Engine, milliseconds: int = SHORT_BUSY_T
 # --- a PostgreSQL server that tests may stop ---------------------------------------------
 
 
-@dataclass
-class StoppablePostgres:
-    bindir: Path
-    root: Path
-    port: int = 0
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def log(self) -> Path:
-        return self.root / "server.log"
-
-    @property
-    def server(self) -> PostgresServer:
-        return PostgresServer("127.0.0.1", self.port, PG_USER)
-
-    def initdb(self) -> None:
-        _run(
-            [
-                str(self.bindir / "initdb"),
-                "--pgdata",
-                str(self.data),
-                "--username",
-                PG_USER,
-                "--auth",
-                "trust",
-                "--encoding",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            "initdb",
-        )
-
-    def start(self) -> None:
-        """Start on the same port as before (a free one the first time)."""
-        for _attempt in range(START_ATTEMPTS if not self.port else 1):
-            port = self.port or _free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -c port={port} "
-                f"-c unix_socket_directories={self.root} -c fsync=off"
-            )
-            result = _invoke(
-                [
-                    str(self.bindir / "pg_ctl"),
-                    "--pgdata",
-                    str(self.data),
-                    "--log",
-                    str(self.log),
-                    "--options",
-                    options,
-                    "--wait",
-                    "--timeout",
-                    "30",
-                    "start",
-                ]
-            )
-            if result.returncode == 0:
-                self.port = port
-                return
-        _fail_with_log("pg_ctl start", result, self.log)
-
-    def stop(self) -> None:
-        _run(
-            [str(self.bindir / "pg_ctl"), "--pgdata", str(self.data), "--mode", "fast", "stop"],
-            "pg_ctl stop",
-            self.log,
-        )
-
-    def is_running(self) -> bool:
-        status = [str(self.bindir / "pg_ctl"), "--pgdata", str(self.data), "status"]
-        return _invoke(status).returncode == 0
-
-
 @pytest.fixture(scope="module")
-def stoppable_postgres() -> Iterator[StoppablePostgres]:
-    root = Path(tempfile.mkdtemp(prefix="callcenter-pg-writer-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, user=PG_USER, group=PG_USER)
-    server = StoppablePostgres(postgres_bindir(), root)
-    try:
-        server.initdb()
-        server.start()
-        yield server
-    finally:
-        if server.port and server.is_running():
-            server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+def stoppable_postgres() -> Iterator[PgCluster]:
+    with running_cluster("callcenter-pg-writer-") as cluster:
+        yield cluster
 
 
 # --- outages, the same way for both backends ---------------------------------------------
@@ -192,7 +98,7 @@ class Outage(Protocol):
 class PostgresOutage:
     """Stops the whole server: connections break, new ones are refused."""
 
-    server: StoppablePostgres
+    server: PgCluster
     url: str
 
     def begin(self) -> None:
@@ -241,11 +147,9 @@ def outage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Outage]:
             chosen.end()
         return
 
-    server: StoppablePostgres = request.getfixturevalue("stoppable_postgres")
+    server: PgCluster = request.getfixturevalue("stoppable_postgres")
     name = f"writer_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(server.server.conninfo(), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    chosen = PostgresOutage(server, server.server.url(name))
+    chosen = PostgresOutage(server, server.create_database(name))
     upgrade(chosen.url)
     try:
         yield chosen
@@ -253,10 +157,7 @@ def outage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Outage]:
         # Whatever the test did, leave the server running for the next one.
         if not server.is_running():
             server.start()
-        with psycopg.connect(server.server.conninfo(), autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        server.drop_database(name)
 
 
 @pytest.fixture
