@@ -143,10 +143,9 @@ class CallbackOriginator:
             "Async": "true",
             "CallerID": f'"Rueckruf" <{number}>',
             "Timeout": str(settings.originate_timeout_seconds * 1000),
-            "ActionID": action,
         }
         try:
-            result = await self._ami.action("Originate", fields)
+            result = await self._ami.action("Originate", fields, action_id=action)
         except Exception as exc:
             self.correlator.forget(action)
             logger.warning("callback %s: Originate not sent: %s", action, exc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,9 @@ from callcenter.storage.sealing import NumberSeal as NumberSeal  # re-exported f
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 SERVICE_ACTOR = "service:callbacks"
+# An attempt without any outcome this long after "Anrufen" lost its events (the AMI
+# connection dropped mid-call): it counts as failed, so the request can be tried again.
+STALE_ATTEMPT = timedelta(minutes=5)
 
 
 class CallbackNotPossible(CallcenterError):
@@ -111,6 +114,18 @@ def start_attempt(
                 f"Rückrufwunsch {request_id} ist nicht mehr offen",
                 f"callback request {request_id} is no longer open",
             )
+        running = request.running
+        if running is not None and now - running.started >= STALE_ATTEMPT:
+            repository.finish_attempt(request_id, running.attempt, AttemptOutcome.FAILED, now)
+            _audit(
+                session,
+                SERVICE_ACTOR,
+                now,
+                "callback_outcome",
+                request,
+                {"attempt": running.attempt, "outcome": AttemptOutcome.FAILED.value},
+            )
+            request = repository.get(request_id, seal)
         if request.running is not None:
             raise CallbackNotPossible(
                 f"Rückrufwunsch {request_id}: ein Anruf läuft schon",

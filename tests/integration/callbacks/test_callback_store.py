@@ -106,6 +106,24 @@ def test_attempts_until_reached_then_done_and_number_erased(
         assert all(NUMBER[1:] not in repr(e.after) for e in entries)
 
 
+def test_an_attempt_without_outcome_goes_stale_and_may_be_retried(
+    sessions: Callable[[], AbstractContextManager[Session]],
+) -> None:
+    stored = callbacks.record_request(sessions, asked(), PSEUDONYMS, SEAL, 7)
+    assert stored is not None
+    callbacks.start_attempt(sessions, STAFF, stored.id, "101", SEAL, T0)
+    with pytest.raises(callbacks.CallbackNotPossible):
+        callbacks.start_attempt(sessions, STAFF, stored.id, "101", SEAL, T0 + timedelta(minutes=4))
+    again = callbacks.start_attempt(
+        sessions, STAFF, stored.id, "101", SEAL, T0 + timedelta(minutes=5)
+    )
+    assert again.attempt == 2
+    (request,) = callbacks.requests_between(
+        sessions, T0 - timedelta(days=1), T0 + timedelta(days=1)
+    )
+    assert [a.outcome for a in request.attempts] == [AttemptOutcome.FAILED, None]
+
+
 def test_requests_expire_after_the_configured_days(
     engine: Engine, sessions: Callable[[], AbstractContextManager[Session]]
 ) -> None:
