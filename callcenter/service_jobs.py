@@ -27,7 +27,7 @@ from callcenter.pbx.dialplan_settings import options_from_settings
 from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.storage.retention import PurgeReport
 from callcenter.storage.store import Store
-from callcenter.usecases.callbacks import expire_requests
+from callcenter.usecases.callbacks import expire_requests, forget_callers
 from callcenter.usecases.calls import purge_identifiers
 from callcenter.usecases.prompts import render_announcements
 
@@ -251,6 +251,10 @@ class ServiceJobs:
             logger.exception("retention purge (%d days) failed; the next run retries", days)
             return None
         await self.expire_callbacks()
+        try:
+            await asyncio.to_thread(forget_callers, store.session, report.cutoff)
+        except Exception:
+            logger.exception("callback requests' pseudonyms not cleared; the next run retries")
         logger.info(
             "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared",
             days,

@@ -20,6 +20,7 @@ from callcenter.domain.callbacks import (
     CallbackRequest,
     CallbackStatus,
 )
+from callcenter.domain.pseudonym import WITHHELD
 from callcenter.storage.errors import NotFound
 from callcenter.storage.models import CallbackAttemptRow, CallbackRequestRow
 from callcenter.storage.sealing import NumberSeal
@@ -147,6 +148,15 @@ class CallbackRepository:
                 CallbackRequestRow.expires_at <= now,
             )
             .values(status=CallbackStatus.EXPIRED.value, closed_at=now, number_sealed=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def forget_callers(self, before: datetime) -> int:
+        """Clear the pseudonym of requests made before `before` (the retention purge)."""
+        result = self._session.execute(
+            update(CallbackRequestRow)
+            .where(CallbackRequestRow.requested_at < before, CallbackRequestRow.caller != WITHHELD)
+            .values(caller=WITHHELD)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

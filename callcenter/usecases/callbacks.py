@@ -198,6 +198,13 @@ def expire_requests(sessions: SessionFactory, now: datetime) -> int:
     return count
 
 
+def forget_callers(sessions: SessionFactory, before: datetime) -> int:
+    """The retention purge for requests: their callers' pseudonyms, as for call records."""
+    require_aware(before, "Rückrufwünsche")
+    with sessions() as session:
+        return CallbackRepository(session).forget_callers(before)
+
+
 def requests_between(
     sessions: SessionFactory, start: datetime, end: datetime
 ) -> list[CallbackRequest]:

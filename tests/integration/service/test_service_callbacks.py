@@ -20,7 +20,7 @@ from callcenter.config import CallbackSettings, load_settings
 from callcenter.domain.access import Actor, Role
 from callcenter.domain.callbacks import AttemptOutcome, CallbackStatus
 from callcenter.domain.pbx_events import CallbackAsked
-from callcenter.domain.pseudonym import Pseudonymizer
+from callcenter.domain.pseudonym import WITHHELD, Pseudonymizer
 from callcenter.privacy import load_or_create_key
 from callcenter.simulator import SimClock, Simulator, recorded_model
 from callcenter.storage.models import CallbackRequestRow
@@ -103,3 +103,14 @@ async def test_the_daily_purge_expires_callback_requests(running: Running) -> No
     with running.store.session() as session:
         row = session.scalars(select(CallbackRequestRow)).one()
         assert (row.status, row.number_sealed) == (CallbackStatus.EXPIRED.value, None)
+        assert row.caller != WITHHELD  # within privacy.retention_days: kept for evaluation
+
+
+async def test_the_retention_purge_clears_old_requesters_pseudonyms(running: Running) -> None:
+    days = running.service.settings.privacy.retention_days
+    _request(running, running.clock.now() - timedelta(days=days + 1))
+    scheduler = running.service.scheduler
+    assert scheduler is not None
+    await scheduler.get_job(PURGE_JOB).func()
+    with running.store.session() as session:
+        assert session.scalars(select(CallbackRequestRow.caller)).one() == WITHHELD
