@@ -27,12 +27,16 @@ from callcenter.change_watch import ChangeWatch
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
 from callcenter.current_schedule import CurrentSchedule
+from callcenter.domain.access import Actor
 from callcenter.domain.call_calendar import OfficeCalendar
+from callcenter.domain.callbacks import AttemptOutcome
+from callcenter.domain.pbx_events import CallbackAsked
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.tracker import CallTracker
 from callcenter.pbx.ami.client import AmiClient
 from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings
+from callcenter.pbx.originate import AttemptResult, CallbackOriginator
 from callcenter.pbx.pusher import StatePusher
 from callcenter.privacy import load_or_create_key
 from callcenter.service import CallSink, EventPump
@@ -40,7 +44,10 @@ from callcenter.service_jobs import PURGE_ACTOR, PURGE_AT, PURGE_JOB, ServiceJob
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.storage.change_signal import ChangeListener, add_change_listener, latest_change
 from callcenter.storage.retention import PurgeReport
+from callcenter.storage.sealing import NumberSeal
 from callcenter.storage.store import Store, open_store
+from callcenter.usecases import callbacks
+from callcenter.usecases.callbacks import StartedAttempt
 from callcenter.web.app import create_app
 from callcenter.web.server import WebServer, start_web
 
@@ -177,8 +184,19 @@ class Service:
             heartbeat_seconds=settings.ami.heartbeat_interval_seconds,
             lamps=ami,
         )
-        tracker = CallTracker(Pseudonymizer(key), OfficeCalendar(schedule.office))
-        self.pump = pump = EventPump(ami, tracker, sink, schedule, self.pusher, self.clock)
+        pseudonyms = Pseudonymizer(key)
+        tracker = CallTracker(pseudonyms, OfficeCalendar(schedule.office))
+        self.seal = seal = NumberSeal(key)
+        retention = settings.callbacks.retention_days
+
+        async def store_callback(event: CallbackAsked) -> None:
+            await asyncio.to_thread(
+                callbacks.record_request, store.session, event, pseudonyms, seal, retention
+            )
+
+        self.pump = pump = EventPump(
+            ami, tracker, sink, schedule, self.pusher, self.clock, on_callback=store_callback
+        )
         pump.start()
         stack.push_async_callback(pump.stop)  # after the AMI connection closed (below)
         stack.push_async_callback(ami.close)
@@ -193,13 +211,18 @@ class Service:
         stack.push_async_callback(jobs.stop)
         self.pusher.start()
         jobs.start(pump.close_idle_calls)
+        self.originator = originator = CallbackOriginator(
+            ami, settings.callbacks, self._callback_result, self.clock.now
+        )
+        originator.start()
+        stack.push_async_callback(originator.stop)
 
         await ami.start()
         await jobs.refresh_dialplan()
 
         await self._watch_changes(stack, store)
         if self.options.web:
-            app = create_app(store, settings, self.clock, live=self, health=self)
+            app = create_app(store, settings, self.clock, live=self, health=self, seal=self.seal)
             port = settings.web.port if self.options.web_port is None else self.options.web_port
             self.web = web = await start_web(app, settings.web.host, port)
             stack.push_async_callback(web.stop)  # first to go: no edits while winding down
@@ -229,6 +252,39 @@ class Service:
         # Asterisk routes by the include it read last; ours may be newer (written at our
         # start, or while the PBX was away), and it is the fallback if we die: reload it.
         await self.jobs.reload_dialplan()
+
+    async def _callback_result(self, result: AttemptResult) -> None:
+        request_id, attempt = result.key
+        await asyncio.to_thread(
+            callbacks.finish_attempt,
+            self.store.session,
+            request_id,
+            attempt,
+            result.outcome,
+            result.at,
+        )
+
+    async def call_back(self, actor: Actor, request_id: int, extension: str) -> StartedAttempt:
+        """ "Anrufen": record the attempt, then send the Originate (staff phone first)."""
+        started = await asyncio.to_thread(
+            callbacks.start_attempt,
+            self.store.session,
+            actor,
+            request_id,
+            extension,
+            self.seal,
+            self.clock.now(),
+        )
+        sent = await self.originator.originate(
+            (request_id, started.attempt), extension, started.number
+        )
+        if not sent:
+            await self._callback_result(
+                AttemptResult(
+                    (request_id, started.attempt), AttemptOutcome.FAILED, self.clock.now()
+                )
+            )
+        return started
 
     # -- for entry points and tests ---------------------------------------------------------
 

@@ -398,6 +398,24 @@ class PilotSettings(_Strict):
     note: str = ""
 
 
+class CallbackSettings(_Strict):
+    """Callback requests (issue 20, service side): how long they stay open (then their
+    number is erased), and how "Anrufen" reaches the staff member's phone first."""
+
+    retention_days: int = Field(default=7, ge=1, le=90)
+    originate_timeout_seconds: int = Field(default=30, ge=5, le=120)
+    # `Local/<extension>@<agents_context>` is the staff leg of the Originate.
+    agents_context: str = Field(default="agents", pattern=r"^[A-Za-z0-9_-]+$")
+    # The context the generated include dials the caller from (contract point 4).
+    callback_context: str = Field(default="callhours-callback", pattern=r"^[A-Za-z0-9_-]+$")
+    # Staff extension per web user name, and per team for users without their own.
+    extensions: dict[str, str] = {}
+    team_extensions: dict[str, str] = {}
+
+    def extension_for(self, user: str, team: str) -> str | None:
+        return self.extensions.get(user) or self.team_extensions.get(team)
+
+
 class Settings(_Strict):
     """The whole configuration. `source` is the file it came from (for messages)."""
 
@@ -412,6 +430,7 @@ class Settings(_Strict):
     callers: CallerSettings = CallerSettings()
     web: WebSettings = WebSettings()
     evaluation: EvaluationConfig = EvaluationConfig()
+    callbacks: CallbackSettings = CallbackSettings()
     teams: tuple[TeamSettings, ...] = Field(min_length=1)
     closures: tuple[ClosureSettings, ...] = ()
     openings: tuple[OpeningSettings, ...] = ()

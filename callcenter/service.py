@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from callcenter.clock import Clock
 from callcenter.current_schedule import CurrentSchedule
 from callcenter.domain.call_calendar import OfficeCalendar
 from callcenter.domain.calls import CallRecord, Outcome
+from callcenter.domain.pbx_events import CallbackAsked
 from callcenter.domain.schedule import Office
 from callcenter.domain.tracker import CallTracker
 from callcenter.pbx.ami.client import AmiClient
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 IDLE_CALL_LIMIT = timedelta(hours=12)
 
 TrackerAction = Callable[[], list[CallRecord]]
+# Where a caller's callback request goes (the number sealed at once; usecases.callbacks).
+CallbackHandler = Callable[[CallbackAsked], Awaitable[None]]
 
 
 class CallSink(Protocol):
@@ -54,9 +57,11 @@ class EventPump:
         schedule: CurrentSchedule,
         pusher: StatePusher,
         clock: Clock,
+        on_callback: CallbackHandler | None = None,
     ) -> None:
         self.ami = ami
         self.tracker = tracker
+        self._on_callback = on_callback
         self._sink = sink
         self._schedule = schedule
         self._pusher = pusher
@@ -196,11 +201,22 @@ class EventPump:
                 translated = translate(event, clock.now())
                 records = tracker.feed(translated) if translated is not None else ()
             except Exception:
+                translated = None
                 # One odd event must not stop call logging; the call may end up incomplete.
                 logger.exception("event %s not tracked", event.name)
                 records = ()
             for record in records:
                 await self._emit(record)
+            if isinstance(translated, CallbackAsked) and self._on_callback is not None:
+                try:
+                    await self._on_callback(translated)
+                except Exception as exc:
+                    # Only the error's kind: the event and its context hold the number.
+                    logger.error(
+                        "callback request of call %s not stored: %s",
+                        translated.linked_id,
+                        type(exc).__name__,
+                    )
             if self._marks:
                 await self._emit_all(self._due_marks())
 

@@ -28,6 +28,7 @@ from callcenter.prompts.audio_files import write_text_atomically
 from callcenter.prompts.text import Contact
 from callcenter.storage.retention import PurgeReport
 from callcenter.storage.store import Store
+from callcenter.usecases.callbacks import expire_requests, forget_callers
 from callcenter.usecases.calls import purge_identifiers
 from callcenter.usecases.office_phrases import office_contact
 from callcenter.usecases.prompts import render_announcements
@@ -228,6 +229,17 @@ class ServiceJobs:
         except Exception as exc:  # the PBX may be restarting; the nightly job retries
             logger.warning("dialplan reload over AMI failed: %s", exc)
 
+    async def expire_callbacks(self) -> int:
+        """Close callback requests past `[callbacks] retention_days`, erasing their numbers."""
+        try:
+            count = await asyncio.to_thread(expire_requests, self._store.session, self._clock.now())
+        except Exception:
+            logger.exception("callback expiry failed; the next run retries")
+            return 0
+        if count:
+            logger.info("%d callback request(s) expired, numbers erased", count)
+        return count
+
     async def purge_expired(self) -> PurgeReport | None:
         """Clear caller identifiers older than privacy.retention_days (the daily job).
 
@@ -245,6 +257,11 @@ class ServiceJobs:
         except Exception:
             logger.exception("retention purge (%d days) failed; the next run retries", days)
             return None
+        await self.expire_callbacks()
+        try:
+            await asyncio.to_thread(forget_callers, store.session, report.cutoff)
+        except Exception:
+            logger.exception("callback requests' pseudonyms not cleared; the next run retries")
         logger.info(
             "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared",
             days,

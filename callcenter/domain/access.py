@@ -68,6 +68,7 @@ class Scope(StrEnum):
     READ = "read"
     CLOSURES = "closures"
     SCHEDULE = "schedule"
+    CALLBACKS = "callbacks"  # the team's callback worklist (numbers!) and "Anrufen"
     ADMIN = "admin"
 
 
@@ -75,6 +76,7 @@ SCOPE_NAMES_DE = {
     Scope.READ: "lesen",
     Scope.CLOSURES: "Schließtage und „Bandansage heute“",
     Scope.SCHEDULE: "Sprechzeiten, Feiertage, Sonderöffnungen, Pilotphasen",
+    Scope.CALLBACKS: "Rückrufwünsche des eigenen Teams (mit Rufnummern) und „Anrufen“",
     Scope.ADMIN: "alles (auch Benutzer, Tokens, Ansagen)",
 }
 

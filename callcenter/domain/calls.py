@@ -65,6 +65,12 @@ class CallRecord:
     complete: bool = True
     inbound_id: str | None = None
     observed_until: datetime | None = None
+    # Issue 20: the menu's language (a code; "default" when no valid key came), whether the
+    # caller asked for a callback, where a queue timeout sent the call (`zentrale`,
+    # `team:<id>`, `callback`, `announcement`; the outcome is where it ended there).
+    language: str | None = None
+    callback_requested: bool = False
+    overflow: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("started", "answered", "ended", "observed_until"):

@@ -119,6 +119,44 @@ class Transferred(PbxEvent):
     extension: str
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageChosen(PbxEvent):
+    """The caller chose the announcement's language in the menu (`CallHoursLanguage`).
+
+    `language` is the language code, or None when no valid key came (`t`/`i`: German then
+    English).
+    """
+
+    team: str
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAsked(PbxEvent):
+    """The caller pressed the callback key (`CallbackRequested`, recording 021).
+
+    `number` is the raw number to call back: it goes into the encrypted callback request
+    and nowhere else; the call's record keeps the pseudonym. `unique_id` is the routed
+    channel (the event's `CallUniqueid`).
+    """
+
+    team: str
+    dialled: str
+    number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOverflowed(PbxEvent):
+    """Queue() timed out and the dialplan continues elsewhere (`QueueOverflow`, 024).
+
+    `destination`: `zentrale`, `team:<id>`, `callback` or `announcement`.
+    """
+
+    from_queue: str
+    destination: str
+    status: str
+
+
 TrackedEvent = (
     ChannelCreated
     | ChannelHungUp
@@ -131,6 +169,9 @@ TrackedEvent = (
     | QueueStatusSet
     | DialEnded
     | Transferred
+    | LanguageChosen
+    | CallbackAsked
+    | QueueOverflowed
 )
 
 

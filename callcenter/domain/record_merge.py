@@ -85,6 +85,11 @@ def _best(stored: CallRecord, new: CallRecord) -> CallRecord:
         complete=complete,
         inbound_id=decision.inbound_id or next((r.inbound_id for r in parts if r.inbound_id), None),
         observed_until=None if complete or head is None else head.observed_until,
+        # What the caller chose or was sent to is seen by at most one live part; a file's
+        # part knows none of it.
+        language=next((r.language for r in parts if r.language is not None), None),
+        callback_requested=any(r.callback_requested for r in parts),
+        overflow=next((r.overflow for r in (tail, *parts) if r and r.overflow), None),
     )
 
 

@@ -66,6 +66,7 @@ from callcenter.domain.calls import CallRecord, LineKind, Outcome
 from callcenter.domain.pbx_events import (
     AgentCompleted,
     AgentConnected,
+    CallbackAsked,
     CallerAbandoned,
     CallHoursDecided,
     CallSnapshot,
@@ -74,8 +75,10 @@ from callcenter.domain.pbx_events import (
     ChannelHungUp,
     DialEnded,
     HangupRequested,
+    LanguageChosen,
     PbxEvent,
     QueueJoined,
+    QueueOverflowed,
     QueueStatusSet,
     Transferred,
 )
@@ -87,6 +90,11 @@ from callcenter.domain.schedule import State
 RECORDED_MEMORY = 10_000
 
 NO_RECORDS: tuple[CallRecord, ...] = ()
+
+# The record's language when the menu got no valid key (German then English were played).
+DEFAULT_LANGUAGE = "default"
+# Overflow destinations that end the call with a prompt, not with a person.
+_PROMPT_OVERFLOWS = frozenset({"callback", "announcement"})
 
 # Queue() gave up because nobody could take the call: not the caller's doing, not a timeout.
 _NO_AGENT_STATUSES = frozenset({"FULL", "JOINEMPTY", "LEAVEEMPTY", "JOINUNAVAIL", "LEAVEUNAVAIL"})
@@ -142,6 +150,9 @@ class _Call:
     observed: bool = True  # start, routing, answer and the team leg's end were all seen
     measured: bool = True  # start, routing and answer seen, so wait and talk are known
     answer_seen: bool = True  # False: the answer was found in a channel list, instant unknown
+    language: str | None = None
+    callback_requested: bool = False
+    overflow: str | None = None
 
     @property
     def inbound(self) -> str | None:
@@ -506,6 +517,27 @@ class CallTracker:
             call.dialled_member = True
             call.dial_status = event.status
 
+    def _on_language(self, call: _Call, event: LanguageChosen) -> None:
+        # An invalid key repeats the menu; the last choice is what the caller heard.
+        call.language = event.language or DEFAULT_LANGUAGE
+
+    def _on_callback_asked(self, call: _Call, event: CallbackAsked) -> None:
+        # Only the fact: the number goes into the encrypted request, never into the record.
+        call.callback_requested = True
+
+    def _on_overflow(self, call: _Call, event: QueueOverflowed) -> None:
+        if call.decision is None or call.transferred_away or call.answered is not None:
+            return
+        call.overflow = event.destination
+        # The queue timeout looked like an abandon (README surprise 1) and ended the team
+        # leg; the call goes on, still waiting, from the instant it left the queue.
+        call.abandoned = False
+        call.far_end_hung_up_before_abandon = False
+        call.queue_status = None
+        call.in_queue = False
+        if call.phase is _Phase.DONE:
+            call.phase = _Phase.WAITING
+
     def _on_transferred(self, call: _Call, event: Transferred) -> None:
         if call.decision is None:
             call.came_through_someone = True
@@ -578,6 +610,9 @@ class CallTracker:
             inbound_id=decision.unique_id or None,
             # Where the counting stopped, for a later part of the call to continue from.
             observed_until=None if complete or not call.measured else call.last_seen,
+            language=call.language,
+            callback_requested=call.callback_requested,
+            overflow=call.overflow,
         )
         return (record,)
 
@@ -593,6 +628,8 @@ def _outcome(call: _Call) -> Outcome:
         return Outcome.TRANSFERRED
     if call.answered is not None:
         return Outcome.ANSWERED
+    if call.overflow in _PROMPT_OVERFLOWS:
+        return Outcome.ANNOUNCEMENT_HANGUP if call.far_end_hung_up else Outcome.ANNOUNCEMENT
     if decision.state is State.CLOSED and not call.queued and not call.dialled_member:
         # No request seen: the dialplan's Hangup() after the prompts is the normal end.
         return Outcome.ANNOUNCEMENT_HANGUP if call.far_end_hung_up else Outcome.ANNOUNCEMENT
@@ -623,4 +660,7 @@ _HANDLERS: dict[type[PbxEvent], Callable[[CallTracker, _Call, Any], None]] = {
     QueueStatusSet: CallTracker._on_queue_status,
     DialEnded: CallTracker._on_dial_ended,
     Transferred: CallTracker._on_transferred,
+    LanguageChosen: CallTracker._on_language,
+    CallbackAsked: CallTracker._on_callback_asked,
+    QueueOverflowed: CallTracker._on_overflow,
 }

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from callcenter.evaluation.callbacks import CallerFigures
+
 
 class MetricKey(StrEnum):
     """Key metrics the pilot evaluation estimates effects for."""
@@ -321,3 +323,5 @@ class OfficeReport:
     rollout: tuple[RolloutCandidate, ...]
     # The thresholds every number of the report was computed with (charts read them too).
     settings: EvaluationSettings = field(default_factory=EvaluationSettings)
+    # Callback requests, language choices and overflow (issue 20; evaluation/callbacks.py).
+    callers: CallerFigures = field(default_factory=CallerFigures)

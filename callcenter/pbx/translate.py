@@ -19,6 +19,7 @@ from callcenter.domain.number_plan import Target
 from callcenter.domain.pbx_events import (
     AgentCompleted,
     AgentConnected,
+    CallbackAsked,
     CallerAbandoned,
     CallHoursDecided,
     CallSnapshot,
@@ -27,8 +28,10 @@ from callcenter.domain.pbx_events import (
     ChannelHungUp,
     DialEnded,
     HangupRequested,
+    LanguageChosen,
     PbxEvent,
     QueueJoined,
+    QueueOverflowed,
     QueueStatusSet,
     Transferred,
 )
@@ -37,6 +40,11 @@ from callcenter.pbx.ami.messages import AmiEvent
 from callcenter.pbx.dialplan import ROUTE_CONTEXT
 
 CALL_HOURS_EVENT = "CallHours"
+# The generated dialplan's other user events (contract of issue 20; envelope as recorded in
+# 021's CallbackRequested and 024's QueueOverflow).
+LANGUAGE_EVENT = "CallHoursLanguage"
+CALLBACK_EVENT = "CallbackRequested"
+OVERFLOW_EVENT = "QueueOverflow"
 # Asterisk's placeholder for "no caller id" (Newchannel of an originated leg, withheld numbers).
 _NO_NUMBER = frozenset({"", "<unknown>", "anonymous", "Anonymous", "restricted"})
 # `PJSIP/101-0000000a`, `Local/101@agents-00000001;1` -> the device/interface the member is
@@ -135,8 +143,10 @@ def _local_hangup(event: AmiEvent, received_at: datetime) -> PbxEvent:
 
 def _user_event(event: AmiEvent, received_at: datetime) -> PbxEvent | None:
     h = event.headers
-    if h.get("UserEvent") != CALL_HOURS_EVENT:
-        return None
+    kind = h.get("UserEvent")
+    if kind != CALL_HOURS_EVENT:
+        other = _OTHER_USER_EVENTS.get(kind or "")
+        return None if other is None else other(event, received_at)
     state, reason = parse_state(h["State"], h.get("Reason"))
     line = h.get("Line", "").strip().lower()
     number = h.get("CallerIDNum", "").strip()
@@ -152,6 +162,53 @@ def _user_event(event: AmiEvent, received_at: datetime) -> PbxEvent | None:
         source=_SOURCES.get(h.get("Source", "").strip().lower()),
         caller_number=None if number in _NO_NUMBER else number,
     )
+
+
+def _language_chosen(event: AmiEvent, received_at: datetime) -> PbxEvent:
+    h = event.headers
+    # The envelope carries the channel's `Language:` first (021); the user event's own
+    # `Language:` follows it, so the last value is the choice.
+    values = event.getall("Language")
+    language = (values[-1] if values else "").strip().lower()
+    return LanguageChosen(
+        h["Linkedid"],
+        h.get("CallUniqueid", "").strip() or h["Uniqueid"],
+        _at(event, received_at),
+        team=h["Team"].strip(),
+        language=None if language in ("", "default") else language,
+    )
+
+
+def _callback_asked(event: AmiEvent, received_at: datetime) -> PbxEvent:
+    h = event.headers
+    number = h.get("Number", "").strip()
+    return CallbackAsked(
+        h["Linkedid"],
+        h.get("CallUniqueid", "").strip() or h["Uniqueid"],
+        _at(event, received_at),
+        team=h["Team"].strip(),
+        dialled=h.get("Dialled", "").strip(),
+        number=None if number in _NO_NUMBER else number,
+    )
+
+
+def _queue_overflowed(event: AmiEvent, received_at: datetime) -> PbxEvent:
+    h = event.headers
+    return QueueOverflowed(
+        h["Linkedid"],
+        h["Uniqueid"],
+        _at(event, received_at),
+        from_queue=h.get("From", "").strip(),
+        destination=h["To"].strip(),
+        status=h.get("QueueStatus", "").strip().upper(),
+    )
+
+
+_OTHER_USER_EVENTS: dict[str, Callable[[AmiEvent, datetime], PbxEvent]] = {
+    LANGUAGE_EVENT: _language_chosen,
+    CALLBACK_EVENT: _callback_asked,
+    OVERFLOW_EVENT: _queue_overflowed,
+}
 
 
 def _queue_joined(event: AmiEvent, received_at: datetime) -> PbxEvent:

@@ -132,6 +132,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pp": ("Prozentpunkte", "percentage points"),
     # pages of the standalone site
     "site_title": ("Auswertung telefonische Sprechzeiten", "Call-hours evaluation"),
+    "callers_title": ("Rückrufe, Sprachwahl, Überlauf", "Callbacks, language choice, overflow"),
+    "cb_requests": ("Rückrufwünsche", "Callback requests"),
+    "cb_within_24h": ("davon binnen 24 h erfüllt (115)", "fulfilled within 24 h (115)"),
+    "cb_within_opening": (
+        "davon bis Ende der nächsten Öffnung erfüllt",
+        "fulfilled by the end of the next opening",
+    ),
+    "cb_attempts": ("Anrufversuche je Wunsch", "Call attempts per request"),
+    "cb_repeat": (
+        "trotzdem erneut angerufen (vor dem Rückruf)",
+        "called again anyway (before the callback)",
+    ),
+    "cb_expired": ("verfallen", "expired"),
+    "lang_choice": ("Sprachwahl {reason}: {language}", "Language choice {reason}: {language}"),
+    "overflow_to": ("Überlauf nach {dest}: {outcome}", "Overflow to {dest}: {outcome}"),
     "overview": ("Übersicht", "Overview"),
     "pilot_page": ("Pilotauswertung", "Pilot evaluation"),
     "rollout_page": ("Einführung in weiteren Teams", "Rollout to further teams"),

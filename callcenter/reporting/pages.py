@@ -305,3 +305,35 @@ def is_synthetic(report: OfficeReport) -> bool:
     """The banner shows when the evaluation says its data are synthetic."""
     note = f"{report.generated_note_de} {report.generated_note_en}".lower()
     return "synthet" in note
+
+
+@dataclass(frozen=True)
+class CallerRow:
+    team: str
+    label: str
+    value: str
+
+
+def caller_rows(
+    report: OfficeReport, lang: Lang, teams: tuple[str, ...] | None = None
+) -> tuple[CallerRow, ...]:
+    """Issue 20's figures as table rows (team, what, value); empty when nothing to show."""
+    figures = report.callers if teams is None else report.callers.for_teams(teams)
+    rows: list[CallerRow] = []
+    for f in figures.callbacks:
+        name = display_name(report, f.team, lang)
+        rows += [
+            CallerRow(name, text("cb_requests", lang), fmt_number(f.requests, lang)),
+            CallerRow(name, text("cb_within_24h", lang), fmt_percent(f.share_24h, lang)),
+            CallerRow(name, text("cb_within_opening", lang), fmt_percent(f.share_opening, lang)),
+            CallerRow(name, text("cb_attempts", lang), fmt_number(f.attempts_per_request, lang, 1)),
+            CallerRow(name, text("cb_repeat", lang), fmt_percent(f.repeat_share, lang)),
+            CallerRow(name, text("cb_expired", lang), fmt_number(f.expired, lang)),
+        ]
+    for team, reason, language, calls in figures.languages:
+        label = text("lang_choice", lang).format(reason=reason, language=language)
+        rows.append(CallerRow(display_name(report, team, lang), label, fmt_number(calls, lang)))
+    for team, destination, outcome, calls in figures.overflow:
+        label = text("overflow_to", lang).format(dest=destination, outcome=outcome)
+        rows.append(CallerRow(display_name(report, team, lang), label, fmt_number(calls, lang)))
+    return tuple(rows)

@@ -32,6 +32,7 @@ from callcenter.reporting.overview_charts import (
     rollout_stability,
 )
 from callcenter.reporting.pages import (
+    caller_rows,
     display_name,
     is_synthetic,
     key_numbers,
@@ -186,6 +187,7 @@ class _Writer:
             {
                 **self._common(lang, "index.html", text("site_title", lang)),
                 "totals": key_numbers(self.report.totals, lang),
+                "caller_rows": caller_rows(self.report, lang),
                 "figures": self._charts(overview_chart_list(self.report, lang)),
             },
         )
@@ -239,6 +241,8 @@ class _Writer:
             {
                 **self._common(lang, "pilot.html", title),
                 "sections": sections,
+                # The pilot teams' callback and overflow figures beside their comparison.
+                "caller_rows": caller_rows(self.report, lang, tuple(p.team for p in report.pilots)),
             },
         )
 

@@ -53,6 +53,9 @@ def _values(record: CallRecord) -> dict[str, Any]:
         "complete": record.complete,
         "inbound_id": record.inbound_id,
         "observed_until": record.observed_until,
+        "language": record.language,
+        "callback_requested": record.callback_requested,
+        "overflow": record.overflow,
     }
 
 
@@ -86,6 +89,9 @@ def _record(row: CallRecordRow) -> CallRecord:
         complete=row.complete,
         inbound_id=row.inbound_id,
         observed_until=row.observed_until,
+        language=row.language,
+        callback_requested=bool(row.callback_requested),
+        overflow=row.overflow,
     )
 
 

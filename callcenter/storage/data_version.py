@@ -30,6 +30,10 @@ WATCHED = frozenset(
         "special_openings",
         "pilots",
         "office_settings",
+        "week_variants",
+        "week_variant_windows",
+        "callback_requests",
+        "callback_attempts",
     }
 )
 _DML = re.compile(
@@ -45,7 +49,7 @@ _lock = threading.Lock()
 
 _NEWEST_IDS = text(
     "SELECT (SELECT MAX(id) FROM call_records), (SELECT MAX(id) FROM tally_entries), "
-    "(SELECT MAX(id) FROM audit_log)"
+    "(SELECT MAX(id) FROM audit_log), (SELECT MAX(id) FROM callback_attempts)"
 )
 
 

@@ -247,6 +247,62 @@ class CallRecordRow(Base):
     # them (domain/record_merge.py, migration 0008).
     inbound_id: Mapped[str | None] = mapped_column(String(128), index=True)
     observed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Issue 20 (migration 0012): the menu's language, a callback asked for, the overflow
+    # destination after a queue timeout (domain/calls.py).
+    language: Mapped[str | None] = mapped_column(String(16))
+    callback_requested: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    overflow: Mapped[str | None] = mapped_column(String(80))
+
+
+class CallbackRequestRow(Base):
+    """A caller's callback request (issue 20, migration 0012).
+
+    The number to call is kept only sealed (AES-GCM, storage/sealing.py) and erased
+    (`number_sealed` NULL) when the request is done or expires; `caller` is the pseudonym
+    that evaluation and exports use.
+    """
+
+    __tablename__ = "callback_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'expired')", name="status"),
+        Index(None, "team", "status", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    linked_id: Mapped[str] = mapped_column(String(128), unique=True)
+    team: Mapped[str] = mapped_column(TEAM_ID)
+    dialled: Mapped[str] = mapped_column(String(64))
+    caller: Mapped[str] = mapped_column(String(128))
+    number_sealed: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CallbackAttemptRow(Base):
+    """One "Anrufen": the Originate and what came of it (outcome NULL while it runs)."""
+
+    __tablename__ = "callback_attempts"
+    __table_args__ = (
+        UniqueConstraint("request_id", "attempt"),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN "
+            "('reached', 'busy', 'no_answer', 'failed', 'staff_unreached')",
+            name="outcome",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("callback_requests.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(ACTOR)
+    extension: Mapped[str] = mapped_column(String(64))
+    started: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
 
 
 class TallyEntryRow(Base):

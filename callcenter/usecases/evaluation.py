@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy.orm import Session
 
 from callcenter.domain.schedule import Office
+from callcenter.evaluation.callbacks import CallerFigures, caller_figures, opening_deadline
 from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.evaluation.model import OfficeReport
 from callcenter.evaluation.report import build_office_report
 from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.aggregates import data_span, read_aggregates
+from callcenter.storage.caller_figures import caller_inputs
 from callcenter.storage.schedule_repository import ScheduleRepository
 from callcenter.storage.store import Store
 from callcenter.usecases.result_cache import ResultCache
@@ -74,7 +79,8 @@ def compute_office_report(
             cells_start=_comparison_start(office, first, last, span[0] if span else None),
             side_session=store.session,
         )
-    return build_office_report(aggregates, office, teams)
+        callers = _callers(session, office, teams or office.team_ids, first, last, tz)
+    return replace(build_office_report(aggregates, office, teams), callers=callers)
 
 
 def cached_office_report(
@@ -97,3 +103,19 @@ def cached_office_report(
         key,
         lambda: compute_office_report(store, start, end, teams, now=now, settings=evaluation),
     )
+
+
+def _callers(
+    session: Session,
+    office: Office,
+    teams: Sequence[str],
+    first: date,
+    last: date,
+    tz: tzinfo,
+) -> CallerFigures:
+    """Callback requests of the period (115 figures), language choices and overflow."""
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine(last + timedelta(days=1), time(0), tz)
+    requests, records = caller_inputs(session, teams, start, end)
+    schedules = {team: office.schedule_for(team) for team in teams}
+    return caller_figures(requests, records, lambda team, at: opening_deadline(schedules[team], at))

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from callcenter.domain.access import Scope
+from callcenter.domain.callbacks import require_callbacks
 from callcenter.domain.schedule import (
     Closure,
     Pilot,
@@ -23,9 +24,10 @@ from callcenter.domain.schedule import (
 from callcenter.domain.timeparse import format_time, parse_time
 from callcenter.holiday_calendar import GERMAN_STATES
 from callcenter.usecases import audit as audit_queries
+from callcenter.usecases import callbacks as callback_cases
 from callcenter.usecases import office_phrases, schedule
 from callcenter.usecases import prompts as prompt_cases
-from callcenter.web import actions, public_reasons, readmodels
+from callcenter.web import actions, callbacks_page, public_reasons, readmodels
 from callcenter.web.actions import actor_of, run
 from callcenter.web.api_base import (
     ADMIN,
@@ -39,6 +41,10 @@ from callcenter.web.api_models import (
     AuditOut,
     AuditQuery,
     BoardOut,
+    CallbackAttemptOut,
+    CallbackCallOut,
+    CallbackListOut,
+    CallbackOut,
     ClosureBody,
     ClosureChangeBody,
     ClosureListOut,
@@ -180,6 +186,56 @@ async def api_board(call: Call) -> BaseModel:
     return BoardOut(
         now=now, teams=[TeamStatusOut(**_status_out(s)) for s in readmodels.board(office, now)]
     )
+
+
+# ------------------------------------------------------------------ callbacks
+
+
+async def api_callbacks(call: Call) -> BaseModel:
+    team = call.path["team"]
+    now = call.state.now()
+    actor = actor_of(call.identity)
+    require_callbacks(actor, team)
+    seal = callbacks_page.seal_of(call.request)
+    items = await asyncio.to_thread(
+        callback_cases.open_requests, call.state.store.session, actor, team, seal, now
+    )
+    return CallbackListOut(
+        items=[
+            CallbackOut(
+                id=r.id,
+                team=r.team,
+                number=r.number or "",
+                dialled=r.dialled,
+                requested_at=r.requested_at,
+                waiting_seconds=round(r.waiting_seconds(now)),
+                expires_at=r.expires_at,
+                attempts=[
+                    CallbackAttemptOut(
+                        attempt=a.attempt,
+                        started=a.started,
+                        outcome=None if a.outcome is None else a.outcome.value,
+                    )
+                    for a in r.attempts
+                ],
+            )
+            for r in items
+        ]
+    )
+
+
+async def api_callback_call(call: Call) -> BaseModel:
+    """ "Anrufen" for an API client: the extension is the token user's configured one."""
+    request_id = callbacks_page.request_id_of(call.path["request_id"])
+    request = await asyncio.to_thread(
+        callback_cases.request_for,
+        call.state.store.session,
+        actor_of(call.identity),
+        request_id,
+    )
+    extension = callbacks_page.extension_for(call.state, call.identity, request.team)
+    started = await callbacks_page.dial(call.state, call.identity, request_id, extension)
+    return CallbackCallOut(request_id=request_id, attempt=started.attempt, extension=extension)
 
 
 # ------------------------------------------------------------------ call hours
@@ -632,6 +688,7 @@ async def api_evaluation(call: Call) -> BaseModel:
 
 
 TEAM: dict[str, dict[str, Any]] = {"team": {"type": "string", "minLength": 1, "maxLength": 64}}
+REQUEST: dict[str, dict[str, Any]] = {"request_id": {"type": "string", "pattern": "^[0-9]{1,12}$"}}
 SLOT: dict[str, dict[str, Any]] = {
     **TEAM,
     "reason": {"type": "string", "enum": ["hours", "holiday", "closure"]},
@@ -875,6 +932,29 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         AuditOut,
         scope=Scope.READ,
         query=AuditQuery,
+    ),
+    Endpoint(
+        "GET",
+        "/teams/{team}/callbacks",
+        api_callbacks,
+        "Offene Rückrufwünsche eines Teams (älteste zuerst)",
+        "A team's open callback requests (oldest first)",
+        STAFF,
+        CallbackListOut,
+        scope=Scope.CALLBACKS,
+        path_params=TEAM,
+    ),
+    Endpoint(
+        "POST",
+        "/callbacks/{request_id}/call",
+        api_callback_call,
+        "Anrufen: eigenes Telefon zuerst, dann der Anrufer (AMI Originate)",
+        "Call back: own phone first, then the caller (AMI Originate)",
+        STAFF,
+        CallbackCallOut,
+        scope=Scope.CALLBACKS,
+        status=202,
+        path_params=REQUEST,
     ),
     Endpoint(
         "GET",

@@ -430,3 +430,35 @@ class EvaluationQuery(QueryModel):
     team: TeamRef | None = None
     start: QueryDate | None = Field(default=None, alias="from")
     end: QueryDate | None = Field(default=None, alias="to")
+
+
+# ------------------------------------------------------------------ callbacks
+
+
+class CallbackAttemptOut(ApiModel):
+    attempt: int
+    started: datetime
+    outcome: Literal["reached", "busy", "no_answer", "failed", "staff_unreached"] | None = Field(
+        description="null while the call runs"
+    )
+
+
+class CallbackOut(ApiModel):
+    id: int
+    team: str
+    number: str = Field(description="the number to call (only for the team's staff)")
+    dialled: str
+    requested_at: datetime
+    waiting_seconds: int
+    expires_at: datetime
+    attempts: list[CallbackAttemptOut]
+
+
+class CallbackListOut(ApiModel):
+    items: list[CallbackOut]
+
+
+class CallbackCallOut(ApiModel):
+    request_id: int
+    attempt: int
+    extension: str

@@ -12,6 +12,7 @@ from aiohttp import web
 from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.storage.store import Store
+from callcenter.usecases.callbacks import NumberSeal
 from callcenter.web import (
     audit_page,
     board,
@@ -26,6 +27,7 @@ from callcenter.web.actions import cleanup_uploads
 from callcenter.web.api import ENDPOINTS
 from callcenter.web.api_base import add_routes
 from callcenter.web.board import HUB, BoardHub
+from callcenter.web.callbacks_page import SEAL, add_callback_routes
 from callcenter.web.feed import add_feed_routes
 from callcenter.web.health import add_health_routes
 from callcenter.web.live import HealthView, LiveView
@@ -48,9 +50,11 @@ def create_app(
     *,
     limiter: LoginLimiter | None = None,
     health: HealthView | None = None,
+    seal: NumberSeal | None = None,
 ) -> web.Application:
     """The web application; `live` (from the running service) adds PBX facts to the pages,
-    `health` (the service too) feeds /healthz and /metrics."""
+    `health` (the service too) feeds /healthz and /metrics; `seal` opens callback numbers
+    for the team's staff (without it, the worklist is unavailable)."""
     app = web.Application(
         middlewares=[error_middleware, auth_middleware], client_max_size=MAX_REQUEST_BYTES
     )
@@ -63,10 +67,13 @@ def create_app(
     )
     app[WEB] = state
     app[HUB] = BoardHub(state)
+    if seal is not None:
+        app[SEAL] = seal
     app[OPENAPI] = build_openapi(ENDPOINTS, f"{settings.office.name} – callcenter API")
     setup_templates(app)
     _add_page_routes(app.router)
     add_feed_routes(app.router)
+    add_callback_routes(app.router)
     add_routes(app, ENDPOINTS)
     app.router.add_get(OPENAPI_PATH, openapi_document)
     app.router.add_get("/static/vendor/plotly.min.js", evaluation.plotly_js)

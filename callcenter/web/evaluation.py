@@ -57,6 +57,8 @@ class Evaluation:
     message_en: str = ""
     charts: list[Chart] = field(default_factory=list)
     verdicts: list[PilotVerdict] = field(default_factory=list)
+    # Callbacks, language choice, overflow (reporting.pages.caller_rows).
+    callers: list[Any] = field(default_factory=list)
 
 
 def _modules() -> tuple[ModuleType, Any] | None:
@@ -131,7 +133,8 @@ def _build_evaluation(
         for pilot in report.pilots
         if team is None or pilot.team == team
     ]
-    return Evaluation(True, charts=charts, verdicts=verdicts)
+    callers = list(pages.caller_rows(report, lang, (team,) if team else None))
+    return Evaluation(True, charts=charts, verdicts=verdicts, callers=callers)
 
 
 def parse_period(

@@ -25,6 +25,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav_evaluation": ("Auswertung", "Evaluation"),
     "nav_board": ("Telefonzentrale", "Switchboard"),
     "nav_audit": ("Protokoll", "Audit log"),
+    "nav_callbacks": ("Rückrufe", "Callbacks"),
+    "callers_title": ("Rückrufe, Sprachwahl, Überlauf", "Callbacks, language choice, overflow"),
+    # callback worklist
+    "callbacks_title": ("Rückrufwünsche – {team}", "Callback requests – {team}"),
+    "callbacks_intro": (
+        "Offene Wünsche, die ältesten zuerst. „Anrufen“ klingelt zuerst Ihr Telefon, "
+        "dann wählt die Anlage den Anrufer.",
+        "Open requests, oldest first. 'Call' rings your phone first, then the system "
+        "dials the caller.",
+    ),
+    "callbacks_noscript": (
+        "Ohne JavaScript aktualisiert sich die Liste nicht selbst: Seite neu laden.",
+        "Without JavaScript the list does not refresh itself: reload the page.",
+    ),
+    "callbacks_requested": ("Gewünscht", "Requested"),
+    "callbacks_waiting": ("Wartet seit", "Waiting for"),
+    "callbacks_number": ("Rufnummer", "Number"),
+    "callbacks_attempts": ("Versuche", "Attempts"),
+    "callbacks_actions": ("Aktionen", "Actions"),
+    "callbacks_call": ("Anrufen", "Call"),
+    "callbacks_done": ("Erledigt", "Done"),
+    "callbacks_running": ("läuft", "running"),
+    "callbacks_empty": ("Keine offenen Rückrufwünsche.", "No open callback requests."),
+    "outcome_cb_reached": ("erreicht", "reached"),
+    "outcome_cb_busy": ("besetzt", "busy"),
+    "outcome_cb_no_answer": ("nicht abgenommen", "no answer"),
+    "outcome_cb_failed": ("fehlgeschlagen", "failed"),
+    "outcome_cb_staff_unreached": ("eigenes Telefon nicht erreicht", "own phone not reached"),
+    "msg_callback_started": (
+        "Ihr Telefon klingelt gleich; nach dem Abheben wird der Anrufer gewählt.",
+        "Your phone rings now; once you answer, the caller is dialled.",
+    ),
+    "msg_callback_done": (
+        "Als erledigt markiert; die Nummer ist gelöscht.",
+        "Marked done; the number is deleted.",
+    ),
     "switch_lang": ("English", "Deutsch"),
     "logout": ("Abmelden", "Log out"),
     "signed_in_as": ("Angemeldet als", "Signed in as"),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+from callcenter.domain.access import Actor
+from callcenter.usecases.callbacks import StartedAttempt
 
 
 class LiveView(Protocol):
@@ -52,3 +55,12 @@ class HealthView(Protocol):
     """A service that can report its health (the real one; a fake in tests)."""
 
     def health(self) -> HealthSnapshot: ...
+
+
+@runtime_checkable
+class CallbackDialer(Protocol):
+    """The running service's "Anrufen" (AMI Originate); absent outside `serve`."""
+
+    async def call_back(self, actor: Actor, request_id: int, extension: str) -> StartedAttempt:
+        """Record a new attempt and originate it: the staff extension first, then the caller."""
+        ...

@@ -141,6 +141,10 @@ def _toml_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list) and not any(isinstance(item, dict) for item in value):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+        # An inline table of scalars ([callbacks] extensions = { tina = "101" }).
+        pairs = (f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
     raise TypeError(f"no TOML form for {value!r}")
 
 
@@ -150,9 +154,10 @@ def to_toml(data: dict[str, Any]) -> str:
 
     def body(table: dict[str, Any]) -> None:
         for key, value in table.items():
-            if isinstance(value, dict) or (
-                isinstance(value, list) and value and isinstance(value[0], dict)
-            ):
+            nested = isinstance(value, dict) and any(
+                isinstance(v, dict | list) for v in value.values()
+            )
+            if nested or (isinstance(value, list) and value and isinstance(value[0], dict)):
                 raise TypeError(f"nested table {key!r} is not supported")
             lines.append(f"{key} = {_toml_value(value)}")
 

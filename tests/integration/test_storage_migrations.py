@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "audit_log",
     "users",
     "api_tokens",
+    "callback_requests",
+    "callback_attempts",
     "web_sessions",
 }
 

@@ -257,16 +257,21 @@ class AmiClient:
         fields: Mapping[str, FieldValue] | None = None,
         *,
         timeout: float | None = None,
+        action_id: str | None = None,
     ) -> ActionResult:
         """Send an action, return its response (plus list events for EventList actions).
 
         Does not raise on `Response: Error` (look at `result.ok`); raises `NotConnected`,
-        `ConnectionLost`, `ActionTimeout`, or ValueError for CR/LF in a value.
+        `ConnectionLost`, `ActionTimeout`, or ValueError for CR/LF in a value. `action_id`:
+        the caller's own ActionID (default: one of ours), e.g. to find an Originate's
+        broadcast `OriginateResponse`.
         """
         conn = self._conn
         if conn is None or conn.closed:
             raise NotConnected("no logged-in AMI connection") from self._failure
-        return await conn.send(name, fields, timeout=timeout or self.settings.action_timeout)
+        return await conn.send(
+            name, fields, timeout=timeout or self.settings.action_timeout, action_id=action_id
+        )
 
     async def ping(self, *, timeout: float | None = None) -> float:
         """Round trip of a Ping, in seconds."""

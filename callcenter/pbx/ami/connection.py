@@ -128,14 +128,24 @@ class AmiConnection(asyncio.BufferedProtocol):
         return await asyncio.shield(self._lost)
 
     async def send(
-        self, action: str, fields: Mapping[str, FieldValue] | None, *, timeout: float
+        self,
+        action: str,
+        fields: Mapping[str, FieldValue] | None,
+        *,
+        timeout: float,
+        action_id: str | None = None,
     ) -> ActionResult:
-        """Send one action, wait for its response (and list events); never re-sent."""
+        """Send one action, wait for its response (and list events); never re-sent.
+
+        `action_id`: the caller's own ActionID (an Originate's, which Asterisk repeats in
+        the broadcast `OriginateResponse`); by default one of ours."""
         transport = self._transport
         if self._lost.done() or transport is None or transport.is_closing():
             reason = self._lost.result() if self._lost.done() else "closing"
             raise NotConnected(f"AMI connection closed ({reason})")
-        action_id = f"{self._prefix}{next(self._ids)}"
+        if action_id is not None and action_id in self._pending:
+            raise ValueError(f"ActionID {action_id} is already waiting for its answer")
+        action_id = action_id or f"{self._prefix}{next(self._ids)}"
         data = encode_action(action, action_id, fields)
         future: asyncio.Future[ActionResult] = asyncio.get_running_loop().create_future()
         self._pending[action_id] = _Pending(action, future)

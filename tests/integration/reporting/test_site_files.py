@@ -11,6 +11,7 @@ import plotly
 import pytest
 from unit.reporting.report_fixture import HOSTILE_NAME, build_report
 
+from callcenter.evaluation.callbacks import CallbackFigures, CallerFigures
 from callcenter.reporting.i18n import NBSP
 from callcenter.reporting.site import SiteProgress, write_site
 
@@ -192,3 +193,25 @@ def test_a_rerun_into_the_same_folder_drops_pages_of_teams_no_longer_reported(
     assert not (tmp_path / "en" / "team-einbuergerung.html").exists()
     assert (tmp_path / "team-auslaender-b.html").is_file()
     assert (tmp_path / "notes.html").read_text(encoding="utf-8") == "kept"
+
+
+def test_callback_language_and_overflow_figures_on_index_and_pilot_page(tmp_path: Path) -> None:
+    figures = CallerFigures(
+        callbacks=(CallbackFigures("auslaender-a", 4, 3, 1, 2, 1, 0, 5, 1),),
+        languages=(("auslaender-a", "hours", "en", 7),),
+        overflow=(("auslaender-b", "zentrale", "answered", 2),),
+    )
+    write_site(replace(build_report(), callers=figures), tmp_path)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "Rückrufe, Sprachwahl, Überlauf" in index
+    assert f'davon binnen 24 h erfüllt (115)</td><td class="num">25{NBSP}%' in index
+    assert "Sprachwahl hours: en" in index
+    assert "Überlauf nach zentrale: answered" in index
+    english = (tmp_path / "en" / "index.html").read_text(
+        "utf-8"
+    )  # 5 ÷ 4 = 1.25, the formatter rounds half to even
+    assert 'Call attempts per request</td><td class="num">1.2' in english
+    # The pilot page shows only the pilot team's rows (team A), not team B's overflow.
+    pilot = (tmp_path / "pilot.html").read_text("utf-8")
+    assert "Sprachwahl hours: en" in pilot
+    assert "Überlauf nach zentrale" not in pilot

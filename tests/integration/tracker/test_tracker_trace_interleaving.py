@@ -56,10 +56,13 @@ def interleavings(draw: st.DrawFn) -> tuple[list[int], list[PbxEvent]]:
 
 
 def test_the_recordings_have_one_record_per_call() -> None:
-    # 001-013 and 016: one call each; 014: 20; 015: 2 direct calls; 017 and 018: 8 each.
-    assert len(ALONE) == 14 + 20 + 2 + 8 + 8
-    # 019's three calls pass no `CallHours` decision (its dialplan skipped the routing).
-    assert len(STREAMS) == len(ALONE) + 3
+    # 001-013 and 016: one call each; 014: 20; 015: 2 direct calls; 017 and 018: 8 each;
+    # 024: the overflowed call.
+    assert len(ALONE) == 14 + 20 + 2 + 8 + 8 + 1
+    # No `CallHours` decision (their dialplans skipped the routing): 019's three calls,
+    # 020's three, 021's two, 023's and 023b's two each, and the callback legs of 022 (9)
+    # and 022b (1).
+    assert len(STREAMS) == len(ALONE) + 3 + 3 + 2 + 2 + 2 + 9 + 1
 
 
 @settings(max_examples=60, deadline=None)

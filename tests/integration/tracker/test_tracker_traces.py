@@ -30,6 +30,7 @@ from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcom
 from callcenter.domain.pbx_events import QueueStatusSet
 from callcenter.domain.schedule import Reason, State
 
+from .test_tracker_callers import CALLER_RECORDINGS
 from .trace_support import PSEUDONYMS, SUMMARY_DIR, TEAM, events_of, trace_path, track
 
 TEAM_LINE = "06151100"
@@ -303,7 +304,7 @@ def no_raw_number(record: CallRecord, number: str) -> None:
 
 def test_every_trace_is_covered() -> None:
     names = {path.stem for path in trace_path("x").parent.glob("*.ami")}
-    assert names == {*TABLE, BURST, NO_CALLS, *RESTART, *AWAITING}
+    assert names == {*TABLE, BURST, NO_CALLS, *RESTART, *CALLER_RECORDINGS, *AWAITING}
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))

@@ -45,12 +45,15 @@ NEEDED = {
     ("DELETE", "/prompts/{team}/{reason}/{lang}/recording"): Scope.ADMIN,
     ("GET", "/audit"): Scope.READ,
     ("GET", "/evaluation"): Scope.READ,
+    ("GET", "/teams/{team}/callbacks"): Scope.CALLBACKS,
+    ("POST", "/callbacks/{request_id}/call"): Scope.CALLBACKS,
 }
 PATH_VALUES = {
     "{team}": "auslaender-a",
     "{closure_id}": "999999",
     "{reason}": "hours",
     "{lang}": "de",
+    "{request_id}": "999999",
 }
 
 

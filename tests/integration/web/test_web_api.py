@@ -154,6 +154,21 @@ MATRIX: list[tuple[str, str, str, Any, dict[str, int]]] = [
         None,
         {"admin": 200, "teamlead": 200, "switchboard": 403},
     ),
+    # Callback numbers need the running service's seal: without it, the list is 409.
+    (
+        "GET",
+        "/teams/{team}/callbacks",
+        "/teams/auslaender-a/callbacks",
+        None,
+        {"admin": 409, "teamlead": 409, "switchboard": 403},
+    ),
+    (
+        "POST",
+        "/callbacks/{request_id}/call",
+        "/callbacks/1/call",
+        None,
+        {"admin": 404, "teamlead": 404, "switchboard": 403},
+    ),
 ]
 
 
@@ -191,7 +206,7 @@ async def test_every_endpoint_for_every_role(env: WebEnv, role: str, tmp_path: P
 async def test_no_token_no_access(client: TestClient) -> None:
     for endpoint in ENDPOINTS:
         path = re.sub(r"{closure_id}", "1", endpoint.full_path)
-        path = path.format(team="auslaender-a", reason="hours", lang="de")
+        path = path.format(team="auslaender-a", reason="hours", lang="de", request_id="1")
         response = await client.request(endpoint.method, path)
         assert response.status == 401, endpoint.full_path
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
+from callcenter.domain.calls import CallRecord, LineKind, Outcome
+from callcenter.domain.schedule import Reason, State
 from callcenter.evaluation.synthetic import SyntheticParams
+from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.usecases.pilot_data import load_synthetic_pilot_data
 
 from .conftest import START, Browser, WebEnv, api_token, signed_in
@@ -89,3 +93,25 @@ async def test_a_period_too_long_or_backwards_is_refused(admin: Browser) -> None
     assert "zu lang" in html.unescape(await long.text())
     future = await admin.get("/auswertung?from=2027-01-01")
     assert future.status == 422
+
+
+async def test_callback_language_and_overflow_figures_on_the_page(
+    with_data: WebEnv, admin: Browser
+) -> None:
+    record = CallRecord(
+        linked_id="menu-1",
+        team="auslaender-a",
+        line_kind=LineKind.TEAM_LINE,
+        dialled="06151100",
+        caller="menu-caller",
+        started=START - timedelta(days=1),
+        outcome=Outcome.ANNOUNCEMENT,
+        state_at_arrival=State.CLOSED,
+        reason_at_arrival=Reason.HOURS,
+        language="tr",
+    )
+    with with_data.store.session() as session:
+        assert CallRecordRepository(session).add(record)
+    page = await (await admin.get("/auswertung?team=auslaender-a")).text()
+    assert "Rückrufe, Sprachwahl, Überlauf" in page
+    assert "Sprachwahl hours: tr</td>" in page

@@ -119,3 +119,16 @@ def test_an_import_completes_a_stopped_record_and_keeps_the_live_id_and_decision
     assert merged.linked_id == HEAD.linked_id
     assert (merged.state_at_arrival, merged.source) == (State.CLOSED, DecisionSource.LIVE)
     assert (merged.ended, merged.wait_seconds, merged.complete) == (at(32), 32.0, True)
+
+
+def test_the_callers_choices_survive_the_merge_from_whichever_part_saw_them() -> None:
+    # The head saw the menu choice; only the tail saw the callback key and the overflow.
+    head = replace(HEAD, language="tr")
+    tail = replace(TAIL, callback_requested=True, overflow="callback")
+    for merged in (merge(head, tail), merge(tail, head)):
+        assert merged is not None
+        assert (merged.language, merged.callback_requested, merged.overflow) == (
+            "tr",
+            True,
+            "callback",
+        )
