@@ -38,6 +38,7 @@ from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.settings import AmiSettings
 from callcenter.pbx.originate import AttemptResult, CallbackOriginator
 from callcenter.pbx.pusher import StatePusher
+from callcenter.pbx.wait_publisher import WaitPublisher
 from callcenter.privacy import load_or_create_key
 from callcenter.service import CallSink, EventPump
 from callcenter.service_jobs import PURGE_ACTOR, PURGE_AT, PURGE_JOB, ServiceJobs, new_scheduler
@@ -194,8 +195,19 @@ class Service:
                 callbacks.record_request, store.session, event, pseudonyms, seal, retention
             )
 
+        waits = WaitPublisher(
+            ami,
+            {t.id: t.announce_frequency_seconds for t in settings.teams if t.announce_position},
+        )
         self.pump = pump = EventPump(
-            ami, tracker, sink, schedule, self.pusher, self.clock, on_callback=store_callback
+            ami,
+            tracker,
+            sink,
+            schedule,
+            self.pusher,
+            self.clock,
+            on_callback=store_callback,
+            waits=waits,
         )
         pump.start()
         stack.push_async_callback(pump.stop)  # after the AMI connection closed (below)
@@ -211,6 +223,16 @@ class Service:
         stack.push_async_callback(jobs.stop)
         self.pusher.start()
         jobs.start(pump.close_idle_calls)
+        if waits.shortest_frequency is not None:
+            # Each team keeps its own frequency inside `update`; the job only ticks.
+            self.scheduler.add_job(
+                pump.update_waits,
+                "interval",
+                seconds=max(0.05, self.clock.real_seconds(waits.shortest_frequency)),
+                id="callhours-queue-wait",
+                coalesce=True,
+                max_instances=1,
+            )
         self.originator = originator = CallbackOriginator(
             ami, settings.callbacks, self._callback_result, self.clock.now
         )

@@ -28,6 +28,7 @@ from callcenter.pbx.ami.messages import SessionInfo
 from callcenter.pbx.ami.subscription import EventSubscription
 from callcenter.pbx.pusher import StatePusher
 from callcenter.pbx.translate import snapshot_calls, translate
+from callcenter.pbx.wait_publisher import WaitPublisher
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class EventPump:
         pusher: StatePusher,
         clock: Clock,
         on_callback: CallbackHandler | None = None,
+        waits: WaitPublisher | None = None,
     ) -> None:
         self.ami = ami
         self.tracker = tracker
@@ -66,6 +68,8 @@ class EventPump:
         self._schedule = schedule
         self._pusher = pusher
         self._clock = clock
+        # Issue 20: every finished record also feeds the estimated queue wait.
+        self.waits = waits
         self.records_emitted = 0
         self.outcomes: Counter[Outcome] = Counter()
         self.logins = 0
@@ -109,6 +113,13 @@ class EventPump:
         await self._resync_calls()
         logger.info("AMI login #%d: pushing every team state", session.number)
         await self._pusher.push_all()
+        if self.waits is not None:
+            await self.waits.push_all(self._clock.now())
+
+    async def update_waits(self) -> None:
+        """The periodic job: each announcing team's estimated wait, written if it changed."""
+        if self.waits is not None and self.ami.connected:
+            await self.waits.update(self._clock.now())
 
     async def schedule_changed(self, office: Office) -> None:
         """A new schedule: the tracker's calendar and every AstDB state follow it."""
@@ -227,4 +238,6 @@ class EventPump:
     async def _emit(self, record: CallRecord) -> None:
         self.records_emitted += 1
         self.outcomes[record.outcome] += 1
+        if self.waits is not None:
+            self.waits.observe(record)
         await self._sink.submit(record)
