@@ -86,3 +86,21 @@ def estimate_wait(
         return erlang + math.floor(ahead / agents) * handle_seconds
     average = moving_average_wait(waits, now)
     return None if average is None else average * position
+
+
+# Minutes a wait sentence is rendered for ("etwa 5 Minuten"): an estimate is rounded up to
+# the next one, anything above the last is said as the last (its sentence adds "or more").
+WAIT_BUCKETS = (1, 2, 3, 5, 10, 15, 20, 30)
+# Below this the caller is served about when the sentence ends: nothing is said.
+SILENT_BELOW_SECONDS = 15.0
+
+
+def bucket_minutes(seconds: float | None) -> int:
+    """The minutes the dialplan says for an estimate; 0 = say nothing."""
+    if seconds is None or seconds < SILENT_BELOW_SECONDS:
+        return 0
+    minutes = seconds / 60.0
+    for bucket in WAIT_BUCKETS:
+        if minutes <= bucket:
+            return bucket
+    return WAIT_BUCKETS[-1]

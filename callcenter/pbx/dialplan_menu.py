@@ -1,15 +1,17 @@
 """The language menu outside the hours (issue 20), the shape of recording 020's `[t3-langmenu]`.
 
-`Background()` plays the menu (`callhours/menu-<lang>`, one file per language, each in
-its own voice), `WaitExten(n)` waits for the key; `1`..`9` play that language's
-announcement, `t` (no key) the configured default languages one after another, `i` (a key
-not in the menu) repeats the menu once and then goes on as `t`. Right after the choice the
-dialplan tells the service with `UserEvent(CallHoursLanguage, ...)`; recording 021 shows
+`Background()` plays the menu (`callhours/menu-<lang>`, one file per language, each in its
+own voice), `WaitExten(n)` waits for the key; `1`..`9` play that language's announcement,
+`t` (no key) the short form (`summary-<reason>-<lang>`: situation, next opening, web
+address) in the configured default languages one after another — the full announcements one
+after another would take the no-key caller past 45 s with six menu languages — and `i` (a
+key not in the menu) repeats the menu once and then goes on as `t`. Right after the choice
+the dialplan tells the service with `UserEvent(CallHoursLanguage, ...)`; recording 021 shows
 the envelope Asterisk gives a dialplan UserEvent. The choice is in `MenuLanguage:`, not
 `Language:` as first agreed: every channel event already carries the channel's own
-`Language:` header (021's envelope), and a second one would be read as the first by a
-parser that keys headers by name. The team and the reason come in as
-channel variables set by `[callhours-route]` before it jumps here; the menu never returns.
+`Language:` header (021's envelope), and a second one would be read as the first by a parser
+that keys headers by name. The team and the reason come in as channel variables set by
+`[callhours-route]` before it jumps here; the menu never returns.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ def menu_prompt(lang: str) -> str:
 
 def _announcement(lang: str) -> str:
     return f"callhours/${{{TEAM_VARIABLE}}}/closed-${{{REASON_VARIABLE}}}-{lang}"
+
+
+def _summary(lang: str) -> str:
+    return f"callhours/${{{TEAM_VARIABLE}}}/summary-${{{REASON_VARIABLE}}}-{lang}"
 
 
 def _language_event(language: str) -> str:
@@ -71,7 +77,7 @@ def menu_context(
             *_offer(callback_offer, lang),
             " same => n,Hangup(16)",
         ]
-    default_files = "&".join(_announcement(lang) for lang in default_languages)
+    default_files = "&".join(_summary(lang) for lang in default_languages)
     lines += [
         f"exten => t,1,{_language_event('default')}",
         f" same => n,Playback({default_files}{noanswer})",

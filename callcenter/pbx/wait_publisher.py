@@ -1,17 +1,18 @@
 """The estimated queue wait per team, kept in AstDB for the dialplan to say (issue 20, point 4).
 
-Fed with every finished call record (the event pump hands each one over): the answered
-waits of a team's queue calls, their talk times and arrivals, and the members who
-answered. Every `announce_frequency_seconds` the team's estimate is computed with
-`domain.queue_wait` and written to `callhours/<team>/wait_minutes` — only when it
-changed, and all of them again after every login (Asterisk pushes nothing to a
-reconnecting client, and AstDB may be new after a PBX restart).
+Fed with every finished call record (the event pump hands each one over): the answered waits
+of a team's queue calls, their talk times and arrivals, and the members who answered. Every
+`announce_frequency_seconds` the team's estimate is computed with `domain.queue_wait` and
+written to `callhours/<team>/wait_minutes` — only when it changed, and all of them again
+after every login (Asterisk pushes nothing to a reconnecting client, and AstDB may be new
+after a PBX restart).
 
-The value is a whole number of minutes from `WAIT_BUCKETS`, one rendered sentence each
-("etwa 5 Minuten"), or 0: no estimate, or less than half a minute, which the dialplan
-does not say. The current agents are the members who answered a call of the team within
-the estimate's window: the recordings show QueueMember only as an answer to a QueueStatus
-action the simulator does not offer, so the records are the live source both have.
+The value is a whole number of minutes from `domain.queue_wait.WAIT_BUCKETS`, one rendered
+sentence each ("etwa 5 Minuten"), or 0: no estimate, or one too short to be worth saying,
+which the dialplan skips. The current agents are the members who answered a call of the team
+within the estimate's window: the recordings show QueueMember only as an answer to a
+QueueStatus action the simulator does not offer, so the records are the live source both
+have.
 """
 
 from __future__ import annotations
@@ -23,35 +24,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
-from callcenter.domain.queue_wait import AnsweredWait, estimate_wait, moving_average_wait
+from callcenter.domain.queue_wait import (
+    AnsweredWait,
+    bucket_minutes,
+    estimate_wait,
+    moving_average_wait,
+)
 from callcenter.pbx.pusher import FAMILY, AstDb
 
 logger = logging.getLogger(__name__)
 
 WAIT_KEY = "wait_minutes"
-# Minutes a sentence is rendered for; an estimate is rounded up to the next one, and
-# anything above the last is said as the last (its sentence says "or more").
-WAIT_BUCKETS = (1, 2, 3, 5, 10, 15, 20, 30)
 WINDOW = timedelta(minutes=30)
-# Below this the caller is served about when the sentence ends: say nothing.
-SILENT_BELOW_SECONDS = 15.0
 _QUEUE_OUTCOMES = frozenset({Outcome.ANSWERED, Outcome.ABANDONED, Outcome.TIMEOUT})
 
 
 def wait_key(team: str) -> str:
     """The AstDB key (in family `callhours`) of a team's estimate."""
     return f"{team}/{WAIT_KEY}"
-
-
-def bucket_minutes(seconds: float | None) -> int:
-    """The minutes the dialplan says for an estimate; 0 = say nothing."""
-    if seconds is None or seconds < SILENT_BELOW_SECONDS:
-        return 0
-    minutes = seconds / 60.0
-    for bucket in WAIT_BUCKETS:
-        if minutes <= bucket:
-            return bucket
-    return WAIT_BUCKETS[-1]
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,15 @@ from callcenter.prompts.errors import UnsupportedLanguage
 from callcenter.prompts.render import DEFAULT_VOICES, voice_for
 from callcenter.prompts.template import PromptTemplate
 
+# As short as a menu line can be ("Deutsch: Taste 1"): six of them are heard before the
+# no-key caller's announcement, and menu + wait + summaries must stay under 45 s.
 MENU_SENTENCES: Mapping[str, str] = {
-    "de": "Für Deutsch drücken Sie die {key}.",
-    "en": "For English, press {key}.",
-    "tr": "Türkçe için {key} tuşlayın.",
-    "ar": "للعربية اضغطوا {key}.",
-    "ru": "Для русского языка нажмите {key}.",
-    "uk": "Українською — натисніть {key}.",
+    "de": "Deutsch: Taste {key}.",
+    "en": "English: press {key}.",
+    "tr": "Türkçe için {key}.",
+    "ar": "للعربية {key}.",
+    "ru": "По-русски: {key}.",
+    "uk": "Українською: {key}.",
 }
 
 

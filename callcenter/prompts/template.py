@@ -18,6 +18,9 @@ from callcenter.domain.schedule import Reason
 from callcenter.prompts.errors import InvalidTemplate
 
 TEXT_PLACEHOLDERS = frozenset({"team", "hours", "next_opening", "contact", "reason"})
+# A summary (issue 20): what the language menu's no-key path says in each default language,
+# short enough that menu + wait + every summary stay under 45 s. Without the hours.
+SUMMARY_PLACEHOLDERS = frozenset({"team", "next_opening", "contact", "reason"})
 SENTENCE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "hours": frozenset({"hours"}),
     "no_hours": frozenset(),
@@ -91,6 +94,8 @@ class PromptTemplate:
     voice: str = field(default="")
     # Public reason key -> the sentence callers hear (e.g. "organisational").
     public_reasons: Mapping[str, str] = field(default_factory=dict)
+    # Reason -> short summary; a reason without one is summarised by its full text.
+    summaries: Mapping[Reason, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key, sentence in self.public_reasons.items():
@@ -104,6 +109,8 @@ class PromptTemplate:
             _check(sentence, frozenset(), where)
         for reason in Reason:
             _check(self.texts.get(reason), TEXT_PLACEHOLDERS, f"{self.lang}: texts.{reason}")
+        for reason, summary in self.summaries.items():
+            _check(summary, SUMMARY_PLACEHOLDERS, f"{self.lang}: summaries.{reason}")
         for key, allowed in SENTENCE_PLACEHOLDERS.items():
             _check(self.sentences.get(key), allowed, f"{self.lang}: sentences.{key}")
         extra = set(self.sentences) - set(SENTENCE_PLACEHOLDERS)

@@ -18,7 +18,7 @@ from callcenter.prompts.template import PromptTemplate
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "ivr_prompts"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-_TOP_LEVEL_KEYS = {"name", "voice", "texts", "sentences", "public_reasons"}
+_TOP_LEVEL_KEYS = {"name", "voice", "texts", "sentences", "public_reasons", "summaries"}
 
 
 def available_languages(directory: Path | None = None) -> tuple[str, ...]:
@@ -103,9 +103,9 @@ def _template(lang: str, data: dict[str, Any], path: Path) -> PromptTemplate:
         names = ", ".join(sorted(unknown))
         raise InvalidTemplate(
             f"{path.name}: unbekannte Einträge {names} "
-            "(erlaubt: name, voice, [texts], [sentences], [public_reasons])",
+            "(erlaubt: name, voice, [texts], [sentences], [public_reasons], [summaries])",
             f"{path.name}: unknown entries {names} "
-            "(allowed: name, voice, [texts], [sentences], [public_reasons])",
+            "(allowed: name, voice, [texts], [sentences], [public_reasons], [summaries])",
             str(path),
         )
     texts = _table(data, "texts", path)
@@ -117,6 +117,15 @@ def _template(lang: str, data: dict[str, Any], path: Path) -> PromptTemplate:
             f"{path.name}: unknown texts {names} (allowed: hours, holiday, closure)",
             str(path),
         )
+    summaries = _table(data, "summaries", path) if "summaries" in data else {}
+    extra = set(summaries) - {str(reason) for reason in Reason}
+    if extra:
+        names = ", ".join(sorted(extra))
+        raise InvalidTemplate(
+            f"{path.name}: unbekannte Kurzfassungen {names} (erlaubt: hours, holiday, closure)",
+            f"{path.name}: unknown summaries {names} (allowed: hours, holiday, closure)",
+            str(path),
+        )
     return PromptTemplate(
         lang=lang,
         name=str(data.get("name", lang)),
@@ -124,4 +133,5 @@ def _template(lang: str, data: dict[str, Any], path: Path) -> PromptTemplate:
         sentences=_table(data, "sentences", path),
         voice=str(data.get("voice", "")),
         public_reasons=_table(data, "public_reasons", path) if "public_reasons" in data else {},
+        summaries={Reason(key): value for key, value in summaries.items()},
     )

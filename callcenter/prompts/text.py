@@ -92,3 +92,26 @@ def announcement_text(
         "reason": reason_sentence(schedule, reason, template, now) if speak_reason else "",
     }
     return fill(template.texts[reason], values)
+
+
+def summary_text(
+    schedule: TeamSchedule,
+    reason: Reason,
+    template: PromptTemplate,
+    now: datetime,
+    contact: Contact,
+    speak_reason: bool = True,
+) -> str:
+    """The short form the language menu's no-key path plays (issue 20); the full
+    announcement where the template has no summary for `reason`."""
+    summary = template.summaries.get(reason)
+    if summary is None:
+        return announcement_text(schedule, reason, template, now, contact, speak_reason)
+    phrasing(template.lang)
+    values = {
+        "team": team_name(schedule, template.lang),
+        "next_opening": next_opening_sentence(schedule, template, now),
+        "contact": contact_sentences(template, contact),
+        "reason": reason_sentence(schedule, reason, template, now) if speak_reason else "",
+    }
+    return fill(summary, values)

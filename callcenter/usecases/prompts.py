@@ -21,6 +21,7 @@ from callcenter.prompts.audio_files import TeamSounds, check_slot, slot_name, te
 from callcenter.prompts.audio_manifest import load_manifest
 from callcenter.prompts.menu import render_menu
 from callcenter.prompts.render import RenderEntry, RenderReport, render_prompts
+from callcenter.prompts.summary import render_summaries, render_wait_prompts
 from callcenter.prompts.templates import load_templates
 from callcenter.prompts.text import Contact
 from callcenter.prompts.upload import InstalledRecording, install_recording, remove_recording
@@ -63,6 +64,19 @@ async def render_announcements(
         await render_menu(
             menu, settings.sounds_dir, templates, callback_key=settings.callers.callback_key
         )
+        # The menu's no-key path plays the short forms in the default languages.
+        await render_summaries(
+            office,
+            templates,
+            contact or as_contact(configured(settings)),
+            now,
+            settings.sounds_dir,
+            settings.prompts.languages,
+            team,
+            speak_reason=settings.prompts.speak_public_reason,
+        )
+    if any(t.announce_position for t in settings.teams):
+        await render_wait_prompts(settings.sounds_dir, settings.prompts.languages, templates)
     return report
 
 

@@ -15,7 +15,8 @@ from waiting import wait_for
 from callcenter.bootstrap import Service
 from callcenter.config import load_settings
 from callcenter.domain.calls import Outcome
-from callcenter.pbx.wait_publisher import TeamWaits, bucket_minutes, wait_key
+from callcenter.domain.queue_wait import bucket_minutes
+from callcenter.pbx.wait_publisher import TeamWaits, wait_key
 from callcenter.simulator import SimClock, Simulator, recorded_model
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.store import open_store

@@ -32,9 +32,10 @@ def test_menu_offers_each_language_by_key_in_the_configured_order() -> None:
         announcement = f"callhours/${{CALLHOURS_TEAM}}/closed-${{CALLHOURS_REASON}}-{lang}"
         assert play.data == f"{announcement},noanswer"
         assert (hangup.app, hangup.data) == ("Hangup", "16")
-    # No key: German then English (the [prompts] languages); a wrong key: menu again, once.
+    # No key: the short forms, German then English (the [prompts] languages), so the
+    # no-key caller is done within 45 s; a wrong key: menu again, once.
     assert "MenuLanguage: default" in menu["t"][0].data
-    default = "callhours/${CALLHOURS_TEAM}/closed-${CALLHOURS_REASON}"
+    default = "callhours/${CALLHOURS_TEAM}/summary-${CALLHOURS_REASON}"
     assert menu["t"][1].data == f"{default}-de&{default}-en,noanswer"
     assert menu["i"][1].data == "$[0${CALLHOURS_MENU_TRIES} > 1]?t,1:s,menu"
     assert lint(text) == []

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
-from callcenter.pbx.wait_publisher import TeamWaits, WaitPublisher, bucket_minutes, wait_key
+from callcenter.domain.queue_wait import bucket_minutes
+from callcenter.pbx.wait_publisher import TeamWaits, WaitPublisher, wait_key
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
