@@ -44,6 +44,7 @@ from callcenter.pbx.dialplan_rules import (
     variant_rules,
     weekly_rules,
 )
+from callcenter.pbx.dialplan_wait import wait_call, wait_context
 
 ROUTE_CONTEXT = "callhours-route"
 # AstDB family/key of the instant up to which the pushed states hold (see the pusher).
@@ -99,6 +100,8 @@ class DialplanOptions:
     callback_dial_timeout_seconds: int = 30
     # With the menu: the key that asks for a callback after the announcement ("" = no offer).
     callback_key: str = ""
+    # Teams whose team lines say the estimated wait before the queue (announce_position).
+    announce_wait: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(_CONTEXT, self.context, "context")
@@ -192,6 +195,11 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
             if options.menu_languages
             else []
         ),
+        *(
+            [wait_context(options.languages, options.stale_after_seconds, options.early_media)]
+            if set(options.announce_wait) & set(office.team_ids)
+            else []
+        ),
         hints_context(office.team_ids),
         callback_context(options.outbound_context, options.callback_dial_timeout_seconds),
     ]
@@ -221,6 +229,8 @@ def _header(options: DialplanOptions, now: datetime, horizon: Horizon) -> str:
         "; Live state (AstDB, written by the service with DBPut):",
         ";   callhours/<team>     = open | closed:hours | closed:holiday | closed:closure",
         ";   callhours/_heartbeat = Unix time of the service's last heartbeat",
+        ";   callhours/<team>/wait_minutes = estimated wait said before the queue (teams with",
+        ";     announce_position; 0 = say nothing)",
         ";   callhours/_valid_until = Unix time of the next boundary of any team: the",
         ";     states hold until then; missing = no limit (a service of an older version)",
         f"; Missing state or heartbeat, a heartbeat older than {options.stale_after_seconds} s,",
@@ -362,6 +372,7 @@ def _entries(office: Office, options: DialplanOptions) -> str:
         f"[{options.context}]",
     ]
     seen: dict[str, str] = {}
+    announce = frozenset(options.announce_wait)
 
     def claim(number: str, owner: str) -> None:
         if number in seen:
@@ -377,6 +388,7 @@ def _entries(office: Office, options: DialplanOptions) -> str:
                 f"callhours team line {team.id}",
                 [
                     f" same => n,Gosub({ROUTE_CONTEXT},s,1({team.id},team,${{EXTEN}}))",
+                    *([f" same => n,{wait_call(team.id)}"] if team.id in announce else []),
                     f" same => n,Queue({queue},t,,,{options.queue_timeout_for(team.id)})",
                     *_after_queue(office, options, team.id, queue),
                 ],

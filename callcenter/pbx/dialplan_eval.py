@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from callcenter.pbx.dialplan import FALLBACK_PREFIX, ROUTE_CONTEXT
 from callcenter.pbx.dialplan_expr import ExpressionError, is_true, substitute
+from callcenter.pbx.dialplan_wait import WAIT_CONTEXT
 
 # Asterisk's own name tables: index 0 is Sunday for weekdays.
 _AST_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -224,6 +225,7 @@ FALLBACK_LABEL = "fallback"
 DECIDED_LABEL = "decided"
 
 AstDbRead = Callable[[str, str], str | None]
+_WAIT_GOSUB = re.compile(rf"^{WAIT_CONTEXT},s,1\(([^,()]+)\)$")
 
 
 def route_live_state(
@@ -282,3 +284,65 @@ def route_live_state(
         elif step.app != "NoOp":
             raise DialplanReadError(f"unexpected {step.app} before [{ROUTE_CONTEXT}] decides")
     raise DialplanReadError(f"[{ROUTE_CONTEXT}] has no step labelled {DECIDED_LABEL!r}")
+
+
+def wait_announcement(
+    contexts: dict[str, dict[str, list[Step]]],
+    number: str,
+    db: AstDbRead,
+    epoch: int,
+) -> str | None:
+    """What the entry extension `number` plays before its queue, as Asterisk would run its
+    `Gosub(callhours-wait,s,1(<team>))` at Unix time `epoch`: the `Playback()` data (files
+    and options), or None when the line has no such step or the context says nothing."""
+    team = None
+    for extensions in contexts.values():
+        for step in extensions.get(number, ()):
+            if step.app == "Gosub" and (call := _WAIT_GOSUB.match(step.data)):
+                team = call.group(1)
+    if team is None:
+        return None
+    steps = contexts.get(WAIT_CONTEXT, {}).get("s")
+    if steps is None:
+        return None
+    variables = {"ARG1": team}
+
+    def lookup(name: str) -> str:
+        if name == "EPOCH":
+            return str(epoch)
+        if read := _DB_READ.match(name):
+            return db(read.group(1), read.group(2)) or ""
+        if _VARIABLE.match(name):
+            return variables.get(name, "")
+        raise DialplanReadError(f"cannot evaluate ${{{name}}} in [{WAIT_CONTEXT}]")
+
+    index = 0
+    while index < len(steps):
+        step = steps[index]
+        try:
+            data = substitute(step.data, lookup)
+        except ExpressionError as exc:
+            raise DialplanReadError(f"[{WAIT_CONTEXT}] {step.app}({step.data}): {exc}") from None
+        if step.app == "Set":
+            assignment = _ASSIGNMENT.match(data)
+            if not assignment:
+                raise DialplanReadError(f"cannot read Set({step.data}) in [{WAIT_CONTEXT}]")
+            variables[assignment.group(1) or assignment.group(2)] = assignment.group(3)
+        elif step.app == "GotoIf":
+            condition, _, targets = data.partition("?")
+            if_true, _, if_false = targets.partition(":")
+            target = if_true if is_true(condition) else if_false
+            if target:
+                labels = [s.label for s in steps]
+                if target not in labels:
+                    raise DialplanReadError(f"[{WAIT_CONTEXT}] has no label {target!r}")
+                index = labels.index(target)
+                continue
+        elif step.app == "Playback":
+            return data
+        elif step.app == "Return":
+            return None
+        elif step.app not in ("NoOp", "Progress", "Answer"):
+            raise DialplanReadError(f"unexpected {step.app} in [{WAIT_CONTEXT}]")
+        index += 1
+    return None

@@ -34,4 +34,5 @@ def options_from_settings(settings: Settings) -> DialplanOptions:
         ),
         outbound_context=callers.outbound_context,
         callback_key=callers.callback_key if callers.menu else "",
+        announce_wait=tuple(team.id for team in settings.teams if team.announce_position),
     )

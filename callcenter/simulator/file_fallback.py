@@ -33,6 +33,7 @@ from callcenter.pbx.dialplan_eval import (
     read_contexts,
     read_globals,
     route_live_state,
+    wait_announcement,
 )
 from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.routing import Decision, schedule_fallback
@@ -105,6 +106,18 @@ class DialplanFileFallback:
         if state is None:
             return Decision(self(team, now), "fallback")
         return Decision(state, "live")
+
+    def wait_announcement(self, db: AstDb, number: str, now_epoch: float) -> str | None:
+        """What the loaded file's line `number` plays before its queue (issue 20); None:
+        nothing (no such step, no key, 0, stale heartbeat, or a step it cannot run)."""
+        loaded = self._loaded
+        if loaded is None:
+            return None
+        try:
+            return wait_announcement(loaded.contexts, number, db.get, int(now_epoch))
+        except DialplanReadError as exc:
+            logger.warning("%s: %s; no wait announcement", self.path, exc)
+            return None
 
     def __call__(self, team: str, at: datetime) -> str:
         loaded = self._loaded

@@ -127,6 +127,13 @@ class Dialplan:
             return
         two.context, two.exten, two.priority = FROM_PSTN, number, 3
         if kind is LineKind.TEAM:
+            if isinstance(rt.fallback, DialplanFileFallback):
+                # `Gosub(callhours-wait,...)` of the loaded file: it reads AstDB like Asterisk.
+                # Early media before Queue(): no recording shows an AMI event for it, so none
+                # is sent; the sentence's few seconds are not modelled.
+                said = rt.fallback.wait_announcement(rt.db, number, rt.clock.time())
+                if said is not None:
+                    rt.wait_announcements.append((team, said))
             queue = rt.model.team_queue.get(team, team)
             await self.queue(call, queue, deferred, before_agent, after_agent)
         else:

@@ -40,6 +40,8 @@ class Runtime:
     in_use: Counter[str] = field(default_factory=Counter)
     members: dict[tuple[str, str], MemberState] = field(default_factory=dict)
     calls: dict[str, Call] = field(default_factory=dict)  # by linkedid
+    # (team, Playback data) of each estimated-wait sentence said before a queue (issue 20).
+    wait_announcements: list[tuple[str, str]] = field(default_factory=list)
 
     def member(self, queue: str, interface: str) -> MemberState:
         return self.members.setdefault((queue, interface), MemberState())
