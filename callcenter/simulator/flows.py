@@ -151,6 +151,8 @@ class Dialplan:
             chosen = await language_menu(rt, call)
             if chosen is not None:
                 prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
+            else:  # `t`: the summaries of the default languages
+                prompts = [rt.model.summary_seconds for _ in rt.model.languages]
         ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
         if hit != 0 and rt.model.menu_languages and await callback_offer(rt, call, call.number):

@@ -121,6 +121,8 @@ class PbxModel:
     menu_languages: tuple[str, ...] = ()
     menu_prompt_seconds: float = 2.5
     menu_timeout: float = 4.0
+    # With the menu, no key plays each default language's short form (rendered 5-11 s).
+    summary_seconds: float = 10.0
     # The callback offer after the chosen announcement ("" = none): Read()'s prompt and
     # the confirmation, in seconds; Read() waits 5 s after its prompt (021).
     callback_key: str = ""
