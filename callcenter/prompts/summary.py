@@ -74,8 +74,8 @@ def wait_file(sounds_dir: Path, minutes: int, lang: str) -> Path:
 
 
 def wait_text(lang: str, minutes: int) -> str:
-    """The sentence for `minutes` (a bucket) in `lang`; English for a language without one."""
-    sentences = WAIT_SENTENCES.get(lang, WAIT_SENTENCES["en"])
+    """The sentence for `minutes` (a bucket) in `lang` (one of WAIT_SENTENCES)."""
+    sentences = WAIT_SENTENCES[lang]
     kind = "one" if minutes == 1 else "most" if minutes == WAIT_BUCKETS[-1] else "many"
     return sentences[kind].format(minutes=minutes)
 
@@ -142,10 +142,13 @@ async def render_wait_prompts(
     out: dict[tuple[int, str], Path] = {}
     with tempfile.TemporaryDirectory(prefix="callcenter-wait-") as work:
         for lang in languages:
-            template = templates.get(lang)
-            voice = voice_for(template) if template else DEFAULT_VOICES.get(lang, lang)
+            # A language without wait sentences says the English one, in the English voice.
+            spoken = lang if lang in WAIT_SENTENCES else "en"
+            template = templates.get(spoken)
+            voice = voice_for(template) if template else DEFAULT_VOICES.get(spoken, spoken)
             for minutes in WAIT_BUCKETS:
                 target = wait_file(sounds_dir, minutes, lang)
-                await _render_if_changed(wait_text(lang, minutes), voice, target, tools, Path(work))
+                text = wait_text(spoken, minutes)
+                await _render_if_changed(text, voice, target, tools, Path(work))
                 out[(minutes, lang)] = target
     return out
