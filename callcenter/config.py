@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -40,8 +40,10 @@ from callcenter.domain.schedule import (
     windows_from_spec,
 )
 from callcenter.domain.timeparse import parse_time_range
-from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.holiday_calendar import GERMAN_STATES
+
+if TYPE_CHECKING:
+    from callcenter.evaluation.inputs import EvaluationSettings
 
 EXAMPLE_CONFIG_NAME = "callcenter.example.toml"
 DEFAULT_DATA_DIR = Path("~/.local/share/callcenter")
@@ -349,6 +351,9 @@ class EvaluationConfig(_Strict):
 
     def to_settings(self) -> EvaluationSettings:
         """The evaluation's own settings object (the rest keeps its documented defaults)."""
+        # Imported here: the evaluation's model is no part of what every CLI command loads.
+        from callcenter.evaluation.inputs import EvaluationSettings
+
         return EvaluationSettings(**self.model_dump())
 
 
