@@ -28,6 +28,7 @@ from callcenter.pbx.dialplan_blf import hints_context
 from callcenter.pbx.dialplan_callback import DIALLED_VARIABLE, offer_context
 from callcenter.pbx.dialplan_menu import MENU_CONTEXT, REASON_VARIABLE, TEAM_VARIABLE, menu_context
 from callcenter.pbx.dialplan_overflow import (
+    CALLBACK_CONTEXT,
     SWITCHBOARD,
     Overflow,
     callback_context,
@@ -94,7 +95,9 @@ class DialplanOptions:
     # (team id, overflow) and (team id, Queue() timeout) where a team has its own.
     team_overflow: tuple[tuple[str, Overflow], ...] = ()
     team_queue_timeout: tuple[tuple[str, int], ...] = ()
-    # Callback call-out: [callhours-callback] dials the customer through this context.
+    # Callback call-out: the Originate continues in `callback_context`, which dials the
+    # customer through `outbound_context` (both `[callbacks]`, read by the service too).
+    callback_context: str = CALLBACK_CONTEXT
     outbound_context: str = "from-internal"
     callback_dial_timeout_seconds: int = 30
     # With the menu: the key that asks for a callback after the announcement ("" = no offer).
@@ -110,6 +113,7 @@ class DialplanOptions:
         if len(self.menu_languages) > 9:
             raise DialplanError("the language menu has keys 1-9: at most 9 languages")
         _require(_CONTEXT, self.outbound_context, "outbound context")
+        _require(_CONTEXT, self.callback_context, "callback context")
         if self.callback_key and (
             len(self.callback_key) != 1 or self.callback_key not in "0123456789*#"
         ):
@@ -193,7 +197,11 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
             else []
         ),
         hints_context(office.team_ids),
-        callback_context(options.outbound_context, options.callback_dial_timeout_seconds),
+        callback_context(
+            options.callback_context,
+            options.outbound_context,
+            options.callback_dial_timeout_seconds,
+        ),
     ]
     return "\n".join(sections)
 

@@ -9,6 +9,7 @@ sees one callid in both queues (README-v3 surprise 7).
 from __future__ import annotations
 
 SWITCHBOARD = "zentrale"
+# The default of `[callbacks] callback_context`.
 CALLBACK_CONTEXT = "callhours-callback"
 # "zentrale" | "team:<id>" (what `[teams] overflow` says; "" = hang up as before).
 Overflow = str
@@ -26,14 +27,15 @@ def overflow_steps(from_queue: str, to: str, target_queue: str, target_timeout: 
     ]
 
 
-def callback_context(outbound_context: str, dial_timeout: int) -> str:
+def callback_context(context: str, outbound_context: str, dial_timeout: int) -> str:
     """Where the service's agent-first Originate sends the staff phone once it answered
-    (recording 022 part A: `Context: <this>, Exten: <customer number>`)."""
+    (recording 022 part A: `Context: <this>, Exten: <customer number>`); `context` is
+    `[callbacks] callback_context`, the value the Originate names."""
     lines = [
         "; Callback call-out: AMI Originate Channel: Local/<staff>@<staff context>,",
-        f"; Context: {CALLBACK_CONTEXT}, Exten: <customer number>; the staff phone rings",
+        f"; Context: {context}, Exten: <customer number>; the staff phone rings",
         "; first, then this dials the customer. The customer outcome is the DialEnd.",
-        f"[{CALLBACK_CONTEXT}]",
+        f"[{context}]",
         f"exten => _X.,1,Dial(Local/${{EXTEN}}@{outbound_context},{dial_timeout})",
         " same => n,Hangup()",
         "",

@@ -81,7 +81,8 @@ def model_from_settings(
         menu_languages=settings.callers.languages if settings.callers.menu else (),
         menu_timeout=float(settings.callers.menu_timeout_seconds),
         callback_key=settings.callers.callback_key if settings.callers.menu else "",
-        outbound_context=settings.callers.outbound_context,
+        callback_context=settings.callbacks.callback_context,
+        outbound_context=settings.callbacks.outbound_context,
     )
     if phone is not None:
         model.default_phone = phone

@@ -129,8 +129,9 @@ class PbxModel:
     # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
     overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Callback call-outs (022): customer number -> how that line behaves (default:
-    # answers after 2 s, talks 10 s), and the include's [callhours-callback] Dial().
+    # answers after 2 s, talks 10 s), and the include's callback context and its Dial().
     customers: dict[str, Customer] = field(default_factory=dict)
+    callback_context: str = "callhours-callback"
     outbound_context: str = "from-internal"
     callback_dial_timeout: float = 30.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).

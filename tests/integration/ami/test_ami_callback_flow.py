@@ -106,7 +106,7 @@ def caller_frames() -> bytes:
                     "callhours-menu",
                     UserEvent="CallHoursLanguage",
                     Team="auslaender-a",
-                    Language="en",
+                    MenuLanguage="en",
                     CallUniqueid=h["Uniqueid"],
                 )
             )

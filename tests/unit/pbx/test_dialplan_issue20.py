@@ -4,9 +4,18 @@ callback context (022) — shape, lint, and that the dialplan reader loads them.
 from __future__ import annotations
 
 import pytest
-from dialplan_support import context_lines, example_settings, generate, lint, office, team
+from dialplan_support import (
+    NOW,
+    context_lines,
+    example_office,
+    example_settings,
+    generate,
+    lint,
+    office,
+    team,
+)
 
-from callcenter.pbx.dialplan import DialplanError
+from callcenter.pbx.dialplan import DialplanError, generate_dialplan
 from callcenter.pbx.dialplan_eval import read_contexts
 from callcenter.pbx.dialplan_settings import options_from_settings
 
@@ -123,6 +132,22 @@ def test_callback_context_dials_the_customer_through_the_outbound_context() -> N
         ("Dial", "Local/${EXTEN}@pstn-out,30"),
         ("Hangup", ""),
     ]
+
+
+def test_the_callback_context_is_the_one_the_originate_names() -> None:
+    # One key in [callbacks] for both sides: the include's context and the Originate's
+    # `Context:` (pbx/originate.py reads settings.callbacks.callback_context) agree.
+    base = example_settings()
+    callbacks = base.callbacks.model_copy(
+        update={"callback_context": "rueckruf-aus", "outbound_context": "pstn-out"}
+    )
+    settings = base.model_copy(update={"callbacks": callbacks})
+    text = generate_dialplan(example_office(), options_from_settings(settings), NOW)
+    contexts = read_contexts(text)
+    assert "callhours-callback" not in contexts
+    steps = contexts[settings.callbacks.callback_context]["_X."]
+    assert (steps[0].app, steps[0].data) == ("Dial", "Local/${EXTEN}@pstn-out,30")
+    assert lint(text) == []
 
 
 def test_settings_switch_the_menu_on_with_callers_menu() -> None:
