@@ -142,8 +142,14 @@ class Dialplan:
         prompts = rt.model.prompts(reason)
         if rt.model.menu_languages:
             chosen = await language_menu(rt, call)
+            languages = rt.model.languages if chosen is None else (chosen,)
             if chosen is not None:
                 prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
+            # The menu's Playback of the generated include, as CoreShowChannels shows it:
+            # the file names say which announcement (team, reason, language) is playing.
+            call.two.app_data = "&".join(
+                f"callhours/{call.team}/closed-{reason}-{lang}" for lang in languages
+            )
         ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
         if hit != 0 and rt.model.menu_languages and await callback_offer(rt, call, call.number):
