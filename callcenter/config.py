@@ -481,6 +481,12 @@ class Settings(_Strict):
         path = self.pbx.dialplan_file.expanduser()
         return path if path.is_absolute() else self.data_dir / path
 
+    @property
+    def offers_callback(self) -> bool:
+        """The include offers a callback: after the menu's announcement, or on a team's
+        queue overflow to `callback`."""
+        return self.callers.menu or any(team.overflow == "callback" for team in self.teams)
+
     def direct_dial_for(self, team_id: str) -> str:
         for team in self.teams:
             if team.id == team_id and team.direct_dial:

@@ -35,5 +35,5 @@ def options_from_settings(settings: Settings) -> DialplanOptions:
         ),
         callback_context=settings.callbacks.callback_context,
         outbound_context=settings.callbacks.outbound_context,
-        callback_key=callers.callback_key if callers.menu else "",
+        callback_key=callers.callback_key if settings.offers_callback else "",
     )

@@ -126,7 +126,8 @@ class PbxModel:
     callback_key: str = ""
     callback_offer_seconds: float = 2.5
     callback_confirm_seconds: float = 2.5
-    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
+    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue;
+    # "" for `callback` / `announcement`, which end the call with a prompt).
     overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Callback call-outs (022): customer number -> how that line behaves (default:
     # answers after 2 s, talks 10 s), and the include's callback context and its Dial().

@@ -109,10 +109,57 @@ def test_overflow_to_another_team_uses_its_queue_and_timeout() -> None:
     assert lint(text) == []
 
 
-@pytest.mark.parametrize("overflow", ["team:nobody", "team:t1", "callback", "announcement"])
+@pytest.mark.parametrize("overflow", ["team:nobody", "team:t1", "callback"])
 def test_overflow_the_include_cannot_do_is_refused(overflow: str) -> None:
+    # `callback` without a callback key: there is no key to offer.
     with pytest.raises(DialplanError, match="overflow"):
         generate(_two_teams(), team_overflow=(("t1", overflow),))  # type: ignore[arg-type]
+
+
+def test_overflow_to_a_callback_offers_it_after_the_timeout() -> None:
+    text = generate(office(), team_overflow=(("t1", "callback"),), callback_key="1")
+    contexts = read_contexts(text)
+    steps = contexts["callhours-inbound"]["0100"]
+    assert [(s.label, s.app, s.data) for s in steps[2:]] == [
+        ("", "Queue", "q1,t,,,30"),
+        ("", "GotoIf", '$["${QUEUESTATUS}" = "TIMEOUT"]?overflow'),
+        ("", "Hangup", ""),
+        (
+            "overflow",
+            "UserEvent",
+            "QueueOverflow,From: q1,To: callback,QueueStatus: ${QUEUESTATUS}",
+        ),
+        ("", "Set", "CALLHOURS_DIALLED=${EXTEN}"),
+        ("", "Gosub", "callhours-callback-offer,s,1(t1,de)"),
+        ("", "Hangup", "16"),
+    ]
+    # The offer context comes without the language menu, with 021's Read().
+    assert "callhours-langmenu" not in contexts
+    offer = contexts["callhours-callback-offer"]["s"]
+    assert [s.app for s in offer] == ["GotoIf", "Read", "GotoIf", "UserEvent", "Playback", "Return"]
+    assert lint(text) == []
+
+
+def test_overflow_to_the_announcement_plays_the_team_prompts_answered() -> None:
+    text = generate(office(), team_overflow=(("t1", "announcement"),), languages=("de", "en"))
+    steps = read_contexts(text)["callhours-inbound"]["0100"]
+    assert steps[5].data == "QueueOverflow,From: q1,To: announcement,QueueStatus: ${QUEUESTATUS}"
+    assert [(s.app, s.data) for s in steps[6:]] == [
+        ("Playback", "callhours/t1/closed-hours-de&callhours/t1/closed-hours-en"),
+        ("Hangup", "16"),
+    ]
+    assert "[callhours-callback-offer]" not in text
+    assert lint(text) == []
+
+
+def test_settings_give_the_callback_key_to_an_overflow_without_the_menu() -> None:
+    settings = example_settings()
+    first, *rest = settings.teams
+    overflowing = settings.model_copy(
+        update={"teams": (first.model_copy(update={"overflow": "callback"}), *rest)}
+    )
+    assert options_from_settings(settings).callback_key == ""
+    assert options_from_settings(overflowing).callback_key == settings.callers.callback_key
 
 
 def test_hints_one_per_team_and_the_reader_skips_them() -> None:
