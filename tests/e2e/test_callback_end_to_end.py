@@ -140,6 +140,10 @@ async def test_english_callback_request_called_back_and_counted(office: Office) 
         10,
         "the pushed state",
     )
+    # The BLF lamp of the closed team is lit (recording 025: busy = closed).
+    await wait_for(
+        lambda: sim.pbx.db.get("CustomDevstate", f"callhours-{TEAM}") == "INUSE", 10, "the lamp"
+    )
 
     call = sim.pbx.originate(TEAM_LINE, NUMBER, "Anrufer", data="120")
     await wait_for(lambda: seen(events, "UserEvent", UserEvent="CallHours"), 10, "routing")
