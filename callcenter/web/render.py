@@ -57,6 +57,9 @@ def setup_templates(app: web.Application) -> None:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package: checking each one's mtime at every render cost
+        # a stat() per template and page view.
+        auto_reload=False,
     )
     env.filters["json_script"] = json_script
     env.filters["german_date"] = german_date
