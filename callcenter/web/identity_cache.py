@@ -2,7 +2,7 @@
 its session or token.
 
 An entry holds while no account, token or session was changed by this process
-(callcenter.storage.data_version.auth_writes: a logout, a locked account, a revoked token,
+(Store.auth_writes: a logout, a locked account, a revoked token,
 a role change count at the very next request), for at most `ttl` seconds (a change made by
 another process, e.g. `callcenter users disable`, counts after that), and never past the
 session's or token's own expiry. Only found identities are kept: an unknown cookie or token
@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
-
-from callcenter.storage.data_version import auth_writes
 
 V = TypeVar("V")
 
@@ -42,9 +40,12 @@ class IdentityCache(Generic[V]):
         self,
         ttl: float = DEFAULT_TTL_SECONDS,
         size: int = DEFAULT_SIZE,
+        *,
+        writes: Callable[[], int],
         monotonic: Callable[[], float] = time.monotonic,
-        writes: Callable[[], int] = auth_writes,
     ) -> None:
+        """`writes`: this process's count of committed changes to accounts, tokens and
+        sessions (Store.auth_writes)."""
         self._ttl = ttl
         self._size = size
         self._monotonic = monotonic

@@ -195,10 +195,11 @@ async def _token_identity(state: WebState, secret: str, now: datetime) -> Identi
         found = await state.run(lambda uow: sessions.token_user(uow, secret, now))
         if found is None:
             return None
-        token = found.token
-        identity = Identity(found.account, "token", f"api:{token.name}", scopes=token.granted)
-        kept = (identity, token)
-        state.identities.put(key, kept, writes, token.expires_at)
+        identity = Identity(
+            found.account, "token", f"api:{found.token.name}", scopes=found.token.granted
+        )
+        kept = (identity, found.token)
+        state.identities.put(key, kept, writes, found.token.expires_at)
     identity, token = kept
     if token is not None and token.legacy:
         _warn_legacy_token(state, token, now)

@@ -14,7 +14,6 @@ from callcenter.clock import Clock
 from callcenter.config import Settings
 from callcenter.domain.access import Scope, scope_allows
 from callcenter.domain.schedule import Office
-from callcenter.storage.data_version import newest_audit_id
 from callcenter.storage.store import Store
 from callcenter.storage.unit_of_work import SqlUnitOfWork
 from callcenter.storage.web_repository import Account, ApiToken, CallCounts, Role
@@ -53,15 +52,15 @@ class WebState:
     )
     # Sessions and tokens already looked up (callcenter.web.identity_cache).
     # A token's identity comes with the token (its "no scopes" warning is due per use).
-    identities: IdentityCache[tuple[Identity, ApiToken | None]] = field(
-        default_factory=IdentityCache
-    )
+    # Set in __post_init__ (both watch this store's writes).
+    identities: IdentityCache[tuple[Identity, ApiToken | None]] = field(init=False)
     # The data version for the office and the day's counts, without a database read per
-    # request (callcenter.web.versions); set in __post_init__ (it reads this store).
+    # request (callcenter.web.versions).
     versions: VersionProbe = field(init=False)
 
     def __post_init__(self) -> None:
-        self.versions = VersionProbe(self.store.data_version)
+        self.identities = IdentityCache(writes=self.store.auth_writes)
+        self.versions = VersionProbe(self.store.data_version, writes=self.store.local_writes)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
@@ -98,7 +97,7 @@ class WebState:
         version = self.versions.cached()
         if version is None:
             version = await asyncio.to_thread(self.versions.current)
-        return newest_audit_id(version)
+        return self.store.schedule_version_of(version)
 
     def current_office(self) -> Office:
         """Blocking: the schedule of the current data version."""

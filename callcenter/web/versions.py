@@ -14,8 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 
-from callcenter.storage.data_version import local_writes
-
 Version = tuple[int, ...]
 DEFAULT_TTL_SECONDS = 1.0
 
@@ -25,9 +23,12 @@ class VersionProbe:
         self,
         read: Callable[[], Version],
         ttl: float = DEFAULT_TTL_SECONDS,
+        *,
+        writes: Callable[[], int],
         monotonic: Callable[[], float] = time.monotonic,
-        writes: Callable[[], int] = local_writes,
     ) -> None:
+        """`read` gives the version from the database, `writes` this process's count of
+        committed writes to the same data (Store.data_version, Store.local_writes)."""
         self._read = read
         self._ttl = ttl
         self._monotonic = monotonic
