@@ -8,6 +8,7 @@ import asyncio
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,13 @@ from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcom
 from callcenter.domain.schedule import State
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.usecases import accounts, sessions
+from callcenter.web import readmodels
 from callcenter.web import state as state_module
 from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.state import WEB
 from callcenter.web.versions import VersionProbe
 
+from ..sample_office import sample_office
 from .conftest import START, Browser, WebEnv, api_token, signed_in
 
 ADMIN = Actor.admin("test:admin")
@@ -207,3 +210,19 @@ def test_no_event_loop_needed_for_the_probe() -> None:
     probe = VersionProbe(lambda: (1, 2), writes=lambda: 0)
     assert asyncio.run(asyncio.to_thread(probe.current)) == (1, 2)
     assert probe.cached() == (1, 2)
+
+
+def test_previews_are_kept_per_schedule_and_equal_fresh_ones() -> None:
+    office = sample_office()
+    team_id = office.team_ids[0]
+    first = START.date()
+    kept = readmodels.preview(office, team_id, first)
+    fresh = [
+        readmodels.preview_day(office.schedule_for(team_id), first + timedelta(days=n))
+        for n in range(readmodels.PREVIEW_DAYS)
+    ]
+    assert kept == fresh
+    assert readmodels.preview(office, team_id, first) == kept
+    closed = replace(office, teams=tuple(replace(t, windows=()) for t in office.teams))
+    assert readmodels.preview(closed, team_id, first) != kept  # a new schedule: computed
+    assert all(not day.open for day in readmodels.preview(closed, team_id, first))
