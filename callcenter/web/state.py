@@ -21,6 +21,7 @@ from callcenter.usecases.audit import calls_between
 from callcenter.usecases.result_cache import ResultCache
 from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.live import LiveView
+from callcenter.web.page_cache import PageCache
 from callcenter.web.ratelimit import LoginLimiter
 from callcenter.web.versions import Version, VersionProbe
 
@@ -50,6 +51,8 @@ class WebState:
     day_counts: ResultCache[Mapping[str, CallCounts]] = field(
         default_factory=lambda: ResultCache(4)
     )
+    # Rendered pages per identity, minute and data (callcenter.web.page_cache).
+    pages: PageCache = field(default_factory=PageCache)
     # Sessions and tokens already looked up (callcenter.web.identity_cache).
     # A token's identity comes with the token (its "no scopes" warning is due per use).
     # Set in __post_init__ (both watch this store's writes).

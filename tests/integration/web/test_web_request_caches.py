@@ -9,7 +9,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from callcenter.domain.schedule import State
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.usecases import accounts, sessions
 from callcenter.web import readmodels
+from callcenter.web import render as render_module
 from callcenter.web import state as state_module
 from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.state import WEB
@@ -226,3 +227,38 @@ def test_previews_are_kept_per_schedule_and_equal_fresh_ones() -> None:
     closed = replace(office, teams=tuple(replace(t, windows=()) for t in office.teams))
     assert readmodels.preview(closed, team_id, first) != kept  # a new schedule: computed
     assert all(not day.open for day in readmodels.preview(closed, team_id, first))
+
+
+async def test_pages_are_kept_per_person_minute_and_data(
+    env: WebEnv, admin: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders = _counting(monkeypatch, render_module, "render")
+    first = await (await admin.get("/")).text()
+    assert await (await admin.get("/")).text() == first
+    assert len(renders) == 1  # the second view: kept
+
+    env.live.waiting = {"auslaender-a": 7}  # live data: rendered again
+    assert '<td class="num">7</td>' in await (await admin.get("/")).text()
+    env.clock.current = START + timedelta(minutes=1)  # the clock shows another minute
+    assert fmt_minute(START + timedelta(minutes=1)) in await (await admin.get("/")).text()
+    assert len(renders) == 3
+
+    async for tina in signed_in(env, "tina"):  # another person: never alice's page
+        page = await (await tina.get("/")).text()
+        assert "<strong>tina</strong>" in page
+        assert "<strong>alice</strong>" not in page
+
+    hours = await (await admin.get("/sprechzeiten?team=auslaender-a")).text()
+    before = len(renders)
+    assert await (await admin.get("/sprechzeiten?team=auslaender-a")).text() == hours
+    assert len(renders) == before
+    week = {f"day{d}": "" for d in range(7)} | {"day0": "08:00-11:00"}
+    changed = await admin.post("/sprechzeiten/auslaender-a", week)
+    assert changed.status == 303
+    page = await (await admin.get("/sprechzeiten?team=auslaender-a")).text()
+    assert 'value="08:00-11:00"' in page
+    assert page != hours
+
+
+def fmt_minute(at: datetime) -> str:
+    return f"{at:%d.%m.%Y %H:%M}"
