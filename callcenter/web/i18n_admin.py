@@ -130,6 +130,10 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "Sprechzeiten, Feiertage, Sonderöffnungen, Pilotphasen",
         "call hours, holidays, special openings, pilots",
     ),
+    "scope_callbacks": (
+        "Rückrufliste des Teams (mit Rufnummern) und „Anrufen“",
+        "the team's callback worklist (with numbers) and 'Call'",
+    ),
     "scope_admin": (
         "alles (auch Benutzer, Tokens, Ansagen)",
         "everything (users, tokens, prompts)",
