@@ -22,6 +22,7 @@ from types import MappingProxyType
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from callcenter.change_watch import ChangeWatch
 from callcenter.clock import Clock, SystemClock
@@ -54,6 +55,8 @@ from callcenter.web.server import WebServer, start_web
 __all__ = ["PURGE_ACTOR", "PURGE_AT", "PURGE_JOB", "Service", "ServiceHealth", "ServiceOptions"]
 
 logger = logging.getLogger(__name__)
+# How often a callback outcome is offered to a busy database before it is logged as lost.
+CALLBACK_RESULT_TRIES = 6
 
 # With PostgreSQL, LISTEN/NOTIFY brings changes at once; the poll only covers a lost listener.
 POSTGRES_POLL_SECONDS = 5.0
@@ -254,15 +257,34 @@ class Service:
         await self.jobs.reload_dialplan()
 
     async def _callback_result(self, result: AttemptResult) -> None:
+        """Store an attempt's outcome; a busy or unreachable database is waited out (doubling
+        from [database] retry_seconds to retry_max_seconds, CALLBACK_RESULT_TRIES times): the
+        PBX tells the outcome only once, so giving up at the first lock would lose it."""
         request_id, attempt = result.key
-        await asyncio.to_thread(
-            callbacks.finish_attempt,
-            self.store.session,
-            request_id,
-            attempt,
-            result.outcome,
-            result.at,
-        )
+        delay = self.settings.database.retry_seconds
+        for tries_left in range(CALLBACK_RESULT_TRIES - 1, -1, -1):
+            try:
+                await asyncio.to_thread(
+                    callbacks.finish_attempt,
+                    self.store.session,
+                    request_id,
+                    attempt,
+                    result.outcome,
+                    result.at,
+                )
+                return
+            except DBAPIError as exc:
+                if not tries_left:
+                    raise
+                logger.warning(
+                    "callback %s/%s: outcome not stored yet (%s), again in %.1f s",
+                    request_id,
+                    attempt,
+                    exc.orig or exc,
+                    delay,
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.database.retry_max_seconds)
 
     async def call_back(self, actor: Actor, request_id: int, extension: str) -> StartedAttempt:
         """ "Anrufen": record the attempt, then send the Originate (staff phone first)."""

@@ -63,6 +63,16 @@ async def render_announcements(
         await render_menu(
             menu, settings.sounds_dir, templates, callback_key=settings.callers.callback_key
         )
+    elif settings.offers_callback:
+        # A queue overflow to `callback` without the menu: the offer in the first language,
+        # as the include plays it.
+        await render_menu(
+            settings.prompts.languages[:1],
+            settings.sounds_dir,
+            templates,
+            callback_key=settings.callers.callback_key,
+            menu=False,
+        )
     return report
 
 

@@ -1,11 +1,11 @@
 """A callback from end to end over a real AMI socket, with Asterisk's recorded frames.
 
-Until the simulator models issue 20's dialplan, the PBX side is the fake AMI server
-playing what Asterisk 22 sent in the recordings: the caller of 021 (outside the hours,
-routed and choosing English as the generated dialplan reports it, then pressing the
-callback key), and for "Anrufen" the Originate answer and the staff-first call of 022
-(`cb-answer`: staff answers, the caller answers). The service, its database and its web
-app are the real ones.
+The PBX side is the fake AMI server playing what Asterisk 22 sent in the recordings: the
+caller of 021 (outside the hours, routed and choosing English as the generated dialplan
+reports it, then pressing the callback key), and for "Anrufen" the Originate answer and the
+staff-first call of 022 (`cb-answer`: staff answers, the caller answers). The service, its
+database and its web app are the real ones. The same flow against the simulator:
+tests/e2e/test_callback_end_to_end.py.
 
 Steps: the request appears in the team's worklist (with the number, only there); "Anrufen"
 sends the contract's Originate; the outcome "reached" is stored and the number erased; the
@@ -106,7 +106,7 @@ def caller_frames() -> bytes:
                     "callhours-menu",
                     UserEvent="CallHoursLanguage",
                     Team="auslaender-a",
-                    Language="en",
+                    MenuLanguage="en",
                     CallUniqueid=h["Uniqueid"],
                 )
             )

@@ -1,10 +1,12 @@
 """The running service's callback parts against the simulated Asterisk: "Anrufen" sends an
-Originate (the simulator refuses a staff leg outside from-pstn, so the attempt is failed,
-not left running), and the daily purge closes requests past their days."""
+Originate (the simulator answers as recording 022's staff-first callback), the outcome is
+stored even when the database is busy at first, and the daily purge closes requests past
+their days."""
 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from waiting import wait_for
 
 from callcenter.bootstrap import PURGE_JOB, Service
@@ -56,6 +59,9 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
             "ami": base.ami.model_copy(update={"port": sim.port}),
             "ami_secret": SecretStr(SECRET),
             "callbacks": CallbackSettings(retention_days=2),
+            "database": base.database.model_copy(
+                update={"retry_seconds": 0.05, "retry_max_seconds": 0.1}
+            ),
         }
     )
     service = Service(settings, clock=clock)
@@ -91,8 +97,40 @@ async def test_call_back_originates_and_records_the_outcome(running: Running) ->
         return request.attempts[0].outcome
 
     await wait_for(lambda: outcome() is not None, 10, "the attempt's outcome")
-    # The simulator dials only Local/<n>@from-pstn: the PBX refused the Originate.
-    assert outcome() is AttemptOutcome.FAILED
+    # The simulator models the staff-first callback of recording 022: extension 101 in
+    # `agents` answers, then the customer (answering by default) is dialled.
+    assert outcome() is AttemptOutcome.REACHED
+
+
+async def test_an_outcome_waits_out_a_locked_database(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PBX tells an outcome once: "database is locked" twice must not lose it."""
+    real = callbacks.finish_attempt
+    refusals: list[int] = []
+
+    def locked_twice(*args: object, **kwargs: object) -> object:
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise OperationalError(
+                "UPDATE callback_attempts", {}, sqlite3.OperationalError("database is locked")
+            )
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(callbacks, "finish_attempt", locked_twice)
+    await running.service.ami.wait_connected(10)
+    request_id = _request(running, running.clock.now() - timedelta(hours=1))
+    await running.service.call_back(LEAD, request_id, "101")
+
+    def outcome() -> AttemptOutcome | None:
+        (request,) = callbacks.requests_between(
+            running.store.session, NOW - timedelta(days=1), NOW + timedelta(days=1)
+        )
+        return request.attempts[0].outcome
+
+    await wait_for(lambda: outcome() is not None, 10, "the attempt's outcome")
+    assert len(refusals) == 2
+    assert outcome() is AttemptOutcome.REACHED
 
 
 async def test_the_daily_purge_expires_callback_requests(running: Running) -> None:

@@ -457,7 +457,7 @@ async def test_bad_uploads_show_the_clear_message_at_the_field(
 async def test_announcement_texts_per_reason_and_language(admin: Browser) -> None:
     text = html.unescape(await (await admin.get("/ansagen?team=auslaender-a")).text())
     assert text.count('class="card prompt"') == 6  # 3 reasons × de, en
-    assert "Telefonisch erreichen Sie uns" in text
+    assert "Jetzt ist keine Sprechzeit." in text
     assert 'lang="en"' in text
 
 
