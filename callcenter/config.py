@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -40,8 +40,10 @@ from callcenter.domain.schedule import (
     windows_from_spec,
 )
 from callcenter.domain.timeparse import parse_time_range
-from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.holiday_calendar import GERMAN_STATES
+
+if TYPE_CHECKING:
+    from callcenter.evaluation.inputs import EvaluationSettings
 
 EXAMPLE_CONFIG_NAME = "callcenter.example.toml"
 DEFAULT_DATA_DIR = Path("~/.local/share/callcenter")
@@ -201,12 +203,7 @@ class CallerSettings(_Strict):
     menu_timeout_seconds: int = Field(default=4, ge=1, le=30)
     # The key that asks for a callback (Read() after the announcement / on queue timeout).
     callback_key: str = Field(default="1", pattern=r"^[0-9*#]$")
-    # Callback requests are deleted after this many days at the latest.
-    callback_retention_days: int = Field(default=7, ge=1, le=365)
-    # Dialplan context of the staff phones (Originate Channel: Local/<ext>@<staff_context>).
-    staff_context: str = Field(default="agents", pattern=r"^[A-Za-z0-9_-]+$")
-    # Context that dials out to customers (the include's [callhours-callback] dials into it).
-    outbound_context: str = Field(default="from-internal", pattern=r"^[A-Za-z0-9_-]+$")
+    # How long requests stay open and how the call-out reaches staff and caller: [callbacks].
 
     @field_validator("languages")
     @classmethod
@@ -349,6 +346,9 @@ class EvaluationConfig(_Strict):
 
     def to_settings(self) -> EvaluationSettings:
         """The evaluation's own settings object (the rest keeps its documented defaults)."""
+        # Imported here: the evaluation's model is no part of what every CLI command loads.
+        from callcenter.evaluation.inputs import EvaluationSettings
+
         return EvaluationSettings(**self.model_dump())
 
 
@@ -406,8 +406,11 @@ class CallbackSettings(_Strict):
     originate_timeout_seconds: int = Field(default=30, ge=5, le=120)
     # `Local/<extension>@<agents_context>` is the staff leg of the Originate.
     agents_context: str = Field(default="agents", pattern=r"^[A-Za-z0-9_-]+$")
-    # The context the generated include dials the caller from (contract point 4).
+    # The include's context the Originate continues in once the staff phone answered; the
+    # generator writes it under this name, so dialplan and Originate cannot disagree.
     callback_context: str = Field(default="callhours-callback", pattern=r"^[A-Za-z0-9_-]+$")
+    # The context that context dials the caller through (the PBX's outbound context).
+    outbound_context: str = Field(default="from-internal", pattern=r"^[A-Za-z0-9_-]+$")
     # Staff extension per web user name, and per team for users without their own.
     extensions: dict[str, str] = {}
     team_extensions: dict[str, str] = {}
@@ -482,6 +485,12 @@ class Settings(_Strict):
     def dialplan_file(self) -> Path:
         path = self.pbx.dialplan_file.expanduser()
         return path if path.is_absolute() else self.data_dir / path
+
+    @property
+    def offers_callback(self) -> bool:
+        """The include offers a callback: after the menu's announcement, or on a team's
+        queue overflow to `callback`."""
+        return self.callers.menu or any(team.overflow == "callback" for team in self.teams)
 
     def direct_dial_for(self, team_id: str) -> str:
         for team in self.teams:

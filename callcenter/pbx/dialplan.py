@@ -28,9 +28,14 @@ from callcenter.pbx.dialplan_blf import hints_context
 from callcenter.pbx.dialplan_callback import DIALLED_VARIABLE, offer_context
 from callcenter.pbx.dialplan_menu import MENU_CONTEXT, REASON_VARIABLE, TEAM_VARIABLE, menu_context
 from callcenter.pbx.dialplan_overflow import (
+    ANNOUNCEMENT,
+    CALLBACK,
+    CALLBACK_CONTEXT,
     SWITCHBOARD,
     Overflow,
+    announcement_overflow_steps,
     callback_context,
+    callback_overflow_steps,
     overflow_steps,
 )
 from callcenter.pbx.dialplan_rules import (
@@ -95,10 +100,13 @@ class DialplanOptions:
     # (team id, overflow) and (team id, Queue() timeout) where a team has its own.
     team_overflow: tuple[tuple[str, Overflow], ...] = ()
     team_queue_timeout: tuple[tuple[str, int], ...] = ()
-    # Callback call-out: [callhours-callback] dials the customer through this context.
+    # Callback call-out: the Originate continues in `callback_context`, which dials the
+    # customer through `outbound_context` (both `[callbacks]`, read by the service too).
+    callback_context: str = CALLBACK_CONTEXT
     outbound_context: str = "from-internal"
     callback_dial_timeout_seconds: int = 30
-    # With the menu: the key that asks for a callback after the announcement ("" = no offer).
+    # The key that asks for a callback after the menu's announcement and on an overflow to
+    # `callback` ("" = no offer).
     callback_key: str = ""
     # Teams whose team lines say the estimated wait before the queue (announce_position).
     announce_wait: tuple[str, ...] = ()
@@ -113,6 +121,7 @@ class DialplanOptions:
         if len(self.menu_languages) > 9:
             raise DialplanError("the language menu has keys 1-9: at most 9 languages")
         _require(_CONTEXT, self.outbound_context, "outbound context")
+        _require(_CONTEXT, self.callback_context, "callback context")
         if self.callback_key and (
             len(self.callback_key) != 1 or self.callback_key not in "0123456789*#"
         ):
@@ -133,6 +142,11 @@ class DialplanOptions:
             _require(_NUMBER, number, "switchboard number")
         if self.switchboard_numbers:
             _require(_QUEUE, self.switchboard_queue, "switchboard queue")
+
+    @property
+    def offers_on_overflow(self) -> bool:
+        """Some team's queue timeout ends in the callback offer."""
+        return any(overflow == CALLBACK for _, overflow in self.team_overflow)
 
     def direct_dial_for(self, team_id: str) -> str:
         return dict(self.team_direct_dial).get(team_id, self.direct_dial)
@@ -185,14 +199,14 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
                     options.menu_timeout_seconds,
                     options.early_media,
                     callback_offer=bool(options.callback_key),
-                ),
-                *(
-                    [offer_context(options.callback_key, options.early_media)]
-                    if options.callback_key
-                    else []
-                ),
+                )
             ]
             if options.menu_languages
+            else []
+        ),
+        *(
+            [offer_context(options.callback_key, options.early_media)]
+            if options.callback_key and (options.menu_languages or options.offers_on_overflow)
             else []
         ),
         *(
@@ -201,7 +215,11 @@ def generate_dialplan(office: Office, options: DialplanOptions, now: datetime) -
             else []
         ),
         hints_context(office.team_ids),
-        callback_context(options.outbound_context, options.callback_dial_timeout_seconds),
+        callback_context(
+            options.callback_context,
+            options.outbound_context,
+            options.callback_dial_timeout_seconds,
+        ),
     ]
     return "\n".join(sections)
 
@@ -362,7 +380,12 @@ def _after_queue(office: Office, options: DialplanOptions, team_id: str, queue: 
         other = office.schedule_for(other_id).team
         target = _require(_QUEUE, other.queue or other.id, "queue")
         return overflow_steps(queue, overflow, target, options.queue_timeout_for(other_id))
-    # The callback offer and the overflow announcement need prompts not rendered yet.
+    if overflow == CALLBACK:
+        if not options.callback_key:
+            raise DialplanError(f"team {team_id} overflows to a callback offer without a key")
+        return callback_overflow_steps(queue, team_id, options.languages[0])
+    if overflow == ANNOUNCEMENT:
+        return announcement_overflow_steps(queue, team_id, options.languages)
     raise DialplanError(f"overflow {overflow!r} of team {team_id} cannot be generated")
 
 

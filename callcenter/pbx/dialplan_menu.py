@@ -2,7 +2,7 @@
 
 `Background()` plays the menu (`callhours/menu-<lang>`, one file per language, each in its
 own voice), `WaitExten(n)` waits for the key; `1`..`9` play that language's announcement,
-`t` (no key) the short form (`summary-<reason>-<lang>`: situation, next opening, web
+`t` (no key) the short form (`closed-<reason>-short-<lang>`: situation, next opening, web
 address) in the configured default languages one after another — the full announcements one
 after another would take the no-key caller past 45 s with six menu languages — and `i` (a
 key not in the menu) repeats the menu once and then goes on as `t`. Right after the choice
@@ -34,7 +34,7 @@ def _announcement(lang: str) -> str:
 
 
 def _summary(lang: str) -> str:
-    return f"callhours/${{{TEAM_VARIABLE}}}/summary-${{{REASON_VARIABLE}}}-{lang}"
+    return f"callhours/${{{TEAM_VARIABLE}}}/closed-${{{REASON_VARIABLE}}}-short-{lang}"
 
 
 def _language_event(language: str) -> str:

@@ -7,7 +7,8 @@ from callcenter.pbx.dialplan import DialplanOptions
 
 
 def options_from_settings(settings: Settings) -> DialplanOptions:
-    """The `[pbx]`, `[prompts]`, `[callers]`, `[switchboard]`, `[ami]` values the dialplan needs."""
+    """The `[pbx]`, `[prompts]`, `[callers]`, `[callbacks]`, `[switchboard]`, `[ami]` values
+    the dialplan needs."""
     pbx = settings.pbx
     callers = settings.callers
     return DialplanOptions(
@@ -32,7 +33,8 @@ def options_from_settings(settings: Settings) -> DialplanOptions:
             for team in settings.teams
             if team.queue_timeout_seconds is not None
         ),
-        outbound_context=callers.outbound_context,
-        callback_key=callers.callback_key if callers.menu else "",
+        callback_context=settings.callbacks.callback_context,
+        outbound_context=settings.callbacks.outbound_context,
+        callback_key=callers.callback_key if settings.offers_callback else "",
         announce_wait=tuple(team.id for team in settings.teams if team.announce_position),
     )

@@ -166,10 +166,9 @@ def _user_event(event: AmiEvent, received_at: datetime) -> PbxEvent | None:
 
 def _language_chosen(event: AmiEvent, received_at: datetime) -> PbxEvent:
     h = event.headers
-    # The envelope carries the channel's `Language:` first (021); the user event's own
-    # `Language:` follows it, so the last value is the choice.
-    values = event.getall("Language")
-    language = (values[-1] if values else "").strip().lower()
+    # The choice is `MenuLanguage:`: the envelope's `Language:` is the channel's own (021),
+    # present on every channel event, so it says nothing about the menu.
+    language = h["MenuLanguage"].strip().lower()
     return LanguageChosen(
         h["Linkedid"],
         h.get("CallUniqueid", "").strip() or h["Uniqueid"],

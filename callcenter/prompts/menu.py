@@ -65,9 +65,16 @@ def menu_file(sounds_dir: Path, lang: str, kind: str = "menu") -> Path:
     return sounds_dir / "callhours" / f"{kind}-{lang}.wav"
 
 
-def menu_texts(languages: Sequence[str], callback_key: str = "") -> dict[tuple[str, str], str]:
-    """(kind, lang) -> sentence: the menu, and with a callback key its offer/confirmation."""
-    texts = {("menu", lang): menu_text(lang, key) for key, lang in enumerate(languages, start=1)}
+def menu_texts(
+    languages: Sequence[str], callback_key: str = "", *, menu: bool = True
+) -> dict[tuple[str, str], str]:
+    """(kind, lang) -> sentence: the menu (unless `menu` is False: only the offer on a
+    queue overflow is wanted), and with a callback key its offer/confirmation."""
+    texts = (
+        {("menu", lang): menu_text(lang, key) for key, lang in enumerate(languages, start=1)}
+        if menu
+        else {}
+    )
     if callback_key:
         for lang in languages:
             texts[("callback-offer", lang)] = OFFER_SENTENCES[lang].format(key=callback_key)
@@ -81,11 +88,13 @@ async def render_menu(
     templates: Mapping[str, PromptTemplate],
     tools: AudioTools | None = None,
     callback_key: str = "",
+    *,
+    menu: bool = True,
 ) -> dict[tuple[str, str], Path]:
-    """Render the menu (key = position in `languages`) and, with a callback key, the
-    offer and confirmation per language; (kind, lang) -> path."""
+    """Render the menu (key = position in `languages`; not with `menu=False`) and, with a
+    callback key, the offer and confirmation per language; (kind, lang) -> path."""
     tools = tools or AudioTools()
-    texts = menu_texts(languages, callback_key)
+    texts = menu_texts(languages, callback_key, menu=menu)
     out: dict[tuple[str, str], Path] = {}
     folder = sounds_dir / "callhours"
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Short forms and wait sentences (issue 20): what the no-key menu path and the queue say.
 
-`callhours/<team>/summary-<reason>-<lang>.wav`: the template's `[summaries]` (situation,
+`callhours/<team>/closed-<reason>-short-<lang>.wav`: the template's `[summaries]` (situation,
 next opening, web address), played by the language menu's `t` path in each default
 language one after another, so that menu + wait + summaries stay under 45 s while the full
 announcement (with the hours) plays for a chosen language. Re-rendered only when the text,
@@ -66,7 +66,7 @@ WAIT_SENTENCES: Mapping[str, Mapping[str, str]] = {
 
 
 def summary_file(sounds_dir: Path, team: str, reason: Reason, lang: str) -> Path:
-    return sounds_dir / "callhours" / team / f"summary-{reason}-{lang}.wav"
+    return sounds_dir / "callhours" / team / f"closed-{reason}-short-{lang}.wav"
 
 
 def wait_file(sounds_dir: Path, minutes: int, lang: str) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from callcenter.simulator.callback import CALLBACK_CONTEXT
 from callcenter.simulator.engine import SimulatedPbx
 from callcenter.simulator.wire import (
     Header,
@@ -181,7 +180,8 @@ class ActionHandler:
     def _originate(self, fields: Fields, aid: str | None) -> bytes:
         match = _LOCAL_FROM_PSTN.match(fields.get("Channel", ""))
         staff = _LOCAL_ANY.match(fields.get("Channel", ""))
-        if match is None and staff is not None and fields.get("Context") == CALLBACK_CONTEXT:
+        callback = fields.get("Context") == self.pbx.model.callback_context
+        if match is None and staff is not None and callback:
             return self._originate_callback(staff.group(1), staff.group(2), fields, aid)
         if match is None:
             # SYNTHESISED: the simulator only injects calls as the recordings did.

@@ -1,6 +1,6 @@
 """A callback call-out by AMI Originate, staff phone first (recording 022 part A, 022b).
 
-`Originate Channel: Local/<staff>@<staff context>, Context: callhours-callback,
+`Originate Channel: Local/<staff>@<staff context>, Context: <the model's callback_context>,
 Exten: <customer>`: the staff pair rings; when the staff phone answers, OriginateResponse
 Success (Reason 4) names the staff `;1`, and `;1` dials the customer
 (`Dial(Local/<customer>@<outbound>,<timeout>)` of the generated include). The customer's
@@ -17,8 +17,6 @@ from callcenter.simulator.channels import RINGING, UP, LocalPair
 from callcenter.simulator.model import Customer
 from callcenter.simulator.runtime import Runtime
 
-CALLBACK_CONTEXT = "callhours-callback"
-
 
 async def staff_first(
     rt: Runtime,
@@ -32,6 +30,7 @@ async def staff_first(
     customer: Customer,
 ) -> None:
     bus, clock = rt.bus, rt.clock
+    context = rt.model.callback_context
     one, two = pair.one, pair.two
     staff_dial = f"{one.exten}@{one.context}"
     bus.newchannel(one)
@@ -50,7 +49,7 @@ async def staff_first(
         for channel in (two, one):
             bus.hangup(channel, 19)
         bus.originate_exten_response(
-            action_id, 3, f"Local/{staff_dial}", CALLBACK_CONTEXT, customer_number,
+            action_id, 3, f"Local/{staff_dial}", context, customer_number,
             "<unknown>", *caller,
         )  # fmt: skip
         _forget(rt, pair)
@@ -61,10 +60,10 @@ async def staff_first(
     bus.newstate(one, UP)
     bus.dial_end(None, one, "ANSWER")
     bus.originate_exten_response(
-        action_id, 4, one.name, CALLBACK_CONTEXT, customer_number, one.uniqueid, *caller
+        action_id, 4, one.name, context, customer_number, one.uniqueid, *caller
     )
     staff_leaves = staff_answered + phone.talk(rt.rng)
-    one.context, one.exten, one.priority = CALLBACK_CONTEXT, customer_number, 1
+    one.context, one.exten, one.priority = context, customer_number, 1
     one.app, one.app_data = "Dial", f"Local/{customer_number}@{outbound_context},{dial_timeout:g}"
     cust = rt.ids.local_pair(customer_number, outbound_context, one.linkedid)
     bus.newchannel(cust.one)

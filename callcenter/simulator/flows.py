@@ -145,20 +145,33 @@ class Dialplan:
 
     async def announcement(self, call: Call, reason: str, deferred: list[Deferred]) -> None:
         """004 (heard to the end), 005 (hung up early), 013 (caller already answered)."""
-        rt, bus = self.rt, self.rt.bus
+        rt = self.rt
         prompts = rt.model.prompts(reason)
         if rt.model.menu_languages:
             chosen = await language_menu(rt, call)
+            languages = rt.model.languages if chosen is None else (chosen,)
             if chosen is not None:
                 prompts = [rt.model.prompt_seconds.get((reason, chosen), DEFAULT_PROMPT_SECONDS)]
             else:  # `t`: the summaries of the default languages
                 prompts = [rt.model.summary_seconds for _ in rt.model.languages]
+            # The menu's Playback of the generated include, as CoreShowChannels shows it:
+            # the file names say which announcement (team, reason, language) is playing.
+            short = "short-" if chosen is None else ""  # `t` plays the short forms
+            call.two.app_data = "&".join(
+                f"callhours/{call.team}/closed-{reason}-{short}{lang}" for lang in languages
+            )
         ends = rt.clock.time() + sum(prompts)
         hit = await wait_first(rt.clock, ends, call.hangup_requested)
         if hit != 0 and rt.model.menu_languages and await callback_offer(rt, call, call.number):
             hit = 0
+        self._after_prompt(call, hit == 0, deferred)
+
+    def _after_prompt(self, call: Call, caller_gone: bool, deferred: list[Deferred]) -> None:
+        """The end of a call that only heard prompts: the caller hung up during them, or
+        the dialplan's Hangup() after them."""
+        rt, bus = self.rt, self.rt.bus
         up = call.two.state == UP
-        if hit == 0:
+        if caller_gone:
             call.first_outcome(Outcome.ANNOUNCEMENT_HUNGUP)
             if up:
                 answered_caller_gone(rt, call, call.hangup_cause, deferred)
@@ -178,6 +191,22 @@ class Dialplan:
             answered_hangup(rt, call, deferred)
         else:
             unanswered_hangup(rt, call)
+
+    async def overflow_prompt(self, call: Call, to: str, deferred: list[Deferred]) -> None:
+        """After `UserEvent(QueueOverflow, To: announcement | callback)`: the team's
+        closed-hours announcement in the prompt languages, or the callback offer in the
+        first one (the include's `callback_overflow_steps` / `announcement_overflow_steps`)."""
+        rt, two = self.rt, call.two
+        if to == "announcement":
+            two.app = "Playback"
+            two.app_data = "&".join(
+                f"callhours/{call.team}/closed-hours-{lang}" for lang in rt.model.languages
+            )
+            ends = rt.clock.time() + sum(rt.model.prompts("hours"))
+            gone = await wait_first(rt.clock, ends, call.hangup_requested) == 0
+        else:
+            gone = await callback_offer(rt, call, call.number)
+        self._after_prompt(call, gone, deferred)
 
     # -- open team line: the queue -----------------------------------------------------------
 
@@ -218,6 +247,9 @@ class Dialplan:
                 [("From", name), ("To", to), ("QueueStatus", "TIMEOUT")],
             )
             call.two.priority = 7
+            if not target:
+                await self.overflow_prompt(call, to, deferred)
+                return
             await self.queue(call, target, deferred, [], [])
             return
         if result.exit is not QueueExit.CONNECTED or result.attempt is None:

@@ -53,19 +53,18 @@ def model_from_settings(
         ),
     )
     lines += [Line(n, LineKind.SWITCHBOARD, "", n) for n in settings.switchboard.numbers]
-    # The include's overflow (zentrale / team:<id>); callback/announcement are not generated.
+    # The include's overflow: the next queue (zentrale / team:<id>), or "" where the call
+    # ends with a prompt (callback offer / announcement).
     teams = {team.id: team for team in settings.teams}
-    overflow = {
-        team.id: (
-            team.overflow,
-            switchboard
-            if team.overflow == "zentrale"
-            else team_queue[team.overflow.removeprefix("team:")],
-        )
-        for team in settings.teams
-        if team.overflow == "zentrale"
-        or (team.overflow.startswith("team:") and team.overflow.removeprefix("team:") in teams)
-    }
+    overflow: dict[str, tuple[str, str]] = {}
+    for team in settings.teams:
+        other = team.overflow.removeprefix("team:")
+        if team.overflow == "zentrale":
+            overflow[team.id] = (team.overflow, switchboard)
+        elif team.overflow.startswith("team:") and other in teams:
+            overflow[team.id] = (team.overflow, team_queue[other])
+        elif team.overflow in ("callback", "announcement"):
+            overflow[team.id] = (team.overflow, "")
     phones = {"switchboard-agent": RECORDED_PHONES["switchboard-agent"]}
     model = PbxModel(
         queues=queues,
@@ -80,8 +79,9 @@ def model_from_settings(
         overflow=overflow,
         menu_languages=settings.callers.languages if settings.callers.menu else (),
         menu_timeout=float(settings.callers.menu_timeout_seconds),
-        callback_key=settings.callers.callback_key if settings.callers.menu else "",
-        outbound_context=settings.callers.outbound_context,
+        callback_key=settings.callers.callback_key if settings.offers_callback else "",
+        callback_context=settings.callbacks.callback_context,
+        outbound_context=settings.callbacks.outbound_context,
     )
     if phone is not None:
         model.default_phone = phone

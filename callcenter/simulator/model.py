@@ -128,11 +128,13 @@ class PbxModel:
     callback_key: str = ""
     callback_offer_seconds: float = 2.5
     callback_confirm_seconds: float = 2.5
-    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue).
+    # Overflow on queue timeout (024): team -> (`To:` of the UserEvent, the next queue;
+    # "" for `callback` / `announcement`, which end the call with a prompt).
     overflow: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Callback call-outs (022): customer number -> how that line behaves (default:
-    # answers after 2 s, talks 10 s), and the include's [callhours-callback] Dial().
+    # answers after 2 s, talks 10 s), and the include's callback context and its Dial().
     customers: dict[str, Customer] = field(default_factory=dict)
+    callback_context: str = "callhours-callback"
     outbound_context: str = "from-internal"
     callback_dial_timeout: float = 30.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).

@@ -36,15 +36,21 @@ WATCHED = frozenset(
         "callback_attempts",
     }
 )
+# Tables that decide who is signed in: the web keeps identities until one of them changes
+# (callcenter.web.identity_cache), so a logout, a locked account or a revoked token counts
+# at the next request.
+AUTH_WATCHED = frozenset({"users", "api_tokens", "web_sessions"})
 _DML = re.compile(
     r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:\w+\.)?"?(\w+)"?',
     re.IGNORECASE,
 )
 _WROTE = "callcenter_data_written"
+_AUTH_WROTE = "callcenter_auth_written"
 
 # One count for the process, not per engine: the live writer, the web app and the importers
 # may each have their own engine on the same database.
 _count = [0]
+_auth_count = [0]
 _lock = threading.Lock()
 
 _NEWEST_IDS = text(
@@ -68,18 +74,25 @@ def _mark_write(
     conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
 ) -> None:
     found = _DML.match(statement)
-    if found and found.group(1).lower() in WATCHED:
-        conn.info[_WROTE] = True
+    if found:
+        table = found.group(1).lower()
+        if table in WATCHED:
+            conn.info[_WROTE] = True
+        elif table in AUTH_WATCHED:
+            conn.info[_AUTH_WROTE] = True
 
 
 def _bump(conn: Connection) -> None:
-    if conn.info.pop(_WROTE, False):
+    wrote, auth = conn.info.pop(_WROTE, False), conn.info.pop(_AUTH_WROTE, False)
+    if wrote or auth:
         with _lock:
-            _count[0] += 1
+            _count[0] += bool(wrote)
+            _auth_count[0] += bool(auth)
 
 
 def _forget(conn: Connection) -> None:
     conn.info.pop(_WROTE, None)
+    conn.info.pop(_AUTH_WROTE, None)
 
 
 def local_writes() -> int:
@@ -88,8 +101,19 @@ def local_writes() -> int:
         return _count[0]
 
 
+def auth_writes() -> int:
+    """How many transactions of this process changed accounts, tokens or sessions."""
+    with _lock:
+        return _auth_count[0]
+
+
 def data_version(session: Session) -> tuple[int, ...]:
     """The version as one comparable value; equal versions mean equal evaluation inputs."""
     local = local_writes()
     row = session.execute(_NEWEST_IDS).one()
     return (local, *(int(value or 0) for value in row))
+
+
+def newest_audit_id(version: tuple[int, ...]) -> int:
+    """The schedule version (Store.schedule_version: the newest audit id) in a data version."""
+    return version[3]

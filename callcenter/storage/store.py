@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
-from callcenter.storage.data_version import data_version
+from callcenter.storage.data_version import auth_writes, data_version, local_writes, newest_audit_id
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.private_files import make_private_dir
@@ -55,6 +55,21 @@ class Store:
         (callcenter.storage.data_version): results computed from them keep until it does."""
         with self.session() as session:
             return data_version(session)
+
+    @staticmethod
+    def local_writes() -> int:
+        """Committed writes of this process to what the data version covers."""
+        return local_writes()
+
+    @staticmethod
+    def auth_writes() -> int:
+        """Committed changes of this process to accounts, tokens or web sessions."""
+        return auth_writes()
+
+    @staticmethod
+    def schedule_version_of(version: tuple[int, ...]) -> int:
+        """What `schedule_version` reads, taken from a `data_version`."""
+        return newest_audit_id(version)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -21,9 +21,7 @@ from callcenter.domain.number_plan import LinePlan
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import Office
 from callcenter.exports import write_calls
-from callcenter.imports.cdr import parse_cdr
 from callcenter.imports.common import CallImportSetup, ImportResult, ParsedCalls, display_name
-from callcenter.imports.queue_log import parse_queue_log
 from callcenter.privacy import load_or_create_key
 from callcenter.storage.audit import AuditRepository
 from callcenter.storage.call_repository import CallRecordRepository
@@ -82,6 +80,10 @@ def import_cdr(
 ) -> ImportResult:
     """Master.csv -> call records (see `callcenter.imports.cdr`); `tz`: the zone the PBX
     wrote the times in (`[pbx] timezone`)."""
+    # The parsers are imported where they run: `callcenter report` (count_calls) and the
+    # service import this module, and the CDR parser pulls in the PBX event translation.
+    from callcenter.imports.cdr import parse_cdr
+
     return _store_calls(sessions, "cdr", path, parse_cdr(path, setup, tz), actor, now)
 
 
@@ -89,6 +91,8 @@ def import_queue_log(
     sessions: SessionFactory, path: Path, setup: CallImportSetup, *, actor: str, now: datetime
 ) -> ImportResult:
     """queue_log -> call records for queue calls (see `callcenter.imports.queue_log`)."""
+    from callcenter.imports.queue_log import parse_queue_log
+
     return _store_calls(sessions, "queue_log", path, parse_queue_log(path, setup), actor, now)
 
 

@@ -75,6 +75,16 @@ async def render_announcements(
             team,
             speak_reason=settings.prompts.speak_public_reason,
         )
+    elif settings.offers_callback:
+        # A queue overflow to `callback` without the menu: the offer in the first language,
+        # as the include plays it.
+        await render_menu(
+            settings.prompts.languages[:1],
+            settings.sounds_dir,
+            templates,
+            callback_key=settings.callers.callback_key,
+            menu=False,
+        )
     if any(t.announce_position for t in settings.teams):
         await render_wait_prompts(settings.sounds_dir, settings.prompts.languages, templates)
     return report

@@ -29,6 +29,16 @@ class ResultCache(Generic[T]):
         self.computed = 0  # how often a result was computed (not served from here)
         self.served = 0
 
+    def peek(self, version: Hashable, key: Hashable) -> tuple[bool, T | None]:
+        """(True, result) if a result of `version` is kept under `key`; never computes, so
+        an event loop may ask before sending the work to a thread."""
+        with self._lock:
+            if version == self._version and key in self._entries:
+                self._entries.move_to_end(key)
+                self.served += 1
+                return True, self._entries[key]
+        return False, None
+
     def get_or_compute(
         self, version: Callable[[], Hashable], key: Hashable, compute: Callable[[], T]
     ) -> T:

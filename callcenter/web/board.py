@@ -175,7 +175,7 @@ async def board_page(request: web.Request) -> web.StreamResponse:
     office = await state.office()
     now = state.now()
     statuses = readmodels.board(office, now)
-    version = await asyncio.to_thread(state.store.schedule_version)
+    version = await state.schedule_version()
     reasons = await public_reasons(state)
     board = board_payload(statuses, now, version, state, reasons)
     return render(request, "board.html", {"board": board})

@@ -163,20 +163,19 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
         scheme, _, secret = authorization.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             return None
-        found = await state.run(lambda uow: sessions.token_user(uow, secret.strip(), now))
-        if found is None:
-            return None
-        token = found.token
-        if token.legacy:
-            _warn_legacy_token(state, token, now)
-        return Identity(found.account, "token", f"api:{token.name}", scopes=token.granted)
+        return await _token_identity(state, secret.strip(), now)
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None
+    key = ("session", session_id)
+    kept = state.identities.get(key, now)
+    if kept is not None:
+        return kept[0]
+    writes = state.identities.version()
     session = await state.run(lambda uow: sessions.current_session(uow, session_id, now))
     if session is None:
         return None
-    return Identity(
+    identity = Identity(
         session.account,
         "session",
         f"web:{session.account.username}",
@@ -184,6 +183,27 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
         session.csrf_token,
         session_id,
     )
+    state.identities.put(key, (identity, None), writes, session.expires_at)
+    return identity
+
+
+async def _token_identity(state: WebState, secret: str, now: datetime) -> Identity | None:
+    key = ("token", secret)
+    kept = state.identities.get(key, now)
+    if kept is None:
+        writes = state.identities.version()
+        found = await state.run(lambda uow: sessions.token_user(uow, secret, now))
+        if found is None:
+            return None
+        identity = Identity(
+            found.account, "token", f"api:{found.token.name}", scopes=found.token.granted
+        )
+        kept = (identity, found.token)
+        state.identities.put(key, kept, writes, found.token.expires_at)
+    identity, token = kept
+    if token is not None and token.legacy:
+        _warn_legacy_token(state, token, now)
+    return identity
 
 
 async def _check_csrf(request: web.Request, identity: Identity) -> None:

@@ -32,7 +32,8 @@ from callcenter.web.forms import (
     week_windows,
 )
 from callcenter.web.middleware import ensure_identity
-from callcenter.web.render import render
+from callcenter.web.page_cache import Same
+from callcenter.web.render import render, render_kept
 from callcenter.web.state import Identity, WebState, lang_of, state_of
 
 NOTE_LIMIT = 200
@@ -76,16 +77,14 @@ async def home(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     rows = await overview_rows(state)
     live = state.live
-    return render(
-        request,
-        "overview.html",
-        {
-            "rows": rows,
-            "live": live is not None,
-            "pbx_connected": live.pbx_connected() if live else None,
-            "heartbeat": live.last_heartbeat() if live else None,
-        },
-    )
+    context = {
+        "rows": rows,
+        "live": live is not None,
+        "pbx_connected": live.pbx_connected() if live else None,
+        "heartbeat": live.last_heartbeat() if live else None,
+    }
+    data = (tuple(rows), context["live"], context["pbx_connected"], context["heartbeat"])
+    return render_kept(request, "overview.html", context, data)
 
 
 async def overview_rows(state: WebState) -> list[readmodels.OverviewRow]:
@@ -115,6 +114,7 @@ async def hours_page(request: web.Request) -> web.StreamResponse:
         None,
         FormErrors(),
         variant_id=variant.id if variant else None,
+        keep=True,
     )
 
 
@@ -144,8 +144,10 @@ def _hours_response(
     *,
     variant_id: int | None = None,
     new_values: Mapping[str, str] | None = None,
+    keep: bool = False,
 ) -> web.Response:
-    """The hours page for the base week (`variant_id` None) or one date-range variant."""
+    """The hours page for the base week (`variant_id` None) or one date-range variant;
+    `keep`: a plain view (no form values, no errors), kept per schedule (render_kept)."""
     identity = ensure_identity(request)
     team = office.team(team_id)
     variant = _selected_variant(str(variant_id or ""), team)
@@ -164,25 +166,25 @@ def _hours_response(
     }
     today = state.now().date()
     action = f"/sprechzeiten/{team.id}" + ("" if variant is None else f"/zeitraum/{variant.id}")
-    return render(
-        request,
-        "hours.html",
-        {
-            "teams": office.teams,
-            "team": team,
-            "variant": variant,
-            "variants": team.variants,
-            "action": action,
-            "values": shown,
-            "new_values": new_values or {},
-            "errors": errors.for_lang(lang_of(request)),
-            "can_edit": identity.has(Role.ADMIN),
-            "grid": _grid(windows),
-            "preview": readmodels.preview(office, team_id, today),
-            "today": today,
-        },
-        status=status,
-    )
+    context = {
+        "teams": office.teams,
+        "team": team,
+        "variant": variant,
+        "variants": team.variants,
+        "action": action,
+        "values": shown,
+        "new_values": new_values or {},
+        "errors": errors.for_lang(lang_of(request)),
+        "can_edit": identity.has(Role.ADMIN),
+        "grid": _grid(windows),
+        "preview": readmodels.preview(office, team_id, today),
+        "today": today,
+    }
+    if keep and values is None and not errors and new_values is None and status == 200:
+        # All of it follows from the schedule, the team, the variant and the day.
+        data = (Same(office), team_id, variant_id, today)
+        return render_kept(request, "hours.html", context, data)
+    return render(request, "hours.html", context, status=status)
 
 
 def _grid(windows: Any) -> list[list[tuple[float, float, str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -57,6 +57,9 @@ def setup_templates(app: web.Application) -> None:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package: checking each one's mtime at every render cost
+        # a stat() per template and page view.
+        auto_reload=False,
     )
     env.filters["json_script"] = json_script
     env.filters["german_date"] = german_date
@@ -116,6 +119,24 @@ def render(
     return aiohttp_jinja2.render_template(
         template, request, {**_common(request), **(context or {})}, status=status
     )
+
+
+def render_kept(
+    request: web.Request, template: str, context: Mapping[str, Any], data: Hashable
+) -> web.Response:
+    """`render`, or the same page kept from an earlier view (callcenter.web.page_cache);
+    `data` must name everything in `context` (the common parts are added here)."""
+    state = state_of(request)
+    minute = state.now().replace(second=0, microsecond=0)
+    key = (template, request.get(IDENTITY), lang_of(request), request.path_qs, minute, data)
+    text = state.pages.get(key)
+    if text is not None:
+        return web.Response(text=text, content_type="text/html", charset="utf-8")
+    response = render(request, template, context)
+    # A minute that ended while rendering: the page may show either, so it is not kept.
+    if response.text is not None and state.now().replace(second=0, microsecond=0) == minute:
+        state.pages.put(key, response.text)
+    return response
 
 
 def render_error(request: web.Request, error: WebError) -> web.Response:

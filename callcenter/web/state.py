@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -16,11 +16,14 @@ from callcenter.domain.access import Scope, scope_allows
 from callcenter.domain.schedule import Office
 from callcenter.storage.store import Store
 from callcenter.storage.unit_of_work import SqlUnitOfWork
-from callcenter.storage.web_repository import Account, CallCounts, Role
+from callcenter.storage.web_repository import Account, ApiToken, CallCounts, Role
 from callcenter.usecases.audit import calls_between
 from callcenter.usecases.result_cache import ResultCache
+from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.live import LiveView
+from callcenter.web.page_cache import PageCache
 from callcenter.web.ratelimit import LoginLimiter
+from callcenter.web.versions import Version, VersionProbe
 
 T = TypeVar("T")
 
@@ -48,6 +51,19 @@ class WebState:
     day_counts: ResultCache[Mapping[str, CallCounts]] = field(
         default_factory=lambda: ResultCache(4)
     )
+    # Rendered pages per identity, minute and data (callcenter.web.page_cache).
+    pages: PageCache = field(default_factory=PageCache)
+    # Sessions and tokens already looked up (callcenter.web.identity_cache).
+    # A token's identity comes with the token (its "no scopes" warning is due per use).
+    # Set in __post_init__ (both watch this store's writes).
+    identities: IdentityCache[tuple[Identity, ApiToken | None]] = field(init=False)
+    # The data version for the office and the day's counts, without a database read per
+    # request (callcenter.web.versions).
+    versions: VersionProbe = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.identities = IdentityCache(writes=self.store.auth_writes)
+        self.versions = VersionProbe(self.store.data_version, writes=self.store.local_writes)
 
     def now(self) -> datetime:
         return self.clock.now().astimezone(self.settings.tz)
@@ -62,7 +78,8 @@ class WebState:
         return await asyncio.to_thread(go)
 
     async def office(self) -> Office:
-        return await asyncio.to_thread(self.current_office)
+        kept = _kept(self.offices, self.versions.cached(), "office")
+        return kept if kept is not None else await asyncio.to_thread(self.current_office)
 
     async def call_counts(self, start: datetime, end: datetime) -> Mapping[str, CallCounts]:
         """Calls per team in [start, end), counted again only when the data changed."""
@@ -71,13 +88,31 @@ class WebState:
             with self.store.unit_of_work() as uow:
                 return calls_between(uow, start, end)
 
+        kept = _kept(self.day_counts, self.versions.cached(), (start, end))
+        if kept is not None:
+            return kept
         return await asyncio.to_thread(
-            self.day_counts.get_or_compute, self.store.data_version, (start, end), count
+            self.day_counts.get_or_compute, self.versions.current, (start, end), count
         )
+
+    async def schedule_version(self) -> int:
+        """The newest audit id (Store.schedule_version), read as the data version is."""
+        version = self.versions.cached()
+        if version is None:
+            version = await asyncio.to_thread(self.versions.current)
+        return self.store.schedule_version_of(version)
 
     def current_office(self) -> Office:
         """Blocking: the schedule of the current data version."""
-        return self.offices.get_or_compute(self.store.data_version, "office", self.store.office)
+        return self.offices.get_or_compute(self.versions.current, "office", self.store.office)
+
+
+def _kept(cache: ResultCache[T], version: Version | None, key: Hashable) -> T | None:
+    """A result kept for the known current version, looked up on the loop (no thread)."""
+    if version is None:
+        return None
+    found, result = cache.peek(version, key)
+    return result if found else None
 
 
 @dataclass(frozen=True)

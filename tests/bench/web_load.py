@@ -62,8 +62,10 @@ async def load(base: str, path: str, concurrency: int, seconds: float, login: li
     async with ClientSession(connector=connector, timeout=timeout, cookie_jar=jar) as session:
         if login:
             await _login(session, base, login[0], login[1])
+        first = time.perf_counter()
         async with session.get(base + path) as warm:  # first compute / template load
             await warm.read()
+        first = time.perf_counter() - first
         deadline = time.perf_counter() + seconds
 
         async def client() -> None:
@@ -85,6 +87,7 @@ async def load(base: str, path: str, concurrency: int, seconds: float, login: li
         "rate": len(latencies) / elapsed,
         "p95": latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("inf"),
         "failures": failures,
+        "first": first,
     }
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -65,3 +67,71 @@ def test_help_output_names_every_command(capsys: pytest.CaptureFixture[str]) -> 
     out = " ".join(capsys.readouterr().out.split())
     for name, summary in SUMMARIES.items():
         assert f"{name} {summary}" in out, name
+
+
+# What `state` and `closure add` must not load: none of it is needed to read or change the
+# schedule. `holidays.countries` is the package file that imports all ~250 countries (only
+# Germany is needed); the evaluation, web, plotting and migration stacks belong to other
+# commands. SQLAlchemy, pydantic and `holidays` itself are needed and allowed.
+NOT_FOR_SCHEDULE_COMMANDS = (
+    "plotly",
+    "numpy",
+    "scipy",
+    "aiohttp",
+    "jinja2",
+    "alembic",
+    "callcenter.evaluation",
+    "callcenter.web",
+    "callcenter.service",
+)
+# Not its modules (Germany's is needed), the package file that imports all of them.
+ALL_COUNTRIES = "holidays.countries"
+
+
+def _loaded_by(argv: list[str], data_dir: Path) -> set[str]:
+    """Every module name loaded by `callcenter ARGV` in a new interpreter."""
+    script = (
+        "import json, sys\n"
+        "from callcenter.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as ended:\n"
+        "    assert not ended.code, ended.code\n"
+        "sys.stderr.write('\\n' + json.dumps(sorted(sys.modules)))\n"
+    )
+    environment = {**os.environ, "CALLCENTER_DATA_DIR": str(data_dir)}
+    environment.pop("CALLCENTER_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=environment,
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _forbidden(loaded: set[str]) -> list[str]:
+    return sorted(
+        name
+        for name in loaded
+        if name == ALL_COUNTRIES
+        or any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_FOR_SCHEDULE_COMMANDS)
+    )
+
+
+def test_state_and_closure_add_load_only_what_the_schedule_needs(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    # The first command creates and migrates the database (Alembic): not what is measured.
+    _loaded_by(["state"], data_dir)
+    state = _loaded_by(["state"], data_dir)
+    closure = _loaded_by(
+        ["closure", "add", "--team", "auslaender-a", "--from", "2030-01-07", "--note", "Test"],
+        data_dir,
+    )
+    for loaded in (state, closure):
+        # The probe sees the modules the commands do need, holidays' Germany among them.
+        assert {"sqlalchemy", "callcenter.storage.store", "holidays.countries.germany"} <= loaded
+        assert _forbidden(loaded) == []
+    assert "callcenter.usecases.prompts" in closure  # closure add re-rendered the prompts

@@ -9,4 +9,5 @@ def test_every_scope_has_a_german_and_english_label() -> None:
     assert missing == []
     for scope in Scope:
         german, english = TEXTS[f"scope_{scope.value}"]
-        assert german and english
+        assert german
+        assert english

@@ -1,11 +1,11 @@
 """A callback from end to end over a real AMI socket, with Asterisk's recorded frames.
 
-Until the simulator models issue 20's dialplan, the PBX side is the fake AMI server
-playing what Asterisk 22 sent in the recordings: the caller of 021 (outside the hours,
-routed and choosing English as the generated dialplan reports it, then pressing the
-callback key), and for "Anrufen" the Originate answer and the staff-first call of 022
-(`cb-answer`: staff answers, the caller answers). The service, its database and its web
-app are the real ones.
+The PBX side is the fake AMI server playing what Asterisk 22 sent in the recordings: the
+caller of 021 (outside the hours, routed and choosing English as the generated dialplan
+reports it, then pressing the callback key), and for "Anrufen" the Originate answer and the
+staff-first call of 022 (`cb-answer`: staff answers, the caller answers). The service, its
+database and its web app are the real ones. The same flow against the simulator:
+tests/e2e/test_callback_end_to_end.py.
 
 Steps: the request appears in the team's worklist (with the number, only there); "Anrufen"
 sends the contract's Originate; the outcome "reached" is stored and the number erased; the
@@ -14,6 +14,7 @@ evaluation counts the request as fulfilled within 24 hours.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -106,7 +107,7 @@ def caller_frames() -> bytes:
                     "callhours-menu",
                     UserEvent="CallHoursLanguage",
                     Team="auslaender-a",
-                    Language="en",
+                    MenuLanguage="en",
                     CallUniqueid=h["Uniqueid"],
                 )
             )
@@ -191,10 +192,17 @@ async def test_callback_from_key_press_to_the_115_figure(pbx: FakeAmi, tmp_path:
                 store.session, datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 8, tzinfo=UTC)
             )
 
-        await wait_for(lambda: len(requests()) == 1, 10, "the callback request")
+        # Database reads off the loop: a blocking poll every 10 ms would starve the service
+        # that shares this event loop (its web, its AMI reader and its writes).
+        async def one_request() -> bool:
+            return len(await asyncio.to_thread(requests)) == 1
+
+        await wait_for(one_request, 10, "the callback request", step=0.05)
         assert service.web is not None
         web = service.web.url
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=20)
+        ) as http:
             csrf = await login(http, web)
             async with http.get(f"{web}/rueckrufe/auslaender-a") as page:
                 assert NUMBER in await page.text()  # the team's staff see the number
@@ -224,7 +232,10 @@ async def test_callback_from_key_press_to_the_115_figure(pbx: FakeAmi, tmp_path:
             (current,) = requests()
             return current.attempts[0].outcome if current.attempts else None
 
-        await wait_for(lambda: outcome() is not None, 10, "the attempt's outcome")
+        async def outcome_known() -> bool:
+            return await asyncio.to_thread(outcome) is not None
+
+        await wait_for(outcome_known, 10, "the attempt's outcome", step=0.05)
         (done,) = requests()
         assert outcome() is AttemptOutcome.REACHED
         assert done.status is CallbackStatus.DONE
@@ -234,7 +245,10 @@ async def test_callback_from_key_press_to_the_115_figure(pbx: FakeAmi, tmp_path:
                 return CallRecordRepository(session).count()
 
         # The call's own record (language, callback asked) comes through the record writer.
-        await wait_for(lambda: calls_stored() == 1, 10, "the caller's call record")
+        async def one_call_stored() -> bool:
+            return await asyncio.to_thread(calls_stored) == 1
+
+        await wait_for(one_call_stored, 10, "the caller's call record", step=0.05)
         with store.session() as session:
             record = CallRecordRepository(session).get(CALLER_LINKED)
         assert (record.language, record.callback_requested) == ("en", True)

@@ -88,7 +88,7 @@ async def test_no_key_path_ends_before_45_seconds(
         line for line in menu_context(menu_languages, defaults, timeout, True, True).splitlines()
     ]
     # What the no-key path plays is what this test sums: the summaries, then the offer.
-    assert any("summary-${CALLHOURS_REASON}-de&" in line for line in t_path), t_path
+    assert any("closed-${CALLHOURS_REASON}-short-de&" in line for line in t_path), t_path
     files = await render_menu(menu_languages, tmp_path, templates, callback_key="1")
     menu_seconds = sum(_header_seconds(p) for (kind, _), p in files.items() if kind == "menu")
     offer_seconds = _header_seconds(files[("callback-offer", defaults[0])])

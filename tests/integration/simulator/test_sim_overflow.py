@@ -93,3 +93,21 @@ def test_the_configured_overflow_and_menu_reach_the_simulator() -> None:
     }
     assert model.queues[first.queue or first.id].wait_timeout == 20.0
     assert model.menu_languages == settings.callers.languages
+
+
+def test_prompt_overflows_reach_the_simulator_with_the_callback_key() -> None:
+    settings = load_settings(None, environ={})
+    first, second, *rest = settings.teams
+    settings = settings.model_copy(
+        update={
+            "teams": (
+                first.model_copy(update={"overflow": "callback"}),
+                second.model_copy(update={"overflow": "announcement"}),
+                *rest,
+            )
+        }
+    )
+    model = model_from_settings(settings)
+    assert model.overflow == {first.id: ("callback", ""), second.id: ("announcement", "")}
+    # No language menu, but the overflow offers the callback: the key is there.
+    assert (model.menu_languages, model.callback_key) == ((), settings.callers.callback_key)

@@ -91,7 +91,7 @@ def with_language_choice(name: str) -> list[str]:
                     "CallHoursLanguage",
                     "t3-langmenu",
                     Team=TEAM,
-                    Language=language,
+                    MenuLanguage=language,
                     CallUniqueid=h["Uniqueid"],
                 )
             )

@@ -68,7 +68,8 @@ async def test_saving_phrases_is_audited_and_feeds_the_announcements(
     # One contact per announcement (issue 20: at most 20 s): the web address; the e-mail
     # address is said only where there is no web address.
     texts = _texts(page)
-    assert texts and all("www.stadt-beispiel.de/termine" in text for text in texts)
+    assert texts
+    assert all("www.stadt-beispiel.de/termine" in text for text in texts)
     entry = _audit(env, "office_phrases")[0]
     assert entry.action == "save_phrases"
     assert entry.after == {"url": "www.stadt-beispiel.de/termine", "email": "buero@stadt.de"}

@@ -4,9 +4,18 @@ callback context (022) — shape, lint, and that the dialplan reader loads them.
 from __future__ import annotations
 
 import pytest
-from dialplan_support import context_lines, example_settings, generate, lint, office, team
+from dialplan_support import (
+    NOW,
+    context_lines,
+    example_office,
+    example_settings,
+    generate,
+    lint,
+    office,
+    team,
+)
 
-from callcenter.pbx.dialplan import DialplanError
+from callcenter.pbx.dialplan import DialplanError, generate_dialplan
 from callcenter.pbx.dialplan_eval import read_contexts
 from callcenter.pbx.dialplan_settings import options_from_settings
 
@@ -33,9 +42,10 @@ def test_menu_offers_each_language_by_key_in_the_configured_order() -> None:
         assert play.data == f"{announcement},noanswer"
         assert (hangup.app, hangup.data) == ("Hangup", "16")
     # No key: the short forms, German then English (the [prompts] languages), so the
-    # no-key caller is done within 45 s; a wrong key: menu again, once.
+    # no-key caller is done within 45 s (`closed-<reason>-short-<lang>`: the tracker's
+    # resync still reads team and reason off the name); a wrong key: menu again, once.
     assert "MenuLanguage: default" in menu["t"][0].data
-    default = "callhours/${CALLHOURS_TEAM}/summary-${CALLHOURS_REASON}"
+    default = "callhours/${CALLHOURS_TEAM}/closed-${CALLHOURS_REASON}-short"
     assert menu["t"][1].data == f"{default}-de&{default}-en,noanswer"
     assert menu["i"][1].data == "$[0${CALLHOURS_MENU_TRIES} > 1]?t,1:s,menu"
     assert lint(text) == []
@@ -101,10 +111,57 @@ def test_overflow_to_another_team_uses_its_queue_and_timeout() -> None:
     assert lint(text) == []
 
 
-@pytest.mark.parametrize("overflow", ["team:nobody", "team:t1", "callback", "announcement"])
+@pytest.mark.parametrize("overflow", ["team:nobody", "team:t1", "callback"])
 def test_overflow_the_include_cannot_do_is_refused(overflow: str) -> None:
+    # `callback` without a callback key: there is no key to offer.
     with pytest.raises(DialplanError, match="overflow"):
         generate(_two_teams(), team_overflow=(("t1", overflow),))  # type: ignore[arg-type]
+
+
+def test_overflow_to_a_callback_offers_it_after_the_timeout() -> None:
+    text = generate(office(), team_overflow=(("t1", "callback"),), callback_key="1")
+    contexts = read_contexts(text)
+    steps = contexts["callhours-inbound"]["0100"]
+    assert [(s.label, s.app, s.data) for s in steps[2:]] == [
+        ("", "Queue", "q1,t,,,30"),
+        ("", "GotoIf", '$["${QUEUESTATUS}" = "TIMEOUT"]?overflow'),
+        ("", "Hangup", ""),
+        (
+            "overflow",
+            "UserEvent",
+            "QueueOverflow,From: q1,To: callback,QueueStatus: ${QUEUESTATUS}",
+        ),
+        ("", "Set", "CALLHOURS_DIALLED=${EXTEN}"),
+        ("", "Gosub", "callhours-callback-offer,s,1(t1,de)"),
+        ("", "Hangup", "16"),
+    ]
+    # The offer context comes without the language menu, with 021's Read().
+    assert "callhours-langmenu" not in contexts
+    offer = contexts["callhours-callback-offer"]["s"]
+    assert [s.app for s in offer] == ["GotoIf", "Read", "GotoIf", "UserEvent", "Playback", "Return"]
+    assert lint(text) == []
+
+
+def test_overflow_to_the_announcement_plays_the_team_prompts_answered() -> None:
+    text = generate(office(), team_overflow=(("t1", "announcement"),), languages=("de", "en"))
+    steps = read_contexts(text)["callhours-inbound"]["0100"]
+    assert steps[5].data == "QueueOverflow,From: q1,To: announcement,QueueStatus: ${QUEUESTATUS}"
+    assert [(s.app, s.data) for s in steps[6:]] == [
+        ("Playback", "callhours/t1/closed-hours-de&callhours/t1/closed-hours-en"),
+        ("Hangup", "16"),
+    ]
+    assert "[callhours-callback-offer]" not in text
+    assert lint(text) == []
+
+
+def test_settings_give_the_callback_key_to_an_overflow_without_the_menu() -> None:
+    settings = example_settings()
+    first, *rest = settings.teams
+    overflowing = settings.model_copy(
+        update={"teams": (first.model_copy(update={"overflow": "callback"}), *rest)}
+    )
+    assert options_from_settings(settings).callback_key == ""
+    assert options_from_settings(overflowing).callback_key == settings.callers.callback_key
 
 
 def test_hints_one_per_team_and_the_reader_skips_them() -> None:
@@ -124,6 +181,22 @@ def test_callback_context_dials_the_customer_through_the_outbound_context() -> N
         ("Dial", "Local/${EXTEN}@pstn-out,30"),
         ("Hangup", ""),
     ]
+
+
+def test_the_callback_context_is_the_one_the_originate_names() -> None:
+    # One key in [callbacks] for both sides: the include's context and the Originate's
+    # `Context:` (pbx/originate.py reads settings.callbacks.callback_context) agree.
+    base = example_settings()
+    callbacks = base.callbacks.model_copy(
+        update={"callback_context": "rueckruf-aus", "outbound_context": "pstn-out"}
+    )
+    settings = base.model_copy(update={"callbacks": callbacks})
+    text = generate_dialplan(example_office(), options_from_settings(settings), NOW)
+    contexts = read_contexts(text)
+    assert "callhours-callback" not in contexts
+    steps = contexts[settings.callbacks.callback_context]["_X."]
+    assert (steps[0].app, steps[0].data) == ("Dial", "Local/${EXTEN}@pstn-out,30")
+    assert lint(text) == []
 
 
 def test_settings_switch_the_menu_on_with_callers_menu() -> None:
