@@ -9,12 +9,11 @@ ASTERISK22 = Path(__file__).resolve().parent / "fixtures" / "asterisk22"
 # recording or name it here; nothing is skipped silently. The AMI parser reads all of them.
 # The tracker covers every recording (020-025: tests/integration/tracker/test_tracker_callers.py).
 AWAITING: dict[str, str] = {}
-# Issue 20's recordings, until the simulator replays their own dialplans (extensions_traces3.conf):
-# its generated menu, callback offer and staff-first Originate are checked against the layouts
-# of 020-022 in test_sim_language_menu.py and test_sim_callback_originate.py meanwhile.
+# Issue 20's recordings the simulator does not replay yet, with why. 020 and 021 are replayed
+# with their own dialplan (SIMULATOR_OWN_TEST); the generated menu, callback offer and
+# staff-first Originate are also checked against the layouts of 020-022 in
+# test_sim_language_menu.py and test_sim_callback_originate.py.
 SIMULATOR_CALLERS_AWAITING: dict[str, str] = {
-    "020_dtmf_language_menu": "issue 20: replay of the traces3 language menu",
-    "021_read_callback_request": "issue 20: replay of the traces3 callback offer",
     "022_callback_originate": "issue 20: replay with Cdr/CEL of callbacks",
     "022b_callback_noanswer_long_agent": "issue 20: replay with Cdr/CEL of callbacks",
     "023_queue_announcements": "issue 20: CEL-only queue announcements",
@@ -26,6 +25,9 @@ SIMULATOR_CALLERS_AWAITING: dict[str, str] = {
 # Recordings the simulator follows in a test of their own rather than the generic replay
 # (no calls in them: the generic replay compares call events), with that test.
 SIMULATOR_OWN_TEST: dict[str, str] = {
+    # Their own test dialplan (extensions_traces3.conf) run by the simulator's script runner.
+    "020_dtmf_language_menu": "integration/simulator/test_sim_conformance_v3.py",
+    "021_read_callback_request": "integration/simulator/test_sim_conformance_v3.py",
     "025_custom_device_state_blf": "integration/simulator/test_sim_devstate.py",
     # app events, channels and OriginateResponse; the Cdr segments of the second queue not
     "024_queue_timeout_overflow": "integration/simulator/test_sim_overflow.py",

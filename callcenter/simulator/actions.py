@@ -195,6 +195,9 @@ class ActionHandler:
         pbx = self.pbx
         application = fields.get("Application", "Wait")
         data = fields.get("Data", "")
+        script = None
+        if "Application" not in fields and fields.get("Context"):
+            script = (fields["Context"], fields.get("Exten", "s"))
 
         def start() -> None:
             pbx.originate(
@@ -204,6 +207,7 @@ class ActionHandler:
                 application=application,
                 data=data,
                 action_id=aid,
+                caller_script=script,
             )
 
         self.after_response = start

@@ -71,6 +71,9 @@ class Call:
     # Keys the caller pressed (DTMFEnd on `;2`), not yet read by the dialplan.
     digits: list[str] = field(default_factory=list)
     digit_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # `Originate ... Context/Exten` instead of Application: the caller's `;1` runs that
+    # extension of the scripted dialplan after answer (020, 021).
+    caller_script: tuple[str, str] | None = None
 
     def take_digit(self) -> str | None:
         if not self.digits:

@@ -82,6 +82,7 @@ class SimulatedPbx:
         data: str = "20",
         action_id: str | None = None,
         patience: float | None = None,
+        caller_script: tuple[str, str] | None = None,
     ) -> Call:
         """`Originate Channel: Local/<number>@from-pstn`, as the recordings injected calls.
 
@@ -89,7 +90,7 @@ class SimulatedPbx:
         (what the recording script did with `Action: Hangup`).
         """
         pair = self.rt.ids.local_pair(number, "from-pstn")
-        call = Call(pair, number, action_id, application, data)
+        call = Call(pair, number, action_id, application, data, caller_script=caller_script)
         self.rt.calls[call.linkedid] = call
         self.report.started += 1
         self.dialplan.start(call, caller_num, caller_name)

@@ -23,6 +23,7 @@ from callcenter.simulator.queue import (
 )
 from callcenter.simulator.routing import Decision, LineKind, decide
 from callcenter.simulator.runtime import Runtime
+from callcenter.simulator.script import ScriptedCall, inbound_context
 from callcenter.simulator.teardown import (
     Deferred,
     agent_cdr,
@@ -65,6 +66,10 @@ class Dialplan:
         two = call.two
         two.context, two.exten, two.priority = FROM_PSTN, number, 1
         line = rt.plan.lookup(number)
+        if line is None and inbound_context(rt.model, number) is not None:
+            runner = ScriptedCall(rt, call, lambda c, q: self.queue(c, q, deferred, [], []))
+            await runner.run(number)
+            return
         if line is None:
             # SYNTHESISED: no such extension; Asterisk hangs the channel up.
             call.first_outcome(Outcome.UNROUTABLE)

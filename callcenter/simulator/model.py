@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from callcenter.pbx.dialplan_eval import Step
 from callcenter.simulator.routing import Line, LineKind
 
 # Announcement lengths of the recorded prompts (README "Sounds"); other languages: 7 s.
@@ -139,6 +140,11 @@ class PbxModel:
     callback_dial_timeout: float = 30.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
     hinted_teams: tuple[str, ...] | None = None
+    # A hand-written dialplan run as written (simulator/script.py): its contexts, the ones
+    # `[from-pstn]` includes, and the length of each sound file it plays, in seconds.
+    script_contexts: dict[str, dict[str, list[Step]]] = field(default_factory=dict)
+    script_inbound: tuple[str, ...] = ()
+    sound_seconds: dict[str, float] = field(default_factory=dict)
 
     def phone(self, interface: str) -> PhoneBehaviour:
         """Behaviour by interface first, then by context (`Local/102@agents` → `agents`)."""

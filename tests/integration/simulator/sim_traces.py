@@ -3,11 +3,12 @@
 `contract_view` turns a list of AMI events (recorded or simulated) into three views that
 ignore ids and times, and that respect where Asterisk itself is not deterministic:
 
-* `app`: the global order of the dialplan/queue events (UserEvent CallHours, Queue*,
-  Agent*, BlindTransfer, VarSet QUEUESTATUS) with their key fields;
+* `app`: the global order of the dialplan/queue events (UserEvent CallHours and
+  CallbackRequested, Queue*, Agent*, BlindTransfer, VarSet QUEUESTATUS, READSTATUS and
+  CBDIGIT) with their key fields;
 * `channels`: per channel (named by order of first appearance), the order of its channel
   events (Newchannel, Newstate, DialBegin/DialEnd, BridgeEnter/Leave, HangupRequest,
-  SoftHangupRequest, Hangup) with their key fields;
+  SoftHangupRequest, Hangup, DTMFBegin/DTMFEnd) with their key fields;
 * `records`: per call, the multiset of Cdr and OriginateResponse events.
 
 Why not one global order: Asterisk runs each channel in its own thread, so events of
@@ -18,6 +19,7 @@ surprises 5 and 8). Within a channel, and for the application events, the order 
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections import Counter
@@ -57,6 +59,8 @@ CHANNEL_EVENTS = {
     "HangupRequest",
     "SoftHangupRequest",
     "Hangup",
+    "DTMFBegin",
+    "DTMFEnd",
 }
 RECORD_EVENTS = {"Cdr", "OriginateResponse"}
 CONTRACT_EVENTS = APP_EVENTS | CHANNEL_EVENTS | RECORD_EVENTS
@@ -83,8 +87,23 @@ APP_KEYS = (
     "IsExternal",
     "Variable",
     "Value",
+    "Number",
 )
-CHANNEL_KEYS = ("ChannelStateDesc", "Context", "Exten", "DialStatus", "Cause", "Cause-txt")
+CHANNEL_KEYS = (
+    "ChannelStateDesc",
+    "Context",
+    "Exten",
+    "DialStatus",
+    "Cause",
+    "Cause-txt",
+    "Digit",
+    "DurationMs",
+    "Direction",
+)
+# Channel variables the product reads (Queue()'s result, Read()'s key and status, 021).
+COMPARED_VARIABLES = ("QUEUESTATUS", "READSTATUS", "CBDIGIT")
+# Dialplan UserEvents the product reads (the recorded dialplans' CallHours, 021's request).
+COMPARED_USEREVENTS = ("CallHours", "CallbackRequested")
 CDR_KEYS = (
     "Source",
     "Destination",
@@ -96,7 +115,16 @@ CDR_KEYS = (
     "AMAFlags",
     "UserField",
 )
-ORIGINATE_KEYS = ("Response", "Application", "Data", "Reason", "CallerIDNum", "CallerIDName")
+ORIGINATE_KEYS = (
+    "Response",
+    "Application",
+    "Data",
+    "Context",
+    "Exten",
+    "Reason",
+    "CallerIDNum",
+    "CallerIDName",
+)
 # Whole seconds computed from time() differences: Asterisk itself reports the same ring as
 # RingTime 1 or 2 (001 vs 012, README surprise 10), so RingTime is not compared and
 # Duration/BillableSeconds are compared to within one second.
@@ -204,9 +232,9 @@ def contract_view(events: Sequence[AmiEvent]) -> ContractView:
         name = event.name
         if name not in CONTRACT_EVENTS:
             continue
-        if name == "VarSet" and event.get("Variable") != "QUEUESTATUS":
+        if name == "VarSet" and event.get("Variable") not in COMPARED_VARIABLES:
             continue
-        if name == "UserEvent" and event.get("UserEvent") != "CallHours":
+        if name == "UserEvent" and event.get("UserEvent") not in COMPARED_USEREVENTS:
             continue
         names.append(name)
         if name == "Newchannel":
@@ -309,3 +337,38 @@ def near_equal(
         else:
             return False
     return True
+
+
+def _diff(recorded: list[object], simulated: list[object]) -> str:
+    lines = difflib.unified_diff(
+        [repr(r) for r in recorded], [repr(s) for s in simulated], "trace", "sim", lineterm=""
+    )
+    return "\n".join(lines)
+
+
+def assert_conforms(recorded_events: list[AmiEvent], simulated_events: list[AmiEvent]) -> None:
+    """The simulator's events are the recording's, as `contract_view` compares them; and
+    every simulated event has a header layout Asterisk sent in this recording."""
+    recorded = contract_view(recorded_events)
+    simulated = contract_view(simulated_events)
+
+    layouts: dict[str, set[tuple[str, ...]]] = {}
+    for event in recorded_events:
+        layouts.setdefault(event.name, set()).add(tuple(event.headers))
+    for event in simulated_events:
+        if event.name in layouts:
+            assert tuple(event.headers) in layouts[event.name], event.name
+
+    assert Counter(simulated.names) == Counter(recorded.names)
+    assert app_equal(recorded, simulated), _diff(recorded.app, simulated.app)
+    assert set(simulated.channels) == set(recorded.channels)
+    for channel, events in recorded.channels.items():
+        assert simulated.channels[channel] == events, f"{channel}\n" + _diff(
+            events, simulated.channels[channel]
+        )
+    assert set(simulated.records) == set(recorded.records)
+    for call, records in recorded.records.items():
+        assert near_equal(records, simulated.records[call]), _diff(
+            sorted(records.elements(), key=repr),
+            sorted(simulated.records[call].elements(), key=repr),
+        )

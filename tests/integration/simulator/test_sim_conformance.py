@@ -8,34 +8,18 @@ names, ids and times aside (see `sim_traces.contract_view` for what "same order"
 
 from __future__ import annotations
 
-import difflib
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from recordings import SIMULATOR_AWAITING as AWAITING
 from recordings import SIMULATOR_OWN_TEST
 from sim_replay import replay
-from sim_traces import (
-    TRACE_DIR,
-    app_equal,
-    contract_view,
-    load_events,
-    near_equal,
-    without_added_reason,
-)
+from sim_traces import TRACE_DIR, assert_conforms, load_events, without_added_reason
 
 RECORDED = sorted(p for p in TRACE_DIR.glob("*.ami") if ".badlogin." not in p.name)
 SCENARIOS = [p for p in RECORDED if p.stem not in AWAITING and p.stem not in SIMULATOR_OWN_TEST]
 
 pytestmark = pytest.mark.timeout(20)
-
-
-def _diff(recorded: list[object], simulated: list[object]) -> str:
-    lines = difflib.unified_diff(
-        [repr(r) for r in recorded], [repr(s) for s in simulated], "trace", "sim", lineterm=""
-    )
-    return "\n".join(lines)
 
 
 def test_every_scenario_is_covered() -> None:
@@ -57,27 +41,4 @@ async def test_simulator_matches_trace(trace: Path) -> None:
     # The one addition to the recorded dialplan's events, checked and then taken out:
     # `Reason:` in UserEvent CallHours (the generated dialplan passes it).
     simulated_events = without_added_reason(replayed)
-    recorded = contract_view(recorded_events)
-    simulated = contract_view(simulated_events)
-
-    # Wire format: every simulated event has a header layout Asterisk sent in this trace.
-    layouts: dict[str, set[tuple[str, ...]]] = {}
-    for event in recorded_events:
-        layouts.setdefault(event.name, set()).add(tuple(event.headers))
-    for event in simulated_events:
-        if event.name in layouts:
-            assert tuple(event.headers) in layouts[event.name], event.name
-
-    assert Counter(simulated.names) == Counter(recorded.names)
-    assert app_equal(recorded, simulated), _diff(recorded.app, simulated.app)
-    assert set(simulated.channels) == set(recorded.channels)
-    for channel, events in recorded.channels.items():
-        assert simulated.channels[channel] == events, f"{channel}\n" + _diff(
-            events, simulated.channels[channel]
-        )
-    assert set(simulated.records) == set(recorded.records)
-    for call, records in recorded.records.items():
-        assert near_equal(records, simulated.records[call]), _diff(
-            sorted(records.elements(), key=repr),
-            sorted(simulated.records[call].elements(), key=repr),
-        )
+    assert_conforms(recorded_events, simulated_events)
