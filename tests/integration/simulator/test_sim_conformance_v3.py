@@ -18,7 +18,11 @@ from sim_traces3 import traces3_model
 
 pytestmark = pytest.mark.timeout(30)
 
-SCRIPTED = ["020_dtmf_language_menu", "021_read_callback_request", "023_queue_announcements"]
+SCRIPTED = [
+    "020_dtmf_language_menu",
+    "021_read_callback_request",
+    "023_queue_announcements",
+]
 
 
 @pytest.mark.parametrize("name", SCRIPTED)
