@@ -21,8 +21,6 @@ SIMULATOR_CALLERS_AWAITING: dict[str, str] = {
     # instead of retry=1 s between rounds): app_queue's announcement timing is not modelled.
     "023b_queue_announcements_15s_rounds": "issue 20: announcements delaying the ring rounds",
     "024_queue_timeout_overflow": "issue 20: overflow on queue timeout",
-    "025_custom_device_state_blf": "issue 20: BLF lamps",
-    "025b_custom_device_state_after_restart": "issue 20: BLF lamps across a PBX restart",
 }
 # Recordings the simulator follows in a test of their own rather than the generic replay
 # (no calls in them: the generic replay compares call events), with that test.
@@ -34,6 +32,7 @@ SIMULATOR_OWN_TEST: dict[str, str] = {
     # caller, rung for 60 s, hears none, so nothing observable moves (README-v3 surprise 8).
     "023_queue_announcements": "integration/simulator/test_sim_conformance_v3.py",
     "025_custom_device_state_blf": "integration/simulator/test_sim_devstate.py",
+    "025b_custom_device_state_after_restart": "integration/simulator/test_sim_devstate.py",
     # app events, channels and OriginateResponse; the Cdr segments of the second queue not
     "024_queue_timeout_overflow": "integration/simulator/test_sim_overflow.py",
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from callcenter.simulator.devstate import HINTS_CONTEXT
 from callcenter.simulator.engine import SimulatedPbx
 from callcenter.simulator.wire import (
     Header,
@@ -307,6 +308,64 @@ class ActionHandler:
         else:
             return None  # channel variables: not simulated
         return response(aid, "Success", (("Variable", variable), ("Value", value)))
+
+    def _extensionstate(self, fields: Fields, aid: str | None) -> bytes:
+        exten, context = fields.get("Exten", ""), fields.get("Context", "default")
+        hint, status, text = self.pbx.devstates.hint_status(exten, context)
+        return response(
+            aid,
+            "Success",
+            (
+                ("Message", "Extension Status"),
+                ("Exten", exten),
+                ("Context", context),
+                ("Hint", hint),
+                ("Status", str(status)),
+                ("StatusText", text),
+            ),
+        )
+
+    def _extensionstatelist(self, _fields: Fields, aid: str | None) -> bytes:
+        """025/025b: one `ExtensionStatus` list item per hint (no Privilege/Timestamp)."""
+        devstates = self.pbx.devstates
+        out = list_start(aid, "Extension Statuses will follow")
+        for exten in devstates.hints.values():
+            hint, status, text = devstates.hint_status(exten, HINTS_CONTEXT)
+            item: list[Header] = [("Event", "ExtensionStatus")]
+            if aid is not None:
+                item.append(("ActionID", aid))
+            item += [
+                ("Exten", exten),
+                ("Context", HINTS_CONTEXT),
+                ("Hint", hint),
+                ("Status", str(status)),
+                ("StatusText", text),
+            ]
+            out += encode_frame(item)
+        return out + list_complete("ExtensionStateListComplete", aid, len(devstates.hints))
+
+    def _devicestatelist(self, _fields: Fields, aid: str | None) -> bytes:
+        """025b: the device-state cache: app_queue's `Queue:` pseudo-devices and the custom
+        devices set so far (order in Asterisk is a hash order, here by queue, then custom).
+        `Queue:<q>_avail` reads INUSE and `Queue:<q>_pause_<member>` NOT_INUSE (INUSE when
+        paused) as recorded with idle Local members."""
+        pbx = self.pbx
+        devices: list[tuple[str, str]] = []
+        for name, queue in pbx.model.queues.items():
+            devices.append((f"Queue:{name}_avail", "INUSE"))
+            for member in queue.members:
+                paused = pbx.rt.member(name, member.interface).paused
+                state = "INUSE" if paused else "NOT_INUSE"
+                devices.append((f"Queue:{name}_pause_{member.interface}", state))
+        devices += pbx.devstates.custom_devices()
+        out = list_start(aid, "Device State Changes will follow")
+        for device, state in devices:
+            item: list[Header] = [("Event", "DeviceStateChange")]
+            if aid is not None:
+                item.append(("ActionID", aid))
+            item += [("Device", device), ("State", state)]
+            out += encode_frame(item)
+        return out + list_complete("DeviceStateListComplete", aid, len(devices))
 
     def _userevent(self, fields: Fields, aid: str | None) -> bytes:
         # SYNTHESISED (manager.c action_userevent): every header except Action/ActionID.

@@ -52,6 +52,26 @@ class DeviceStates:
         value = self._db.get(FAMILY, name) if name else None
         return value.upper() if value else "UNKNOWN"
 
+    def hint_status(self, exten: str, context: str) -> tuple[str, int, str]:
+        """(hint device, Status, StatusText) of AMI `ExtensionState`; a missing hint is
+        `Success` with an empty Hint, -1, `Unknown` (README-025 surprise 8)."""
+        device = next(
+            (d for d, e in self.hints.items() if e == exten and context == HINTS_CONTEXT), None
+        )
+        if device is None:
+            return "", -1, "Unknown"
+        state = self.get(device)
+        status, text = EXTENSION_STATUS.get(state, (0, "Idle"))  # never set: Idle (surprise 7)
+        return device, status, text
+
+    def custom_devices(self) -> list[tuple[str, str]]:
+        """(device, state) of every custom device set so far: AstDB `CustomDevstate`, which
+        Asterisk re-reads at start, so the states survive a restart (surprise 12)."""
+        out = []
+        for path, value in self._db.tree(FAMILY):
+            out.append((f"{_PREFIX}{path.rsplit('/', 1)[1]}", value.upper()))
+        return out
+
     def extension_state(self, exten: str, context: str) -> str | None:
         """`EXTENSION_STATE()` of a hint in device-state words (025: `NOT_INUSE`, not
         `Idle`); a never-set device reads as idle there. None: no such hint."""

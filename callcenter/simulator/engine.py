@@ -44,10 +44,12 @@ class SimulatedPbx:
         *,
         fallback: Fallback = closed_fallback,
         seed: int | None = None,
+        db: AstDb | None = None,
     ) -> None:
         self.model = model
         self.clock = clock
-        self.db = AstDb()
+        # A restarted PBX re-reads its AstDB (the custom device states in it, 025b).
+        self.db = db if db is not None else AstDb()
         hinted = model.hinted_teams if model.hinted_teams is not None else model.team_queue
         self.devstates = DeviceStates(self.db, hinted)
         self.bus = EventBus(clock.time)

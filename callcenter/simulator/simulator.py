@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from types import TracebackType
 
+from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.clock import SimClock
 from callcenter.simulator.engine import Fallback, SimulatedPbx, closed_fallback
 from callcenter.simulator.model import PbxModel
@@ -33,9 +34,11 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         refuse_delay: float = 1.0,
+        db: AstDb | None = None,
     ) -> None:
+        """`db`: the AstDB of a PBX that ran before (a restart keeps it, recording 025b)."""
         self.clock = clock or SimClock()
-        self.pbx = SimulatedPbx(model, self.clock, fallback=fallback, seed=seed)
+        self.pbx = SimulatedPbx(model, self.clock, fallback=fallback, seed=seed, db=db)
         self.server = AmiServer(
             self.pbx, username, secret, host=host, port=port, refuse_delay=refuse_delay
         )
