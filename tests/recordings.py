@@ -9,13 +9,11 @@ ASTERISK22 = Path(__file__).resolve().parent / "fixtures" / "asterisk22"
 # recording or name it here; nothing is skipped silently. The AMI parser reads all of them.
 # The tracker covers every recording (020-025: tests/integration/tracker/test_tracker_callers.py).
 AWAITING: dict[str, str] = {}
-# Issue 20's recordings the simulator does not replay yet, with why. 020 and 021 are replayed
-# with their own dialplan (SIMULATOR_OWN_TEST); the generated menu, callback offer and
-# staff-first Originate are also checked against the layouts of 020-022 in
+# Issue 20's recordings the simulator does not replay in full yet, with why. 020-023 are
+# replayed with their own dialplan (SIMULATOR_OWN_TEST); the generated menu, callback offer
+# and staff-first Originate are also checked against the layouts of 020-022 in
 # test_sim_language_menu.py and test_sim_callback_originate.py.
 SIMULATOR_CALLERS_AWAITING: dict[str, str] = {
-    "022_callback_originate": "issue 20: replay with Cdr/CEL of callbacks",
-    "022b_callback_noanswer_long_agent": "issue 20: replay with Cdr/CEL of callbacks",
     # The head caller's announcements ("you are next", "thank you", the periodic one) at
     # join and between 15 s ring rounds delay its AgentCalled (3.10 s after join, 7.3 s
     # instead of retry=1 s between rounds): app_queue's announcement timing is not modelled.
@@ -28,6 +26,9 @@ SIMULATOR_OWN_TEST: dict[str, str] = {
     # Their own test dialplan (extensions_traces3.conf) run by the simulator's script runner.
     "020_dtmf_language_menu": "integration/simulator/test_sim_conformance_v3.py",
     "021_read_callback_request": "integration/simulator/test_sim_conformance_v3.py",
+    # Staff first into [t3-callback-dest] and customer first into [t3-customer].
+    "022_callback_originate": "integration/simulator/test_sim_conformance_v3.py",
+    "022b_callback_noanswer_long_agent": "integration/simulator/test_sim_conformance_v3.py",
     # Announcements have no AMI event but MusicOnHoldStop/Start (not compared); the head
     # caller, rung for 60 s, hears none, so nothing observable moves (README-v3 surprise 8).
     "023_queue_announcements": "integration/simulator/test_sim_conformance_v3.py",

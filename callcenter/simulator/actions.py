@@ -184,6 +184,9 @@ class ActionHandler:
         callback = fields.get("Context") == self.pbx.model.callback_context
         if match is None and staff is not None and callback:
             return self._originate_callback(staff.group(1), staff.group(2), fields, aid)
+        outbound = staff is not None and staff.group(2) == self.pbx.model.outbound_context
+        if match is None and staff is not None and outbound and "Application" in fields:
+            return self._originate_customer(staff.group(1), staff.group(2), fields, aid)
         if match is None:
             # SYNTHESISED: the simulator only injects calls as the recordings did.
             return message(
@@ -230,6 +233,27 @@ class ActionHandler:
         def start() -> None:
             pbx.originate_callback(
                 exten, context, customer, (number or customer, name), aid, timeout
+            )
+
+        self.after_response = start
+        return message(aid, "Originate successfully queued")
+
+    def _originate_customer(
+        self, exten: str, context: str, fields: Fields, aid: str | None
+    ) -> bytes:
+        """022 part B: the customer's line first, then the Originate's application."""
+        caller = _CALLER_ID.match(fields.get("CallerID", ""))
+        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
+        try:
+            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
+        except ValueError:
+            timeout = 30.0
+        application, data = fields.get("Application", "Wait"), fields.get("Data", "")
+        pbx = self.pbx
+
+        def start() -> None:
+            pbx.originate_customer(
+                exten, context, application, data, (number or "<unknown>", name), aid, timeout
             )
 
         self.after_response = start

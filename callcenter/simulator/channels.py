@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from callcenter.simulator.wire import Header
 
-DOWN, RING, RINGING, UP = 0, 4, 5, 6
-STATE_DESC = {DOWN: "Down", RING: "Ring", RINGING: "Ringing", UP: "Up"}
+DOWN, RING, RINGING, UP, BUSY = 0, 4, 5, 6, 7
+STATE_DESC = {DOWN: "Down", RING: "Ring", RINGING: "Ringing", UP: "Up", BUSY: "Busy"}
 UNKNOWN = "<unknown>"
 
 

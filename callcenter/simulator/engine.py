@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any
 
 from callcenter.simulator.astdb import AstDb
 from callcenter.simulator.call import Call
-from callcenter.simulator.callback import staff_first
+from callcenter.simulator.callback import customer_first, staff_first
 from callcenter.simulator.channels import Channel, IdAllocator
 from callcenter.simulator.clock import SimClock
 from callcenter.simulator.devstate import DeviceStates
@@ -118,13 +119,34 @@ class SimulatedPbx:
         pair = self.rt.ids.local_pair(staff_exten, staff_context)
         model = self.model
         customer = model.customers.get(customer_number, Customer())
-        task = asyncio.get_running_loop().create_task(
+        self._spawn(
             staff_first(
                 self.rt, pair, customer_number, caller, action_id, timeout,
                 model.callback_dial_timeout, model.outbound_context, customer,
             ),
-            name=f"sim-callback-{pair.one.uniqueid}",
+            f"sim-callback-{pair.one.uniqueid}",
         )  # fmt: skip
+
+    def originate_customer(
+        self,
+        exten: str,
+        context: str,
+        application: str,
+        data: str,
+        caller: tuple[str, str],
+        action_id: str | None,
+        timeout: float,
+    ) -> None:
+        """AMI Originate of a customer's line first, running `application` (022 part B)."""
+        pair = self.rt.ids.local_pair(exten, context)
+        customer = self.model.customers.get(exten, Customer())
+        self._spawn(
+            customer_first(self.rt, pair, customer, application, data, action_id, timeout, caller),
+            f"sim-customer-{pair.one.uniqueid}",
+        )
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(work, name=name)
         self._tasks.add(task)
         self._idle.clear()
         task.add_done_callback(self._done)

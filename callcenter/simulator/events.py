@@ -168,15 +168,18 @@ class EventBus:
         uniqueid: str,
         cid_num: str,
         cid_name: str,
+        *,
+        reason: int | None = None,
     ) -> None:
-        # README surprise 5: a failed Originate names the dial string and `<unknown>` Uniqueid.
+        # README surprise 5: a failed Originate names the dial string and `<unknown>` Uniqueid;
+        # Reason 0 for a dialplan that ended unanswered, 3/5/8 for no answer/busy/congestion.
         fields: list[Header] = [] if action_id is None else [("ActionID", action_id)]
         fields += [
             ("Response", "Success" if ok else "Failure"),
             ("Channel", channel),
             ("Application", application),
             ("Data", data),
-            ("Reason", "4" if ok else "0"),
+            ("Reason", str(reason) if reason is not None else "4" if ok else "0"),
             ("Uniqueid", uniqueid),
             ("CallerIDNum", cid_num),
             ("CallerIDName", cid_name),
@@ -257,8 +260,11 @@ class CdrRecord:
         end: float,
         *,
         answered: bool | None = None,
+        disposition: str | None = None,
     ) -> None:
         self.channel = channel
+        # 022: a Dial() row carries its outcome (BUSY, FAILED for congestion).
+        self.disposition = disposition
         # 012: a NO ANSWER sibling of an already-answered leg still has AnswerTime set.
         self.answered = answer is not None if answered is None else answered
         self.destination = destination
@@ -290,7 +296,7 @@ class CdrRecord:
             ("EndTime", cdr_time(self.end)),
             ("Duration", str(duration)),
             ("BillableSeconds", str(billable)),
-            ("Disposition", "ANSWERED" if self.answered else "NO ANSWER"),
+            ("Disposition", self.disposition or ("ANSWERED" if self.answered else "NO ANSWER")),
             ("AMAFlags", "DOCUMENTATION"),
             ("UniqueID", ch.uniqueid),
             ("UserField", ""),

@@ -21,6 +21,7 @@ from sim_traces import TRACE_DIR, load_events
 from callcenter.pbx.dialplan_eval import read_contexts
 from callcenter.simulator.model import (
     ANSWER_DELAY,
+    Customer,
     Member,
     PbxModel,
     PhoneBehaviour,
@@ -82,4 +83,26 @@ def traces3_model(base: PbxModel | None = None) -> PbxModel:
         script_contexts=read_contexts(TRACES3_CONF.read_text()),
         script_inbound=("traces3-inbound",),
         sound_seconds=recorded_sound_seconds(),
+    )
+
+
+# [t3-customer]: 01701110001 answers after 2 s and talks 10 s, ...02 Busy(10),
+# ...03 rings for ever, ...04 Congestion(10).
+T3_CUSTOMERS = {
+    "01701110001": Customer("answer", after=2.0, talk=10.0),
+    "01701110002": Customer("busy"),
+    "01701110003": Customer("noanswer"),
+    "01701110004": Customer("congestion"),
+}
+
+
+def callback_model() -> PbxModel:
+    """022/022b: `Originate Local/<staff> Context: t3-callback-dest Exten: <customer>`, whose
+    `Dial(Local/${EXTEN}@t3-customer,15)` calls the customer."""
+    return dataclasses.replace(
+        traces3_model(),
+        callback_context="t3-callback-dest",
+        outbound_context="t3-customer",
+        callback_dial_timeout=15.0,
+        customers=dict(T3_CUSTOMERS),
     )
