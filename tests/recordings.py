@@ -18,10 +18,10 @@ SIMULATOR_CALLERS_AWAITING: dict[str, str] = {
     # join and between 15 s ring rounds delay its AgentCalled (3.10 s after join, 7.3 s
     # instead of retry=1 s between rounds): app_queue's announcement timing is not modelled.
     "023b_queue_announcements_15s_rounds": "issue 20: announcements delaying the ring rounds",
-    "024_queue_timeout_overflow": "issue 20: overflow on queue timeout",
 }
-# Recordings the simulator follows in a test of their own rather than the generic replay
-# (no calls in them: the generic replay compares call events), with that test.
+# Recordings the simulator follows in a test of their own rather than the generic replay of
+# 001-016 (their own dialplan or queues, no calls at all, or checks of their own), with
+# that test.
 SIMULATOR_OWN_TEST: dict[str, str] = {
     # Their own test dialplan (extensions_traces3.conf) run by the simulator's script runner.
     "020_dtmf_language_menu": "integration/simulator/test_sim_conformance_v3.py",
@@ -34,7 +34,7 @@ SIMULATOR_OWN_TEST: dict[str, str] = {
     "023_queue_announcements": "integration/simulator/test_sim_conformance_v3.py",
     "025_custom_device_state_blf": "integration/simulator/test_sim_devstate.py",
     "025b_custom_device_state_after_restart": "integration/simulator/test_sim_devstate.py",
-    # app events, channels and OriginateResponse; the Cdr segments of the second queue not
+    # the overflow's own UserEvent besides everything the generic replay compares
     "024_queue_timeout_overflow": "integration/simulator/test_sim_overflow.py",
 }
 # Replayed through the tracker, the writer and the imports, but not yet by the simulator,

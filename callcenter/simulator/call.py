@@ -61,6 +61,9 @@ class Call:
     connected: asyncio.Event = field(default_factory=asyncio.Event)  # a member answered
     transfer_target: tuple[str, str, bool] | None = None  # (context, exten, blind)
     attempts: list[DialAttempt] = field(default_factory=list)
+    # The leg's Cdrs were written (a queue timed out): a later Queue() on the same `;2`
+    # starts a new CDR segment at its first dial (024).
+    cdr_forked: bool = False
     outcome: Outcome | None = None
     transferred: bool = False
     connected_at: float | None = None

@@ -159,7 +159,8 @@ class Queues:
                 destination=caller.exten,
             )
             # cdr.c: the first dial of a leg keeps the leg's CDR start; later ones fork a new CDR.
-            attempt.cdr_start = caller.created if not call.attempts else started
+            first = not call.attempts and not call.cdr_forked
+            attempt.cdr_start = caller.created if first else started
             # An already answered leg (switchboard) counts as answered from the ring on (012).
             attempt.cdr_answer = max(started, caller.answered) if caller.answered else None
             call.attempts.append(attempt)
@@ -447,4 +448,5 @@ def emit_attempt_cdrs(rt: Runtime, call: Call) -> None:
         )
         rt.bus.cdr(record)
         rt.ids.skip()
+        call.cdr_forked = True
     call.attempts.clear()
