@@ -253,6 +253,10 @@ class ScriptedCall:
     async def _app_noop(self, _data: str) -> bool:
         return False
 
+    async def _app_progress(self, _data: str) -> bool:
+        # Early media: no channel state change on the Local pair (019 shows none).
+        return False
+
     async def _app_set(self, data: str) -> bool:
         name, _, value = data.partition("=")
         if "(" not in name:  # functions (TIMEOUT(digit)) set no channel variable

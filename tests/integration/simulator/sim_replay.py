@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,55 +73,109 @@ def trace_start(path: Path) -> datetime:
     return datetime.fromtimestamp(auth.timestamp, UTC)
 
 
-def _recorded_channel_names(path: Path) -> dict[str, str]:
+def _recorded_channel_names(*paths: Path) -> dict[str, str]:
     namer = Namer()
     names: dict[str, str] = {}
-    for event in load_events(path):
-        if event.name == "Newchannel":
-            names[event["Channel"]] = namer.channel(event["Channel"])
+    for path in paths:
+        for event in load_events(path):
+            if event.name == "Newchannel":
+                names[event["Channel"]] = namer.channel(event["Channel"])
     return names
 
 
 async def replay(path: Path, speed: float = SPEED, model: PbxModel | None = None) -> Replay:
     """Run the recording's actions against a fresh simulator; every event it sent back."""
-    result = Replay(path)
-    sends = recorded_sends(path)
-    recorded_names = _recorded_channel_names(path)
-    sim = make_simulator(trace_start(path), speed, model)
+    (result,) = await replay_sessions([path], speed, model)
+    return result
+
+
+def _login_at(path: Path) -> float:
+    """The sidecar time of the recording's Login (recorders of one run share the clock)."""
+    lines = Path(f"{path}.session.jsonl").read_text().splitlines()
+    return next(e["t"] for e in map(json.loads, lines) if e["dir"] == "send")
+
+
+def _closed_at(path: Path) -> float | None:
+    """When the recorder dropped the connection itself (019: "closing the AMI socket")."""
+    lines = Path(f"{path}.session.jsonl").read_text().splitlines()
+    for entry in map(json.loads, lines):
+        if entry["dir"] == "note" and entry["data"].startswith("closing the AMI socket"):
+            return float(entry["t"])
+    return None
+
+
+async def replay_sessions(
+    paths: list[Path], speed: float = SPEED, model: PbxModel | None = None
+) -> list[Replay]:
+    """The recordings of consecutive AMI connections to one PBX (019 then 019b), each
+    replayed on its own connection at its recorded time; a connection the recorder
+    dropped is dropped at the same instant. The events each connection received."""
+    results = [Replay(path) for path in paths]
+    recorded_names = _recorded_channel_names(*paths)
+    first_login = _login_at(paths[0])
+    sim = make_simulator(trace_start(paths[0]), speed, model)
     async with sim:
-        reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
-        parser = FrameParser()
+        started = sim.clock.time()
         sim_namer = Namer()
         sim_names: dict[str, str] = {}
 
-        async def read() -> None:
-            while data := await reader.read(65536):
-                for message in parser.feed(data):
-                    if isinstance(message, AmiEvent):
-                        result.events.append(message)
-                        if message.name == "Newchannel":
-                            channel = message["Channel"]
-                            sim_names[sim_namer.channel(channel)] = channel
-                    elif hasattr(message, "headers"):
-                        result.responses.append(dict(message.headers))
+        def seen(message: AmiEvent) -> None:
+            if message.name == "Newchannel":
+                channel = message["Channel"]
+                sim_names.setdefault(sim_namer.channel(channel), channel)
 
-        reading = asyncio.create_task(read())
-        try:
-            started = sim.clock.time()
-            for send in sends:
-                await sim.clock.sleep_until(started + send.at)
-                await _channels_seen(send, recorded_names, sim_names)
-                writer.write(_translate(send, recorded_names, sim_names))
-                await writer.drain()
+        for index, (path, result) in enumerate(zip(paths, results, strict=True)):
+            offset = _login_at(path) - first_login
+            await sim.clock.sleep_until(started + offset)
+            closed = _closed_at(path)
+            until = None if closed is None else started + closed - first_login
+            last = index == len(paths) - 1
+            await _session(sim, path, result, started + offset, until, last, seen,
+                           recorded_names, sim_names)  # fmt: skip
+    return results
+
+
+async def _session(
+    sim: Simulator,
+    path: Path,
+    result: Replay,
+    start: float,
+    until: float | None,
+    last: bool,
+    seen: Callable[[AmiEvent], None],
+    recorded_names: dict[str, str],
+    sim_names: dict[str, str],
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", sim.port)
+    parser = FrameParser()
+
+    async def read() -> None:
+        while data := await reader.read(65536):
+            for message in parser.feed(data):
+                if isinstance(message, AmiEvent):
+                    result.events.append(message)
+                    seen(message)
+                elif hasattr(message, "headers"):
+                    result.responses.append(dict(message.headers))
+
+    reading = asyncio.create_task(read())
+    try:
+        for send in recorded_sends(path):
+            await sim.clock.sleep_until(start + send.at)
+            await _channels_seen(send, recorded_names, sim_names)
+            writer.write(_translate(send, recorded_names, sim_names))
+            await writer.drain()
+        if until is not None:
+            await sim.clock.sleep_until(until)
+        elif last:
             await asyncio.sleep(0.05)
             await asyncio.wait_for(sim.pbx.wait_idle(), timeout=10)
             await asyncio.sleep(0.05)
-        finally:
-            writer.close()
-            reading.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
-                await reading
-    return result
+    finally:
+        writer.close()
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+            await reading
 
 
 async def _channels_seen(

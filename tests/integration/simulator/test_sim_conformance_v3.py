@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sim_replay import replay
+from sim_replay import replay, replay_sessions
 from sim_traces import TRACE_DIR, assert_conforms, load_events
 from sim_traces3 import callback_model, traces3_model
 
@@ -34,8 +34,27 @@ SCRIPTED: dict[str, Callable[[], PbxModel]] = {
 }
 
 
+RESTART = ("019_restart_midcall", "019b_restart_midcall_new_connection")
+
+
 @pytest.mark.parametrize("name", SCRIPTED)
 async def test_simulator_runs_the_recordings_dialplan_like_asterisk(name: str) -> None:
     trace = TRACE_DIR / f"{name}.ami"
     simulated = (await replay(trace, model=SCRIPTED[name]())).events
     assert_conforms(load_events(trace), simulated)
+
+
+async def test_a_new_connection_mid_call_sees_what_019b_saw() -> None:
+    """019: the service's AMI connection drops 5.8 s into three calls (an early-media
+    announcement, a queue call talking to Agent 103, one waiting for it); 019b: a new
+    connection 1.3 s later. Each connection's events conform to its recording: nothing
+    of the gap is replayed, the Originate of the old connection is answered on the new one
+    (README-v3 surprise 1)."""
+    first, second = (TRACE_DIR / f"{name}.ami" for name in RESTART)
+    before, after = await replay_sessions([first, second], model=traces3_model())
+    assert_conforms(load_events(first), before.events)
+    assert_conforms(load_events(second), after.events)
+    assert {e["ActionID"] for e in after.events if e.name == "OriginateResponse"} == {
+        "orig-wait",
+        "orig-ann",
+    }
