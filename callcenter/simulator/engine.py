@@ -258,6 +258,12 @@ class SimulatedPbx:
         return self.blind_transfer(call.agent.one.name, "from-pstn", exten)
 
     def queue_pause(self, queue: str, interface: str, paused: bool, reason: str = "") -> bool:
+        if not queue:
+            # 017: without `Queue:` the member is (un)paused in every queue it is in.
+            queues = self.model.queues
+            names = [n for n, q in queues.items() if interface in (m.interface for m in q.members)]
+            results = [self.queue_pause(name, interface, paused, reason) for name in names]
+            return bool(results) and all(results)
         cfg = self.model.queues.get(queue)
         if cfg is None or all(m.interface != interface for m in cfg.members):
             return False

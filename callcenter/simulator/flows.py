@@ -67,8 +67,7 @@ class Dialplan:
         two.context, two.exten, two.priority = FROM_PSTN, number, 1
         line = rt.plan.lookup(number)
         if line is None and inbound_context(rt.model, number) is not None:
-            runner = ScriptedCall(rt, call, lambda c, q: self.queue(c, q, deferred, [], []))
-            await runner.run(number)
+            await ScriptedCall(rt, call, self).run(number)
             return
         if line is None:
             # SYNTHESISED: no such extension; Asterisk hangs the channel up.
@@ -117,12 +116,7 @@ class Dialplan:
         """`Gosub(callhours-route,...)` and what follows it for a team or direct line."""
         rt = self.rt
         two = call.two
-        call.team, call.line_kind = team, kind.value
-        two.priority = 2
-        # Priority 7 of the generated [callhours-route] (the recorded one had it at 6,
-        # before it set `reason`, which the UserEvent now carries).
-        two.context, two.exten, two.priority = "callhours-route", "s", 7
-        rt.bus.call_hours(two, team, kind.value, number, decision.state, decision.source)
+        self._call_hours(call, team, kind, number, decision)
         if not decision.is_open:
             run_hooks(before_agent)
             run_hooks(after_agent)
@@ -145,6 +139,38 @@ class Dialplan:
             run_hooks(before_agent)
             run_hooks(after_agent)
             await self.direct(call, team, number, deferred)
+
+    def _call_hours(
+        self, call: Call, team: str, kind: LineKind, number: str, decision: Decision
+    ) -> None:
+        two = call.two
+        call.team, call.line_kind = team, kind.value
+        two.priority = 2
+        # Priority 7 of the generated [callhours-route] (the recorded one had it at 6,
+        # before it set `reason`, which the UserEvent now carries).
+        two.context, two.exten, two.priority = "callhours-route", "s", 7
+        self.rt.bus.call_hours(two, team, kind.value, number, decision.state, decision.source)
+
+    # -- what a hand-written dialplan (simulator/script.py) hands over -------------------------
+
+    async def script_route(self, call: Call, team: str, kind: str, number: str) -> bool:
+        """`Gosub(callhours-route,s,1(team,kind,number))`: True when the call ended there
+        (closed: the announcement), False to go on after the Gosub (open)."""
+        line_kind = LineKind.TEAM if kind == "team" else LineKind.DIRECT
+        decision = self.decide(team)
+        self._call_hours(call, team, line_kind, number, decision)
+        if not decision.is_open:
+            call.two.priority, call.two.app = 10, "Playback"
+            await self.announcement(call, decision.reason, [])
+            return True
+        call.two.context, call.two.exten = FROM_PSTN, number
+        return False
+
+    async def script_queue(self, call: Call, name: str) -> None:
+        await self.queue(call, name, [], [], [])
+
+    async def script_dial(self, call: Call, target: str, timeout: float) -> None:
+        await self.direct(call, call.team, call.two.exten, [], target=target, timeout=timeout)
 
     # -- closed: the announcement ------------------------------------------------------------
 
@@ -430,6 +456,23 @@ class Dialplan:
             rt.ids.forget(operator.two)
             call.leg_started = rt.clock.time()
             call.leg_exten = exten
+        elif rt.model.transfer_reports_operator_first:
+            # 017 c6: the operator's side first: BlindTransfer, the switchboard's
+            # AgentComplete (Reason=transfer, the operator as Dest, the old extension), the
+            # operator's legs, then the new routing.
+            blind_event()
+            caller.exten = dialled_before
+            complete("transfer")()
+            caller.exten = exten
+            bus.bridge_leave(bridge, 1, operator.one)
+            bus.hangup_request(operator.two, 16)
+            agent_cdr(rt, operator, "Wait", "30")
+            bus.soft_hangup_request(operator.two, 16)
+            bus.hangup(operator.two, 16)
+            bus.bridge_leave(bridge, 0, caller)
+            bus.hangup(operator.one, 16)
+            rt.ids.forget(operator.one)
+            rt.ids.forget(operator.two)
         else:
             # 012: UserEvent and the new queue's join come before the BlindTransfer event and
             # the switchboard's AgentComplete (Reason=transfer), which follows the first
@@ -449,16 +492,28 @@ class Dialplan:
 
     # -- open direct line: Dial() -----------------------------------------------------------
 
-    async def direct(self, call: Call, team: str, number: str, deferred: list[Deferred]) -> None:
-        """009: Dial(<member>,20) from the caller's `;2`."""
+    async def direct(
+        self,
+        call: Call,
+        team: str,
+        number: str,
+        deferred: list[Deferred],
+        *,
+        target: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """009: Dial(<member>,20) from the caller's `;2` (the team's dial string, or the
+        `Dial()` of a hand-written dialplan: `target`, `timeout`)."""
         rt, bus = self.rt, self.rt.bus
         caller = call.two
-        template = rt.model.direct_dial.get(team, "Local/${EXTEN}@phones")
-        target = expand_dial(template, number)
+        if target is None:
+            template = rt.model.direct_dial.get(team, "Local/${EXTEN}@phones")
+            target = expand_dial(template, number)
         if not target.startswith("Local/"):
             # The simulator has only Local channels: `PJSIP/0615120` rings `Local/0615120@phones`.
             target = f"Local/{target.partition('/')[2] or target}@phones"
-        timeout = rt.model.dial_timeout
+        if timeout is None:
+            timeout = rt.model.dial_timeout
         caller.app, caller.app_data = "Dial", f"{target},{timeout:g}"
         resource = target.removeprefix("Local/")
         exten, _, context = resource.partition("@")
@@ -543,7 +598,8 @@ class Dialplan:
         caller_gone: bool,
         deferred: list[Deferred],
     ) -> None:
-        """SYNTHESISED (not recorded): Dial() ends unanswered, cancelled like 002's members."""
+        """017: Dial() ends unanswered, at its timeout (c5: the member legs cause 0) or
+        because the caller hung up (c7: cause 16)."""
         rt, bus = self.rt, self.rt.bus
         caller = call.two
         attempt.ended = rt.clock.time()
@@ -553,10 +609,11 @@ class Dialplan:
             bus.dial_end(None, call.one, "NOANSWER")
             bus.hangup_request(caller, call.hangup_cause)
         bus.dial_end(caller, pair.one, "CANCEL" if caller_gone else "NOANSWER")
-        bus.hangup_request(pair.two, 0)
-        bus.hangup(pair.one, 0)
+        member_cause = 16 if caller_gone else 0
+        bus.hangup_request(pair.two, member_cause)
+        bus.hangup(pair.one, member_cause)
         bus.soft_hangup_request(pair.two, 16)
-        bus.hangup(pair.two, 0)
+        bus.hangup(pair.two, member_cause)
         rt.ids.forget(pair.one)
         rt.ids.forget(pair.two)
         if caller_gone and up:

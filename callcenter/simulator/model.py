@@ -91,6 +91,10 @@ class QueueConfig:
     ring_timeout: float = 15.0  # queues.conf `timeout`
     retry: float = 1.0
     wait_timeout: float = 30.0  # Queue(<name>,t,,,<timeout>)
+    # queues.conf announce-frequency, periodic-announce(-frequency): 0 = none (023).
+    announce_frequency: float = 0.0
+    periodic_announce: str = ""
+    periodic_frequency: float = 0.0
 
     @property
     def app_data(self) -> str:
@@ -140,6 +144,10 @@ class PbxModel:
     callback_dial_timeout: float = 30.0
     # Teams with a BLF hint team-<team>@callhours-hints; None = every team (the include).
     hinted_teams: tuple[str, ...] | None = None
+    # After a BlindTransfer of the switchboard's operator, Asterisk reported the new routing
+    # first in 012 and the operator's side first in 017 (README-v3 surprise 15): a race of
+    # its threads. The simulator sends 012's order unless told otherwise.
+    transfer_reports_operator_first: bool = False
     # A hand-written dialplan run as written (simulator/script.py): its contexts, the ones
     # `[from-pstn]` includes, and the length of each sound file it plays, in seconds.
     script_contexts: dict[str, dict[str, list[Step]]] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from callcenter.simulator.runtime import Runtime
 logger = logging.getLogger(__name__)
 
 RECHECK = 1.0
+DEFAULT_SOUND = 1.0  # a sound file of unknown length
 
 Hook = Callable[[], None]
 
@@ -45,6 +46,8 @@ class Entry:
     call: Call
     joined: float
     original_position: int
+    position_said_at: float | None = None  # the last position announcement
+    periodic_said_at: float | None = None  # the last periodic one (None: since the join)
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Queues:
             ("Count", str(len(queue.entries))),
         )
         deadline = joined + cfg.wait_timeout
-        next_check = joined
+        next_check = loop_at = joined
         try:
             while True:
                 if queue.entries[0] is entry and self.available(queue):
@@ -113,6 +116,18 @@ class Queues:
                         return result
                     next_check = rt.clock.time() + cfg.retry
                     until = min(next_check, deadline)
+                elif cfg.announce_frequency or cfg.periodic_frequency:
+                    # 023: a waiting caller's loop is: is it my turn, the announcements
+                    # that are due (they take their time), a second's wait.
+                    # Kept on an ideal timeline (`loop_at`): a late event loop must not
+                    # add its delays up over the iterations.
+                    loop_at = max(loop_at, rt.clock.time() - RECHECK)
+                    loop_at, gone = await self._announce(queue, entry, loop_at, deadline)
+                    if gone:
+                        self._abandon_waiting(call, queue, entry)
+                        return QueueResult(QueueExit.ABANDONED, joined=joined)
+                    loop_at += RECHECK
+                    until = min(loop_at, deadline)
                 else:
                     while next_check <= rt.clock.time():
                         next_check += RECHECK
@@ -127,6 +142,36 @@ class Queues:
         finally:
             if entry in queue.entries:
                 queue.entries.remove(entry)
+
+    async def _announce(
+        self, queue: QueueRuntime, entry: Entry, now: float, deadline: float
+    ) -> tuple[float, bool]:
+        """The position and periodic announcements of a waiting caller, when due
+        (README-v3 023: "there are / N / calls waiting", "thank you" every
+        announce-frequency seconds from the join, the periodic one every
+        periodic-announce-frequency seconds); no AMI event of their own (surprise 8), only
+        their length. (When they end, True if the caller hung up meanwhile.)"""
+        rt, cfg = self.rt, queue.config
+        files: list[str] = []
+        said = entry.position_said_at
+        if cfg.announce_frequency and (said is None or now - said >= cfg.announce_frequency):
+            position = queue.position(entry)
+            files += (
+                ["queue-youarenext"]
+                if position == 1
+                else ["queue-thereare", f"digits/{position}", "queue-callswaiting"]
+            )
+            files.append("queue-thankyou")
+            entry.position_said_at = now
+        periodic_from = entry.periodic_said_at or entry.joined
+        if cfg.periodic_frequency and now - periodic_from >= cfg.periodic_frequency:
+            files.append(cfg.periodic_announce)
+            entry.periodic_said_at = now
+        if not files:
+            return now, False
+        seconds = sum(rt.model.sound_seconds.get(f, DEFAULT_SOUND) for f in files)
+        until = min(now + seconds, deadline)
+        return until, await wait_first(rt.clock, until, entry.call.hangup_requested) == 0
 
     # -- one ring round -------------------------------------------------------------------
 

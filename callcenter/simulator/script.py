@@ -19,7 +19,10 @@ events of each application as the recordings show them:
   caller's legs are gone (021, README-v3 surprise 10);
 * `UserEvent()`, `Goto()`, `GotoIf($[...]?a:b)`, `Set()`, `NoOp()`, `Hangup(cause)`;
   the end of an extension hangs up like `Hangup()`;
-* `Queue()` hands the call to the simulator's queue (the rest of the call is the queue's);
+* `Queue()` and `Dial()` hand the call to the simulator's queue and Dial flows (the rest
+  of the call is theirs: the test dialplans only hang up after them), and
+  `Gosub(callhours-route,...)` to the generated route (UserEvent CallHours; closed: the
+  announcement);
 * on the caller's `;1`: `Wait()`, `SendDTMF()` (100 ms pause before each digit, then
   DTMFBegin and, 100 ms later, DTMFEnd on `;2` only, whatever duration was asked),
   `Hangup()`.
@@ -34,7 +37,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from callcenter.pbx.dialplan_eval import Step
 from callcenter.pbx.dialplan_expr import is_true, substitute
@@ -56,7 +59,16 @@ DEFAULT_SOUND_SECONDS = 1.0
 FROM_PSTN = "from-pstn"
 
 Contexts = dict[str, dict[str, list[Step]]]
-QueueRunner = Callable[[Call, str], Awaitable[None]]
+
+
+class Host(Protocol):
+    """The simulator's own flows a hand-written dialplan hands a call to."""
+
+    async def script_route(self, call: Call, team: str, kind: str, number: str) -> bool: ...
+
+    async def script_queue(self, call: Call, name: str) -> None: ...
+
+    async def script_dial(self, call: Call, target: str, timeout: float) -> None: ...
 
 
 def _pattern(exten: str) -> re.Pattern[str] | None:
@@ -119,16 +131,17 @@ class _Jump(Exception):
 class ScriptedCall:
     """Runs the scripted dialplan on one call's `;2` and the caller's script on its `;1`."""
 
-    def __init__(self, rt: Runtime, call: Call, queue: QueueRunner) -> None:
+    def __init__(self, rt: Runtime, call: Call, host: Host) -> None:
         self.rt = rt
         self.call = call
-        self.queue = queue
+        self.host = host
         self.vars: dict[str, str] = {}
         self.caller_task: asyncio.Task[None] | None = None
         self.caller_hung_up = False  # the caller's script ran Hangup() or ended
         self.caller_cause = 16
         # Read() sets its variable (empty) and READSTATUS=HANGUP once the caller is gone.
         self.on_gone: list[tuple[str, str]] = []
+        self.cursor = rt.clock.time()  # simulated time the current step began
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -167,8 +180,13 @@ class ScriptedCall:
         call, clock = self.call, self.rt.clock
         events = [call.hangup_requested] + ([call.digit_arrived] if keys else [])
         if keys and call.digits:
+            self.cursor = clock.time()
             return call.take_digit()
-        hit = await wait_first(clock, clock.time() + seconds, *events)
+        # From where the previous step should have ended, so that a late event loop does
+        # not add its delays up from step to step (they are multiplied by the speed-up).
+        until = max(self.cursor, clock.time() - seconds) + seconds
+        hit = await wait_first(clock, until, *events)
+        self.cursor = until if hit == -1 else clock.time()
         if hit == 0:
             raise _CallerGone
         if hit == 1:
@@ -368,8 +386,26 @@ class ScriptedCall:
         return True
 
     async def _app_queue(self, data: str) -> bool:
-        await self.queue(self.call, data.split(",", 1)[0])
+        await self.host.script_queue(self.call, data.split(",", 1)[0])
         return True
+
+    async def _app_dial(self, data: str) -> bool:
+        target, _, rest = data.partition(",")
+        timeout = float(rest.split(",", 1)[0] or "0") or self.rt.model.dial_timeout
+        await self.host.script_dial(self.call, target, timeout)
+        return True
+
+    async def _app_gosub(self, data: str) -> bool:
+        """Only the generated `Gosub(callhours-route,s,1(team,kind,number))`."""
+        target, _, args = data.partition("(")
+        if not target.startswith("callhours-route,"):
+            logger.warning("simulated dialplan: Gosub(%s) not modelled; skipped", data)
+            return False
+        team, kind, number = [*args.rstrip(")").split(","), "", ""][:3]
+        priority = self.call.two.priority
+        ended = await self.host.script_route(self.call, team, kind, number)
+        self.call.two.priority = priority  # Return() comes back after the Gosub
+        return ended
 
     # -- the caller's phone (;1) ----------------------------------------------------------
 
@@ -383,22 +419,26 @@ class ScriptedCall:
             one.context, one.exten = context, exten
         else:
             steps = [Step("", call.application, call.data)]
+        at = clock.time()  # absolute steps: no drift from one sleep to the next
         for index, step in enumerate(steps):
             one.priority, one.app, one.app_data = index + 1, step.app, step.data
             app = step.app.lower()
             if app == "wait":
-                await clock.sleep(float(step.data or "0"))
+                at += float(step.data or "0")
+                await clock.sleep_until(at)
             elif app == "senddtmf":
                 digits, _, duration = step.data.partition(",")
                 for digit in digits:
-                    await clock.sleep(DTMF_BETWEEN)
+                    at += DTMF_BETWEEN
+                    await clock.sleep_until(at)
                     bus.dtmf_begin(call.two, digit)
-                    await clock.sleep(DTMF_REPORTED)
+                    at += DTMF_REPORTED
+                    await clock.sleep_until(at)
                     bus.dtmf_end(call.two, digit)
                     call.digits.append(digit)
                     call.digit_arrived.set()
-                    rest = int(duration or "250") / 1000 - DTMF_REPORTED
-                    await clock.sleep(max(0.0, rest))
+                    at += max(0.0, int(duration or "250") / 1000 - DTMF_REPORTED)
+                    await clock.sleep_until(at)
             elif app == "hangup":
                 one.app_data = ""
                 break

@@ -381,7 +381,7 @@ def assert_conforms(recorded_events: list[AmiEvent], simulated_events: list[AmiE
 
     missing = Counter(recorded.names) - Counter(simulated.names)
     extra = Counter(simulated.names) - Counter(recorded.names)
-    assert (dict(missing), dict(extra)) == ({}, {}), "(missing, extra) event names"
+    assert (dict(missing), dict(extra)) == ({}, {}), f"missing {missing}, extra {extra}"
     assert app_equal(recorded, simulated), _diff(recorded.app, simulated.app)
     assert set(simulated.channels) == set(recorded.channels), (
         sorted(recorded.channels),

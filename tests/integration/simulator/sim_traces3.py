@@ -62,11 +62,26 @@ T3_QUEUES = {
     "t3-restart": QueueConfig(
         "t3-restart", (Member("Local/103@agents-long", "Agent 103"),), 15.0, 1.0, 15.0
     ),
+    # announce-frequency 15, periodic-announce traces3/periodic every 20 s
     "t3-announce": QueueConfig(
-        "t3-announce", (Member("Local/104@agents-slow", "Agent 104"),), 60.0, 1.0, 60.0
+        "t3-announce",
+        (Member("Local/104@agents-slow", "Agent 104"),),
+        60.0,
+        1.0,
+        60.0,
+        15.0,
+        "traces3/periodic",
+        20.0,
     ),
     "t3-announce15": QueueConfig(
-        "t3-announce15", (Member("Local/104@agents-slow", "Agent 104"),), 15.0, 1.0, 60.0
+        "t3-announce15",
+        (Member("Local/104@agents-slow", "Agent 104"),),
+        15.0,
+        1.0,
+        60.0,
+        15.0,
+        "traces3/periodic",
+        20.0,
     ),
 }
 # [agents-long]: Ringing, Wait(1), Answer, Wait(20), Hangup.
@@ -106,3 +121,8 @@ def callback_model() -> PbxModel:
         callback_dial_timeout=15.0,
         customers=dict(T3_CUSTOMERS),
     )
+
+
+def transfer_model() -> PbxModel:
+    """017: its c6 transfer was reported operator side first (012: the other way round)."""
+    return dataclasses.replace(traces3_model(), transfer_reports_operator_first=True)
