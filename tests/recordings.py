@@ -47,6 +47,7 @@ SIMULATOR_OWN_TEST: dict[str, str] = {
 SIMULATOR_AWAITING: dict[str, str] = {
     **{n: why for n, why in SIMULATOR_CALLERS_AWAITING.items() if n not in SIMULATOR_OWN_TEST},
     # cdr.conf `unanswered = yes` (34 Cdr rows instead of 017's 21: AppDial2 rows of `;1`,
-    # FAILED member rows, a `Hangup` segment row, README-v3 surprise 4) is not modelled.
+    # FAILED member rows, a `Hangup` segment row, README-v3 surprise 4) is not modelled;
+    # everything else of 018 conforms (test_sim_conformance_v3.py).
     "018_three_views_cdr_newcols_unanswered": "issue 15: Cdr rows of cdr.conf unanswered=yes",
 }
