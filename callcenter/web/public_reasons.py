@@ -21,8 +21,9 @@ from callcenter.web.state import WebState
 RECHECK_SECONDS = 1.0
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], PublicReasons]] = {}
-# Per folder: when its files were last looked at (time.monotonic) and what they said.
+# Per folder: when its files were last looked at (_monotonic) and what they said.
 _checked: dict[Path, tuple[float, PublicReasons]] = {}
+_monotonic = time.monotonic  # replaced by tests
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -48,7 +49,7 @@ async def public_reasons(state: WebState) -> PublicReasons:
     directory = state.settings.prompts.templates_dir
     folder = directory or DEFAULT_DIRECTORY
     checked = _checked.get(folder)
-    started = time.monotonic()
+    started = _monotonic()
     if checked is not None and started - checked[0] < RECHECK_SECONDS:
         return checked[1]
     reasons = await asyncio.to_thread(read_public_reasons, directory)
