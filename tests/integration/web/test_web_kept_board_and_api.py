@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from callcenter.domain.access import Actor
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
@@ -26,6 +27,7 @@ from callcenter.web import api as api_module
 from callcenter.web import public_reasons as public_reasons_module
 from callcenter.web import render as render_module
 from callcenter.web.api_models import OverviewOut, OverviewTeamOut
+from callcenter.web.middleware import SESSION_COOKIE
 from callcenter.web.pages import overview_rows
 from callcenter.web.state import WEB
 
@@ -232,3 +234,23 @@ async def test_an_edited_public_reason_shows_on_the_board_within_a_second(
     page = await _board(admin)
     assert "Wir ziehen um." in page
     assert "Das hat organisatorische Gründe." not in page
+
+
+async def test_the_session_cookie_is_read_from_whatever_header_carries_it(
+    env: WebEnv, admin: Browser
+) -> None:
+    session = next(c.value for c in admin.client.session.cookie_jar if c.key == SESSION_COOKIE)
+    cases = [
+        (f"{SESSION_COOKIE}={session}", 200),
+        (f"theme=dunkel; {SESSION_COOKIE}={session}; other=1", 200),
+        (f'{SESSION_COOKIE}="{session}"', 200),
+        ("theme=dunkel", 303),
+        (f"{SESSION_COOKIE}x={session}", 303),
+        (f"{SESSION_COOKIE}=falsch", 303),
+    ]
+    async with TestClient(TestServer(env.app)) as bare:  # sends only the header given
+        for header, status in cases * 2:  # parsed, then kept per header text
+            response = await bare.get(
+                "/zentrale", headers={"Cookie": header}, allow_redirects=False
+            )
+            assert response.status == status, header
