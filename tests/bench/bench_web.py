@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
 
+import pytest
 from ratios import MIN_RUNS, print_ratio
 
 LOAD = str(Path(__file__).with_name("web_load.py"))
@@ -107,6 +108,9 @@ def _load_average() -> str:
     return f"load average {os.getloadavg()[0]:.2f} (2 cores)"
 
 
+# Four pages and the evaluation, each with its bare runs beside it: ≈ 2 min on a quiet
+# machine, more when the cores are shared.
+@pytest.mark.timeout(900)
 def test_pages_and_evaluation_against_a_bare_handler(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _prepare(data)
@@ -143,6 +147,7 @@ def test_pages_and_evaluation_against_a_bare_handler(tmp_path: Path) -> None:
     print(f"({_load_average()} at the end)")
 
 
+@pytest.mark.timeout(900)  # the first run builds the 1M-call database (bench_report.py)
 def test_evaluation_page_on_a_million_calls(tmp_path: Path) -> None:
     from bench_report import params_for, scale_for, sqlite_database
 
