@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from callcenter.web.api_models import OverviewOut, OverviewTeamOut
 from callcenter.web.middleware import SESSION_COOKIE
 from callcenter.web.pages import overview_rows
 from callcenter.web.state import WEB
+from callcenter.web.versions import VersionProbe
 
 from .conftest import START, Browser, WebEnv, signed_in
 
@@ -254,3 +257,24 @@ async def test_the_session_cookie_is_read_from_whatever_header_carries_it(
                 "/zentrale", headers={"Cookie": header}, allow_redirects=False
             )
             assert response.status == status, header
+
+
+def test_requests_asking_for_an_expired_version_at_once_share_one_read() -> None:
+    reads: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def read() -> tuple[int, ...]:
+        reads.append(1)
+        started.set()
+        release.wait(10)
+        return (len(reads),)
+
+    probe = VersionProbe(read, writes=lambda: 0)
+    with ThreadPoolExecutor(8) as pool:
+        first = pool.submit(probe.current)
+        assert started.wait(10)
+        waiting = [pool.submit(probe.current) for _ in range(7)]
+        release.set()
+        results = {first.result(10), *(f.result(10) for f in waiting)}
+    assert results == {(1,)}
+    assert len(reads) == 1
