@@ -168,10 +168,21 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
     session_id = _session_cookie(request, state)
     if not session_id:
         return None
-    key = ("session", session_id)
-    kept = state.identities.get(key, now)
+    kept = state.identities.get(("session", session_id), now)
     if kept is not None:
         return kept[0]
+    # When a kept identity expires, every request of that browser in flight asks at once
+    # (a dashboard's 50 clients share one session): they share one lookup.
+    pending = state.session_lookups.get(session_id)
+    if pending is None:
+        pending = asyncio.ensure_future(_session_identity(state, session_id, now))
+        state.session_lookups[session_id] = pending
+        pending.add_done_callback(lambda _done: state.session_lookups.pop(session_id, None))
+    return await asyncio.shield(pending)
+
+
+async def _session_identity(state: WebState, session_id: str, now: datetime) -> Identity | None:
+    key = ("session", session_id)
     writes = state.identities.version()
     session = await state.run(lambda uow: sessions.current_session(uow, session_id, now))
     if session is None:

@@ -5,11 +5,13 @@ person asking and their role. Counted, never timed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import shutil
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,12 +25,13 @@ from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcom
 from callcenter.domain.schedule import Closure, State
 from callcenter.prompts.templates import DEFAULT_DIRECTORY
 from callcenter.storage.call_writer import CallRecordWriter
-from callcenter.usecases import accounts
+from callcenter.usecases import accounts, sessions
 from callcenter.usecases import schedule as schedule_cases
 from callcenter.web import api as api_module
 from callcenter.web import public_reasons as public_reasons_module
 from callcenter.web import render as render_module
 from callcenter.web.api_models import OverviewOut, OverviewTeamOut
+from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.middleware import SESSION_COOKIE
 from callcenter.web.pages import overview_rows
 from callcenter.web.state import WEB
@@ -278,3 +281,27 @@ def test_requests_asking_for_an_expired_version_at_once_share_one_read() -> None
         results = {first.result(10), *(f.result(10) for f in waiting)}
     assert results == {(1,)}
     assert len(reads) == 1
+
+
+async def test_requests_of_one_session_share_one_lookup_when_its_identity_expired(
+    env: WebEnv, admin: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lookups: list[int] = []
+    real = sessions.current_session
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        lookups.append(1)
+        time.sleep(0.2)  # (in a worker thread) long enough for all of them to ask
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sessions, "current_session", slow)
+    env.app[WEB].identities = IdentityCache(
+        ttl=2.0, writes=env.store.auth_writes, monotonic=env.monotonic
+    )
+    assert (await admin.get("/zentrale")).status == 200
+    env.monotonic.value += 2.0  # the kept identity expired
+    before = len(lookups)
+    answers = await asyncio.gather(*(admin.get("/zentrale") for _ in range(6)))
+    assert [response.status for response in answers] == [200] * 6
+    assert len(lookups) == before + 1
+    assert env.app[WEB].session_lookups == {}
