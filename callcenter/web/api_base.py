@@ -36,7 +36,15 @@ class Call:
     path: Mapping[str, str]
 
 
-Run = Callable[[Call], Awaitable[BaseModel]]
+@dataclass(frozen=True)
+class Serialized:
+    """A response body already serialized from the endpoint's `response` model, e.g. from
+    parts kept between requests (what the OpenAPI document promises stays the model)."""
+
+    text: str
+
+
+Run = Callable[[Call], Awaitable[BaseModel | Serialized]]
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,11 @@ def make_handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.St
             body = await _json_body(request, endpoint.body)
         call = Call(request, state, identity, query, body, request.match_info)
         result = await endpoint.run(call)
+        text = (
+            result.text if isinstance(result, Serialized) else result.model_dump_json(by_alias=True)
+        )
         return web.Response(
-            text=result.model_dump_json(by_alias=True),
+            text=text,
             status=endpoint.status,
             content_type="application/json",
         )

@@ -21,8 +21,9 @@ from callcenter.usecases import sessions
 from callcenter.web import i18n, readmodels
 from callcenter.web.feed_text import PublicReasons
 from callcenter.web.middleware import ensure_identity
+from callcenter.web.page_cache import Same
 from callcenter.web.public_reasons import public_reasons
-from callcenter.web.render import render
+from callcenter.web.render import render_kept
 from callcenter.web.state import WebState, state_of
 
 logger = logging.getLogger(__name__)
@@ -177,8 +178,14 @@ async def board_page(request: web.Request) -> web.StreamResponse:
     statuses = readmodels.board(office, now)
     version = await state.schedule_version()
     reasons = await public_reasons(state)
-    board = board_payload(statuses, now, version, state, reasons)
-    return render(request, "board.html", {"board": board})
+
+    def context() -> dict[str, Any]:
+        return {"board": board_payload(statuses, now, version, state, reasons)}
+
+    # The tiles follow from each team's status at `now` (a closure switched on, a window
+    # ending mid-minute: a new status), the schedule version and the public reasons'
+    # texts; render_kept adds the person, the language and the minute its times show.
+    return render_kept(request, "board.html", context, (tuple(statuses), version, Same(reasons)))
 
 
 async def _still_signed_in(state: WebState, session_id: str | None) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
 from callcenter.domain.access import Scope
@@ -37,6 +37,7 @@ from callcenter.web.state import IDENTITY, LANG, Identity, WebState, state_of
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "cc_session"
+SESSION_COOKIES_KEPT = 1024
 LOGIN_COOKIE = "cc_login"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
@@ -113,7 +114,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if identity.via == "session" and wanted in i18n.LANGS and wanted != identity.lang:
             session_id = identity.session_id or ""
             await state.run(lambda uow: sessions.set_session_language(uow, session_id, lang))
-        request[IDENTITY] = replace(identity, lang=lang)
+        request[IDENTITY] = identity if identity.lang == lang else replace(identity, lang=lang)
     elif not is_public(request.path, request.method):
         if wants_json(request):
             return _api_unauthorized(request)
@@ -164,13 +165,24 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
         if scheme.lower() != "bearer" or not secret.strip():
             return None
         return await _token_identity(state, secret.strip(), now)
-    session_id = request.cookies.get(SESSION_COOKIE)
+    session_id = _session_cookie(request, state)
     if not session_id:
         return None
-    key = ("session", session_id)
-    kept = state.identities.get(key, now)
+    kept = state.identities.get(("session", session_id), now)
     if kept is not None:
         return kept[0]
+    # When a kept identity expires, every request of that browser in flight asks at once
+    # (a dashboard's 50 clients share one session): they share one lookup.
+    pending = state.session_lookups.get(session_id)
+    if pending is None:
+        pending = asyncio.ensure_future(_session_identity(state, session_id, now))
+        state.session_lookups[session_id] = pending
+        pending.add_done_callback(lambda _done: state.session_lookups.pop(session_id, None))
+    return await asyncio.shield(pending)
+
+
+async def _session_identity(state: WebState, session_id: str, now: datetime) -> Identity | None:
+    key = ("session", session_id)
     writes = state.identities.version()
     session = await state.run(lambda uow: sessions.current_session(uow, session_id, now))
     if session is None:
@@ -185,6 +197,22 @@ async def _identify(request: web.Request, state: WebState) -> Identity | None:
     )
     state.identities.put(key, (identity, None), writes, session.expires_at)
     return identity
+
+
+def _session_cookie(request: web.Request, state: WebState) -> str | None:
+    """The session cookie's value. Parsing the Cookie header (http.cookies) cost more than
+    the rest of a kept page view; a browser sends the same header at every request, so its
+    value is kept per whole header text (a pure function of it, shared by no one else)."""
+    raw = request.headers.get(hdrs.COOKIE, "")
+    if not raw:
+        return None
+    kept = state.session_cookies.get(raw)
+    if kept is None:
+        kept = request.cookies.get(SESSION_COOKIE) or ""
+        if len(state.session_cookies) >= SESSION_COOKIES_KEPT:
+            state.session_cookies.clear()
+        state.session_cookies[raw] = kept
+    return kept or None
 
 
 async def _token_identity(state: WebState, secret: str, now: datetime) -> Identity | None:

@@ -133,6 +133,18 @@ def _week_values(windows: tuple[Window, ...]) -> dict[str, str]:
     return {f"day{d}": format_day_windows(windows, d) for d in range(7)}
 
 
+def _shown_values(windows: tuple[Window, ...], variant: WeekVariant | None) -> dict[str, str]:
+    """The form's values of the week shown (the base week or a variant) as saved."""
+    if variant is None:
+        return _week_values(windows)
+    return {
+        **_week_values(windows),
+        "name": variant.name,
+        "first": variant.first.isoformat(),
+        "last": variant.last.isoformat(),
+    }
+
+
 def _hours_response(
     request: web.Request,
     state: WebState,
@@ -152,39 +164,31 @@ def _hours_response(
     team = office.team(team_id)
     variant = _selected_variant(str(variant_id or ""), team)
     windows = team.windows if variant is None else variant.windows
-    shown: Mapping[str, str] = values or {
-        **_week_values(windows),
-        **(
-            {}
-            if variant is None
-            else {
-                "name": variant.name,
-                "first": variant.first.isoformat(),
-                "last": variant.last.isoformat(),
-            }
-        ),
-    }
     today = state.now().date()
     action = f"/sprechzeiten/{team.id}" + ("" if variant is None else f"/zeitraum/{variant.id}")
-    context = {
-        "teams": office.teams,
-        "team": team,
-        "variant": variant,
-        "variants": team.variants,
-        "action": action,
-        "values": shown,
-        "new_values": new_values or {},
-        "errors": errors.for_lang(lang_of(request)),
-        "can_edit": identity.has(Role.ADMIN),
-        "grid": _grid(windows),
-        "preview": readmodels.preview(office, team_id, today),
-        "today": today,
-    }
+
+    def context() -> dict[str, Any]:
+        return {
+            "teams": office.teams,
+            "team": team,
+            "variant": variant,
+            "variants": team.variants,
+            "action": action,
+            "values": values or _shown_values(windows, variant),
+            "new_values": new_values or {},
+            "errors": errors.for_lang(lang_of(request)),
+            "can_edit": identity.has(Role.ADMIN),
+            "grid": _grid(windows),
+            "preview": readmodels.preview(office, team_id, today),
+            "today": today,
+        }
+
     if keep and values is None and not errors and new_values is None and status == 200:
-        # All of it follows from the schedule, the team, the variant and the day.
+        # All of it follows from the schedule, the team, the variant and the day; a kept
+        # page is served without building its context.
         data = (Same(office), team_id, variant_id, today)
         return render_kept(request, "hours.html", context, data)
-    return render(request, "hours.html", context, status=status)
+    return render(request, "hours.html", context(), status=status)
 
 
 def _grid(windows: Any) -> list[list[tuple[float, float, str]]]:

@@ -2,19 +2,28 @@
 
 They come from the announcement templates (ivr_prompts/<lang>.toml [public_reasons]), so
 the pages offer, and the board shows, exactly what a caller hears. Read in a worker thread
-and kept until a template file changes: the board asks every few seconds.
+and kept until a template file changes; whether one changed is looked at (a directory
+listing and a stat per file, in a worker thread) at most once per `RECHECK_SECONDS`: the
+board page asks at every view, and a thread hop per view halved its requests per second.
+An edited template therefore shows within a second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from callcenter.prompts.templates import DEFAULT_DIRECTORY, load_templates
 from callcenter.web.feed_text import PublicReasons
 from callcenter.web.state import WebState
 
+RECHECK_SECONDS = 1.0
+
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], PublicReasons]] = {}
+# Per folder: when its files were last looked at (_monotonic) and what they said.
+_checked: dict[Path, tuple[float, PublicReasons]] = {}
+_monotonic = time.monotonic  # replaced by tests
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
@@ -37,7 +46,15 @@ def read_public_reasons(directory: Path | None) -> PublicReasons:
 
 
 async def public_reasons(state: WebState) -> PublicReasons:
-    return await asyncio.to_thread(read_public_reasons, state.settings.prompts.templates_dir)
+    directory = state.settings.prompts.templates_dir
+    folder = directory or DEFAULT_DIRECTORY
+    checked = _checked.get(folder)
+    started = _monotonic()
+    if checked is not None and started - checked[0] < RECHECK_SECONDS:
+        return checked[1]
+    reasons = await asyncio.to_thread(read_public_reasons, directory)
+    _checked[folder] = (started, reasons)
+    return reasons
 
 
 def keys(reasons: PublicReasons) -> tuple[str, ...]:

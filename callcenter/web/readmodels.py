@@ -5,6 +5,7 @@ Pages and API share these so the browser and a machine client never disagree.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Mapping
@@ -197,6 +198,8 @@ def overview(
     ]
 
 
+# The overview asks at every view for today's bounds: two zone conversions each time.
+@functools.lru_cache(maxsize=16)
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """Local midnight to the next local midnight (23 or 25 hours on changeover days)."""
     return wall_to_instant(day, time(0), tz), wall_to_instant(day + timedelta(days=1), time(0), tz)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -122,17 +122,21 @@ def render(
 
 
 def render_kept(
-    request: web.Request, template: str, context: Mapping[str, Any], data: Hashable
+    request: web.Request,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    data: Hashable,
 ) -> web.Response:
     """`render`, or the same page kept from an earlier view (callcenter.web.page_cache);
-    `data` must name everything in `context` (the common parts are added here)."""
+    `data` must name everything in `context` (the common parts are added here). `context`
+    may be a function: it is then called only when the page is rendered, not kept."""
     state = state_of(request)
     minute = state.now().replace(second=0, microsecond=0)
     key = (template, request.get(IDENTITY), lang_of(request), request.path_qs, minute, data)
     text = state.pages.get(key)
     if text is not None:
         return web.Response(text=text, content_type="text/html", charset="utf-8")
-    response = render(request, template, context)
+    response = render(request, template, context() if callable(context) else context)
     # A minute that ended while rendering: the page may show either, so it is not kept.
     if response.text is not None and state.now().replace(second=0, microsecond=0) == minute:
         state.pages.put(key, response.text)

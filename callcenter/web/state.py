@@ -58,6 +58,10 @@ class WebState:
     )
     # Rendered pages per identity, minute and data (callcenter.web.page_cache).
     pages: PageCache = field(default_factory=PageCache)
+    # The session cookie's value per Cookie header text (middleware._session_cookie).
+    session_cookies: dict[str, str] = field(default_factory=dict)
+    # Session lookups under way, shared by the requests that wait for them.
+    session_lookups: dict[str, asyncio.Future[Identity | None]] = field(default_factory=dict)
     # Sessions and tokens already looked up (callcenter.web.identity_cache).
     # A token's identity comes with the token (its "no scopes" warning is due per use).
     # Set in __post_init__ (both watch this store's writes).

@@ -34,6 +34,7 @@ class VersionProbe:
         self._monotonic = monotonic
         self._writes = writes
         self._lock = threading.Lock()
+        self._reading = threading.Lock()
         self._known: tuple[int, float, Version] | None = None  # (local writes, read at, version)
 
     def cached(self) -> Version | None:
@@ -52,8 +53,14 @@ class VersionProbe:
         known = self.cached()
         if known is not None:
             return known
-        writes, read_at = self._writes(), self._monotonic()
-        version = self._read()
-        with self._lock:
-            self._known = (writes, read_at, version)
-        return version
+        # One read at a time: when the version expires under load, every request in flight
+        # asks at once; those that waited find the version just read.
+        with self._reading:
+            known = self.cached()
+            if known is not None:
+                return known
+            writes, read_at = self._writes(), self._monotonic()
+            version = self._read()
+            with self._lock:
+                self._known = (writes, read_at, version)
+            return version
