@@ -13,6 +13,7 @@ from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.cli.logs import configure_logging
 from callcenter.cli.options import web_port_option
+from callcenter.cli.served import control_handler
 from callcenter.clock import AcceleratedClock, Clock
 
 
@@ -95,6 +96,6 @@ def serve(
         if clock_start is not None
         else None
     )
-    options = ServiceOptions(web=web, web_port=web_port)
+    options = ServiceOptions(web=web, web_port=web_port, control=control_handler)
     asyncio.run(run_until_signalled(Service(cli.settings, clock=clock, options=options)))
     click.echo("Dienst beendet / service stopped.")
