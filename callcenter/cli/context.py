@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
 
 import click
 
@@ -80,6 +80,9 @@ class CliContext:
     # socket gives each request its own buffers, sent back to the caller.
     out: IO[str] | None = None
     err: IO[str] | None = None
+    # True inside the service (control socket): it re-renders the announcements itself after
+    # every schedule change, so a command leaves that to it instead of doing it twice.
+    service_renders_prompts: ClassVar[bool] = False
     _settings: Settings | None = field(default=None, init=False)
     _store: Store | None = field(default=None, init=False)
 

@@ -69,6 +69,8 @@ def render_now(cli: CliContext, team: str | None, quiet: bool = False) -> None:
 def refresh_prompts(cli: CliContext, team: str | None) -> None:
     """After a schedule change: re-render what the change altered. The change itself is
     already saved, so a missing audio tool is a warning here, not a failure."""
+    if cli.service_renders_prompts:
+        return
     try:
         render_now(cli, team, quiet=True)
     except (AudioToolError, PromptError) as exc:

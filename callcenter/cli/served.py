@@ -3,8 +3,10 @@
 The very click commands of the direct path, parsed and run the same way: the same texts
 for help and errors, the same exit codes, the same use cases (permissions, validation,
 audit). What differs: the settings and the store are the service's (already open, and its
-commit hook wakes the state pusher at once), the actor is the caller's user name, and the
-output goes into buffers sent back to the caller.
+commit hook wakes the state pusher at once), the actor is the caller's user name, the
+output goes into buffers sent back to the caller, and a schedule change does not re-render
+the announcements in the command: the service does that after every change anyway (so the
+direct path's lines about rendered files are not printed).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 class ServedContext(CliContext):
     """A request's context on the service's settings and store (which outlive it)."""
+
+    # The service's own refresh (ServiceJobs) re-renders after the change, off this reply.
+    service_renders_prompts = True
 
     def close(self) -> None:
         pass  # the store is the service's
