@@ -20,6 +20,7 @@ import click
 
 from callcenter.cli import cli
 from callcenter.cli.context import CliContext
+from callcenter.control.client import served_options
 from callcenter.control.protocol import ControlReply, ControlRequest
 
 if TYPE_CHECKING:
@@ -43,6 +44,16 @@ def control_handler(store: Store, settings: Settings) -> Callable[[ControlReques
     """What the control socket runs for each request (in a worker thread)."""
 
     def handle(request: ControlRequest) -> ControlReply:
+        if served_options(list(request.argv)) is None:
+            # Only what the CLI sends here: not `serve` inside the service, not help (which
+            # click prints to this process's terminal).
+            return ControlReply(
+                2,
+                "",
+                "Fehler: Dieser Befehl läuft nicht über den Steuer-Socket; ohne ihn aufrufen "
+                "(CALLCENTER_NO_CONTROL=1) / this command is not served over the control "
+                "socket; run it directly\n",
+            )
         out, err = io.StringIO(), io.StringIO()
         context = ServedContext(None, None, None, "de", False, user=request.user, out=out, err=err)
         context._settings = settings

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from callcenter.control.protocol import (
     MAX_MESSAGE_BYTES,
@@ -55,16 +55,14 @@ class NoAnswer(Exception):
     """The request was sent, the reply never came: it may or may not have been carried out."""
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     socket: Path
     argv: list[str]  # what the service parses: the caller's language made explicit
 
 
-def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
-    """Where to send `argv`, or None for the direct path."""
-    if environ.get(NO_CONTROL, "") not in ("", "0"):
-        return None
+def served_options(argv: list[str]) -> dict[str, str] | None:
+    """The group options of `argv` if it names a command the service runs (and asks for no
+    help or traceback), else None. The service checks requests with this too."""
     if any(arg in ("-h", "--help") for arg in argv):
         return None  # click prints help straight to the terminal
     options: dict[str, str] = {}
@@ -86,6 +84,16 @@ def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
             words = argv[index : index + 2]
         index += 1
     if tuple(words[:1]) not in SERVED and tuple(words) not in SERVED:
+        return None
+    return options
+
+
+def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
+    """Where to send `argv`, or None for the direct path."""
+    if environ.get(NO_CONTROL, "") not in ("", "0"):
+        return None
+    options = served_options(argv)
+    if options is None:
         return None
     lang = environ.get("CALLCENTER_LANG") or "de"
     if lang not in LANGUAGES:

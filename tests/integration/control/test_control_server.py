@@ -190,3 +190,20 @@ async def test_served_and_direct_commands_print_the_same(
         reply = await ask(path, ["--lang", "de", *argv])
         assert (reply.code, reply.stdout, reply.stderr) == (code, out, err), argv
     assert _audit(data_dir) == before  # the failed requests wrote nothing
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["serve"], ["db", "upgrade"], ["closure", "add", "--help"], ["--debug", "state"], []],
+)
+async def test_the_service_runs_only_what_the_cli_sends_it(
+    served: tuple[Path, Path, list[int]], argv: list[str]
+) -> None:
+    data_dir, path, commits = served
+    before = _audit(data_dir)
+    reply = await ask(path, argv)
+    assert reply.code == 2
+    assert "nicht über den Steuer-Socket" in reply.stderr
+    assert reply.stdout == ""
+    assert _audit(data_dir) == before
+    assert commits == []
