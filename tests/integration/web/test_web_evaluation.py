@@ -114,4 +114,4 @@ async def test_callback_language_and_overflow_figures_on_the_page(
         assert CallRecordRepository(session).add(record)
     page = await (await admin.get("/auswertung?team=auslaender-a")).text()
     assert "Rückrufe, Sprachwahl, Überlauf" in page
-    assert "Sprachwahl hours: tr</td>" in page
+    assert "Sprachwahl (außerhalb der Sprechzeit): Türkisch</td>" in page
