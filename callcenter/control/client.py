@@ -19,7 +19,6 @@ from callcenter.control.protocol import (
     decode_reply,
     encode_request,
 )
-from callcenter.control.socket_path import resolve_socket
 
 # The commands that run in the service: the schedule reads and edits an admin waits for.
 # Each runs there as the same click command, so output, errors and exit codes are the same.
@@ -98,6 +97,10 @@ def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
     lang = environ.get("CALLCENTER_LANG") or "de"
     if lang not in LANGUAGES:
         return None  # the direct path names the bad value
+    # Imported here: tomllib is the fast path's one sizeable import, and every other command
+    # passes through this module on its way to the direct path.
+    from callcenter.control.socket_path import resolve_socket
+
     path = resolve_socket(options.get("--config"), options.get("--data-dir"), environ)
     if path is None:
         return None
