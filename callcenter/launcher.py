@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import sys
 
+from callcenter.control import client
+from callcenter.control.protocol import EXIT_NO_ANSWER
+
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    from callcenter.control import client
-
     target = client.route(args, os.environ)
     if target is not None:
         try:
@@ -24,8 +25,6 @@ def main(argv: list[str] | None = None) -> None:
         except client.NoService:
             pass  # no service: the direct path, as if there were no socket
         except client.NoAnswer as exc:
-            from callcenter.control.protocol import EXIT_NO_ANSWER
-
             sys.stderr.write(
                 f"Fehler: Der Dienst hat nicht geantwortet ({exc}); ob die Änderung "
                 "gespeichert wurde, zeigt z. B. `callcenter closure list`. / the service did "
@@ -33,10 +32,20 @@ def main(argv: list[str] | None = None) -> None:
             )
             sys.exit(EXIT_NO_ANSWER)
         else:
-            sys.stdout.write(reply.stdout)
-            sys.stderr.write(reply.stderr)
-            sys.stdout.flush()
+            _print(reply.stdout, reply.stderr)
             sys.exit(reply.code)
     from callcenter.cli import main as direct
 
     direct(args)
+
+
+def _print(out: str, err: str) -> None:
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`callcenter state | head -1`): quiet, as click is; stdout
+        # pointed at /dev/null so that the flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.write(err)
+    sys.stderr.flush()

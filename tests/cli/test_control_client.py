@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 from callcenter.control.client import NO_CONTROL, route
-from callcenter.control.protocol import ControlReply, decode_request, encode_reply
+from callcenter.control.protocol import (
+    EXIT_NO_ANSWER,
+    ControlReply,
+    decode_request,
+    encode_reply,
+)
 
 # Runs the `callcenter` entry point, then writes every loaded module's name to a file.
 PROBE = (
@@ -50,9 +55,9 @@ def run_cli(tmp_path: Path, environ: dict[str, str], *argv: str) -> tuple[int, s
 
 
 class FakeService:
-    """Answers every request with one reply and remembers the requests."""
+    """Answers every request with one reply (None: hangs up) and remembers the requests."""
 
-    def __init__(self, path: Path, reply: ControlReply) -> None:
+    def __init__(self, path: Path, reply: ControlReply | None) -> None:
         self.requests: list[tuple[str, ...]] = []
         self._reply = reply
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -70,7 +75,8 @@ class FakeService:
             with connection:
                 line = connection.makefile("rb").readline()
                 self.requests.append(decode_request(line))
-                connection.sendall(encode_reply(self._reply))
+                if self._reply is not None:
+                    connection.sendall(encode_reply(self._reply))
 
     def close(self) -> None:
         self._listener.shutdown(socket.SHUT_RDWR)
@@ -100,6 +106,23 @@ def test_the_fast_path_imports_no_database_config_cli_or_web_library(
     assert fake_service.requests == [("--lang", "en", "closure", "add", "--team", "x")]
     assert "callcenter" in loaded  # the probe sees what was imported
     assert loaded.isdisjoint(NOT_ON_THE_FAST_PATH), sorted(loaded & set(NOT_ON_THE_FAST_PATH))
+
+
+def test_a_service_that_hangs_up_is_reported_not_bypassed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    service = FakeService(data_dir / "control.sock", None)
+    try:
+        argv = ("closure", "delete", "4")
+        code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), *argv)
+    finally:
+        service.close()
+    # The request may have been carried out: running it again directly could do it twice.
+    assert code == EXIT_NO_ANSWER
+    assert "Der Dienst hat nicht geantwortet" in err
+    assert out == ""
+    assert service.requests == [("--lang", "de", *argv)]
+    assert "sqlalchemy" not in loaded
 
 
 def test_told_to_stay_direct_the_cli_ignores_a_listening_service(
