@@ -42,7 +42,7 @@ LANGUAGES = ("de", "en")
 NO_CONTROL = "CALLCENTER_NO_CONTROL"
 
 CONNECT_SECONDS = 2.0
-# A command may wait for another one ahead of it, and `closure add` re-renders announcements.
+# The service runs one request at a time: a command may wait for others ahead of it.
 REPLY_SECONDS = 300.0
 
 
