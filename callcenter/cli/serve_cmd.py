@@ -26,6 +26,8 @@ async def run_until_signalled(service: Service) -> None:
         await service.start()
         if service.web is not None:
             click.echo(f"Weboberfläche / web app: {service.web.url}", err=True)
+        if service.control is not None:
+            click.echo(f"Steuer-Socket / control socket: {service.control.path}", err=True)
         await stop.wait()
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -158,6 +158,7 @@ def test_the_socket_is_the_service_users_alone(office: Office) -> None:
     mode = office.socket.stat().st_mode
     assert stat.S_ISSOCK(mode)
     assert stat.S_IMODE(mode) == 0o600
+    assert f"control socket: {office.socket}" in office.serve.log_text()  # serve names it
 
 
 def test_state_and_closures_via_the_service_print_what_the_direct_path_prints(
