@@ -137,6 +137,8 @@ async def run_live(
                 f"Weboberfläche / web app: {service.web.url}/  – Anmeldung / login: "
                 f"{DEMO_USER} / {DEMO_PASSWORD}"
             )
+        if service.control is not None:
+            click.echo(f"Steuer-Socket / control socket: {service.control.path}")
         began = loop.time()
         try:
             while not stop.is_set():
