@@ -380,6 +380,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Für diese Auswahl gibt es keine Auswertung: {reason}",
         "There is no evaluation for this selection: {reason}",
     ),
+    "evaluation_as_of": (
+        "Stand {time} Uhr: seitdem eingegangene Anrufe werden gerade eingerechnet; "
+        "die Seite neu laden zeigt sie in Kürze.",
+        "As of {time}: calls that arrived since are being added; reload the page shortly "
+        "to see them.",
+    ),
     "chart_fallback": ("Diagramm (benötigt JavaScript)", "Chart (needs JavaScript)"),
     # walk-ins by hand (evaluation page)
     "walk_ins_title": ("Vorsprachen ohne Termin eintragen", "Enter walk-ins without appointment"),
