@@ -1,5 +1,5 @@
 """`python -m callcenter` = the `callcenter` command."""
 
-from callcenter.cli import main
+from callcenter.launcher import main
 
 main()

@@ -3,17 +3,18 @@ AsyncExitStack, and tears them down in reverse.
 
 Start: database (migrated) -> current schedule -> record writer (replays the spool) ->
 AMI client and event pump -> scheduler, state pusher and jobs -> AMI connection -> change
-watch -> web app. Stop (SIGTERM/SIGINT, or an error while starting): web app first (no
-edits while winding down), change watch, scheduler and jobs, AMI connection, event pump
-(open calls flushed as records), writer (flushes), database. No other module builds an
-adapter; `Service` only holds what was built, for the entry points and the web app.
+watch -> control socket -> web app. Stop (SIGTERM/SIGINT, or an error while starting): web
+app and control socket first (no edits while winding down), change watch, scheduler and
+jobs, AMI connection, event pump (open calls flushed as records), writer (flushes), database.
+No other module builds an adapter; `Service` only holds what was built, for the entry points
+and the web app.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,8 @@ from sqlalchemy.exc import DBAPIError
 from callcenter.change_watch import ChangeWatch
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
+from callcenter.control.server import ControlHandler, ControlServer
+from callcenter.control.socket_path import socket_file
 from callcenter.current_schedule import CurrentSchedule
 from callcenter.domain.access import Actor
 from callcenter.domain.call_calendar import OfficeCalendar
@@ -97,6 +100,9 @@ class ServiceOptions:
     # The web app in the same process (`serve`, `demo`); tests of the PBX side leave it off.
     web: bool = False
     web_port: int | None = None  # None: settings.web.port; 0: any free port
+    # The control socket ([service] control_socket) and what runs its requests: the CLI's
+    # commands (callcenter.cli.served), handed in by the entry points; None: no socket.
+    control: Callable[[Store, Settings], ControlHandler] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ class Service:
         self._sink = sink
         self.writer: CallRecordWriter | None = None
         self.web: WebServer | None = None
+        self.control: ControlServer | None = None
         self._stack = AsyncExitStack()
         self._started = False
 
@@ -248,6 +255,12 @@ class Service:
         await jobs.refresh_dialplan()
 
         await self._watch_changes(stack, store)
+        control_path = socket_file(settings.data_dir, settings.service.control_socket)
+        if self.options.control is not None and control_path is not None:
+            control = ControlServer(control_path, self.options.control(store, settings))
+            if await control.start():
+                self.control = control
+                stack.push_async_callback(control.stop)  # before the store and the watch go
         if self.options.web:
             app = create_app(store, settings, self.clock, live=self, health=self, seal=self.seal)
             port = settings.web.port if self.options.web_port is None else self.options.web_port

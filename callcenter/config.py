@@ -226,6 +226,13 @@ class SwitchboardSettings(_Strict):
     queue: str = ""
 
 
+class ServiceSettings(_Strict):
+    # The control socket of `serve` (and `demo`): fast CLI commands hand their arguments to
+    # the running service there. Relative paths lie in the data directory; "" turns it off.
+    # Read without pydantic by callcenter.control.socket_path: keep the two in step.
+    control_socket: str = "control.sock"
+
+
 class WebSettings(_Strict):
     """The web application (admin pages, switchboard board, JSON API)."""
 
@@ -441,6 +448,7 @@ class Settings(_Strict):
     pbx: PbxSettings = PbxSettings()
     switchboard: SwitchboardSettings = SwitchboardSettings()
     callers: CallerSettings = CallerSettings()
+    service: ServiceSettings = ServiceSettings()
     web: WebSettings = WebSettings()
     evaluation: EvaluationConfig = EvaluationConfig()
     callbacks: CallbackSettings = CallbackSettings()

@@ -143,6 +143,12 @@ def cli(
     lang: str,
     debug: bool,
 ) -> None:
+    if isinstance(ctx.obj, CliContext):
+        # A request on the control socket (callcenter.cli.served): the service built the
+        # context on its own settings and store; the caller chooses language and actor.
+        ctx.obj.lang = lang
+        ctx.obj.actor_name = actor
+        return
     configure_logging(debug)
     ctx.obj = CliContext(config_path, data_dir, actor, lang, debug)
     ctx.call_on_close(ctx.obj.close)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
 
 import click
 
@@ -33,8 +33,8 @@ T = TypeVar("T")
 class CliFailure(click.ClickException):
     """An expected failure: printed as one line, exit code 1."""
 
-    def show(self, file: object = None) -> None:
-        click.echo(f"Fehler: {self.message}", err=True)
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(f"Fehler: {self.message}", file=file, err=file is None)
 
 
 def _sqlalchemy_error() -> type[Exception] | None:
@@ -73,6 +73,16 @@ class CliContext:
     actor_name: str | None
     lang: str
     debug: bool
+    # Who runs the command (default: this process's user); the control socket sets the
+    # caller's name, read from the socket's peer credentials.
+    user: str | None = None
+    # Where the command's output goes (None: this process's stdout/stderr); the control
+    # socket gives each request its own buffers, sent back to the caller.
+    out: IO[str] | None = None
+    err: IO[str] | None = None
+    # True inside the service (control socket): it re-renders the announcements itself after
+    # every schedule change, so a command leaves that to it instead of doing it twice.
+    service_renders_prompts: ClassVar[bool] = False
     _settings: Settings | None = field(default=None, init=False)
     _store: Store | None = field(default=None, init=False)
 
@@ -97,7 +107,7 @@ class CliContext:
 
             self._store = open_store(self.settings)
             if seed_from_settings(self._store, self.actor, self.now()):
-                click.echo(
+                echo(
                     f"Datenbank aus {self.settings.source} befüllt / database seeded "
                     f"({self.settings.database_url})",
                     err=True,
@@ -106,7 +116,7 @@ class CliContext:
 
     @property
     def actor(self) -> str:
-        return self.actor_name or f"cli:{getpass.getuser()}"
+        return self.actor_name or f"cli:{self.user or getpass.getuser()}"
 
     @property
     def as_actor(self) -> Actor:
@@ -155,3 +165,12 @@ def local_text(value: datetime | None, settings: Settings) -> str:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    """`click.echo` into the running command's output: the terminal, or the buffers of a
+    request on the control socket (click keeps the current context per thread)."""
+    context = click.get_current_context(silent=True)
+    cli = context.find_object(CliContext) if context is not None else None
+    stream = None if cli is None else cli.err if err else cli.out
+    click.echo(message, file=stream, err=err)

@@ -21,6 +21,7 @@ from callcenter.cli.context import CliContext, local_text, pass_cli
 from callcenter.cli.options import web_port_option
 from callcenter.cli.pilot_data_cmd import load as load_pilot_data
 from callcenter.cli.prompt_cmds import render_now
+from callcenter.cli.served import control_handler
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office, Reason, State, next_change, state_at
 from callcenter.pbx.translate import parse_state
@@ -120,7 +121,7 @@ async def run_live(
                 "ami_secret": SecretStr(secret),
             }
         )
-        options = ServiceOptions(web=True, web_port=web_port)
+        options = ServiceOptions(web=True, web_port=web_port, control=control_handler)
         service = Service(service_settings, clock=clock, options=options)
         await service.start()
         traffic = asyncio.create_task(
@@ -136,6 +137,8 @@ async def run_live(
                 f"Weboberfläche / web app: {service.web.url}/  – Anmeldung / login: "
                 f"{DEMO_USER} / {DEMO_PASSWORD}"
             )
+        if service.control is not None:
+            click.echo(f"Steuer-Socket / control socket: {service.control.path}")
         began = loop.time()
         try:
             while not stop.is_set():

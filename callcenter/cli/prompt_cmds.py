@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from callcenter.cli.context import CliContext, pass_cli
+from callcenter.cli.context import CliContext, echo, pass_cli
 from callcenter.domain.schedule import Reason
 from callcenter.prompts.audio_errors import AudioToolError
 from callcenter.prompts.audio_files import TeamSounds
@@ -43,7 +43,7 @@ def _transact(cli: CliContext) -> Callable[[Callable[[UnitOfWork], T]], Awaitabl
 def _progress(entry: RenderEntry) -> None:
     verb = "erzeugt / rendered" if entry.action == "rendered" else "unverändert / unchanged"
     active = " (Aufnahme aktiv / recording active)" if entry.active == "recording" else ""
-    click.echo(
+    echo(
         f"  {entry.team}: closed-{entry.reason}-{entry.lang} {verb}, {entry.seconds:.1f} s{active}"
     )
 
@@ -61,7 +61,7 @@ def render_now(cli: CliContext, team: str | None, quiet: bool = False) -> None:
             cli.settings, cli.store.office(), cli.now(), team, progress, contact=contact
         )
     )
-    click.echo(
+    echo(
         f"{len(report.rendered)} erzeugt, {len(report.skipped)} unverändert → "
         f"{cli.settings.sounds_dir / 'callhours'}"
     )
@@ -70,10 +70,12 @@ def render_now(cli: CliContext, team: str | None, quiet: bool = False) -> None:
 def refresh_prompts(cli: CliContext, team: str | None) -> None:
     """After a schedule change: re-render what the change altered. The change itself is
     already saved, so a missing audio tool is a warning here, not a failure."""
+    if cli.service_renders_prompts:
+        return
     try:
         render_now(cli, team, quiet=True)
     except (AudioToolError, PromptError) as exc:
-        click.echo(f"Warnung: Ansagen nicht neu erzeugt / prompts not re-rendered: {exc}", err=True)
+        echo(f"Warnung: Ansagen nicht neu erzeugt / prompts not re-rendered: {exc}", err=True)
 
 
 @prompts.command(
@@ -114,7 +116,7 @@ def upload(cli: CliContext, team: str, reason: str, lang: str, file: Path) -> No
             now=cli.now(),
         )
     )
-    click.echo(f"Aufnahme aktiv / recording active: {installed.path} ({installed.seconds:.1f} s)")
+    echo(f"Aufnahme aktiv / recording active: {installed.path} ({installed.seconds:.1f} s)")
 
 
 @prompts.command(
@@ -137,7 +139,7 @@ def remove(cli: CliContext, team: str, reason: str, lang: str) -> None:
             now=cli.now(),
         )
     )
-    click.echo(f"closed-{reason}-{lang}: aktiv / active = {active}")
+    echo(f"closed-{reason}-{lang}: aktiv / active = {active}")
 
 
 @prompts.command("status", help="Welche Ansage ist aktiv (tts/recording)? / what is active.")
@@ -148,11 +150,11 @@ def status(cli: CliContext, team: str | None) -> None:
     teams = [office.team(team).id] if team else list(office.team_ids)
     for team_id in teams:
         sources = active_sources(TeamSounds(cli.settings.sounds_dir, team_id))
-        click.echo(f"{team_id}:")
+        echo(f"{team_id}:")
         if not sources:
-            click.echo("  noch nichts erzeugt / nothing rendered yet")
+            echo("  noch nichts erzeugt / nothing rendered yet")
         for slot, source in sorted(sources.items()):
-            click.echo(f"  {slot}: {source}")
+            echo(f"  {slot}: {source}")
 
 
 @prompts.command(
@@ -177,8 +179,8 @@ def phrases(cli: CliContext, url: str | None, email: str | None) -> None:
             )
         )
         shown = result.after
-        click.echo("gespeichert / saved" if result.changed else "unverändert / unchanged")
+        echo("gespeichert / saved" if result.changed else "unverändert / unchanged")
     else:
         shown = cli.run(lambda uow: office_phrases.saved(uow, cli.settings))
     for name, (label_de, label_en) in office_phrases.PHRASES.items():
-        click.echo(f"  {label_de} / {label_en}: {shown.get(name) or '—'}")
+        echo(f"  {label_de} / {label_en}: {shown.get(name) or '—'}")

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 import click
 
-from callcenter.cli.context import CliContext, local_text, pass_cli
+from callcenter.cli.context import CliContext, echo, local_text, pass_cli
 from callcenter.cli.prompt_cmds import refresh_prompts
 from callcenter.domain import schedule_rules
 from callcenter.domain.schedule import (
@@ -42,17 +42,17 @@ def hours_show(cli: CliContext, team: str | None) -> None:
     teams = [office.team(team)] if team else list(office.teams)
     for entry in teams:
         lines = describe_windows(entry.windows) or ["keine Sprechzeiten / no call hours"]
-        click.echo(f"{entry.id} ({entry.name_de}):")
+        echo(f"{entry.id} ({entry.name_de}):")
         for line in lines:
-            click.echo(f"  {line}")
+            echo(f"  {line}")
         for variant in entry.variants:
             _print_variant(variant, "  ")
 
 
 def _print_variant(variant: WeekVariant, indent: str = "") -> None:
-    click.echo(f"{indent}#{variant.id} {variant.name} {variant.period}:")
+    echo(f"{indent}#{variant.id} {variant.name} {variant.period}:")
     for line in describe_windows(variant.windows) or ["keine Sprechzeiten / no call hours"]:
-        click.echo(f"{indent}  {line}")
+        echo(f"{indent}  {line}")
 
 
 @hours.command(
@@ -85,7 +85,7 @@ def hours_set(
         windows.extend(windows_from_spec(spec, f"Fenster {index + 1} „{spec}“"))
     actor, now = cli.as_actor, cli.now()
     cli.run(lambda uow: schedule.set_windows(uow, actor, team, windows, now=now, force=force))
-    click.echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
+    echo(f"{team}: " + ("; ".join(describe_windows(windows)) or "keine Sprechzeiten"))
     refresh_prompts(cli, team)
 
 
@@ -106,7 +106,7 @@ def hours_variant() -> None:
 def variant_list(cli: CliContext, team: str) -> None:
     found = cli.run(lambda uow: schedule.variants(uow, team))
     if not found:
-        click.echo("keine Zeiträume / no periods")
+        echo("keine Zeiträume / no periods")
     for variant in found:
         _print_variant(variant)
 
@@ -197,7 +197,7 @@ def variant_set(
 def variant_delete(cli: CliContext, variant_id: int) -> None:
     actor, now, tz = cli.as_actor, cli.now(), cli.settings.tz
     before = cli.run(lambda uow: schedule.delete_variant(uow, actor, variant_id, now=now, tz=tz))
-    click.echo(f"Zeitraum #{before.id} „{before.name}“ gelöscht / deleted")
+    echo(f"Zeitraum #{before.id} „{before.name}“ gelöscht / deleted")
     refresh_prompts(cli, None)
 
 
@@ -271,7 +271,7 @@ def _why(closure: Closure) -> str:
 
 def _print_closure(cli: CliContext, verb: str, saved: Closure) -> None:
     why = _why(saved)
-    click.echo(
+    echo(
         f"Schließung #{saved.id} für {saved.team or 'alle Teams'}{verb}: "
         f"{local_text(saved.start, cli.settings)} bis {local_text(saved.end, cli.settings)}"
         + (f" – {why}" if why else "")
@@ -376,9 +376,9 @@ def closure_list(cli: CliContext, team: str | None, past: bool) -> None:
     now = cli.now()
     shown = cli.run(lambda uow: schedule.closures(uow, team, now=now, include_past=past))
     if not shown:
-        click.echo("Keine Schließungen / no closures.")
+        echo("Keine Schließungen / no closures.")
     for item in shown:
-        click.echo(
+        echo(
             f"#{item.id}  {item.team or 'alle Teams':<16} {local_text(item.start, cli.settings)} "
             f"– {local_text(item.end, cli.settings)}  {_why(item)}"
         )
@@ -398,7 +398,7 @@ def closure_end(cli: CliContext, closure_id: int, at_text: str | None) -> None:
     at = cli.parse_instant(at_text) if at_text else None
     actor, now = cli.as_actor, cli.now()
     ended = cli.run(lambda uow: schedule.end_closure(uow, actor, closure_id, now=now, at=at))
-    click.echo(f"Schließung #{closure_id} endet {local_text(ended.end, cli.settings)}")
+    echo(f"Schließung #{closure_id} endet {local_text(ended.end, cli.settings)}")
     refresh_prompts(cli, None)
 
 
@@ -467,7 +467,7 @@ def closure_change(
 def closure_delete(cli: CliContext, closure_id: int) -> None:
     actor, now = cli.as_actor, cli.now()
     gone = cli.run(lambda uow: schedule.delete_closure(uow, actor, closure_id, now=now))
-    click.echo(f"Schließung #{closure_id} gelöscht / deleted ({gone.note})")
+    echo(f"Schließung #{closure_id} gelöscht / deleted ({gone.note})")
     refresh_prompts(cli, gone.team)
 
 
@@ -492,7 +492,7 @@ def opening_add(cli: CliContext, team: str, day_text: str, range_text: str, note
     new = SpecialOpening(team, cli.parse_day(day_text), start, end, note)
     actor, now = cli.as_actor, cli.now()
     saved = cli.run(lambda uow: schedule.add_opening(uow, actor, new, now=now))
-    click.echo(f"Sonderöffnung #{saved.id}: {team} am {saved.day:%d.%m.%Y} {range_text}")
+    echo(f"Sonderöffnung #{saved.id}: {team} am {saved.day:%d.%m.%Y} {range_text}")
     refresh_prompts(cli, team)
 
 
@@ -503,9 +503,9 @@ def opening_list(cli: CliContext, team: str | None) -> None:
     openings = cli.run(schedule.openings)
     shown = [o for o in openings if team is None or o.team == team]
     if not shown:
-        click.echo("Keine Sonderöffnungen / no special openings.")
+        echo("Keine Sonderöffnungen / no special openings.")
     for item in shown:
-        click.echo(
+        echo(
             f"#{item.id}  {item.team:<16} {item.day:%d.%m.%Y} "
             f"{item.start:%H:%M}–{item.end:%H:%M}  {item.note}"
         )
@@ -530,7 +530,7 @@ def pilot_add(cli: CliContext, team: str, start_text: str, end_text: str | None,
     new = Pilot(team, cli.parse_day(start_text), end, note)
     actor, now = cli.as_actor, cli.now()
     saved = cli.run(lambda uow: schedule.add_pilot(uow, actor, new, now=now))
-    click.echo(f"Pilotphase #{saved.id}: {team} ab {saved.start:%d.%m.%Y}")
+    echo(f"Pilotphase #{saved.id}: {team} ab {saved.start:%d.%m.%Y}")
 
 
 @pilot.command("list", help="Pilotphasen / pilot periods.")
@@ -538,10 +538,10 @@ def pilot_add(cli: CliContext, team: str, start_text: str, end_text: str | None,
 def pilot_list(cli: CliContext) -> None:
     pilots = cli.run(schedule.pilots)
     if not pilots:
-        click.echo("Keine Pilotphasen / no pilot periods.")
+        echo("Keine Pilotphasen / no pilot periods.")
     for item in pilots:
         end = f"{item.end:%d.%m.%Y}" if item.end else "offen"
-        click.echo(f"#{item.id}  {item.team:<16} {item.start:%d.%m.%Y} – {end}  {item.note}")
+        echo(f"#{item.id}  {item.team:<16} {item.start:%d.%m.%Y} – {end}  {item.note}")
 
 
 # ------------------------------------------------------------------ holidays
@@ -559,7 +559,7 @@ def holidays_cmd(cli: CliContext, year: int | None) -> None:
     state = cli.run(schedule.holiday_state)
     wanted = year or cli.now().year
     calendar = german_holidays(state)
-    click.echo(f"Feiertage {wanted} – {GERMAN_STATES[state]} ({state}):")
+    echo(f"Feiertage {wanted} – {GERMAN_STATES[state]} ({state}):")
     day = date(wanted, 1, 1)
     while day.year == wanted:
         name = calendar.get(day)
@@ -570,5 +570,5 @@ def holidays_cmd(cli: CliContext, year: int | None) -> None:
                 if office.schedule_for(team.id).holiday_on(day) is None
             ]
             suffix = f"  (normale Sprechzeit: {', '.join(exceptions)})" if exceptions else ""
-            click.echo(f"  {WEEKDAY_SHORT_DE[day.weekday()]} {day:%d.%m.%Y}  {name}{suffix}")
+            echo(f"  {WEEKDAY_SHORT_DE[day.weekday()]} {day:%d.%m.%Y}  {name}{suffix}")
         day += timedelta(days=1)

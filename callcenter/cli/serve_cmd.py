@@ -13,6 +13,7 @@ from callcenter.bootstrap import Service, ServiceOptions
 from callcenter.cli.context import CliContext, pass_cli
 from callcenter.cli.logs import configure_logging
 from callcenter.cli.options import web_port_option
+from callcenter.cli.served import control_handler
 from callcenter.clock import AcceleratedClock, Clock
 
 
@@ -25,6 +26,8 @@ async def run_until_signalled(service: Service) -> None:
         await service.start()
         if service.web is not None:
             click.echo(f"Weboberfläche / web app: {service.web.url}", err=True)
+        if service.control is not None:
+            click.echo(f"Steuer-Socket / control socket: {service.control.path}", err=True)
         await stop.wait()
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -95,6 +98,6 @@ def serve(
         if clock_start is not None
         else None
     )
-    options = ServiceOptions(web=web, web_port=web_port)
+    options = ServiceOptions(web=web, web_port=web_port, control=control_handler)
     asyncio.run(run_until_signalled(Service(cli.settings, clock=clock, options=options)))
     click.echo("Dienst beendet / service stopped.")

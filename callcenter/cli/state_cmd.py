@@ -6,7 +6,7 @@ import json
 
 import click
 
-from callcenter.cli.context import CliContext, pass_cli
+from callcenter.cli.context import CliContext, echo, pass_cli
 from callcenter.domain.schedule import TeamState, state_at
 
 
@@ -40,4 +40,4 @@ def state(cli: CliContext, team: str | None, at_text: str | None) -> None:
     office = cli.store.office()
     team_ids = [office.team(team).id] if team else list(office.team_ids)
     for team_id in team_ids:
-        click.echo(state_json(team_id, state_at(office.schedule_for(team_id), at)))
+        echo(state_json(team_id, state_at(office.schedule_for(team_id), at)))

@@ -23,10 +23,11 @@ HEAVY = ("sqlalchemy", "plotly", "aiohttp", "alembic", "numpy", "pydantic", "jin
 
 
 def _modules_after(argv: list[str]) -> set[str]:
-    """Top-level packages loaded by running `callcenter ARGV` in a new interpreter."""
+    """Top-level packages loaded by running `callcenter ARGV` in a new interpreter (through
+    the installed entry point, which first looks for a control socket)."""
     script = (
         "import json, sys\n"
-        "from callcenter.cli import main\n"
+        "from callcenter.launcher import main\n"
         "try:\n"
         f"    main({argv!r})\n"
         "except SystemExit:\n"

@@ -1,0 +1,89 @@
+"""Commands run inside the service for a caller on the control socket.
+
+The very click commands of the direct path, parsed and run the same way: the same texts
+for help and errors, the same exit codes, the same use cases (permissions, validation,
+audit). What differs: the settings and the store are the service's (already open, and its
+commit hook wakes the state pusher at once), the actor is the caller's user name, the
+output goes into buffers sent back to the caller, and a schedule change does not re-render
+the announcements in the command: the service does that after every change anyway (so the
+direct path's lines about rendered files are not printed).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from callcenter.cli import cli
+from callcenter.cli.context import CliContext
+from callcenter.control.client import served_options
+from callcenter.control.protocol import ControlReply, ControlRequest
+
+if TYPE_CHECKING:
+    from callcenter.config import Settings
+    from callcenter.storage.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class ServedContext(CliContext):
+    """A request's context on the service's settings and store (which outlive it)."""
+
+    # The service's own refresh (ServiceJobs) re-renders after the change, off this reply.
+    service_renders_prompts = True
+
+    def close(self) -> None:
+        pass  # the store is the service's
+
+
+def control_handler(store: Store, settings: Settings) -> Callable[[ControlRequest], ControlReply]:
+    """What the control socket runs for each request (in a worker thread)."""
+
+    def handle(request: ControlRequest) -> ControlReply:
+        if served_options(list(request.argv)) is None:
+            # Only what the CLI sends here: not `serve` inside the service, not help (which
+            # click prints to this process's terminal).
+            return ControlReply(
+                2,
+                "",
+                "Fehler: Dieser Befehl läuft nicht über den Steuer-Socket; ohne ihn aufrufen "
+                "(CALLCENTER_NO_CONTROL=1) / this command is not served over the control "
+                "socket; run it directly\n",
+            )
+        out, err = io.StringIO(), io.StringIO()
+        context = ServedContext(None, None, None, "de", False, user=request.user, out=out, err=err)
+        context._settings = settings
+        context._store = store
+        code = run_served(list(request.argv), context)
+        return ControlReply(code, out.getvalue(), err.getvalue())
+
+    return handle
+
+
+def run_served(argv: list[str], context: CliContext) -> int:
+    """Run `callcenter ARGV` on `context`; returns the exit code `main` would have ended with
+    and writes what it would have printed to the context's streams."""
+    assert context.out is not None
+    assert context.err is not None
+    try:
+        result = cli.main(args=argv, prog_name="callcenter", standalone_mode=False, obj=context)
+    except click.ClickException as exc:
+        exc.show(file=context.err)
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", file=context.err)
+        return 1
+    except Exception as exc:
+        logger.exception("control socket: callcenter %s failed", " ".join(argv))
+        click.echo(
+            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
+            "/ internal error, run with --debug for details",
+            file=context.err,
+        )
+        return 70
+    # Only an explicit ctx.exit(code) makes click return a number here; commands return None.
+    return result if isinstance(result, int) else 0

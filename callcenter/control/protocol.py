@@ -1,0 +1,58 @@
+"""One request, one reply, each a JSON line: `{"argv": [...]}` → `{"code", "stdout", "stderr"}`.
+
+The caller's identity is not part of the request: the server reads it from the socket's
+peer credentials, so a client cannot claim to be someone else (beyond `--actor`, which the
+CLI honours for every caller alike).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import NamedTuple
+
+# Arguments and output of a schedule command are a few kB; more is a broken or hostile peer.
+MAX_MESSAGE_BYTES = 1 << 20
+# "The service did not answer": the request may or may not have been carried out.
+EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
+
+
+# NamedTuple, not a dataclass: `dataclasses` imports `inspect` and `ast`, a fifth of the
+# fast path's start-up (tomllib imports `typing` anyway).
+class ControlRequest(NamedTuple):
+    argv: tuple[str, ...]
+    user: str  # the caller's user name, from the peer credentials
+
+
+class ControlReply(NamedTuple):
+    code: int
+    stdout: str
+    stderr: str
+
+
+def encode_request(argv: list[str]) -> bytes:
+    return json.dumps({"argv": argv}, ensure_ascii=False).encode() + b"\n"
+
+
+def decode_request(line: bytes) -> tuple[str, ...]:
+    """The argument vector; ValueError if the line is not a request."""
+    data = json.loads(line)
+    argv = data.get("argv") if isinstance(data, dict) else None
+    if not isinstance(argv, list) or not all(isinstance(arg, str) for arg in argv):
+        raise ValueError("request without an argument list")
+    return tuple(argv)
+
+
+def encode_reply(reply: ControlReply) -> bytes:
+    data = {"code": reply.code, "stdout": reply.stdout, "stderr": reply.stderr}
+    return json.dumps(data, ensure_ascii=False).encode() + b"\n"
+
+
+def decode_reply(data: bytes) -> ControlReply:
+    """The reply; ValueError if `data` is not a complete one."""
+    parsed = json.loads(data)
+    if not isinstance(parsed, dict):
+        raise ValueError("reply is not an object")
+    code, out, err = parsed.get("code"), parsed.get("stdout"), parsed.get("stderr")
+    if not isinstance(code, int) or not isinstance(out, str) or not isinstance(err, str):
+        raise ValueError("reply without code, stdout and stderr")
+    return ControlReply(code, out, err)

@@ -1,0 +1,152 @@
+"""The service's side of the control socket: a Unix socket in the data directory, mode 0600.
+
+Each connection carries one request. The caller is named by the kernel (SO_PEERCRED), not
+by the request. Requests run one at a time in a worker thread (the commands are short and
+synchronous; one at a time keeps a command's output and its transaction its own), never on
+the event loop that steers the PBX.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pwd
+import socket
+import stat
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+from callcenter.control.protocol import (
+    EXIT_NO_ANSWER,
+    MAX_MESSAGE_BYTES,
+    ControlReply,
+    ControlRequest,
+    decode_request,
+    encode_reply,
+)
+
+logger = logging.getLogger(__name__)
+
+ControlHandler = Callable[[ControlRequest], ControlReply]
+# A client sends its line at once; one that does not must not hold a connection open.
+REQUEST_SECONDS = 10.0
+# sockaddr_un.sun_path: 108 bytes on Linux, the terminating NUL included.
+MAX_PATH_BYTES = 107
+
+
+def peer_user(connection: socket.socket) -> str:
+    """The user name of the process at the other end (its uid if it has no name)."""
+    credentials = connection.getsockopt(
+        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+    )
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _someone_listens(path: Path) -> bool:
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with probe:
+        probe.settimeout(1.0)
+        try:
+            probe.connect(os.fspath(path))
+        except OSError:
+            return False
+    return True
+
+
+class ControlServer:
+    def __init__(self, path: Path, handler: ControlHandler) -> None:
+        self.path = path
+        self._handler = handler
+        self._server: asyncio.Server | None = None
+        self._inode: int | None = None
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    async def start(self) -> bool:
+        """Listen; False (and a warning) if another service listens there already or the
+        path is taken by something that is no socket."""
+        path = self.path
+        if len(os.fsencode(path)) > MAX_PATH_BYTES:
+            logger.warning("control socket %s: path longer than %d bytes", path, MAX_PATH_BYTES)
+            return False
+        if path.exists() or path.is_symlink():
+            if not stat.S_ISSOCK(path.lstat().st_mode):
+                logger.warning("control socket %s: the path exists and is no socket", path)
+                return False
+            if await asyncio.to_thread(_someone_listens, path):
+                logger.warning("control socket %s: another service listens there", path)
+                return False
+            path.unlink()  # left behind by a service that was killed
+        path.parent.mkdir(parents=True, exist_ok=True)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(os.fspath(path))
+            # Before listen(): until then nobody can connect, so no one slips in before this.
+            os.chmod(path, 0o600)
+            self._inode = path.stat().st_ino
+            self._server = await asyncio.start_unix_server(
+                self._serve, sock=listener, limit=MAX_MESSAGE_BYTES
+            )
+        except BaseException:
+            listener.close()
+            self._remove()
+            raise
+        logger.info("control socket: %s", path)
+        return True
+
+    async def stop(self) -> None:
+        """No new requests; the one running finishes; the socket file goes."""
+        self._stopping = True
+        if self._server is not None:
+            self._server.close()
+        async with self._lock:
+            self._remove()
+
+    def _remove(self) -> None:
+        # Only our own file: a second service may have taken the path over meanwhile.
+        with contextlib.suppress(OSError):
+            if self._inode is not None and self.path.stat().st_ino == self._inode:
+                self.path.unlink()
+        self._inode = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            reply = await self._reply(reader, writer)
+            writer.write(encode_reply(reply))
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the caller went away; the request ran or it did not start
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    async def _reply(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> ControlReply:
+        try:
+            line = await asyncio.wait_for(reader.readline(), REQUEST_SECONDS)
+            argv = decode_request(line)
+        except (ValueError, TimeoutError, asyncio.LimitOverrunError) as exc:
+            logger.warning("control socket: unreadable request (%s)", exc)
+            return ControlReply(2, "", "Fehler: ungültige Anfrage / invalid request\n")
+        user = peer_user(writer.get_extra_info("socket"))
+        async with self._lock:
+            if self._stopping:
+                return ControlReply(
+                    EXIT_NO_ANSWER,
+                    "",
+                    "Fehler: Der Dienst wird beendet / the service is stopping\n",
+                )
+            try:
+                return await asyncio.to_thread(self._handler, ControlRequest(argv, user))
+            except Exception as exc:  # the handler reports failures itself; this is a bug
+                logger.exception("control socket: request %s failed", argv)
+                return ControlReply(70, "", f"Interner Fehler / internal error: {exc}\n")

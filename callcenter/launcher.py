@@ -1,0 +1,51 @@
+"""The `callcenter` command: through the running service's control socket when it can,
+else the CLI as such.
+
+Imports only the standard library before it knows which way to go: the fast commands
+(callcenter.control.client.SERVED) then answer in a few tens of milliseconds, since the
+service has SQLAlchemy, pydantic and the commands loaded already. Everything else, and
+every command when no service listens, goes to `callcenter.cli.main` unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from callcenter.control import client
+from callcenter.control.protocol import EXIT_NO_ANSWER
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    target = client.route(args, os.environ)
+    if target is not None:
+        try:
+            reply = client.call(target)
+        except client.NoService:
+            pass  # no service: the direct path, as if there were no socket
+        except client.NoAnswer as exc:
+            sys.stderr.write(
+                f"Fehler: Der Dienst hat nicht geantwortet ({exc}); ob die Änderung "
+                "gespeichert wurde, zeigt z. B. `callcenter closure list`. / the service did "
+                "not answer; check whether the change was stored.\n"
+            )
+            sys.exit(EXIT_NO_ANSWER)
+        else:
+            _print(reply.stdout, reply.stderr)
+            sys.exit(reply.code)
+    from callcenter.cli import main as direct
+
+    direct(args)
+
+
+def _print(out: str, err: str) -> None:
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`callcenter state | head -1`): quiet, as click is; stdout
+        # pointed at /dev/null so that the flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.write(err)
+    sys.stderr.flush()

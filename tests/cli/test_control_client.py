@@ -1,0 +1,205 @@
+"""The CLI's fast path: which commands go to the control socket, what it imports, and that
+without a service (or when told so) everything runs as before. The service side is faked
+here (a socket answering one canned reply); tests/e2e/test_control_socket.py runs `serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from callcenter.control.client import NO_CONTROL, route
+from callcenter.control.protocol import (
+    EXIT_NO_ANSWER,
+    ControlReply,
+    decode_request,
+    encode_reply,
+)
+
+# Runs the `callcenter` entry point, then writes every loaded module's name to a file.
+PROBE = (
+    "import json, os, sys\n"
+    "from callcenter.launcher import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "finally:\n"
+    "    with open(os.environ['PROBE_MODULES'], 'w') as out:\n"
+    "        json.dump(sorted(sys.modules), out)\n"
+)
+NOT_ON_THE_FAST_PATH = ("sqlalchemy", "pydantic", "click", "aiohttp")
+
+
+def _environ(data_dir: Path, **extra: str) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CALLCENTER_")}
+    return {**environ, "CALLCENTER_DATA_DIR": str(data_dir), **extra}
+
+
+def run_cli(tmp_path: Path, environ: dict[str, str], *argv: str) -> tuple[int, str, str, set[str]]:
+    modules = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**environ, "PROBE_MODULES": str(modules)},
+    )
+    loaded = set(json.loads(modules.read_text("utf-8")))
+    return done.returncode, done.stdout, done.stderr, {name.split(".")[0] for name in loaded}
+
+
+class FakeService:
+    """Answers every request with one reply (None: hangs up) and remembers the requests."""
+
+    def __init__(self, path: Path, reply: ControlReply | None) -> None:
+        self.requests: list[tuple[str, ...]] = []
+        self._reply = reply
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(os.fspath(path))
+        self._listener.listen()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            with connection:
+                line = connection.makefile("rb").readline()
+                self.requests.append(decode_request(line))
+                if self._reply is not None:
+                    connection.sendall(encode_reply(self._reply))
+
+    def close(self) -> None:
+        self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def fake_service(tmp_path: Path) -> Iterator[FakeService]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    reply = ControlReply(4, '{"team": "x"}\n', "Hinweis\n")
+    service = FakeService(data_dir / "control.sock", reply)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def test_the_fast_path_imports_no_database_config_cli_or_web_library(
+    tmp_path: Path, fake_service: FakeService
+) -> None:
+    environ = _environ(tmp_path / "data", CALLCENTER_LANG="en")
+    code, out, err, loaded = run_cli(tmp_path, environ, "closure", "add", "--team", "x")
+    # The service's reply, exactly: output, errors and exit code.
+    assert (code, out, err) == (4, '{"team": "x"}\n', "Hinweis\n")
+    assert fake_service.requests == [("--lang", "en", "closure", "add", "--team", "x")]
+    assert "callcenter" in loaded  # the probe sees what was imported
+    assert loaded.isdisjoint(NOT_ON_THE_FAST_PATH), sorted(loaded & set(NOT_ON_THE_FAST_PATH))
+
+
+def test_a_service_that_hangs_up_is_reported_not_bypassed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    service = FakeService(data_dir / "control.sock", None)
+    try:
+        argv = ("closure", "delete", "4")
+        code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), *argv)
+    finally:
+        service.close()
+    # The request may have been carried out: running it again directly could do it twice.
+    assert code == EXIT_NO_ANSWER
+    assert "Der Dienst hat nicht geantwortet" in err
+    assert out == ""
+    assert service.requests == [("--lang", "de", *argv)]
+    assert "sqlalchemy" not in loaded
+
+
+def test_told_to_stay_direct_the_cli_ignores_a_listening_service(
+    tmp_path: Path, fake_service: FakeService
+) -> None:
+    environ = _environ(tmp_path / "data", **{NO_CONTROL: "1"})
+    code, out, err, loaded = run_cli(tmp_path, environ, "state", "--team", "auslaender-a")
+    assert code == 0, err
+    assert json.loads(out)["team"] == "auslaender-a"
+    assert fake_service.requests == []
+    assert "sqlalchemy" in loaded
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["no socket", "stale socket"])
+def test_without_a_service_the_command_runs_directly(tmp_path: Path, stale: bool) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if stale:  # the file a killed service leaves behind
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dead:
+            dead.bind(os.fspath(data_dir / "control.sock"))
+    code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), "state")
+    assert code == 0, err
+    assert [json.loads(line)["team"] for line in out.splitlines()] == [
+        "auslaender-a",
+        "auslaender-b",
+        "einbuergerung",
+        "aufenthalt-eu",
+    ]
+    assert "befüllt" in err  # the direct path seeded the new database
+    assert "sqlalchemy" in loaded
+
+
+ENV = {"CALLCENTER_DATA_DIR": "/srv/cc"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["state"],
+        ["--actor", "ops", "state", "--team", "a"],
+        ["--data-dir=/srv/cc", "closure", "add", "--today"],
+        ["closure", "list"],
+        ["closure", "end", "3"],
+        ["closure", "delete", "3"],
+        ["closure", "change", "3", "--note", "x"],
+        ["opening", "add", "a", "2030-01-05", "09:00-12:00"],
+        ["--lang", "en", "opening", "list"],
+    ],
+)
+def test_schedule_commands_go_to_the_socket_with_the_callers_language(argv: list[str]) -> None:
+    target = route(argv, ENV)
+    assert target is not None
+    assert target.socket == Path("/srv/cc/control.sock")
+    assert target.argv == ["--lang", "de", *argv]
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ"),
+    [
+        (["--help"], ENV),
+        (["closure", "add", "-h"], ENV),
+        (["--debug", "state"], ENV),
+        (["hours", "show"], ENV),
+        (["closure"], ENV),
+        (["pilot", "list"], ENV),
+        (["serve"], ENV),
+        (["--unknown", "state"], ENV),
+        (["--config"], ENV),
+        (["state"], {**ENV, NO_CONTROL: "1"}),
+        (["state"], {**ENV, "CALLCENTER_LANG": "fr"}),  # the direct path names the bad value
+    ],
+)
+def test_everything_else_stays_on_the_direct_path(argv: list[str], environ: dict[str, str]) -> None:
+    assert route(argv, environ) is None
+
+
+def test_an_explicit_data_dir_wins_over_the_environment() -> None:
+    target = route(["--data-dir", "/flag", "state"], ENV)
+    assert target is not None
+    assert target.socket == Path("/flag/control.sock")

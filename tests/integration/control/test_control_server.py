@@ -1,0 +1,209 @@
+"""The control socket's server and client in one process: the file's mode, the caller's name
+from the kernel, stale and foreign sockets, and the CLI's own commands run on the store."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import socket
+import sqlite3
+import stat
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from callcenter.cli import main as direct_main
+from callcenter.cli.served import control_handler
+from callcenter.config import load_settings
+from callcenter.control import client
+from callcenter.control.protocol import ControlReply, ControlRequest
+from callcenter.control.server import ControlServer
+from callcenter.storage.change_signal import add_change_listener
+from callcenter.storage.store import open_store
+from callcenter.usecases.schedule import seed_from_settings
+
+
+def echo_caller(request: ControlRequest) -> ControlReply:
+    return ControlReply(3, request.user + "\n", " ".join(request.argv))
+
+
+async def ask(path: Path, argv: list[str]) -> ControlReply:
+    return await asyncio.to_thread(client.call, client.Route(path, argv))
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[ControlServer]:
+    server = ControlServer(tmp_path / "control.sock", echo_caller)
+    assert await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_only_the_owner_may_connect_and_the_kernel_names_the_caller(
+    running: ControlServer,
+) -> None:
+    mode = running.path.stat().st_mode
+    assert stat.S_ISSOCK(mode)
+    assert stat.S_IMODE(mode) == 0o600
+    reply = await ask(running.path, ["--actor", "someone-else", "state"])
+    # The request's own words do not name the caller; the peer credentials do.
+    assert reply == ControlReply(3, getpass.getuser() + "\n", "--actor someone-else state")
+
+
+async def test_stopping_removes_the_socket_and_the_cli_then_finds_no_service(
+    tmp_path: Path,
+) -> None:
+    server = ControlServer(tmp_path / "control.sock", echo_caller)
+    assert await server.start()
+    await server.stop()
+    assert not server.path.exists()
+    with pytest.raises(client.NoService):
+        await ask(server.path, ["state"])
+
+
+def _stale_socket(path: Path) -> None:
+    """What a killed service leaves: the file of a socket nobody listens on."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as dead:
+        dead.bind(os.fspath(path))
+
+
+async def test_a_stale_socket_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "control.sock"
+    _stale_socket(path)
+    with pytest.raises(client.NoService):
+        await ask(path, ["state"])  # the CLI falls back while the socket is stale
+    server = ControlServer(path, echo_caller)
+    assert await server.start()
+    try:
+        assert (await ask(path, ["state"])).code == 3
+    finally:
+        await server.stop()
+
+
+async def test_a_second_service_leaves_the_first_ones_socket_alone(
+    running: ControlServer,
+) -> None:
+    second = ControlServer(running.path, lambda request: ControlReply(0, "second", ""))
+    assert not await second.start()
+    await second.stop()
+    assert running.path.exists()
+    assert (await ask(running.path, ["state"])).code == 3  # still the first one
+
+
+async def test_a_path_taken_by_a_file_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "control.sock"
+    path.write_text("not a socket", "utf-8")
+    server = ControlServer(path, echo_caller)
+    assert not await server.start()
+    await server.stop()
+    assert path.read_text("utf-8") == "not a socket"
+
+
+async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
+    def send_raw() -> bytes:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(os.fspath(running.path))
+            connection.sendall(b'{"argv": "state"}\n')
+            connection.shutdown(socket.SHUT_WR)
+            return connection.recv(65536)
+
+    answer = await asyncio.to_thread(send_raw)
+    assert b'"code": 2' in answer
+
+
+# ------------------------------------------------------------- the CLI's commands, served
+
+
+def _audit(data_dir: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(data_dir / "callcenter.sqlite3") as db:
+        return list(db.execute("SELECT actor, action FROM audit_log ORDER BY id"))
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[tuple[Path, Path, list[int]]]:
+    """A store as `serve` holds it, its commit hook counted, and the CLI served on a socket."""
+    data_dir = tmp_path / "data"
+    settings = load_settings(None, environ={}, data_dir=data_dir)
+    store = open_store(settings)
+    seed_from_settings(store, "test", datetime.now(settings.tz))
+    commits: list[int] = []
+    remove = add_change_listener(store.engine, lambda: commits.append(1))
+    server = ControlServer(data_dir / "control.sock", control_handler(store, settings))
+    assert await server.start()
+    try:
+        yield data_dir, server.path, commits
+    finally:
+        await server.stop()
+        remove()
+        store.close()
+
+
+def _direct(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, argv: list[str]
+) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as ended:
+        direct_main(["--data-dir", str(data_dir), *argv])
+    captured = capsys.readouterr()
+    code = ended.value.code if isinstance(ended.value.code, int) else 0
+    return code, captured.out, captured.err
+
+
+async def test_a_served_closure_is_stored_audited_as_the_caller_and_wakes_the_service(
+    served: tuple[Path, Path, list[int]],
+) -> None:
+    data_dir, path, commits = served
+    before = _audit(data_dir)
+    argv = ["--lang", "de", "closure", "add", "--team", "auslaender-a", "--from", "2030-01-07"]
+    reply = await ask(path, [*argv, "--note", "Personalengpass"])
+    assert reply.code == 0, reply.stderr
+    assert reply.stdout.startswith("Schließung #")
+    assert "für auslaender-a: Mo 07.01.2030 00:00 bis Di 08.01.2030 00:00" in reply.stdout
+    assert _audit(data_dir)[len(before) :] == [(f"cli:{getpass.getuser()}", "add_closure")]
+    assert commits  # the in-process commit hook: the service reloads at once, no poll
+    listed = await ask(path, ["closure", "list", "--team", "auslaender-a"])
+    assert "Personalengpass" in listed.stdout
+
+
+async def test_served_and_direct_commands_print_the_same(
+    served: tuple[Path, Path, list[int]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data_dir, path, _commits = served
+    monkeypatch.delenv("CALLCENTER_CONFIG", raising=False)
+    monkeypatch.delenv("CALLCENTER_LANG", raising=False)
+    before = _audit(data_dir)
+    for argv in (
+        ["state", "--at", "2026-12-24T10:00:00+01:00"],
+        ["state", "--team", "nobody"],
+        ["closure", "add", "--team", "auslaender-a", "--from", "2020-01-06"],  # in the past
+        ["closure", "add", "--team", "auslaender-a"],  # usage error
+        ["--lang", "en", "closure", "end", "999"],
+        ["opening", "list"],
+    ):
+        code, out, err = _direct(capsys, data_dir, argv)
+        reply = await ask(path, ["--lang", "de", *argv])
+        assert (reply.code, reply.stdout, reply.stderr) == (code, out, err), argv
+    assert _audit(data_dir) == before  # the failed requests wrote nothing
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["serve"], ["db", "upgrade"], ["closure", "add", "--help"], ["--debug", "state"], []],
+)
+async def test_the_service_runs_only_what_the_cli_sends_it(
+    served: tuple[Path, Path, list[int]], argv: list[str]
+) -> None:
+    data_dir, path, commits = served
+    before = _audit(data_dir)
+    reply = await ask(path, argv)
+    assert reply.code == 2
+    assert "nicht über den Steuer-Socket" in reply.stderr
+    assert reply.stdout == ""
+    assert _audit(data_dir) == before
+    assert commits == []
