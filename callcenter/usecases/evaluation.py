@@ -116,6 +116,12 @@ def _callers(
     """Callback requests of the period (115 figures), language choices and overflow."""
     start = datetime.combine(first, time(0), tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tz)
-    requests, records = caller_inputs(session, teams, start, end)
+    found = caller_inputs(session, teams, start, end)
     schedules = {team: office.schedule_for(team) for team in teams}
-    return caller_figures(requests, records, lambda team, at: opening_deadline(schedules[team], at))
+    return caller_figures(
+        found.requests,
+        found.records,
+        lambda team, at: opening_deadline(schedules[team], at),
+        languages=found.languages,
+        overflow=found.overflow,
+    )
