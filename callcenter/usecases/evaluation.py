@@ -12,7 +12,6 @@ from callcenter.domain.schedule import Office
 from callcenter.evaluation.callbacks import CallerFigures, caller_figures, opening_deadline
 from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.evaluation.model import OfficeReport
-from callcenter.evaluation.report import build_office_report
 from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.aggregates import data_span, read_aggregates
 from callcenter.storage.caller_figures import caller_inputs
@@ -80,6 +79,11 @@ def compute_office_report(
             side_session=store.session,
         )
         callers = _callers(session, office, teams or office.team_ids, first, last, tz)
+    # Imported here, after the database work: numpy and the statistics behind the report take
+    # a good part of `callcenter report`'s start-up, which the CLI imports meanwhile in a
+    # thread (cli/report_cmd.py) while the drivers wait for the database without the GIL.
+    from callcenter.evaluation.report import build_office_report
+
     return replace(build_office_report(aggregates, office, teams), callers=callers)
 
 
