@@ -7,7 +7,7 @@ records (pseudonyms only). Formulas in METRICS.md ("Rückrufe, Sprachwahl, Über
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +17,8 @@ from callcenter.domain.schedule import State, TeamSchedule, next_change, state_a
 
 # The 115 service promise: an answer within 24 hours.
 PROMISE = timedelta(hours=24)
+# The reason of a language menu heard before the queue (no announcement).
+NO_MENU_REASON = "open"
 
 Deadline = Callable[[str, datetime], datetime | None]
 
@@ -126,7 +128,7 @@ def language_choices(records: Iterable[CallRecord]) -> Counter[tuple[str, str, s
     for record in records:
         if record.language is None:
             continue
-        reason = str(record.reason_at_arrival) if record.reason_at_arrival else "open"
+        reason = str(record.reason_at_arrival) if record.reason_at_arrival else NO_MENU_REASON
         counts[(record.team, reason, record.language)] += 1
     return counts
 
@@ -165,10 +167,17 @@ def caller_figures(
     requests: Sequence[CallbackRequest],
     records: Sequence[CallRecord],
     deadline: Deadline,
+    *,
+    languages: Mapping[tuple[str, str, str], int] | None = None,
+    overflow: Mapping[tuple[str, str, str], int] | None = None,
 ) -> CallerFigures:
-    """Everything of issue 20's evaluation from the period's requests and call records."""
+    """Everything of issue 20's evaluation from the period's requests and call records.
+    `languages` and `overflow`: the counts as `language_choices` and `overflow_outcomes`
+    give them, when the database has counted them already (else counted from `records`)."""
+    languages = language_choices(records) if languages is None else languages
+    overflow = overflow_outcomes(records) if overflow is None else overflow
     return CallerFigures(
         tuple(callback_figures(requests, records, deadline)),
-        tuple((*key, n) for key, n in sorted(language_choices(records).items())),
-        tuple((*key, n) for key, n in sorted(overflow_outcomes(records).items())),
+        tuple((*key, n) for key, n in sorted(languages.items())),
+        tuple((*key, n) for key, n in sorted(overflow.items())),
     )

@@ -20,9 +20,9 @@ leave this module: callers are only counted.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -74,11 +74,24 @@ QUEUED = (str(Outcome.ANSWERED), str(Outcome.ABANDONED), str(Outcome.TIMEOUT))
 SYNTHETIC_PREFIX = "syn-"
 DELAY_SLACK_SECONDS = 0.001
 
+# PostgreSQL cannot estimate how many groups the UTC hour of `started` makes (no statistics
+# on an expression) and assumes one per call: it then sorts every call of the period for a
+# GroupAggregate, spilling to disk past 4 MB of work_mem (over 1M calls ~130 MB in temp
+# files). The groups are teams × hours (≈10k over half a year), which a hash table holds in
+# a few MB; without sorting the planner takes it. work_mem bounds that table before it
+# spills (state scale: many teams × a year of hours), for this one statement only.
+HOUR_CELL_SETTINGS = {"enable_sort": "off", "work_mem": "64MB"}
+# The displaced callers' correlated seek is estimated far above jit_optimize_above_cost, so
+# PostgreSQL spent ~0.45 s (over 1M calls) on LLVM inlining and optimisation for a query of
+# index seeks that compiled expressions do not speed up.
+SIDE_PASS_SETTINGS = {"jit": "off"}
 
-class utc_hour(FunctionElement[str]):
-    """The start of the UTC hour of an instant column, as text 'YYYY-MM-DD HH'."""
 
-    type = String()
+class utc_hour(FunctionElement[Any]):
+    """What calls are grouped by for their UTC hour. SQLite: the text 'YYYY-MM-DD HH' of
+    the stored naive UTC text. PostgreSQL: the timestamp truncated to the hour, which is
+    cheaper per row than formatting it; `utc_hour_text` formats it once per group."""
+
     inherit_cache = True
 
 
@@ -91,7 +104,24 @@ def _utc_hour_sqlite(element: utc_hour, compiler: Any, **kw: Any) -> str:
 @compiles(utc_hour, "postgresql")
 def _utc_hour_postgresql(element: utc_hour, compiler: Any, **kw: Any) -> str:
     column = compiler.process(_only(element), **kw)
-    return f"to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+    return f"date_trunc('hour', ({column}) AT TIME ZONE 'UTC')"
+
+
+class utc_hour_text(FunctionElement[str]):
+    """A `utc_hour` group key as text 'YYYY-MM-DD HH', as both dialects hand it back."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_hour_text, "sqlite")
+def _utc_hour_text_sqlite(element: utc_hour_text, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(_only(element), **kw))
+
+
+@compiles(utc_hour_text, "postgresql")
+def _utc_hour_text_postgresql(element: utc_hour_text, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(_only(element), **kw)}, 'YYYY-MM-DD HH24')"
 
 
 class no_index(FunctionElement[Any]):
@@ -244,10 +274,32 @@ def _side_passes(
     period: tuple[datetime, datetime],
     settings: EvaluationSettings,
 ) -> tuple[_Displaced, Waits]:
-    return (
-        _displaced(session, teams, period, settings),
-        _wait_histograms(session, teams, *period, settings),
-    )
+    with _postgresql_settings(session, SIDE_PASS_SETTINGS):
+        return (
+            _displaced(session, teams, period, settings),
+            _wait_histograms(session, teams, *period, settings),
+        )
+
+
+@contextmanager
+def _postgresql_settings(session: Session, settings: dict[str, str]) -> Iterator[None]:
+    """Planner settings for the statements inside, on PostgreSQL only; the previous values
+    come back afterwards. Local to the transaction (set_config(..., true) = SET LOCAL), so
+    they never outlive it on a pooled connection."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    change = text("SELECT set_config(:name, :value, true)")
+    before = {
+        name: session.scalar(text("SELECT current_setting(:name)"), {"name": name})
+        for name in settings
+    }
+    for name, value in settings.items():
+        session.execute(change, {"name": name, "value": value})
+    # An error inside aborts the transaction, which undoes SET LOCAL by itself.
+    yield
+    for name, value in before.items():
+        session.execute(change, {"name": name, "value": value})
 
 
 def _side_passes_in(
@@ -327,12 +379,12 @@ def _hour_cells(
     known = c.caller != WITHHELD
     wait = func.coalesce(c.wait_seconds, 0.0)
     window = settings.repeat_window_days * 86400.0
-    bucket = utc_hour(c.started).label("bucket")
+    bucket = utc_hour(c.started)
     scan = _mostly_everything(session, begin, end, teams)
     statement = (
         select(
             c.team,
-            bucket,
+            utc_hour_text(bucket),
             func.count().label("offered"),
             _count_if(inside),
             _count_if(c.in_hours == false()),
@@ -368,7 +420,9 @@ def _hour_cells(
         .group_by(bucket, c.team)
     )
     merged: dict[tuple[str, date, int], list[float]] = {}
-    for row in session.execute(statement):
+    with _postgresql_settings(session, HOUR_CELL_SETTINGS):
+        rows = session.execute(statement).all()
+    for row in rows:
         day, hour = local_day_hour(parse_utc_hour(row[1]), tz)
         values = [float(v) for v in row[2:]]
         key = (row[0], day, hour)

@@ -246,6 +246,10 @@ class CallRecordRepository:
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(self._table)) or 0
 
+    def any(self) -> bool:
+        """Whether a call is stored: one row, where count() reads them all."""
+        return self._session.scalar(select(self._table.c.id).limit(1)) is not None
+
     def _insert_ignoring_known(self) -> Any:
         """INSERT … ON CONFLICT (linked_id) DO NOTHING RETURNING linked_id, per dialect."""
         dialect = self._session.get_bind().dialect.name

@@ -1,53 +1,87 @@
-"""What issue 20's evaluation reads: the period's callback requests (never their numbers)
-and the call records that used a menu, overflowed, or came from a requester."""
+"""What issue 20's evaluation reads: the period's callback requests (never their numbers),
+the calls of the requesters after their request, and the counts of menu languages and
+overflows of the period (counted in the database, from partial indexes: migration 0014)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from callcenter.domain.callbacks import CallbackRequest
 from callcenter.domain.calls import CallRecord
+from callcenter.evaluation.callbacks import NO_MENU_REASON, language_choices, overflow_outcomes
 from callcenter.storage.batching import chunks
 from callcenter.storage.call_repository import record_of
 from callcenter.storage.callback_repository import CallbackRepository
 from callcenter.storage.models import CallRecordRow
 
+Counts = Counter[tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class CallerInputs:
+    requests: list[CallbackRequest]  # made in the period
+    records: list[CallRecord]  # the requesters' calls after the first request
+    languages: Counts  # (team, reason, language) -> calls
+    overflow: Counts  # (team, destination, outcome) -> calls
+
 
 def caller_inputs(
     session: Session, teams: Sequence[str], start: datetime, end: datetime
-) -> tuple[list[CallbackRequest], list[CallRecord]]:
-    """Requests made in [start, end) and the records the figures need: calls in the period
-    with a language or an overflow, and every later call of a requester (repeat calls)."""
+) -> CallerInputs:
+    """Requests made in [start, end), every later call of a requester (repeat calls) and
+    the language and overflow counts of the calls in [start, end).
+
+    The counts also hold the requesters' calls after `end` that chose a language or
+    overflowed: the report counted them so when it still read those calls as records, and
+    its figures must not change with the way they are read."""
+    team_list = list(teams)
     requests = [
         r for r in CallbackRepository(session).list(since=start, until=end) if r.team in teams
     ]
-    rows = list(
-        session.scalars(
-            select(CallRecordRow).where(
-                CallRecordRow.team.in_(list(teams)),
-                CallRecordRow.started >= start,
-                CallRecordRow.started < end,
-                or_(CallRecordRow.language.is_not(None), CallRecordRow.overflow.is_not(None)),
-            )
-        )
-    )
-    seen = {row.id for row in rows}
-    callers = sorted({r.caller for r in requests})
+    records: list[CallRecord] = []
     if requests:
         first = min(r.requested_at for r in requests)
-        for chunk in chunks(callers, 500):
-            for row in session.scalars(
-                select(CallRecordRow).where(
-                    CallRecordRow.caller.in_(chunk),
-                    CallRecordRow.team.in_(list(teams)),
-                    CallRecordRow.started > first,
+        for chunk in chunks(sorted({r.caller for r in requests}), 500):
+            records += [
+                record_of(row)
+                for row in session.scalars(
+                    select(CallRecordRow).where(
+                        CallRecordRow.caller.in_(chunk),
+                        CallRecordRow.team.in_(team_list),
+                        CallRecordRow.started > first,
+                    )
                 )
-            ):
-                if row.id not in seen:
-                    seen.add(row.id)
-                    rows.append(row)
-    return requests, [record_of(row) for row in rows]
+            ]
+    after = [r for r in records if r.started >= end]
+    languages = _languages(session, team_list, start, end) + language_choices(after)
+    overflow = _overflow(session, team_list, start, end) + overflow_outcomes(after)
+    return CallerInputs(requests, records, languages, overflow)
+
+
+def _languages(session: Session, teams: list[str], start: datetime, end: datetime) -> Counts:
+    c = CallRecordRow
+    reason = func.coalesce(c.reason_at_arrival, NO_MENU_REASON)
+    statement = (
+        select(c.team, reason, c.language, func.count())
+        .where(c.team.in_(teams), c.started >= start, c.started < end, c.language.is_not(None))
+        .group_by(c.team, reason, c.language)
+    )
+    return Counter({(t, r, str(lang)): int(n) for t, r, lang, n in session.execute(statement)})
+
+
+def _overflow(session: Session, teams: list[str], start: datetime, end: datetime) -> Counts:
+    c = CallRecordRow
+    statement = (
+        select(c.team, c.overflow, c.outcome, func.count())
+        .where(c.team.in_(teams), c.started >= start, c.started < end, c.overflow.is_not(None))
+        .group_by(c.team, c.overflow, c.outcome)
+    )
+    return Counter(
+        {(t, str(to), outcome): int(n) for t, to, outcome, n in session.execute(statement)}
+    )

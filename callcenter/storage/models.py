@@ -50,6 +50,9 @@ ACTOR = String(100)
 # in PostgreSQL alike (`in_hours = 1` would be an error in PostgreSQL).
 NO_SHEET = "sheet IS NULL"  # tally entries by hand or synthetic (migration 0007)
 ANSWERED_INSIDE_CONDITION = f"outcome = '{Outcome.ANSWERED.value}' AND in_hours"
+# The calls the report counts per menu language and per overflow destination (0014).
+LANGUAGE_CONDITION = "language IS NOT NULL"
+OVERFLOW_CONDITION = "overflow IS NOT NULL"
 
 
 def one_of(column: str, values: type[StrEnum]) -> str:
@@ -218,6 +221,25 @@ class CallRecordRow(Base):
             "in_hours",
             sqlite_where=text(ANSWERED_INSIDE_CONDITION),
             postgresql_where=text(ANSWERED_INSIDE_CONDITION),
+        ),
+        # The report's language and overflow counts, from the index alone (migration 0014).
+        Index(
+            "ix_call_records_language",
+            "team",
+            "started",
+            "reason_at_arrival",
+            "language",
+            sqlite_where=text(LANGUAGE_CONDITION),
+            postgresql_where=text(LANGUAGE_CONDITION),
+        ),
+        Index(
+            "ix_call_records_overflow",
+            "team",
+            "started",
+            "overflow",
+            "outcome",
+            sqlite_where=text(OVERFLOW_CONDITION),
+            postgresql_where=text(OVERFLOW_CONDITION),
         ),
     )
 

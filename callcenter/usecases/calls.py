@@ -80,7 +80,7 @@ def import_cdr(
 ) -> ImportResult:
     """Master.csv -> call records (see `callcenter.imports.cdr`); `tz`: the zone the PBX
     wrote the times in (`[pbx] timezone`)."""
-    # The parsers are imported where they run: `callcenter report` (count_calls) and the
+    # The parsers are imported where they run: `callcenter report` (any_calls) and the
     # service import this module, and the CDR parser pulls in the PBX event translation.
     from callcenter.imports.cdr import parse_cdr
 
@@ -155,3 +155,8 @@ def export_calls(
 def count_calls(sessions: SessionFactory) -> int:
     with sessions() as session:
         return CallRecordRepository(session).count()
+
+
+def any_calls(sessions: SessionFactory) -> bool:
+    with sessions() as session:
+        return CallRecordRepository(session).any()

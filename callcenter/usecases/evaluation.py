@@ -12,7 +12,6 @@ from callcenter.domain.schedule import Office
 from callcenter.evaluation.callbacks import CallerFigures, caller_figures, opening_deadline
 from callcenter.evaluation.inputs import EvaluationSettings
 from callcenter.evaluation.model import OfficeReport
-from callcenter.evaluation.report import build_office_report
 from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.aggregates import data_span, read_aggregates
 from callcenter.storage.caller_figures import caller_inputs
@@ -80,6 +79,11 @@ def compute_office_report(
             side_session=store.session,
         )
         callers = _callers(session, office, teams or office.team_ids, first, last, tz)
+    # Imported here, after the database work: numpy and the statistics behind the report take
+    # a good part of `callcenter report`'s start-up, which the CLI imports meanwhile in a
+    # thread (cli/report_cmd.py) while the drivers wait for the database without the GIL.
+    from callcenter.evaluation.report import build_office_report
+
     return replace(build_office_report(aggregates, office, teams), callers=callers)
 
 
@@ -116,6 +120,12 @@ def _callers(
     """Callback requests of the period (115 figures), language choices and overflow."""
     start = datetime.combine(first, time(0), tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tz)
-    requests, records = caller_inputs(session, teams, start, end)
+    found = caller_inputs(session, teams, start, end)
     schedules = {team: office.schedule_for(team) for team in teams}
-    return caller_figures(requests, records, lambda team, at: opening_deadline(schedules[team], at))
+    return caller_figures(
+        found.requests,
+        found.records,
+        lambda team, at: opening_deadline(schedules[team], at),
+        languages=found.languages,
+        overflow=found.overflow,
+    )

@@ -90,6 +90,14 @@ def test_empty_batch(engine: Engine) -> None:
     assert _count(engine) == 0
 
 
+def test_any_tells_an_empty_table_from_one_with_a_call(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        assert not CallRecordRepository(session).any()
+        CallRecordRepository(session).add_many([_record(1)])
+    with session_scope(engine) as session:
+        assert CallRecordRepository(session).any()
+
+
 def test_a_batch_with_one_bad_record_writes_nothing(engine: Engine) -> None:
     # The bad record is the last of three chunks, so two chunks were already sent.
     batch = [_record(n) for n in range(5)] + [_record(5, wait_seconds=-1.0)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from evaluation_support import TEAM, at, call
+from evaluation_support import OTHER, TEAM, at, call
 
 from callcenter.domain.access import Actor, Role
 from callcenter.domain.callbacks import AttemptOutcome
@@ -15,6 +15,7 @@ from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.domain.pbx_events import CallbackAsked
 from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import Reason, State
+from callcenter.evaluation.callbacks import language_choices, overflow_outcomes
 from callcenter.reporting.pages import caller_rows
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.storage.store import Store
@@ -93,3 +94,72 @@ def test_no_features_no_section(store: Store) -> None:
     report = compute_office_report(store, MONDAY, MONDAY, [TEAM], now=NOW)
     assert report.callers.empty
     assert caller_rows(report, "de") == ()
+
+
+def _mixed_calls(requester: str) -> list[CallRecord]:
+    """Language choices and overflows inside and around the period, of several teams,
+    reasons and outcomes; the requester also calls after the period with a choice."""
+    hours = {"reason_at_arrival": Reason.HOURS, "state_at_arrival": State.CLOSED}
+    records = _calls(requester)
+    for n, (day, hh, team, changes) in enumerate(
+        [
+            (THURSDAY, 9, TEAM, {"language": "tr"}),  # before the queue: reason "open"
+            (THURSDAY, 19, TEAM, {"language": "en", **hours}),
+            (date(2026, 9, 18), 11, OTHER, {"language": "en", **hours}),
+            (date(2026, 9, 19), 10, OTHER, {"overflow": "zentrale"}),
+            (MONDAY, 11, TEAM, {"overflow": "team-b", "language": "ar"}),
+            (date(2026, 9, 16), 10, TEAM, {"language": "en", **hours}),  # before the period
+            (date(2026, 9, 23), 10, TEAM, {"language": "en", "overflow": "zentrale"}),  # after
+        ]
+    ):
+        outcome = Outcome.ABANDONED if n % 2 else Outcome.ANSWERED
+        base = call(f"mix-{n}", at(day, hh), outcome, inside=True, caller=f"c{n}", team=team)
+        records.append(_with(base, **changes))
+    later = call(
+        "after", at(date(2026, 9, 24), 10), Outcome.ANSWERED, inside=True, caller=requester
+    )
+    records.append(_with(later, language="ru", overflow="zentrale"))
+    return records
+
+
+def test_the_counts_from_the_database_equal_those_from_the_records(store: Store) -> None:
+    """The language and overflow counts come from GROUP BYs over partial indexes; they equal
+    what the report counted when it read the period's records with a choice, and every
+    later call of a requester, as CallRecords (kept so for unchanged figures)."""
+    requester = PSEUDONYMS.caller(NUMBER)
+    stored_calls = _mixed_calls(requester)
+    with store.session() as session:
+        CallRecordRepository(session).add_many(stored_calls)
+    event = CallbackAsked("cb-1", "cb-1.2", at(THURSDAY, 18), TEAM, "06151100", NUMBER)
+    assert callbacks.record_request(store.session, event, PSEUDONYMS, SEAL, 7) is not None
+    report = compute_office_report(store, THURSDAY, MONDAY, [TEAM, OTHER], now=NOW)
+
+    tz = store.settings.tz
+    start, end = at(THURSDAY, 0).astimezone(tz), at(date(2026, 9, 22), 0).astimezone(tz)
+    asked = at(THURSDAY, 18)
+    before = [
+        r
+        for r in stored_calls
+        if start <= r.started < end and (r.language is not None or r.overflow is not None)
+    ]
+    before += [r for r in stored_calls if r.caller == requester and r.started > asked]
+    assert report.callers.languages == tuple(
+        (*key, n) for key, n in sorted(language_choices(before).items())
+    )
+    assert report.callers.overflow == tuple(
+        (*key, n) for key, n in sorted(overflow_outcomes(before).items())
+    )
+    # Worked out by hand: "open" for no announcement; the call before the period and the
+    # stranger's after it are not counted, the requester's after it is (as before).
+    assert report.callers.languages == (
+        (TEAM, "hours", "en", 2),
+        (TEAM, "open", "ar", 1),
+        (TEAM, "open", "ru", 1),
+        (TEAM, "open", "tr", 1),
+        (OTHER, "hours", "en", 1),
+    )
+    assert report.callers.overflow == (
+        (TEAM, "team-b", "answered", 1),
+        (TEAM, "zentrale", "answered", 2),
+        (OTHER, "zentrale", "abandoned", 1),
+    )
