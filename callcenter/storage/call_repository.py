@@ -217,7 +217,9 @@ class CallRecordRepository:
 
     def _insert(self, records: Sequence[CallRecord]) -> set[str]:
         """Insert the records whose linked id is not stored; their linked ids."""
-        rows = [_values(record) for record in records]
+        # In linked-id order: two writers inserting overlapping calls then take the rows'
+        # locks in the same order and wait for each other instead of deadlocking.
+        rows = [_values(record) for record in sorted(records, key=lambda r: r.linked_id)]
         statement = self._insert_ignoring_known()
         inserted: set[str] = set()
         for chunk in chunks(rows, self._batch_size):
