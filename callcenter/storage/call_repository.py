@@ -24,6 +24,7 @@ from callcenter.storage.batching import chunks
 from callcenter.storage.caller_links import link_callers
 from callcenter.storage.errors import NotFound, RejectedRecords
 from callcenter.storage.models import Base, CallRecordRow
+from callcenter.storage.partitions import CONFLICT_KEYS
 
 # Rows per INSERT statement: well below SQLite's bound-parameter limit (19 columns each).
 DEFAULT_BATCH_SIZE = 500
@@ -245,10 +246,13 @@ class CallRecordRepository:
         return self._session.scalar(select(func.count()).select_from(self._table)) or 0
 
     def _insert_ignoring_known(self) -> Any:
-        """INSERT … ON CONFLICT (linked_id) DO NOTHING RETURNING linked_id, per dialect."""
+        """INSERT … ON CONFLICT (linked id) DO NOTHING RETURNING linked_id, per dialect."""
         dialect = self._session.get_bind().dialect.name
         if dialect == "postgresql":
-            pg = postgresql.insert(self._table).on_conflict_do_nothing(index_elements=["linked_id"])
+            # Partitioned (migration 0013): the unique index holds the month's key too; a
+            # known linked id with another start is skipped by the key table's trigger.
+            keys = list(CONFLICT_KEYS[dialect])
+            pg = postgresql.insert(self._table).on_conflict_do_nothing(index_elements=keys)
             return pg.returning(self._table.c.linked_id)
         if dialect == "sqlite":
             lite = sqlite.insert(self._table).on_conflict_do_nothing(index_elements=["linked_id"])
