@@ -64,9 +64,9 @@ CREATE TRIGGER claim_key BEFORE INSERT ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION call_records_claim_key();
 CREATE FUNCTION call_records_forget_keys() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM {KEYS} k USING gone g
-    WHERE k.linked_id = g.linked_id
-      AND NOT EXISTS (SELECT 1 FROM {TABLE} r WHERE r.linked_id = g.linked_id);
+    -- One row per key: a deleted row's key is free. (A row moving to another month is an
+    -- UPDATE, which fires no DELETE statement trigger: its key stays.)
+    DELETE FROM {KEYS} k USING gone g WHERE k.linked_id = g.linked_id;
     RETURN NULL;
 END $$;
 CREATE TRIGGER forget_keys AFTER DELETE ON {TABLE}
