@@ -4,8 +4,11 @@ Why: a state's offices share one PostgreSQL and log some ten million calls a yea
 the month a call started (UTC month bounds), each month's rows and indexes stay small, and
 deleting calls past `privacy.delete_calls_after_days` drops whole months (a catalogue
 change) instead of deleting and vacuuming millions of rows; only the month the cutoff falls
-in is still deleted row by row. The report reads every month anyway, so partitioning does
-not make it faster (nor measurably slower); a period's queries touch only its months.
+in is still deleted row by row. Measured (tests/bench/bench_partitions.py, 1M calls): the
+report reads every month anyway, and its full scan is some 10 % slower through the append of
+partitions; one team's month is a little faster; dropping a month is milliseconds, but its
+keys in `call_keys` still go row by row (below), so deleting a month costs about what a
+row-wise DELETE of the plain table cost, without leaving its dead rows to vacuum.
 
 Which partitions exist: the months of the stored calls and the coming AHEAD_MONTHS months.
 The service's daily retention job (and `callcenter purge`, and every bulk load for the
