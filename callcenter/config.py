@@ -36,6 +36,7 @@ from callcenter.domain.schedule import (
     Pilot,
     SpecialOpening,
     Team,
+    WeekVariant,
     Window,
     windows_from_spec,
 )
@@ -355,6 +356,14 @@ class EvaluationConfig(_Strict):
         return EvaluationSettings(**self.model_dump())
 
 
+class VariantSettings(_Strict):
+    # Another weekly pattern for a date range, e.g. "Sommerzeiten" in the school holidays.
+    name: str = Field(min_length=1)
+    first_day: date
+    last_day: date
+    hours: tuple[str, ...] = ()
+
+
 class TeamSettings(_Strict):
     id: TeamId
     name_de: str = Field(min_length=1)
@@ -377,6 +386,7 @@ class TeamSettings(_Strict):
     # Tell waiting callers their position and the estimated wait, every so many seconds.
     announce_position: bool = False
     announce_frequency_seconds: int = Field(default=60, ge=15, le=600)
+    variants: tuple[VariantSettings, ...] = ()
 
 
 class ClosureSettings(_Strict):
@@ -534,9 +544,14 @@ class Settings(_Strict):
             raise ConfigError(f"{self.source}: {exc}") from None
 
     def _team(self, index: int, team: TeamSettings) -> Team:
+        where = f"teams[{index}] ({team.id})"
         windows: list[Window] = []
         for number, spec in enumerate(team.hours):
-            windows.extend(windows_from_spec(spec, f"teams[{index}] ({team.id}).hours[{number}]"))
+            windows.extend(windows_from_spec(spec, f"{where}.hours[{number}]"))
+        variants = tuple(
+            self._variant(variant, f"{where}.variants[{number}]")
+            for number, variant in enumerate(team.variants)
+        )
         return Team(
             id=team.id,
             name_de=team.name_de,
@@ -547,7 +562,17 @@ class Settings(_Strict):
             queue=team.queue or team.id,
             team_lines=team.team_lines,
             direct_lines=team.direct_lines,
+            variants=variants,
         )
+
+    def _variant(self, variant: VariantSettings, where: str) -> WeekVariant:
+        windows: list[Window] = []
+        for number, spec in enumerate(variant.hours):
+            windows.extend(windows_from_spec(spec, f"{where}.hours[{number}]"))
+        try:
+            return WeekVariant(variant.name, variant.first_day, variant.last_day, tuple(windows))
+        except ScheduleError as exc:
+            raise ConfigError(f"{self.source}: {where}: {exc}") from None
 
 
 def example_config_text() -> str:

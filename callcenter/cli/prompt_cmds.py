@@ -16,6 +16,7 @@ from callcenter.prompts.audio_files import TeamSounds
 from callcenter.prompts.audio_manifest import active_sources
 from callcenter.prompts.errors import PromptError
 from callcenter.prompts.render import RenderEntry
+from callcenter.usecases import office_phrases
 from callcenter.usecases import prompts as prompt_cases
 from callcenter.usecases.office_phrases import office_contact
 from callcenter.usecases.ports import UnitOfWork
@@ -152,3 +153,32 @@ def status(cli: CliContext, team: str | None) -> None:
             click.echo("  noch nichts erzeugt / nothing rendered yet")
         for slot, source in sorted(sources.items()):
             click.echo(f"  {slot}: {source}")
+
+
+@prompts.command(
+    "phrases",
+    help="Textbausteine des Amts in den Ansagen (Web-Adresse, Kontakt-E-Mail) anzeigen oder "
+    "setzen; ein leerer Wert lässt den Baustein weg, der Wert der Konfigurationsdatei stellt "
+    "sie wieder her.\n\nShow or set the office's phrases in the announcements.",
+)
+@click.option("--url", help="Web-Adresse für Termine / web address for appointments.")
+@click.option("--email", help="Kontakt-E-Mail / contact e-mail.")
+@pass_cli
+def phrases(cli: CliContext, url: str | None, email: str | None) -> None:
+    given = {name: value for name, value in (("url", url), ("email", email)) if value is not None}
+    if given:
+        result = cli.run(
+            lambda uow: office_phrases.save_office_phrases(
+                uow,
+                cli.as_actor,
+                cli.settings,
+                office_phrases.clean(office_phrases.saved(uow, cli.settings) | given),
+                cli.now(),
+            )
+        )
+        shown = result.after
+        click.echo("gespeichert / saved" if result.changed else "unverändert / unchanged")
+    else:
+        shown = cli.run(lambda uow: office_phrases.saved(uow, cli.settings))
+    for name, (label_de, label_en) in office_phrases.PHRASES.items():
+        click.echo(f"  {label_de} / {label_en}: {shown.get(name) or '—'}")

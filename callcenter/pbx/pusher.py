@@ -215,8 +215,12 @@ class StatePusher:
                 await self._astdb.db_put(FAMILY, key, value)
             except Exception as exc:  # any PBX failure: log, retry, never crash the service
                 self.stats.failures += 1
-                # Not connected: nothing to wait for here, the login pushes everything anyway.
-                if attempt == self._retries or isinstance(exc, NotConnected):
+                # Not connected: nothing to wait for here, the login pushes everything anyway,
+                # and the connection itself reports the outage (one warning, not one per key).
+                if isinstance(exc, NotConnected):
+                    logger.debug("DBPut %s/%s=%s not sent: %s", FAMILY, key, value, exc)
+                    return False
+                if attempt == self._retries:
                     logger.warning("DBPut %s/%s=%s failed for good: %s", FAMILY, key, value, exc)
                     return False
                 logger.info("DBPut %s/%s failed (try %d): %s", FAMILY, key, attempt, exc)

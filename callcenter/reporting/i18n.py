@@ -145,7 +145,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "called again anyway (before the callback)",
     ),
     "cb_expired": ("verfallen", "expired"),
-    "lang_choice": ("Sprachwahl {reason}: {language}", "Language choice {reason}: {language}"),
+    "lang_choice": ("Sprachwahl ({reason}): {language}", "Language choice ({reason}): {language}"),
     "overflow_to": ("Überlauf nach {dest}: {outcome}", "Overflow to {dest}: {outcome}"),
     "overview": ("Übersicht", "Overview"),
     "pilot_page": ("Pilotauswertung", "Pilot evaluation"),

@@ -18,6 +18,12 @@ from callcenter.evaluation.model import (
     PilotEvaluation,
     TeamInfo,
 )
+from callcenter.reporting.code_labels import (
+    destination_label,
+    language_label,
+    outcome_label,
+    reason_label,
+)
 from callcenter.reporting.i18n import (
     DEFINITIONS,
     Lang,
@@ -331,9 +337,14 @@ def caller_rows(
             CallerRow(name, text("cb_expired", lang), fmt_number(f.expired, lang)),
         ]
     for team, reason, language, calls in figures.languages:
-        label = text("lang_choice", lang).format(reason=reason, language=language)
+        label = text("lang_choice", lang).format(
+            reason=reason_label(reason, lang), language=language_label(language, lang)
+        )
         rows.append(CallerRow(display_name(report, team, lang), label, fmt_number(calls, lang)))
     for team, destination, outcome, calls in figures.overflow:
-        label = text("overflow_to", lang).format(dest=destination, outcome=outcome)
+        label = text("overflow_to", lang).format(
+            dest=destination_label(destination, lang, lambda t: display_name(report, t, lang)),
+            outcome=outcome_label(outcome, lang),
+        )
         rows.append(CallerRow(display_name(report, team, lang), label, fmt_number(calls, lang)))
     return tuple(rows)

@@ -22,6 +22,7 @@ from callcenter.domain.record_merge import merge
 from callcenter.domain.schedule import Reason, State
 from callcenter.storage.batching import chunks
 from callcenter.storage.caller_links import link_callers
+from callcenter.storage.data_version import mark_past_changed
 from callcenter.storage.errors import NotFound, RejectedRecords
 from callcenter.storage.models import Base, CallRecordRow
 from callcenter.storage.partitions import CONFLICT_KEYS
@@ -156,7 +157,10 @@ class CallRecordRepository:
                     improved += self.improve(row, incoming[linked_id])
                 self._session.flush()
                 if inserted or improved:
-                    link_callers(self._session.connection(), pairs)
+                    relinked = link_callers(self._session.connection(), pairs)
+                    if improved or not relinked <= inserted:
+                        # Older calls changed: results computed before are not right any more.
+                        mark_past_changed(self._session.connection())
         except (IntegrityError, DataError) as exc:
             reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
             raise RejectedRecords(

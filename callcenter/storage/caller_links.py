@@ -25,22 +25,30 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, func, over, selec
 
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.storage.batching import chunks_per_team
+from callcenter.storage.data_version import LIVE_OPTION
 from callcenter.storage.models import CallRecordRow
 
 
-def link_callers(connection: Connection, pairs: Iterable[tuple[str, str]]) -> None:
-    """Relink the calls of the given (team, caller) pairs; withheld callers are skipped."""
+def link_callers(connection: Connection, pairs: Iterable[tuple[str, str]]) -> set[str]:
+    """Relink the calls of the given (team, caller) pairs; withheld callers are skipped.
+    Returns the linked ids of the rows whose link changed."""
     known = ((team, caller) for team, caller in pairs if caller != WITHHELD)
+    changed: set[str] = set()
     for team, callers in chunks_per_team(known):
-        _relink(connection, and_(CallRecordRow.team == team, CallRecordRow.caller.in_(callers)))
+        changed |= _relink(
+            connection, and_(CallRecordRow.team == team, CallRecordRow.caller.in_(callers))
+        )
+    return changed
 
 
 def link_all_callers(connection: Connection) -> None:
     """Relink every call (after a bulk load, a bulk delete or the migration)."""
-    _relink(connection, None)
+    _relink(connection, None, returning=False)
 
 
-def _relink(connection: Connection, scope: ColumnElement[bool] | None) -> None:
+def _relink(
+    connection: Connection, scope: ColumnElement[bool] | None, *, returning: bool = True
+) -> set[str]:
     table = cast(Table, CallRecordRow.__table__)
     c = table.c
     previous = over(
@@ -50,7 +58,7 @@ def _relink(connection: Connection, scope: ColumnElement[bool] | None) -> None:
     if scope is not None:
         ranked = ranked.where(scope)
     sequence = ranked.subquery("sequence")
-    connection.execute(
+    statement = (
         update(table)
         .where(
             c.id == sequence.c.call_id,
@@ -58,3 +66,10 @@ def _relink(connection: Connection, scope: ColumnElement[bool] | None) -> None:
         )
         .values(previous_started=sequence.c.previous)
     )
+    if not returning:
+        connection.execute(statement)
+        return set()
+    # Counted as an addition, not a change of the past (callcenter.storage.data_version):
+    # the caller decides from the returned rows whether older calls were relinked too.
+    flagged = statement.returning(c.linked_id).execution_options(**{LIVE_OPTION: True})
+    return set(connection.execute(flagged).scalars())

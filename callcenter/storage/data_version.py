@@ -7,6 +7,13 @@ second `serve`) is seen too; every schedule or settings change writes an audit r
 counter of this process is bumped at the commit of every transaction that inserted, updated
 or deleted rows of those tables, which also catches updates and deletions (a merged call
 record, removed walk-ins) that leave the newest ids as they were.
+
+The version has a past half and a live half (`past_part`). New calls arriving and callback
+work of the day only add to the present: a result computed before them is still right about
+everything before, and a page may show it, saying when it was computed, while it is computed
+anew (callcenter.usecases.result_cache). Everything else (an import, which writes an audit
+row; a tally entry; a schedule or settings change; an update or deletion of a stored call)
+changes the past half, and a result computed before it is never shown again.
 """
 
 from __future__ import annotations
@@ -36,26 +43,35 @@ WATCHED = frozenset(
         "callback_attempts",
     }
 )
+# Writes that only add to the present (see the module's docstring): a new call record, and
+# the day's callback requests and attempts (their figures are of the current period).
+LIVE_INSERTS = frozenset({"call_records"})
+LIVE_TABLES = frozenset({"callback_requests", "callback_attempts"})
+# An execution option for a statement that only adds to the present although it is an
+# UPDATE (linking new calls to their callers' previous calls, callcenter.storage.caller_links).
+LIVE_OPTION = "callcenter_live_write"
 # Tables that decide who is signed in: the web keeps identities until one of them changes
 # (callcenter.web.identity_cache), so a logout, a locked account or a revoked token counts
 # at the next request.
 AUTH_WATCHED = frozenset({"users", "api_tokens", "web_sessions"})
 _DML = re.compile(
-    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:\w+\.)?"?(\w+)"?',
+    r'^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:\w+\.)?"?(\w+)"?',
     re.IGNORECASE,
 )
 _WROTE = "callcenter_data_written"
+_LIVE_WROTE = "callcenter_live_written"
 _AUTH_WROTE = "callcenter_auth_written"
 
 # One count for the process, not per engine: the live writer, the web app and the importers
 # may each have their own engine on the same database.
 _count = [0]
+_live_count = [0]
 _auth_count = [0]
 _lock = threading.Lock()
 
 _NEWEST_IDS = text(
-    "SELECT (SELECT MAX(id) FROM call_records), (SELECT MAX(id) FROM tally_entries), "
-    "(SELECT MAX(id) FROM audit_log), (SELECT MAX(id) FROM callback_attempts)"
+    "SELECT (SELECT MAX(id) FROM tally_entries), (SELECT MAX(id) FROM audit_log), "
+    "(SELECT MAX(id) FROM call_records), (SELECT MAX(id) FROM callback_attempts)"
 )
 
 
@@ -70,35 +86,49 @@ def install_version_hooks(engine: Engine) -> None:
             event.listen(engine, name, hook)
 
 
+def mark_past_changed(conn: Connection) -> None:
+    """Count this transaction as a change of the past at its commit (see LIVE_OPTION)."""
+    conn.info[_WROTE] = True
+
+
 def _mark_write(
-    conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    conn: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
 ) -> None:
     found = _DML.match(statement)
     if found:
-        table = found.group(1).lower()
-        if table in WATCHED:
+        verb, table = found.group(1).split()[0].upper(), found.group(2).lower()
+        options = getattr(context, "execution_options", None) or {}
+        if (
+            table in LIVE_TABLES
+            or (verb == "INSERT" and table in LIVE_INSERTS)
+            or options.get(LIVE_OPTION)
+        ):
+            conn.info[_LIVE_WROTE] = True
+        elif table in WATCHED:
             conn.info[_WROTE] = True
         elif table in AUTH_WATCHED:
             conn.info[_AUTH_WROTE] = True
 
 
 def _bump(conn: Connection) -> None:
-    wrote, auth = conn.info.pop(_WROTE, False), conn.info.pop(_AUTH_WROTE, False)
-    if wrote or auth:
+    wrote, live = conn.info.pop(_WROTE, False), conn.info.pop(_LIVE_WROTE, False)
+    auth = conn.info.pop(_AUTH_WROTE, False)
+    if wrote or live or auth:
         with _lock:
             _count[0] += bool(wrote)
+            _live_count[0] += bool(live)
             _auth_count[0] += bool(auth)
 
 
 def _forget(conn: Connection) -> None:
-    conn.info.pop(_WROTE, None)
-    conn.info.pop(_AUTH_WROTE, None)
+    for key in (_WROTE, _LIVE_WROTE, _AUTH_WROTE):
+        conn.info.pop(key, None)
 
 
 def local_writes() -> int:
     """How many transactions of this process wrote watched rows and committed."""
     with _lock:
-        return _count[0]
+        return _count[0] + _live_count[0]
 
 
 def auth_writes() -> int:
@@ -108,12 +138,20 @@ def auth_writes() -> int:
 
 
 def data_version(session: Session) -> tuple[int, ...]:
-    """The version as one comparable value; equal versions mean equal evaluation inputs."""
-    local = local_writes()
+    """The version as one comparable value; equal versions mean equal evaluation inputs.
+    The first three numbers are the past half (`past_part`), the other three the live one."""
+    with _lock:
+        past, live = _count[0], _live_count[0]
     row = session.execute(_NEWEST_IDS).one()
-    return (local, *(int(value or 0) for value in row))
+    tally, audit, calls, attempts = (int(value or 0) for value in row)
+    return (past, tally, audit, live, calls, attempts)
+
+
+def past_part(version: tuple[int, ...]) -> tuple[int, ...]:
+    """What a change of the past changes; equal past parts differ only by added calls."""
+    return version[:3]
 
 
 def newest_audit_id(version: tuple[int, ...]) -> int:
     """The schedule version (Store.schedule_version: the newest audit id) in a data version."""
-    return version[3]
+    return version[2]

@@ -225,6 +225,8 @@ class ScheduleRepository:
         self._session.flush()
         for team in office_seed.teams:
             self._session.add_all(_window_rows(team.id, team.windows))
+            for variant in team.variants:
+                self.insert_variant(team.id, variant, actor, now)
         closure_rows = [
             self._closure_row_for(c, c.created_by or actor, now) for c in office_seed.closures
         ]

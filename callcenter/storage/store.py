@@ -4,7 +4,7 @@ callcenter.usecases.schedule.seed_from_settings.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
-from callcenter.storage.data_version import auth_writes, data_version, local_writes, newest_audit_id
+from callcenter.storage.data_version import (
+    auth_writes,
+    data_version,
+    local_writes,
+    newest_audit_id,
+    past_part,
+)
 from callcenter.storage.database import make_engine, upgrade
 from callcenter.storage.models import AuditRow
 from callcenter.storage.private_files import make_private_dir
@@ -65,6 +71,12 @@ class Store:
     def auth_writes() -> int:
         """Committed changes of this process to accounts, tokens or web sessions."""
         return auth_writes()
+
+    @staticmethod
+    def past_of(version: Hashable) -> Hashable:
+        """The part of a `data_version` that only changes of the past change (not new calls)."""
+        assert isinstance(version, tuple)
+        return past_part(version)
 
     @staticmethod
     def schedule_version_of(version: tuple[int, ...]) -> int:

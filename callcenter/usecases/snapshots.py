@@ -115,6 +115,7 @@ def office(value: Office, holiday_state: str) -> JsonObject:
     return {
         "holiday_state": holiday_state,
         "teams": [team(t) for t in value.teams],
+        "variants": [variant(t.id, v) for t in value.teams for v in t.variants],
         "closures": [closure(c) for c in value.closures],
         "openings": [opening(o) for o in value.openings],
         "pilots": [pilot(p) for p in value.pilots],

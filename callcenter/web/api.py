@@ -83,7 +83,7 @@ from callcenter.web.api_models import (
     WindowModel,
 )
 from callcenter.web.errors import WebError, not_found
-from callcenter.web.evaluation import check_period, compute_evaluation
+from callcenter.web.evaluation import check_period, evaluation_for
 from callcenter.web.pages import holiday_list, overview_rows
 from callcenter.web.prompt_pages import prompt_slots
 
@@ -676,11 +676,10 @@ async def api_evaluation(call: Call) -> BaseModel:
     if query.team is not None:
         await _known_team(call, query.team)
     check_period(query.start, query.end, call.state.now().date())
-    result = await asyncio.to_thread(
-        compute_evaluation, call.state, query.team, query.start, query.end, "de"
-    )
+    result = await evaluation_for(call.state, query.team, query.start, query.end, "de")
     return EvaluationOut(
         available=result.available,
+        as_of=result.as_of,
         message_de=result.message_de,
         message_en=result.message_en,
         figures=[FigureOut(title=c.title, figure=json.loads(c.figure_json)) for c in result.charts],

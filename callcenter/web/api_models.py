@@ -422,6 +422,9 @@ class EvaluationOut(ApiModel):
     message_de: str
     message_en: str
     figures: list[FigureOut]
+    # Set when the figures are of that earlier moment: calls arrived since and are being
+    # added (ask again shortly); null when they are current.
+    as_of: datetime | None = None
 
 
 class EvaluationQuery(QueryModel):

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.domain.access import Role
 from callcenter.domain.callbacks import CallbackRequest, require_callbacks
 from callcenter.domain.errors import CallcenterError
 from callcenter.usecases import callbacks
@@ -104,9 +105,12 @@ def _team(request: web.Request, identity: Identity) -> str:
 
 
 async def own_worklist(request: web.Request) -> web.StreamResponse:
-    """/rueckrufe: the signed-in user's own team."""
+    """/rueckrufe: the signed-in user's own team; an admin (no team) chooses one."""
     identity = ensure_identity(request)
     team = identity.account.team
+    if not team and identity.account.role is Role.ADMIN:
+        office = await state_of(request).office()
+        return render(request, "callbacks_teams.html", {"teams": office.teams})
     if not team:
         raise WebError(
             403,
@@ -123,11 +127,30 @@ async def worklist_page(request: web.Request) -> web.StreamResponse:
     _known_team(request, team)
     state = state_of(request)
     payload = await worklist_payload(state, identity, team, seal_of(request))
+    office = await state.office()
+    cannot_call = why_no_calling(state, identity, team)
     return render(
         request,
         "callbacks.html",
-        {"worklist": payload, "can_call": isinstance(state.live, CallbackDialer)},
+        {
+            "worklist": payload,
+            "team_info": office.team(team),
+            "can_call": cannot_call is None,
+            "cannot_call": cannot_call,
+        },
     )
+
+
+def why_no_calling(state: WebState, identity: Identity, team: str) -> str | None:
+    """The text key saying why "Anrufen" is not offered to this person, or None."""
+    live = state.live
+    if not isinstance(live, CallbackDialer):
+        return "callbacks_no_service"
+    if not state.settings.callbacks.extension_for(identity.account.username, team):
+        return "callbacks_no_extension"
+    if not live.pbx_connected():
+        return "callbacks_no_pbx"
+    return None
 
 
 async def worklist_events(request: web.Request) -> web.StreamResponse:

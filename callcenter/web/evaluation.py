@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -59,6 +59,8 @@ class Evaluation:
     verdicts: list[PilotVerdict] = field(default_factory=list)
     # Callbacks, language choice, overflow (reporting.pages.caller_rows).
     callers: list[Any] = field(default_factory=list)
+    # Set when the figures are of an earlier moment (calls arrived since, being added now).
+    as_of: datetime | None = None
 
 
 def _modules() -> tuple[ModuleType, Any] | None:
@@ -87,12 +89,70 @@ def compute_evaluation(
     state: WebState, team: str | None, start: date | None, end: date | None, lang: str
 ) -> Evaluation:
     """Blocking (run it in a worker thread): the figures, built once per data version."""
-    key = (team, start, end, lang, state.now().date())
     result = state.evaluations.get_or_compute(
-        state.store.data_version, key, lambda: _build_evaluation(state, team, start, end, lang)
+        state.store.data_version,
+        _key(state, team, start, end, lang),
+        lambda: _build_evaluation(state, team, start, end, lang),
+        at=state.now(),
     )
     assert isinstance(result, Evaluation)
     return result
+
+
+def _key(
+    state: WebState, team: str | None, start: date | None, end: date | None, lang: str
+) -> tuple[object, ...]:
+    return (team, start, end, lang, state.now().date())
+
+
+def _kept_or_computed(
+    state: WebState, team: str | None, start: date | None, end: date | None, lang: str
+) -> tuple[Evaluation, bool]:
+    """Blocking: (figures, whether they are of an earlier moment and want computing anew)."""
+    version = state.store.data_version()
+    key = _key(state, team, start, end, lang)
+    found, result = state.evaluations.peek(version, key)
+    if not found:
+        kept = state.evaluations.recent(version, key)
+        if kept is not None:
+            assert isinstance(kept.result, Evaluation)
+            return replace(kept.result, as_of=kept.as_of), True
+        result = compute_evaluation(state, team, start, end, lang)
+    assert isinstance(result, Evaluation)
+    return result, False
+
+
+async def evaluation_for(
+    state: WebState, team: str | None, start: date | None, end: date | None, lang: str
+) -> Evaluation:
+    """The figures for the page and the API, computed off the event loop. When only new
+    calls came since they were computed, the kept figures are shown at once, marked with
+    their time, and computed anew in the background (one computation per key at a time):
+    on a busy day calls arrive more often than a large evaluation can be computed."""
+    result, renew = await asyncio.to_thread(_kept_or_computed, state, team, start, end, lang)
+    if renew:
+        task = asyncio.ensure_future(
+            asyncio.to_thread(
+                state.evaluations.refresh,
+                state.store.data_version,
+                _key(state, team, start, end, lang),
+                lambda: _build_evaluation(state, team, start, end, lang),
+                at=state.now(),
+            )
+        )
+        state.refreshes.add(task)
+        task.add_done_callback(_refresh_done(state))
+    return result
+
+
+def _refresh_done(state: WebState) -> Callable[[asyncio.Future[bool]], None]:
+    def done(task: asyncio.Future[bool]) -> None:
+        state.refreshes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # The page keeps showing the earlier figures; the next request tries again.
+            logger.error("evaluation not computed anew: %s", task.exception())
+
+    return done
 
 
 def _build_evaluation(
@@ -210,7 +270,7 @@ async def _evaluation_response(
     team, start, end = parse_period(
         values["team"], values["from"], values["to"], office.team_ids, today
     )
-    result = await asyncio.to_thread(compute_evaluation, state, team, start, end, lang)
+    result = await evaluation_for(state, team, start, end, lang)
     walk_teams = [t for t in office.teams if identity.may_change_team(t.id)]
     shown = {
         "walk_team": team or identity.account.team or "",

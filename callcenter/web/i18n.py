@@ -35,6 +35,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Open requests, oldest first. 'Call' rings your phone first, then the system "
         "dials the caller.",
     ),
+    "callbacks_no_service": (
+        "„Anrufen“ gibt es nur im laufenden Dienst mit Verbindung zur Telefonanlage.",
+        "'Call' is available only in the running service connected to the PBX.",
+    ),
+    "callbacks_no_extension": (
+        "„Anrufen“ fehlt: für Sie ist keine Nebenstelle eingetragen ([callbacks] extensions "
+        "oder team_extensions in der Konfiguration).",
+        "'Call' is missing: no extension is configured for you ([callbacks] extensions or "
+        "team_extensions in the configuration).",
+    ),
+    "callbacks_no_pbx": (
+        "„Anrufen“ ist gerade nicht möglich: keine Verbindung zur Telefonanlage.",
+        "'Call' is not possible right now: no connection to the PBX.",
+    ),
+    "callbacks_choose_team": ("Rückrufwünsche – Team wählen", "Callback requests – choose a team"),
     "callbacks_noscript": (
         "Ohne JavaScript aktualisiert sich die Liste nicht selbst: Seite neu laden.",
         "Without JavaScript the list does not refresh itself: reload the page.",
@@ -364,6 +379,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_evaluation_data": (
         "Für diese Auswahl gibt es keine Auswertung: {reason}",
         "There is no evaluation for this selection: {reason}",
+    ),
+    "evaluation_as_of": (
+        "Stand {time} Uhr: seitdem eingegangene Anrufe werden gerade eingerechnet; "
+        "die Seite neu laden zeigt sie in Kürze.",
+        "As of {time}: calls that arrived since are being added; reload the page shortly "
+        "to see them.",
     ),
     "chart_fallback": ("Diagramm (benötigt JavaScript)", "Chart (needs JavaScript)"),
     # walk-ins by hand (evaluation page)

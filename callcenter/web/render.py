@@ -30,7 +30,7 @@ NAVIGATION: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/ansagen", "nav_prompts", frozenset({Role.ADMIN})),
     ("/auswertung", "nav_evaluation", frozenset({Role.ADMIN, Role.TEAMLEAD})),
     ("/zentrale", "nav_board", frozenset({Role.ADMIN, Role.TEAMLEAD, Role.SWITCHBOARD})),
-    ("/rueckrufe", "nav_callbacks", frozenset({Role.TEAMLEAD})),
+    ("/rueckrufe", "nav_callbacks", frozenset({Role.ADMIN, Role.TEAMLEAD})),
     ("/protokoll", "nav_audit", frozenset({Role.ADMIN})),
     ("/benutzer", "nav_users", frozenset({Role.ADMIN})),
 )

@@ -42,8 +42,13 @@ class WebState:
     legacy_token_warned: dict[str, datetime] = field(default_factory=dict)
     # Evaluation results per data version: the office report per (teams, period, settings),
     # the page's figures per (team, period, language); see callcenter.usecases.result_cache.
-    reports: ResultCache[object] = field(default_factory=ResultCache)
-    evaluations: ResultCache[object] = field(default_factory=ResultCache)
+    # Calls that arrived since do not void them: the page shows them as of their time while
+    # they are computed anew (`refreshes` holds those computations).
+    reports: ResultCache[object] = field(default_factory=lambda: ResultCache(past=Store.past_of))
+    evaluations: ResultCache[object] = field(
+        default_factory=lambda: ResultCache(past=Store.past_of)
+    )
+    refreshes: set[asyncio.Future[bool]] = field(default_factory=set)
     # The schedule as every page reads it, loaded again only when the data version changes:
     # one small query per request instead of loading every team's schedule.
     offices: ResultCache[Office] = field(default_factory=lambda: ResultCache(1))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -160,3 +161,46 @@ def test_a_failed_write_leaves_the_version_as_it_was(store: Store) -> None:
     with pytest.raises(RuntimeError):
         change_then_fail()
     assert store.data_version() == before
+
+
+def test_new_calls_change_only_the_live_half_of_the_version(
+    store: Store, cli: Callable[..., object], tmp_path: Path
+) -> None:
+    """What the web may show as of earlier (callcenter.web.evaluation.evaluation_for): only
+    when calls arrived. Every change of the past moves the past half."""
+    first = store.data_version()
+
+    async def write_one() -> None:
+        spool = tmp_path / "spool.jsonl"
+        async with CallRecordWriter(store.engine, spool, max_delay=0.01) as writer:
+            await writer.submit(_record(2))
+
+    asyncio.run(write_one())
+    after_call = store.data_version()
+    assert after_call != first
+    assert Store.past_of(after_call) == Store.past_of(first)
+
+    async def write_earlier_call_of_the_same_caller() -> None:
+        # Started before the stored call of pseudo-00002: that call's link to its caller's
+        # previous call changes, so the past changed although only a row was added.
+        earlier = replace(_record(5), linked_id="1772438405.99", caller="pseudo-00002")
+        spool = tmp_path / "spool.jsonl"
+        async with CallRecordWriter(store.engine, spool, max_delay=0.01) as writer:
+            await writer.submit(earlier)
+
+    asyncio.run(write_earlier_call_of_the_same_caller())
+    after_late_call = store.data_version()
+    assert Store.past_of(after_late_call) != Store.past_of(after_call)
+    after_call = after_late_call
+
+    with store.session() as session:  # a merge rewrites a stored record: the past changed
+        session.execute(update(CallRecordRow).values(wait_seconds=CallRecordRow.wait_seconds))
+    after_update = store.data_version()
+    assert Store.past_of(after_update) != Store.past_of(after_call)
+
+    cli("tally", "walk-ins", "--team", "auslaender-a", "--count", "3")
+    after_tally = store.data_version()
+    assert Store.past_of(after_tally) != Store.past_of(after_update)
+
+    cli("import", "cdr", str(ASTERISK22 / "groups" / "017" / "Master.csv"))
+    assert Store.past_of(store.data_version()) != Store.past_of(after_tally)

@@ -1,7 +1,9 @@
 """Issue 18's admin pages in Debian's headless chromium with an English browser locale
 (en-US): date fields still read 07.12.2026; a future closure is edited and deleted; an admin
 creates a user who then logs in with the password shown once; an audit entry's before/after
-is read; axe-core finds no serious or critical violations on closures, users and audit.
+is read; the callback worklist (issue 20) lists its requests oldest first; axe-core finds no
+serious or critical violations on closures, users, audit and worklist. Screenshots of the
+users page and the worklist for the README.
 
 One web server for the module (no PBX: these pages only write the database). Only loopback
 is reachable."""
@@ -9,6 +11,7 @@ is reachable."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,15 +21,22 @@ from browser_support import launch_options
 from playwright.async_api import Page, Route, async_playwright
 from support import PRERENDER_AT, settings_for
 
+from callcenter.domain.pbx_events import CallbackAsked
+from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.simulator import SimClock
 from callcenter.storage import web_repository
 from callcenter.storage.store import open_store
 from callcenter.storage.web_repository import AccountRepository
+from callcenter.usecases import callbacks
+from callcenter.usecases.callbacks import NumberSeal
 from callcenter.usecases.schedule import seed_from_settings
 from callcenter.web.app import create_app
 from callcenter.web.server import start_web
 
 PASSWORD = "korrekt-pferd-batterie"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "dashboards" / "screenshots"
+KEY = bytes(range(32))
+OLDER, NEWER = "01705000001", "01705000009"  # fictitious numbers
 
 
 async def _axe(page: Page, name: str) -> None:
@@ -60,7 +70,14 @@ async def test_admin_pages_under_an_english_browser_locale(
     seed_from_settings(store, "test", clock.now())
     with store.session() as session:
         AccountRepository(session).add_user("alice", "admin", PASSWORD, None, "test", clock.now())
-    server = await start_web(create_app(store, settings, clock), "127.0.0.1", 0)
+    seal = NumberSeal(KEY)
+    for number, minutes in ((NEWER, 12), (OLDER, 47)):
+        asked = CallbackAsked(
+            f"call-{number}", "x", clock.now() - timedelta(minutes=minutes), "auslaender-a",
+            "061511", number,
+        )  # fmt: skip
+        callbacks.record_request(store.session, asked, Pseudonymizer(KEY), seal, 7)
+    server = await start_web(create_app(store, settings, clock, seal=seal), "127.0.0.1", 0)
     base = server.url
     blocked: list[str] = []
 
@@ -154,6 +171,18 @@ async def test_admin_pages_under_an_english_browser_locale(
                 assert response is not None
                 assert response.status == 403
                 await other.close()
+                await page.goto(base + "/benutzer")
+                await page.screenshot(path=str(SCREENSHOTS / "benutzer.png"), full_page=True)
+
+                # --- the callback worklist: oldest first, with the waiting time ---------
+                await page.goto(base + "/rueckrufe/auslaender-a")
+                await _axe(page, "Rückrufe")
+                rows = page.locator("main table tbody tr")
+                assert await rows.count() == 2
+                assert OLDER in await rows.nth(0).inner_text()
+                assert "47 Min." in await rows.nth(0).inner_text()
+                assert NEWER in await rows.nth(1).inner_text()
+                await page.screenshot(path=str(SCREENSHOTS / "rueckrufe.png"), full_page=True)
                 assert not errors, errors
             finally:
                 await browser.close()

@@ -199,19 +199,28 @@ def test_callback_language_and_overflow_figures_on_index_and_pilot_page(tmp_path
     figures = CallerFigures(
         callbacks=(CallbackFigures("auslaender-a", 4, 3, 1, 2, 1, 0, 5, 1),),
         languages=(("auslaender-a", "hours", "en", 7),),
-        overflow=(("auslaender-b", "zentrale", "answered", 2),),
+        overflow=(
+            ("auslaender-b", "zentrale", "answered", 2),
+            ("auslaender-b", "team:auslaender-a", "timeout", 1),
+            ("auslaender-b", "elsewhere", "answered", 1),
+        ),
     )
     write_site(replace(build_report(), callers=figures), tmp_path)
     index = (tmp_path / "index.html").read_text("utf-8")
     assert "Rückrufe, Sprachwahl, Überlauf" in index
     assert f'davon binnen 24 h erfüllt (115)</td><td class="num">25{NBSP}%' in index
-    assert "Sprachwahl hours: en" in index
-    assert "Überlauf nach zentrale: answered" in index
+    assert "Sprachwahl (außerhalb der Sprechzeit): Englisch" in index
+    assert "Überlauf nach Zentrale: angenommen" in index
+    # another team by its name; a code the labels do not know yet stays visible as it is
+    assert "Überlauf nach Ausländerbehörde Team A: Warteschlange abgelaufen" in index
+    assert "Überlauf nach elsewhere: angenommen" in index
     english = (tmp_path / "en" / "index.html").read_text(
         "utf-8"
     )  # 5 ÷ 4 = 1.25, the formatter rounds half to even
     assert 'Call attempts per request</td><td class="num">1.2' in english
+    assert "Language choice (outside the call hours): English" in english
+    assert "Overflow to switchboard: answered" in english
     # The pilot page shows only the pilot team's rows (team A), not team B's overflow.
     pilot = (tmp_path / "pilot.html").read_text("utf-8")
-    assert "Sprachwahl hours: en" in pilot
-    assert "Überlauf nach zentrale" not in pilot
+    assert "Sprachwahl (außerhalb der Sprechzeit): Englisch" in pilot
+    assert "Überlauf nach" not in pilot

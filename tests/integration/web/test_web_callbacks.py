@@ -35,8 +35,10 @@ class FakeDialer:
     env: WebEnv
     originated: list[tuple[int, int, str, str]] = field(default_factory=list)
 
+    connected: bool = True
+
     def pbx_connected(self) -> bool:
-        return True
+        return self.connected
 
     def waiting_by_team(self) -> Mapping[str, int]:
         return {}
@@ -103,6 +105,40 @@ async def test_others_never_see_the_list(cb_env: tuple[WebEnv, FakeDialer], user
         assert OLDER not in await page.text()
         stream = await other.get("/rueckrufe/auslaender-a/events")
         assert stream.status == 403
+
+
+async def test_the_page_names_the_team_and_says_why_calling_is_not_offered(
+    cb_env: tuple[WebEnv, FakeDialer],
+) -> None:
+    env, dialer = cb_env
+    async for tina in browser(env, "tina"):
+        html = await (await tina.get("/rueckrufe/auslaender-a")).text()
+        assert "Rückrufwünsche – Ausländerbehörde Team A" in html
+        assert 'id="cannot-call"' not in html
+        assert "/anrufen" in html
+        dialer.connected = False
+        html = await (await tina.get("/rueckrufe/auslaender-a")).text()
+        assert "keine Verbindung zur Telefonanlage" in html
+        assert "/anrufen" not in html
+    dialer.connected = True
+    async for alice in browser(env, "alice"):  # an admin without an extension of her own
+        html = await (await alice.get("/rueckrufe/auslaender-a")).text()
+        assert "für Sie ist keine Nebenstelle eingetragen" in html
+        assert "/anrufen" not in html
+        assert OLDER in html
+
+
+async def test_an_admin_chooses_the_team_from_the_navigation(
+    cb_env: tuple[WebEnv, FakeDialer],
+) -> None:
+    env, _ = cb_env
+    async for alice in browser(env, "alice"):
+        page = await alice.get("/rueckrufe")
+        html = await page.text()
+        assert page.status == 200
+        assert 'href="/rueckrufe"' in html  # in the navigation
+        assert '<a href="/rueckrufe/auslaender-a">Ausländerbehörde Team A' in html
+        assert OLDER not in html  # the chooser shows no numbers
 
 
 async def test_call_originates_and_the_outcome_leaves_the_list(

@@ -3,6 +3,7 @@ through the evaluation and the same plotly figures as the standalone report."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -15,6 +16,7 @@ from callcenter.domain.schedule import Reason, State
 from callcenter.evaluation.synthetic import SyntheticParams
 from callcenter.storage.call_repository import CallRecordRepository
 from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+from callcenter.web.state import WEB
 
 from .conftest import START, Browser, WebEnv, api_token, signed_in
 
@@ -114,4 +116,41 @@ async def test_callback_language_and_overflow_figures_on_the_page(
         assert CallRecordRepository(session).add(record)
     page = await (await admin.get("/auswertung?team=auslaender-a")).text()
     assert "Rückrufe, Sprachwahl, Überlauf" in page
-    assert "Sprachwahl hours: tr</td>" in page
+    assert "Sprachwahl (außerhalb der Sprechzeit): Türkisch</td>" in page
+
+
+async def test_a_new_call_shows_the_figures_as_of_earlier_then_the_renewed_ones(
+    with_data: WebEnv, admin: Browser
+) -> None:
+    """On a busy day calls arrive more often than the evaluation is computed: the page then
+    shows the kept figures with their time and computes them anew in the background; a
+    change of the past (a tally entry) is never shown from before."""
+    first = await (await admin.get("/auswertung?team=auslaender-a")).text()
+    assert 'id="evaluation-as-of"' not in first
+    record = CallRecord(
+        linked_id="late-1",
+        team="auslaender-a",
+        line_kind=LineKind.TEAM_LINE,
+        dialled="06151100",
+        caller="late-caller",
+        started=START - timedelta(hours=1),
+        outcome=Outcome.ANNOUNCEMENT,
+        state_at_arrival=State.CLOSED,
+        reason_at_arrival=Reason.HOURS,
+        language="uk",
+    )
+    with with_data.store.session() as session:
+        assert CallRecordRepository(session).add(record)
+    kept = await (await admin.get("/auswertung?team=auslaender-a")).text()
+    assert 'id="evaluation-as-of"' in kept
+    assert "Stand " in kept
+    assert "Ukrainisch" not in kept  # the figures from before the call
+    state = with_data.app[WEB]
+    for _ in range(200):  # the renewal runs in a worker thread
+        if not state.refreshes:
+            break
+        await asyncio.sleep(0.05)
+    assert not state.refreshes
+    renewed = await (await admin.get("/auswertung?team=auslaender-a")).text()
+    assert 'id="evaluation-as-of"' not in renewed
+    assert "Sprachwahl (außerhalb der Sprechzeit): Ukrainisch</td>" in renewed
