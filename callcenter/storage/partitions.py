@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Connection, delete, func, select
 
+from callcenter.storage.data_version import mark_past_changed
 from callcenter.storage.models import CallRecordRow
 
 TABLE = "call_records"
@@ -216,6 +217,8 @@ def delete_calls_before(connection: Connection, cutoff: datetime, *, dry_run: bo
         )
         connection.exec_driver_sql(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
         connection.exec_driver_sql(f"DROP TABLE {name}")
+        # DDL, which the data version's statement hook does not see: the past changed.
+        mark_past_changed(connection)
     older = CallRecordRow.started < cutoff
     if dry_run:
         rows += int(connection.scalar(select(func.count()).where(older)) or 0)
