@@ -4,11 +4,12 @@ Why: a state's offices share one PostgreSQL and log some ten million calls a yea
 the month a call started (UTC month bounds), each month's rows and indexes stay small, and
 deleting calls past `privacy.delete_calls_after_days` drops whole months (a catalogue
 change) instead of deleting and vacuuming millions of rows; only the month the cutoff falls
-in is still deleted row by row. Measured (tests/bench/bench_partitions.py, 1M calls): the
-report reads every month anyway, and its full scan is some 10 % slower through the append of
-partitions; one team's month is a little faster; dropping a month is milliseconds, but its
-keys in `call_keys` still go row by row (below), so deleting a month costs about what a
-row-wise DELETE of the plain table cost, without leaving its dead rows to vacuum.
+in is still deleted row by row. Measured (tests/bench/bench_partitions.py, 1M calls, two
+runs on a shared 2-core machine), partitioning does not pay for itself at that size: the
+report's full scan is as fast or slower (1.03-1.56x the plain table), one team's month no
+faster (milliseconds either way), and deleting a month takes 3-5x a row-wise DELETE of the
+plain table, because the month's keys in `call_keys` still go row by row (dropping the
+partition itself takes milliseconds); only the dead rows a DELETE leaves to vacuum are saved.
 
 Which partitions exist: the months of the stored calls and the coming AHEAD_MONTHS months.
 The service's daily retention job (and `callcenter purge`, and every bulk load for the
