@@ -250,7 +250,13 @@ class ServiceJobs:
         now = self._clock.now().astimezone(self._settings.tz)
 
         def run() -> PurgeReport:
-            return purge_identifiers(store.session, now, days, actor=PURGE_ACTOR)
+            return purge_identifiers(
+                store.session,
+                now,
+                days,
+                actor=PURGE_ACTOR,
+                delete_calls_after_days=self._settings.privacy.delete_calls_after_days,
+            )
 
         try:
             report = await asyncio.to_thread(run)
@@ -263,10 +269,14 @@ class ServiceJobs:
         except Exception:
             logger.exception("callback requests' pseudonyms not cleared; the next run retries")
         logger.info(
-            "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared",
+            "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared; "
+            "%d call(s) deleted (%d whole month(s)), %d month partition(s) made",
             days,
             report.cutoff.isoformat(timespec="minutes"),
             report.calls,
             report.tally_notes,
+            report.calls_deleted,
+            report.months_dropped,
+            report.months_created,
         )
         return report

@@ -183,13 +183,27 @@ def tally(cli: CliContext, file: Path, team: str | None, replace: bool) -> None:
 def purge(cli: CliContext, dry_run: bool) -> None:
     days = cli.settings.privacy.retention_days
     now = cli.now()
-    report = purge_identifiers(cli.store.session, now, days, actor=cli.actor, dry_run=dry_run)
+    delete_after = cli.settings.privacy.delete_calls_after_days
+    report = purge_identifiers(
+        cli.store.session,
+        now,
+        days,
+        actor=cli.actor,
+        dry_run=dry_run,
+        delete_calls_after_days=delete_after,
+    )
     verb = "würden bereinigt / would be cleared" if dry_run else "bereinigt / cleared"
     click.echo(
         f"Aufbewahrung / retention {days} Tage/days, Stichtag / cutoff "
         f"{report.cutoff.astimezone(cli.settings.tz):%Y-%m-%d %H:%M}: "
         f"{report.calls} Anrufe / calls, {report.tally_notes} Notizen / notes {verb}"
     )
+    if delete_after is not None:
+        gone = "würden gelöscht / would be deleted" if dry_run else "gelöscht / deleted"
+        click.echo(
+            f"Anrufdatensätze älter als / call records older than {delete_after} Tage/days: "
+            f"{report.calls_deleted} {gone} ({report.months_dropped} ganze Monate / whole months)"
+        )
 
 
 @click.group(help="Anrufdaten / call records.")

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.domain.calls import CallRecord
 from callcenter.storage.models import Base, CallRecordRow, TallyEntryRow
+from callcenter.storage.partitions import CONFLICT_KEYS, ensure_range
 
 
 def _table(name: str) -> Table:
@@ -68,7 +69,10 @@ CALL_COLUMNS = (
     "outcome", "state_at_arrival", "reason_at_arrival", "source", "in_hours", "wait_seconds",
     "talk_seconds", "answered_by", "pilot", "complete",
 )  # fmt: skip
-INSTANTS = ("started", "answered", "ended")
+# May be given too: each call's link to the caller's previous call (storage/caller_links.py),
+# computed by a loader that knows the calls' order already, so no link pass is needed.
+OPTIONAL_COLUMNS = ("previous_started",)
+INSTANTS = ("started", "answered", "ended", "previous_started")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 BULK_CACHE_KIB = 256 * 1024
 
@@ -78,13 +82,14 @@ def insert_calls(connection: Connection, records: Iterable[CallRecord]) -> None:
     rows = [call_row(r) for r in records]
     if rows:
         table = _table(CallRecordRow.__tablename__)
-        connection.execute(_insert_ignoring_known(connection, table, ["linked_id"]), rows)
+        keys = CONFLICT_KEYS.get(connection.dialect.name, ("linked_id",))
+        connection.execute(_insert_ignoring_known(connection, table, keys), rows)
 
 
 def insert_call_columns(connection: Connection, columns: Mapping[str, Sequence[Any]]) -> int:
-    """Insert calls given as columns (every column of call_records but the id; instants as
-    whole microseconds since 1970-01-01 UTC or None); already stored linked ids are
-    skipped. Returns how many rows were offered.
+    """Insert calls given as columns (every column of call_records but the id, the
+    OPTIONAL_COLUMNS if known; instants as whole microseconds since 1970-01-01 UTC or
+    None); already stored linked ids are skipped. Returns how many rows were offered.
 
     On SQLite the rows go straight to the driver, converted as the column types would
     convert them (UTC text, 0/1): SQLAlchemy's per-row bind processing costs more than
@@ -98,15 +103,15 @@ def insert_call_columns(connection: Connection, columns: Mapping[str, Sequence[A
     size = len(columns["linked_id"])
     if size == 0:
         return 0
+    names = (*CALL_COLUMNS, *(name for name in OPTIONAL_COLUMNS if name in columns))
     if connection.dialect.name == "sqlite":
         values = [
-            _sqlite_instants(columns[name]) if name in INSTANTS else columns[name]
-            for name in CALL_COLUMNS
+            _sqlite_instants(columns[name]) if name in INSTANTS else columns[name] for name in names
         ]
-        connection.exec_driver_sql(_SQLITE_INSERT, list(zip(*values, strict=True)))
+        connection.exec_driver_sql(_sqlite_insert(names), list(zip(*values, strict=True)))
         return size
     if connection.dialect.name == "postgresql":
-        _copy_postgresql(connection, columns)
+        _copy_postgresql(connection, columns, names)
         return size
     converted = {
         name: _datetimes(columns[name]) if name in INSTANTS else columns[name]
@@ -123,12 +128,13 @@ def insert_call_columns(connection: Connection, columns: Mapping[str, Sequence[A
 _STAGING = "call_records_bulk"
 
 
-def _copy_postgresql(connection: Connection, columns: Mapping[str, Sequence[Any]]) -> None:
-    names = ", ".join(CALL_COLUMNS)
+def _copy_postgresql(
+    connection: Connection, columns: Mapping[str, Sequence[Any]], copied: Sequence[str]
+) -> None:
+    names = ", ".join(copied)
     target = CallRecordRow.__tablename__
     values = [
-        _utc_texts(columns[name], "+00") if name in INSTANTS else columns[name]
-        for name in CALL_COLUMNS
+        _utc_texts(columns[name], "+00") if name in INSTANTS else columns[name] for name in copied
     ]
     # Created per transaction (ON COMMIT DROP) and emptied after each chunk: the same
     # load may copy several chunks.
@@ -141,9 +147,16 @@ def _copy_postgresql(connection: Connection, columns: Mapping[str, Sequence[Any]
     with driver.cursor() as cursor, cursor.copy(f"COPY {_STAGING} ({names}) FROM STDIN") as copy:
         for row in zip(*values, strict=True):
             copy.write_row(row)
+    # Every month of the load gets its partition first (migration 0013): rows of a month
+    # without one would fill the default partition.
+    instants = [m for m in columns["started"] if m is not None]
+    if instants:
+        ensure_range(connection, _EPOCH + timedelta(microseconds=min(instants)),
+                     _EPOCH + timedelta(microseconds=max(instants)))  # fmt: skip
+    conflict = ", ".join(CONFLICT_KEYS["postgresql"])
     connection.exec_driver_sql(
         f"INSERT INTO {target} ({names}) SELECT {names} FROM {_STAGING} "
-        "ON CONFLICT (linked_id) DO NOTHING"
+        f"ON CONFLICT ({conflict}) DO NOTHING"
     )
     connection.exec_driver_sql(f"TRUNCATE {_STAGING}")
 
@@ -169,10 +182,11 @@ def _datetimes(micros: Sequence[int | None]) -> list[datetime | None]:
     return [None if m is None else _EPOCH + timedelta(microseconds=m) for m in micros]
 
 
-_SQLITE_INSERT = (
-    f"INSERT INTO {CallRecordRow.__tablename__} ({', '.join(CALL_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in CALL_COLUMNS)}) ON CONFLICT (linked_id) DO NOTHING"
-)
+def _sqlite_insert(names: Sequence[str]) -> str:
+    return (
+        f"INSERT INTO {CallRecordRow.__tablename__} ({', '.join(names)}) "
+        f"VALUES ({', '.join('?' for _ in names)}) ON CONFLICT (linked_id) DO NOTHING"
+    )
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -76,6 +78,17 @@ def _is_refusal(exc: BaseException) -> bool:
     # A StatementError that is not a DBAPIError failed in our own value conversion,
     # before anything reached the database.
     return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
+
+
+# PostgreSQL's serialization_failure and deadlock_detected: another writer's transaction
+# (a second `serve` on the same database) won a lock race; the same batch succeeds when
+# simply tried again, so it is retried at once instead of being treated as an outage.
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
+CONFLICT_RETRIES = 5
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _CONFLICT_STATES
 
 
 def _describe(exc: BaseException) -> str:
@@ -415,8 +428,7 @@ class CallRecordWriter:
     ) -> list[tuple[CallRecord, str]]:
         """Write the batch; if refused, bisect until the refused records are alone."""
         try:
-            with session_scope(self._sessions) as session:
-                inserted = CallRecordRepository(session).add_many(records)
+            inserted = self._write_retrying_conflicts(records)
         except Exception as exc:
             if not _is_refusal(exc):
                 raise
@@ -429,3 +441,22 @@ class CallRecordWriter:
         tally.written += inserted
         tally.batches += 1
         return []
+
+    def _write_retrying_conflicts(self, records: list[CallRecord]) -> int:
+        """One transaction for the batch, tried again after a lost lock race (with a short,
+        jittered pause so that two writers do not collide again in step)."""
+        attempt = 0
+        while True:
+            try:
+                with session_scope(self._sessions) as session:
+                    return CallRecordRepository(session).add_many(records)
+            except DBAPIError as exc:
+                if not _is_conflict(exc) or attempt == CONFLICT_RETRIES:
+                    raise
+                logger.info(
+                    "Writing %d call records lost a lock race (%s); trying again",
+                    len(records),
+                    _describe(exc),
+                )
+            time.sleep(0.02 * 2**attempt * (1 + random.random()))
+            attempt += 1

@@ -4,6 +4,10 @@ What goes: the caller's pseudonym (it links all calls of one number, and with th
 and a guessed number it confirms who called), the answering member's pseudonym, and the
 free-text notes of tally sheets. What stays: every other column, so counts, answer
 rates, waits and talk times over any period are the same before and after the purge.
+
+Unless `privacy.delete_calls_after_days` is set: calls older than that are deleted as a
+whole (on PostgreSQL whole months by dropping their partitions, storage/partitions.py).
+The same daily run makes the coming months' partitions.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.storage.audit import require_aware
 from callcenter.storage.models import CallRecordRow, TallyEntryRow
+from callcenter.storage.partitions import Deleted, delete_calls_before, maintain
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,9 @@ class PurgeReport:
     calls: int
     tally_notes: int
     dry_run: bool
+    calls_deleted: int = 0  # whole records past delete_calls_after_days
+    months_dropped: int = 0  # of them, whole months (PostgreSQL partitions)
+    months_created: int = 0  # partitions made ahead or for waiting rows
 
 
 def cutoff_of(now: datetime, retention_days: int) -> datetime:
@@ -36,13 +44,25 @@ def cutoff_of(now: datetime, retention_days: int) -> datetime:
 
 
 def purge(
-    session: Session, now: datetime, retention_days: int, *, dry_run: bool = False
+    session: Session,
+    now: datetime,
+    retention_days: int,
+    *,
+    dry_run: bool = False,
+    delete_calls_after_days: int | None = None,
 ) -> PurgeReport:
-    """Clear identifiers older than `retention_days` (in the caller's transaction).
+    """Clear identifiers older than `retention_days` and delete calls older than
+    `delete_calls_after_days` (if given), in the caller's transaction.
 
     `now` in the office's time zone: the tally's days are office days. With `dry_run`
-    only counts what would be cleared.
+    only counts what would be cleared or deleted.
     """
+    connection = session.connection()
+    created = [] if dry_run else maintain(connection, now)
+    deleted = Deleted(0, 0)
+    if delete_calls_after_days is not None:
+        old = cutoff_of(now, delete_calls_after_days)
+        deleted = delete_calls_before(connection, old, dry_run=dry_run)
     cutoff = cutoff_of(now, retention_days)
     cutoff_day = cutoff.date()
     calls_where = (
@@ -63,7 +83,16 @@ def purge(
             update(CallRecordRow).where(*calls_where).values(caller=WITHHELD, answered_by=None),
         )
         notes = _rowcount(session, update(TallyEntryRow).where(*notes_where).values(note=None))
-    return PurgeReport(cutoff, cutoff_day, calls, notes, dry_run)
+    return PurgeReport(
+        cutoff,
+        cutoff_day,
+        calls,
+        notes,
+        dry_run,
+        calls_deleted=deleted.rows,
+        months_dropped=deleted.partitions,
+        months_created=len(created),
+    )
 
 
 def _count(session: Session, statement: Select[tuple[int]]) -> int:

@@ -116,15 +116,23 @@ def purge_identifiers(
     *,
     actor: str,
     dry_run: bool = False,
+    delete_calls_after_days: int | None = None,
 ) -> PurgeReport:
-    """Clear caller/member pseudonyms and notes older than the retention; audited.
+    """Clear caller/member pseudonyms and notes older than the retention, and delete calls
+    older than `delete_calls_after_days` if given; audited.
 
     A run that clears nothing leaves no entry: the service watches the audit log for
     changes, and a daily no-op entry would only make it reload for nothing.
     """
     with sessions() as session:
-        report = purge(session, now, retention_days, dry_run=dry_run)
-        if not dry_run and (report.calls or report.tally_notes):
+        report = purge(
+            session,
+            now,
+            retention_days,
+            dry_run=dry_run,
+            delete_calls_after_days=delete_calls_after_days,
+        )
+        if not dry_run and (report.calls or report.tally_notes or report.calls_deleted):
             AuditRepository(session).record(
                 actor=actor,
                 at=now,
@@ -134,6 +142,8 @@ def purge_identifiers(
                     "cutoff": report.cutoff.isoformat(),
                     "calls": report.calls,
                     "tally_notes": report.tally_notes,
+                    "calls_deleted": report.calls_deleted,
+                    "months_dropped": report.months_dropped,
                 },
             )
     return report

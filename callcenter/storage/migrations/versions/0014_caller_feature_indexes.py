@@ -1,7 +1,7 @@
 """The report's counts of menu choices and overflows without reading every call.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05
 
 Two partial indexes on `call_records`, one for the calls with a menu language and one for
@@ -20,7 +20,7 @@ from alembic import op
 from callcenter.storage.models import LANGUAGE_CONDITION, OVERFLOW_CONDITION
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
