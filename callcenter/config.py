@@ -133,7 +133,7 @@ class PrivacySettings(_Strict):
     key_file: Path = Path("pseudonym.key")
     retention_days: int = Field(default=90, ge=1, le=3650)
     # Whole call records (not only their identifiers) are deleted after this many days;
-    # None keeps them for the evaluation for ever. On PostgreSQL whole months go at once.
+    # None keeps them for the evaluation for ever.
     delete_calls_after_days: int | None = Field(default=None, ge=1, le=36500)
 
 

@@ -270,13 +270,11 @@ class ServiceJobs:
             logger.exception("callback requests' pseudonyms not cleared; the next run retries")
         logger.info(
             "retention purge (%d days, cutoff %s): %d call(s), %d tally note(s) cleared; "
-            "%d call(s) deleted (%d whole month(s)), %d month partition(s) made",
+            "%d call(s) deleted",
             days,
             report.cutoff.isoformat(timespec="minutes"),
             report.calls,
             report.tally_notes,
             report.calls_deleted,
-            report.months_dropped,
-            report.months_created,
         )
         return report

@@ -202,7 +202,7 @@ def purge(cli: CliContext, dry_run: bool) -> None:
         gone = "würden gelöscht / would be deleted" if dry_run else "gelöscht / deleted"
         click.echo(
             f"Anrufdatensätze älter als / call records older than {delete_after} Tage/days: "
-            f"{report.calls_deleted} {gone} ({report.months_dropped} ganze Monate / whole months)"
+            f"{report.calls_deleted} {gone}"
         )
 
 

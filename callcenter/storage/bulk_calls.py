@@ -20,7 +20,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from callcenter.domain.calls import CallRecord
 from callcenter.storage.models import Base, CallRecordRow, TallyEntryRow
-from callcenter.storage.partitions import CONFLICT_KEYS, ensure_range
 
 
 def _table(name: str) -> Table:
@@ -82,8 +81,7 @@ def insert_calls(connection: Connection, records: Iterable[CallRecord]) -> None:
     rows = [call_row(r) for r in records]
     if rows:
         table = _table(CallRecordRow.__tablename__)
-        keys = CONFLICT_KEYS.get(connection.dialect.name, ("linked_id",))
-        connection.execute(_insert_ignoring_known(connection, table, keys), rows)
+        connection.execute(_insert_ignoring_known(connection, table, ["linked_id"]), rows)
 
 
 def insert_call_columns(connection: Connection, columns: Mapping[str, Sequence[Any]]) -> int:
@@ -147,16 +145,9 @@ def _copy_postgresql(
     with driver.cursor() as cursor, cursor.copy(f"COPY {_STAGING} ({names}) FROM STDIN") as copy:
         for row in zip(*values, strict=True):
             copy.write_row(row)
-    # Every month of the load gets its partition first (migration 0013): rows of a month
-    # without one would fill the default partition.
-    instants = [m for m in columns["started"] if m is not None]
-    if instants:
-        ensure_range(connection, _EPOCH + timedelta(microseconds=min(instants)),
-                     _EPOCH + timedelta(microseconds=max(instants)))  # fmt: skip
-    conflict = ", ".join(CONFLICT_KEYS["postgresql"])
     connection.exec_driver_sql(
         f"INSERT INTO {target} ({names}) SELECT {names} FROM {_STAGING} "
-        f"ON CONFLICT ({conflict}) DO NOTHING"
+        "ON CONFLICT (linked_id) DO NOTHING"
     )
     connection.exec_driver_sql(f"TRUNCATE {_STAGING}")
 

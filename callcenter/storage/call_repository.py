@@ -25,7 +25,6 @@ from callcenter.storage.caller_links import link_callers
 from callcenter.storage.data_version import mark_past_changed
 from callcenter.storage.errors import NotFound, RejectedRecords
 from callcenter.storage.models import Base, CallRecordRow
-from callcenter.storage.partitions import CONFLICT_KEYS
 
 # Rows per INSERT statement: well below SQLite's bound-parameter limit (19 columns each).
 DEFAULT_BATCH_SIZE = 500
@@ -254,13 +253,10 @@ class CallRecordRepository:
         return self._session.scalar(select(self._table.c.id).limit(1)) is not None
 
     def _insert_ignoring_known(self) -> Any:
-        """INSERT … ON CONFLICT (linked id) DO NOTHING RETURNING linked_id, per dialect."""
+        """INSERT … ON CONFLICT (linked_id) DO NOTHING RETURNING linked_id, per dialect."""
         dialect = self._session.get_bind().dialect.name
         if dialect == "postgresql":
-            # Partitioned (migration 0013): the unique index holds the month's key too; a
-            # known linked id with another start is skipped by the key table's trigger.
-            keys = list(CONFLICT_KEYS[dialect])
-            pg = postgresql.insert(self._table).on_conflict_do_nothing(index_elements=keys)
+            pg = postgresql.insert(self._table).on_conflict_do_nothing(index_elements=["linked_id"])
             return pg.returning(self._table.c.linked_id)
         if dialect == "sqlite":
             lite = sqlite.insert(self._table).on_conflict_do_nothing(index_elements=["linked_id"])

@@ -6,8 +6,8 @@ free-text notes of tally sheets. What stays: every other column, so counts, answ
 rates, waits and talk times over any period are the same before and after the purge.
 
 Unless `privacy.delete_calls_after_days` is set: calls older than that are deleted as a
-whole (on PostgreSQL whole months by dropping their partitions, storage/partitions.py).
-The same daily run makes the coming months' partitions.
+whole, row by row. (Month partitions on PostgreSQL, so that whole months could be dropped,
+were measured and not kept: README, "PostgreSQL für ein ganzes Land".)
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, Update, func, or_, select, update
+from sqlalchemy import CursorResult, Delete, Select, Update, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from callcenter.domain.pseudonym import WITHHELD
 from callcenter.storage.audit import require_aware
 from callcenter.storage.models import CallRecordRow, TallyEntryRow
-from callcenter.storage.partitions import Deleted, delete_calls_before, maintain
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,6 @@ class PurgeReport:
     tally_notes: int
     dry_run: bool
     calls_deleted: int = 0  # whole records past delete_calls_after_days
-    months_dropped: int = 0  # of them, whole months (PostgreSQL partitions)
-    months_created: int = 0  # partitions made ahead or for waiting rows
 
 
 def cutoff_of(now: datetime, retention_days: int) -> datetime:
@@ -57,12 +54,13 @@ def purge(
     `now` in the office's time zone: the tally's days are office days. With `dry_run`
     only counts what would be cleared or deleted.
     """
-    connection = session.connection()
-    created = [] if dry_run else maintain(connection, now)
-    deleted = Deleted(0, 0)
+    deleted = 0
     if delete_calls_after_days is not None:
-        old = cutoff_of(now, delete_calls_after_days)
-        deleted = delete_calls_before(connection, old, dry_run=dry_run)
+        older = CallRecordRow.started < cutoff_of(now, delete_calls_after_days)
+        if dry_run:
+            deleted = _count(session, select(func.count()).select_from(CallRecordRow).where(older))
+        else:
+            deleted = _rowcount(session, delete(CallRecordRow).where(older))
     cutoff = cutoff_of(now, retention_days)
     cutoff_day = cutoff.date()
     calls_where = (
@@ -89,16 +87,14 @@ def purge(
         calls,
         notes,
         dry_run,
-        calls_deleted=deleted.rows,
-        months_dropped=deleted.partitions,
-        months_created=len(created),
+        calls_deleted=deleted,
     )
 
 
-def _count(session: Session, statement: Select[tuple[int]]) -> int:
+def _count(session: Session, statement: Select[Any]) -> int:
     return int(session.scalar(statement) or 0)
 
 
-def _rowcount(session: Session, statement: Update) -> int:
+def _rowcount(session: Session, statement: Update | Delete) -> int:
     result = session.execute(statement.execution_options(synchronize_session=False))
     return int(cast(CursorResult[Any], result).rowcount)

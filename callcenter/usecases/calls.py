@@ -143,7 +143,6 @@ def purge_identifiers(
                     "calls": report.calls,
                     "tally_notes": report.tally_notes,
                     "calls_deleted": report.calls_deleted,
-                    "months_dropped": report.months_dropped,
                 },
             )
     return report

@@ -22,7 +22,6 @@ from callcenter.storage.database import (
     upgrade,
 )
 from callcenter.storage.models import Base, WindowRow
-from callcenter.storage.partitions import partitioning_objects
 
 EXPECTED_TABLES = {
     "alembic_version",
@@ -51,34 +50,14 @@ def _head() -> str:
     return head
 
 
-def _tables(engine: Engine) -> set[str]:
-    """The tables, without PostgreSQL's month partitions and call keys (migration 0013)."""
-    names = set(inspect(engine).get_table_names())
-    if engine.dialect.name == "postgresql":
-        extra = {name for name in names if partitioning_objects(name, "table")}
-        assert "call_keys" in extra
-        assert "call_records_default" in extra
-        names -= extra
-    return names
-
-
 def test_upgrade_creates_every_table(engine: Engine) -> None:
-    assert _tables(engine) == EXPECTED_TABLES
+    assert set(inspect(engine).get_table_names()) == EXPECTED_TABLES
     assert current_revision(engine) == _head()
 
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection,
-            opts={
-                "compare_type": True,
-                # On PostgreSQL the linked id is unique through call_keys (migration 0013).
-                "include_object": lambda _o, name, type_, _r, _c: (
-                    engine.dialect.name != "postgresql" or not partitioning_objects(name, type_)
-                ),
-            },
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
 
 
@@ -86,15 +65,7 @@ def test_call_records_have_unique_linked_id_and_team_started_index(engine: Engin
     inspector = inspect(engine)
     uniques = [tuple(u["column_names"]) for u in inspector.get_unique_constraints("call_records")]
     indexes = [tuple(i["column_names"]) for i in inspector.get_indexes("call_records")]
-    if engine.dialect.name == "postgresql":  # partitioned: the key must be in every unique
-        assert ("linked_id", "started") in indexes
-        assert inspector.get_pk_constraint("call_records")["constrained_columns"] == [
-            "id",
-            "started",
-        ]
-        assert inspector.get_pk_constraint("call_keys")["constrained_columns"] == ["linked_id"]
-    else:
-        assert ("linked_id",) in uniques
+    assert ("linked_id",) in uniques
     assert ("team", "started") in indexes
 
 

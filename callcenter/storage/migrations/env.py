@@ -11,7 +11,6 @@ from sqlalchemy import Connection
 
 from callcenter.storage.database import make_engine
 from callcenter.storage.models import Base
-from callcenter.storage.partitions import partitioning_objects
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,10 +23,6 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # Autogenerate must not propose dropping the month partitions or the key table.
-        include_object=lambda _obj, name, type_, _reflected, _compare_to: (
-            not partitioning_objects(name, type_)
-        ),
     )
     with context.begin_transaction():
         context.run_migrations()
