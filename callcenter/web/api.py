@@ -18,6 +18,7 @@ from callcenter.domain.schedule import (
     Closure,
     Pilot,
     SpecialOpening,
+    Team,
     Window,
     describe_windows,
 )
@@ -81,6 +82,7 @@ from callcenter.web.api_models import (
     TeamHolidaysBody,
     TeamHolidaysOut,
     TeamStatusOut,
+    VariantOut,
     WindowModel,
 )
 from callcenter.web.errors import WebError, not_found
@@ -262,12 +264,7 @@ async def api_get_hours(call: Call) -> BaseModel:
     team_id = call.path["team"]
     await _known_team(call, team_id)
     office = await call.state.office()
-    team = office.team(team_id)
-    return HoursOut(
-        team=team.id,
-        windows=[_window_out(w) for w in team.windows],
-        description=describe_windows(team.windows),
-    )
+    return _hours_out(office.team(team_id))
 
 
 async def api_set_hours(call: Call) -> BaseModel:
@@ -288,10 +285,25 @@ async def api_set_hours(call: Call) -> BaseModel:
         call.state,
         lambda uow: schedule.set_windows(uow, actor, team_id, windows, now=now, force=force),
     )
+    return _hours_out(team)
+
+
+def _hours_out(team: Team) -> HoursOut:
     return HoursOut(
         team=team.id,
         windows=[_window_out(w) for w in team.windows],
         description=describe_windows(team.windows),
+        variants=[
+            VariantOut(
+                id=variant.id,
+                name=variant.name,
+                first_day=variant.first,
+                last_day=variant.last,
+                windows=[_window_out(w) for w in variant.windows],
+                description=describe_windows(variant.windows),
+            )
+            for variant in team.variants
+        ],
     )
 
 

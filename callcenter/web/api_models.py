@@ -12,6 +12,15 @@ HHMM = Annotated[
     str,
     Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"], description="HH:MM"),
 ]
+# An end may also be the end of the day (a window "07:00-24:00", as the week grid draws it).
+HHMMEnd = Annotated[
+    str,
+    Field(
+        pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        examples=["12:00", "24:00"],
+        description="HH:MM, or 24:00 for the end of the day / Tagesende",
+    ),
+]
 TeamRef = Annotated[str, Field(min_length=1, max_length=64, examples=["auslaender-a"])]
 Note = Annotated[str, Field(max_length=200)]
 
@@ -126,7 +135,7 @@ class MeOut(ApiModel):
 class WindowModel(ApiModel):
     weekday: int = Field(ge=0, le=6, description="0 = Monday / Montag … 6 = Sunday / Sonntag")
     start: HHMM
-    end: HHMM
+    end: HHMMEnd
 
 
 class HoursBody(ApiModel):
@@ -138,10 +147,24 @@ class HoursBody(ApiModel):
     )
 
 
+class VariantOut(ApiModel):
+    id: int | None
+    name: str
+    first_day: date
+    last_day: date
+    windows: list[WindowModel]
+    description: list[str]
+
+
 class HoursOut(ApiModel):
     team: str
     windows: list[WindowModel]
     description: list[str]
+    variants: list[VariantOut] = Field(
+        default_factory=list,
+        description="date ranges with a week of their own, by first day / Zeiträume mit "
+        "eigenen Sprechzeiten (z. B. Sommerzeiten)",
+    )
 
 
 class IntervalOut(ApiModel):
@@ -287,7 +310,7 @@ class OpeningBody(ApiModel):
     team: TeamRef
     day: date
     start: HHMM
-    end: HHMM
+    end: HHMMEnd
     note: Note = ""
 
 

@@ -253,6 +253,20 @@ async def _error(response: Any, status: int) -> dict[str, Any]:
     return dict(body["error"])
 
 
+async def test_a_window_may_end_at_midnight_but_not_start_there(admin_api: TestClient) -> None:
+    # The week grid draws windows up to 24:00; the API reads and writes them the same way.
+    week = {"windows": [{"weekday": 4, "start": "07:00", "end": "24:00"}]}
+    saved = await admin_api.put(f"{A}/teams/auslaender-a/hours", json=week)
+    assert saved.status == 200, await saved.text()
+    read = await (await admin_api.get(f"{A}/teams/auslaender-a/hours")).json()
+    assert read["windows"] == week["windows"]
+    starting = await admin_api.put(
+        f"{A}/teams/auslaender-a/hours",
+        json={"windows": [{"weekday": 4, "start": "24:00", "end": "24:00"}]},
+    )
+    assert (await _error(starting, 422))["field"] == "windows.0.start"
+
+
 async def test_bad_input_is_400_or_422_with_a_message_and_field(admin_api: TestClient) -> None:
     not_json = await admin_api.put(
         f"{A}/teams/auslaender-a/hours",

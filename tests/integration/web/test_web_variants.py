@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from .conftest import Browser, WebEnv, signed_in
+from aiohttp.test_utils import TestClient, TestServer
+
+from .conftest import Browser, WebEnv, api_token, signed_in
 
 WEEK = {f"day{d}": "" for d in range(7)}
 NEW = {"new_name": "Adventszeiten", "new_first": "2026-11-30", "new_last": "2026-12-06"}
@@ -81,3 +83,33 @@ async def test_a_team_lead_reads_but_cannot_add(env: WebEnv) -> None:
         assert "week_grid.js" not in page
         refused = await lead.post("/sprechzeiten/auslaender-a/zeitraum", NEW)
         assert refused.status == 403
+
+
+async def test_the_api_reads_a_period_with_the_team_hours(admin: Browser, env: WebEnv) -> None:
+    added = await admin.post("/sprechzeiten/auslaender-a/zeitraum", NEW)
+    assert added.status == 303, await added.text()
+    vid = int(_variant_id(added.headers["Location"]))
+    form = {**WEEK, "day0": "07:00-24:00", "name": "Advent"}
+    form.update({"first": "2026-11-30", "last": "2026-12-06"})
+    saved = await admin.post(f"/sprechzeiten/auslaender-a/zeitraum/{vid}", form)
+    assert saved.status == 303, await saved.text()
+    token = api_token(env, "alice", "variants")
+    async with TestClient(TestServer(env.app)) as client:
+        client.session.headers["Authorization"] = f"Bearer {token}"
+        answer = await client.get("/api/v1/teams/auslaender-a/hours")
+        assert answer.status == 200, await answer.text()
+        body = await answer.json()
+        other = await (await client.get("/api/v1/teams/auslaender-b/hours")).json()
+    assert body["variants"] == [
+        {
+            "id": vid,
+            "name": "Advent",
+            "first_day": "2026-11-30",
+            "last_day": "2026-12-06",
+            "windows": [{"weekday": 0, "start": "07:00", "end": "24:00"}],
+            "description": body["variants"][0]["description"],
+        }
+    ]
+    assert body["variants"][0]["description"]  # the same words as the base week's
+    assert body["windows"] != body["variants"][0]["windows"]  # the base week is unchanged
+    assert other["variants"] == []
