@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, tzinfo
 from importlib import resources
 from pathlib import Path
@@ -553,9 +553,7 @@ class Settings(_Strict):
 
     def _team(self, index: int, team: TeamSettings) -> Team:
         where = f"teams[{index}] ({team.id})"
-        windows: list[Window] = []
-        for number, spec in enumerate(team.hours):
-            windows.extend(windows_from_spec(spec, f"{where}.hours[{number}]"))
+        windows = _windows(team.hours, where)
         variants = tuple(
             self._variant(variant, f"{where}.variants[{number}]")
             for number, variant in enumerate(team.variants)
@@ -564,7 +562,7 @@ class Settings(_Strict):
             id=team.id,
             name_de=team.name_de,
             name_en=team.name_en or team.name_de,
-            windows=tuple(windows),
+            windows=windows,
             holidays_enabled=team.holidays,
             ignored_holidays=frozenset(team.ignored_holidays),
             queue=team.queue or team.id,
@@ -574,13 +572,19 @@ class Settings(_Strict):
         )
 
     def _variant(self, variant: VariantSettings, where: str) -> WeekVariant:
-        windows: list[Window] = []
-        for number, spec in enumerate(variant.hours):
-            windows.extend(windows_from_spec(spec, f"{where}.hours[{number}]"))
+        windows = _windows(variant.hours, where)
         try:
-            return WeekVariant(variant.name, variant.first_day, variant.last_day, tuple(windows))
+            return WeekVariant(variant.name, variant.first_day, variant.last_day, windows)
         except ScheduleError as exc:
             raise ConfigError(f"{self.source}: {where}: {exc}") from None
+
+
+def _windows(specs: Sequence[str], where: str) -> tuple[Window, ...]:
+    """The windows of hour specs such as "Mo-Do 09:00-12:00", a bad one named by its key."""
+    windows: list[Window] = []
+    for number, spec in enumerate(specs):
+        windows.extend(windows_from_spec(spec, f"{where}.hours[{number}]"))
+    return tuple(windows)
 
 
 def example_config_text() -> str:

@@ -161,11 +161,6 @@ def export_calls(
         return write_calls(iter_calls(session, start, end, team), out, fmt, EXPORT_COLUMNS)
 
 
-def count_calls(sessions: SessionFactory) -> int:
-    with sessions() as session:
-        return CallRecordRepository(session).count()
-
-
 def any_calls(sessions: SessionFactory) -> bool:
     with sessions() as session:
         return CallRecordRepository(session).any()
