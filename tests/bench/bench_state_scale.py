@@ -211,13 +211,13 @@ def test_state_scale_on_postgresql(tmp_path: Path, request: pytest.FixtureReques
     config.write_text(state_config(url), "utf-8")
     calls, seconds = load_state(url, data_dir, CALLS)
     conninfo = server.conninfo("state")
-    with psycopg.connect(conninfo, autocommit=True) as db:
+    with psycopg.connect(conninfo, autocommit=True) as connection:
         began = time.perf_counter()
-        db.execute("VACUUM ANALYZE call_records")
+        connection.execute("VACUUM ANALYZE call_records")
         analysed = time.perf_counter() - began
-        stored = _one(db, "SELECT count(*) FROM call_records")
-        teams = _one(db, "SELECT count(DISTINCT team) FROM call_records")
-        size = _one(db, "SELECT pg_size_pretty(pg_database_size('state'))")
+        stored = _one(connection, "SELECT count(*) FROM call_records")
+        teams = _one(connection, "SELECT count(DISTINCT team) FROM call_records")
+        size = _one(connection, "SELECT pg_size_pretty(pg_database_size('state'))")
     assert stored == calls
     assert teams == OFFICES * len(TEAMS)
     print(
@@ -233,10 +233,10 @@ def test_state_scale_on_postgresql(tmp_path: Path, request: pytest.FixtureReques
     bare = timed_runs(db.bare_rows, MIN_RUNS)
     reports, peaks = [], []
     for run in range(MIN_RUNS):
-        took, output, peak = run_report(db, tmp_path / f"site-{run}")
-        assert str((tmp_path / f"site-{run}" / "index.html").resolve()) in output
-        reports.append(took)
-        peaks.append(peak)
+        report = run_report(db, tmp_path / f"site-{run}")
+        assert str((tmp_path / f"site-{run}" / "index.html").resolve()) in report.stdout
+        reports.append(report.seconds)
+        peaks.append(report.peak_mib)
     print_ratio(
         f"callcenter report --no-pdf, postgresql {calls:,} calls of {OFFICES} offices",
         reports,
