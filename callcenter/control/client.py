@@ -34,9 +34,9 @@ SERVED = frozenset(
         ("opening", "list"),
     }
 )
-# The group's options (callcenter.cli.cli) that take a value, and its flags.
+# The group's options (callcenter.cli.cli) that take a value; any other option (--debug,
+# help, a typo) leaves the command to the direct path.
 WITH_VALUE = frozenset({"--config", "--data-dir", "--actor", "--lang"})
-FLAGS = frozenset({"--debug"})
 LANGUAGES = ("de", "en")
 # Setting this (to anything but "" or "0") keeps every command on the direct path.
 NO_CONTROL = "CALLCENTER_NO_CONTROL"
@@ -77,7 +77,7 @@ def served_options(argv: list[str]) -> dict[str, str] | None:
                 return None
             options[arg] = argv[index + 1]
             index += 1
-        elif arg in FLAGS or arg.startswith("-"):
+        elif arg.startswith("-"):
             return None  # --debug wants tracebacks here; anything else, the direct path's word
         else:
             words = argv[index : index + 2]
