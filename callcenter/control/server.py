@@ -90,7 +90,7 @@ class ControlServer:
             listener.bind(os.fspath(path))
             # Before listen(): until then nobody can connect, so no one slips in before this.
             os.chmod(path, 0o600)
-            self._inode = path.stat().st_ino
+            self._inode = path.lstat().st_ino
             self._server = await asyncio.start_unix_server(
                 self._serve, sock=listener, limit=MAX_MESSAGE_BYTES
             )
@@ -110,9 +110,10 @@ class ControlServer:
             self._remove()
 
     def _remove(self) -> None:
-        # Only our own file: a second service may have taken the path over meanwhile.
+        # Only our own file: a second service may have taken the path over meanwhile. lstat:
+        # a symlink put in its place is not ours, whatever it points to.
         with contextlib.suppress(OSError):
-            if self._inode is not None and self.path.stat().st_ino == self._inode:
+            if self._inode is not None and self.path.lstat().st_ino == self._inode:
                 self.path.unlink()
         self._inode = None
 
