@@ -36,9 +36,6 @@ class ServedContext(CliContext):
     # The service's own refresh (ServiceJobs) re-renders after the change, off this reply.
     service_renders_prompts = True
 
-    def close(self) -> None:
-        pass  # the store is the service's
-
 
 def control_handler(store: Store, settings: Settings) -> Callable[[ControlRequest], ControlReply]:
     """What the control socket runs for each request (in a worker thread)."""
