@@ -52,9 +52,7 @@ def control_handler(store: Store, settings: Settings) -> Callable[[ControlReques
                 "socket; run it directly\n",
             )
         out, err = io.StringIO(), io.StringIO()
-        context = ServedContext(None, None, None, "de", False, user=request.user, out=out, err=err)
-        context._settings = settings
-        context._store = store
+        context = ServedContext.for_service(settings, store, request.user, out, err)
         code = run_served(list(request.argv), context)
         return ControlReply(code, out.getvalue(), err.getvalue())
 
