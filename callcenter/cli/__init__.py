@@ -9,6 +9,7 @@ import click
 
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
 from callcenter.cli.logs import configure_logging
+from callcenter.control.protocol import EXIT_INTERNAL_ERROR, internal_error_line
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
 Telephone call hours for a public office's teams (Asterisk).
@@ -162,9 +163,5 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if "--debug" in args:
             raise
-        click.echo(
-            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
-            "/ internal error, run with --debug for details",
-            err=True,
-        )
-        sys.exit(70)
+        click.echo(internal_error_line(exc), err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)

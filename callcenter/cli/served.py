@@ -21,7 +21,12 @@ import click
 from callcenter.cli import cli
 from callcenter.cli.context import CliContext
 from callcenter.control.client import served_options
-from callcenter.control.protocol import ControlReply, ControlRequest
+from callcenter.control.protocol import (
+    EXIT_INTERNAL_ERROR,
+    ControlReply,
+    ControlRequest,
+    internal_error_line,
+)
 
 if TYPE_CHECKING:
     from callcenter.config import Settings
@@ -74,11 +79,7 @@ def run_served(argv: list[str], context: CliContext) -> int:
         return 1
     except Exception as exc:
         logger.exception("control socket: callcenter %s failed", " ".join(argv))
-        click.echo(
-            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
-            "/ internal error, run with --debug for details",
-            file=context.err,
-        )
-        return 70
+        click.echo(internal_error_line(exc), file=context.err)
+        return EXIT_INTERNAL_ERROR
     # Only an explicit ctx.exit(code) makes click return a number here; commands return None.
     return result if isinstance(result, int) else 0

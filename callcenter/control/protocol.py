@@ -14,6 +14,8 @@ from typing import NamedTuple
 MAX_MESSAGE_BYTES = 1 << 20
 # "The service did not answer": the request may or may not have been carried out.
 EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
+# A bug, not the caller's mistake: on the direct path and inside the service alike.
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
 
 
 # NamedTuple, not a dataclass: `dataclasses` imports `inspect` and `ast`, a fifth of the
@@ -27,6 +29,14 @@ class ControlReply(NamedTuple):
     code: int
     stdout: str
     stderr: str
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The line a command ends in when it fails unexpectedly (exit EXIT_INTERNAL_ERROR)."""
+    return (
+        f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
+        "/ internal error, run with --debug for details"
+    )
 
 
 def encode_request(argv: list[str]) -> bytes:

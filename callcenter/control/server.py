@@ -20,12 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from callcenter.control.protocol import (
+    EXIT_INTERNAL_ERROR,
     EXIT_NO_ANSWER,
     MAX_MESSAGE_BYTES,
     ControlReply,
     ControlRequest,
     decode_request,
     encode_reply,
+    internal_error_line,
 )
 
 logger = logging.getLogger(__name__)
@@ -150,4 +152,4 @@ class ControlServer:
                 return await asyncio.to_thread(self._handler, ControlRequest(argv, user))
             except Exception as exc:  # the handler reports failures itself; this is a bug
                 logger.exception("control socket: request %s failed", argv)
-                return ControlReply(70, "", f"Interner Fehler / internal error: {exc}\n")
+                return ControlReply(EXIT_INTERNAL_ERROR, "", internal_error_line(exc) + "\n")
