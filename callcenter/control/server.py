@@ -72,27 +72,29 @@ class ControlServer:
         self._stopping = False
 
     async def start(self) -> bool:
-        """Listen; False (and a warning) if another service listens there already or the
-        path is taken by something that is no socket."""
+        """Listen; False (and a warning) if another service listens there already, the path
+        is taken by something that is no socket, or the system refuses (no directory, two
+        services binding at once): the service runs on without the socket."""
+        try:
+            return await self._listen()
+        except OSError as exc:
+            logger.warning("control socket %s: cannot listen (%s)", self.path, exc)
+            return False
+
+    async def _listen(self) -> bool:
         path = self.path
         if len(os.fsencode(path)) > MAX_PATH_BYTES:
             logger.warning("control socket %s: path longer than %d bytes", path, MAX_PATH_BYTES)
             return False
-        if path.exists() or path.is_symlink():
-            if not stat.S_ISSOCK(path.lstat().st_mode):
-                logger.warning("control socket %s: the path exists and is no socket", path)
-                return False
-            if await asyncio.to_thread(_someone_listens, path):
-                logger.warning("control socket %s: another service listens there", path)
-                return False
-            path.unlink()  # left behind by a service that was killed
+        if not await self._claim(path):
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(os.fspath(path))
+            self._inode = path.lstat().st_ino  # ours from here: _remove may take it away
             # Before listen(): until then nobody can connect, so no one slips in before this.
             os.chmod(path, 0o600)
-            self._inode = path.lstat().st_ino
             self._server = await asyncio.start_unix_server(
                 self._serve, sock=listener, limit=MAX_MESSAGE_BYTES
             )
@@ -101,6 +103,22 @@ class ControlServer:
             self._remove()
             raise
         logger.info("control socket: %s", path)
+        return True
+
+    @staticmethod
+    async def _claim(path: Path) -> bool:
+        """True if the path is free or held by a dead service's socket (then removed)."""
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return True
+        if not stat.S_ISSOCK(mode):
+            logger.warning("control socket %s: the path exists and is no socket", path)
+            return False
+        if await asyncio.to_thread(_someone_listens, path):
+            logger.warning("control socket %s: another service listens there", path)
+            return False
+        path.unlink(missing_ok=True)  # left behind by a service that was killed
         return True
 
     async def stop(self) -> None:

@@ -104,6 +104,19 @@ async def test_a_path_taken_by_a_file_is_not_touched(tmp_path: Path) -> None:
     assert path.read_text("utf-8") == "not a socket"
 
 
+async def test_a_path_the_system_refuses_leaves_the_service_without_a_socket(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data directory should be", "utf-8")
+    server = ControlServer(blocker / "run" / "control.sock", echo_caller)
+    # Not raised: the socket is optional and must not stop the service from starting.
+    assert not await server.start()
+    await server.stop()
+    assert f"control socket {server.path}: cannot listen" in caplog.text
+    assert blocker.read_text("utf-8") == "a file where the data directory should be"
+
+
 async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
     def send_raw() -> bytes:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
