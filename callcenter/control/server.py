@@ -39,12 +39,18 @@ REQUEST_SECONDS = 10.0
 MAX_PATH_BYTES = 107
 
 
-def peer_user(connection: socket.socket) -> str:
-    """The user name of the process at the other end (its uid if it has no name)."""
+def peer_uid(connection: socket.socket) -> int:
+    """The user id of the process at the other end, as the kernel knows it."""
     credentials = connection.getsockopt(
         socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
     )
     _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid)
+
+
+def user_name(uid: int) -> str:
+    """The name of a user id (the id itself if it has none). May ask NSS (LDAP, sssd) and
+    block: not on the event loop."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -129,6 +135,10 @@ class ControlServer:
         async with self._lock:
             self._remove()
 
+    def _run(self, argv: tuple[str, ...], uid: int) -> ControlReply:
+        """A request, in the worker thread: there the name lookup may wait on NSS."""
+        return self._handler(ControlRequest(argv, user_name(uid)))
+
     def _remove(self) -> None:
         # Only our own file: a second service may have taken the path over meanwhile. lstat:
         # a symlink put in its place is not ours, whatever it points to.
@@ -158,7 +168,7 @@ class ControlServer:
         except (ValueError, TimeoutError) as exc:  # readline: ValueError past the limit
             logger.warning("control socket: unreadable request (%s)", exc)
             return ControlReply(2, "", "Fehler: ungültige Anfrage / invalid request\n")
-        user = peer_user(writer.get_extra_info("socket"))
+        uid = peer_uid(writer.get_extra_info("socket"))
         async with self._lock:
             if self._stopping:
                 return ControlReply(
@@ -167,7 +177,7 @@ class ControlServer:
                     "Fehler: Der Dienst wird beendet / the service is stopping\n",
                 )
             try:
-                return await asyncio.to_thread(self._handler, ControlRequest(argv, user))
+                return await asyncio.to_thread(self._run, argv, uid)
             except Exception as exc:  # the handler reports failures itself; this is a bug
                 logger.exception("control socket: request %s failed", argv)
                 return ControlReply(EXIT_INTERNAL_ERROR, "", internal_error_line(exc) + "\n")
