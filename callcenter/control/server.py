@@ -69,9 +69,12 @@ def _someone_listens(path: Path) -> bool:
 
 
 class ControlServer:
-    def __init__(self, path: Path, handler: ControlHandler) -> None:
+    def __init__(
+        self, path: Path, handler: ControlHandler, request_seconds: float = REQUEST_SECONDS
+    ) -> None:
         self.path = path
         self._handler = handler
+        self._request_seconds = request_seconds
         self._server: asyncio.Server | None = None
         self._inode: int | None = None
         self._lock = asyncio.Lock()
@@ -163,7 +166,7 @@ class ControlServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> ControlReply:
         try:
-            line = await asyncio.wait_for(reader.readline(), REQUEST_SECONDS)
+            line = await asyncio.wait_for(reader.readline(), self._request_seconds)
             argv = decode_request(line)
         except (ValueError, TimeoutError) as exc:  # readline: ValueError past the limit
             logger.warning("control socket: unreadable request (%s)", exc)

@@ -9,6 +9,7 @@ import os
 import socket
 import sqlite3
 import stat
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,12 @@ from callcenter.cli import main as direct_main
 from callcenter.cli.served import control_handler
 from callcenter.config import load_settings
 from callcenter.control import client
-from callcenter.control.protocol import ControlReply, ControlRequest
+from callcenter.control.protocol import (
+    MAX_MESSAGE_BYTES,
+    ControlReply,
+    ControlRequest,
+    decode_reply,
+)
 from callcenter.control.server import ControlServer
 from callcenter.storage.change_signal import add_change_listener
 from callcenter.storage.store import open_store
@@ -117,16 +123,65 @@ async def test_a_path_the_system_refuses_leaves_the_service_without_a_socket(
     assert blocker.read_text("utf-8") == "a file where the data directory should be"
 
 
-async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
-    def send_raw() -> bytes:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(os.fspath(running.path))
-            connection.sendall(b'{"argv": "state"}\n')
+def send_raw(path: Path, data: bytes, *, hang_up: bool = True) -> bytes:
+    """Send `data` as is (and end the request unless told not to); the reply's bytes."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(5.0)
+        connection.connect(os.fspath(path))
+        connection.sendall(data)
+        if hang_up:
             connection.shutdown(socket.SHUT_WR)
-            return connection.recv(65536)
+        return connection.makefile("rb").readline()
 
-    answer = await asyncio.to_thread(send_raw)
+
+class Counted:
+    """echo_caller, counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request: ControlRequest) -> ControlReply:
+        self.calls += 1
+        return echo_caller(request)
+
+
+async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
+    answer = await asyncio.to_thread(send_raw, running.path, b'{"argv": "state"}\n')
     assert b'"code": 2' in answer
+
+
+async def test_a_request_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    handler = Counted()
+    server = ControlServer(tmp_path / "control.sock", handler)
+    assert await server.start()
+    try:
+        # No newline within MAX_MESSAGE_BYTES: the server gives up on the line at once.
+        oversized = b"x" * (MAX_MESSAGE_BYTES + 1)
+        answer = await asyncio.to_thread(send_raw, server.path, oversized)
+        # A request of allowed size still gets through afterwards.
+        fine = await ask(server.path, ["state"])
+    finally:
+        await server.stop()
+    assert decode_reply(answer) == ControlReply(
+        2, "", "Fehler: ungültige Anfrage / invalid request\n"
+    )
+    assert handler.calls == 1
+    assert fine.code == 3
+
+
+async def test_a_client_that_sends_nothing_is_answered_and_let_go(tmp_path: Path) -> None:
+    handler = Counted()
+    server = ControlServer(tmp_path / "control.sock", handler, request_seconds=0.05)
+    assert await server.start()
+    try:
+        started = time.monotonic()
+        answer = await asyncio.to_thread(send_raw, server.path, b"", hang_up=False)
+        waited = time.monotonic() - started
+    finally:
+        await server.stop()
+    assert decode_reply(answer).code == 2
+    assert handler.calls == 0
+    assert waited < 1.0
 
 
 # ------------------------------------------------------------- the CLI's commands, served
