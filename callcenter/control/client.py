@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from callcenter.control.protocol import (
     MAX_MESSAGE_BYTES,
+    NOT_RUN,
     ControlReply,
     decode_reply,
     encode_request,
@@ -47,7 +48,8 @@ REPLY_SECONDS = 300.0
 
 
 class NoService(Exception):
-    """Nobody listens on the socket: the command runs directly instead."""
+    """No service took the request (nobody listens on the socket, or the service declined
+    it before running it): the command runs directly instead."""
 
 
 class NoAnswer(Exception):
@@ -129,6 +131,9 @@ def call(target: Route) -> ControlReply:
                 received += len(chunk)
                 if received > MAX_MESSAGE_BYTES:
                     raise NoAnswer("reply too long")
-            return decode_reply(b"".join(chunks))
+            reply = decode_reply(b"".join(chunks))
         except (OSError, ValueError) as exc:
             raise NoAnswer(str(exc) or type(exc).__name__) from exc
+    if reply.code in NOT_RUN:
+        raise NoService(reply.stderr.strip())
+    return reply

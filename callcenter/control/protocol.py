@@ -16,6 +16,10 @@ MAX_MESSAGE_BYTES = 1 << 20
 EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
 # A bug, not the caller's mistake: on the direct path and inside the service alike.
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
+# Replies to a request the service did not run: the CLI runs it directly instead. No served
+# command ends with these (click's codes are 0, 1 and 2; a bug's is EXIT_INTERNAL_ERROR).
+EXIT_STOPPING = 69  # EX_UNAVAILABLE: the service is shutting down
+NOT_RUN = frozenset({EXIT_STOPPING})
 
 
 # NamedTuple, not a dataclass: `dataclasses` imports `inspect` and `ast`, a fifth of the

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from callcenter.control.protocol import (
     EXIT_INTERNAL_ERROR,
-    EXIT_NO_ANSWER,
+    EXIT_STOPPING,
     MAX_MESSAGE_BYTES,
     ControlReply,
     ControlRequest,
@@ -175,7 +175,7 @@ class ControlServer:
         async with self._lock:
             if self._stopping:
                 return ControlReply(
-                    EXIT_NO_ANSWER,
+                    EXIT_STOPPING,
                     "",
                     "Fehler: Der Dienst wird beendet / the service is stopping\n",
                 )

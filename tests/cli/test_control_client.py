@@ -18,6 +18,7 @@ import pytest
 from callcenter.control.client import NO_CONTROL, route
 from callcenter.control.protocol import (
     EXIT_NO_ANSWER,
+    NOT_RUN,
     ControlReply,
     decode_request,
     encode_reply,
@@ -123,6 +124,23 @@ def test_a_service_that_hangs_up_is_reported_not_bypassed(tmp_path: Path) -> Non
     assert out == ""
     assert service.requests == [("--lang", "de", *argv)]
     assert "sqlalchemy" not in loaded
+
+
+@pytest.mark.parametrize("declined", sorted(NOT_RUN))
+def test_a_request_the_service_declines_runs_directly(tmp_path: Path, declined: int) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    service = FakeService(data_dir / "control.sock", ControlReply(declined, "", "nicht hier\n"))
+    try:
+        code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), "state", "--team", "x")
+    finally:
+        service.close()
+    # The service says it did not run the request: running it here cannot do it twice.
+    assert service.requests == [("--lang", "de", "state", "--team", "x")]
+    assert code == 1  # the direct path's own answer: no such team
+    assert out == ""
+    assert "nicht hier" not in err
+    assert "sqlalchemy" in loaded
 
 
 def test_told_to_stay_direct_the_cli_ignores_a_listening_service(

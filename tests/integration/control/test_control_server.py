@@ -9,6 +9,7 @@ import os
 import socket
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -20,6 +21,7 @@ from callcenter.cli import main as direct_main
 from callcenter.cli.served import control_handler
 from callcenter.config import load_settings
 from callcenter.control import client
+from callcenter.control import server as control_server
 from callcenter.control.protocol import (
     MAX_MESSAGE_BYTES,
     ControlReply,
@@ -70,6 +72,43 @@ async def test_stopping_removes_the_socket_and_the_cli_then_finds_no_service(
     assert not server.path.exists()
     with pytest.raises(client.NoService):
         await ask(server.path, ["state"])
+
+
+async def test_a_request_still_waiting_when_the_service_stops_is_left_to_the_direct_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    ran: list[tuple[str, ...]] = []
+
+    def slow(request: ControlRequest) -> ControlReply:
+        ran.append(request.argv)
+        started.set()
+        release.wait(5)
+        return echo_caller(request)
+
+    server = ControlServer(tmp_path / "control.sock", slow)
+    assert await server.start()
+    first = asyncio.create_task(ask(server.path, ["state"]))
+    assert await asyncio.to_thread(started.wait, 5)
+    # The second request is read and its caller known: next it waits for the first one.
+    reached = asyncio.Event()
+    peer_uid = control_server.peer_uid
+
+    def noting_peer_uid(connection: socket.socket) -> int:
+        reached.set()
+        return peer_uid(connection)
+
+    monkeypatch.setattr(control_server, "peer_uid", noting_peer_uid)
+    second = asyncio.create_task(ask(server.path, ["closure", "list"]))
+    await asyncio.wait_for(reached.wait(), 5)
+    stopping = asyncio.create_task(server.stop())
+    await asyncio.sleep(0)  # stop() marks the server stopping before the first one ends
+    release.set()
+    assert (await first).code == 3
+    with pytest.raises(client.NoService, match="Der Dienst wird beendet"):
+        await second
+    await stopping
+    assert ran == [("state",)]
 
 
 def _stale_socket(path: Path) -> None:
