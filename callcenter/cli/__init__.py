@@ -146,7 +146,8 @@ def cli(
 ) -> None:
     if isinstance(ctx.obj, CliContext):
         # A request on the control socket (callcenter.cli.served): the service built the
-        # context on its own settings and store; the caller chooses language and actor.
+        # context on its own settings and store (it declines callers naming another
+        # configuration file); the caller chooses language and actor.
         ctx.obj.lang = lang
         ctx.obj.actor_name = actor
         return

@@ -23,10 +23,12 @@ from callcenter.cli.context import CliContext
 from callcenter.control.client import served_options
 from callcenter.control.protocol import (
     EXIT_INTERNAL_ERROR,
+    EXIT_NOT_THIS_SERVICE,
     ControlReply,
     ControlRequest,
     internal_error_line,
 )
+from callcenter.control.socket_path import config_identity
 
 if TYPE_CHECKING:
     from callcenter.config import Settings
@@ -42,10 +44,26 @@ class ServedContext(CliContext):
     service_renders_prompts = True
 
 
-def control_handler(store: Store, settings: Settings) -> Callable[[ControlRequest], ControlReply]:
-    """What the control socket runs for each request (in a worker thread)."""
+def control_handler(
+    store: Store, settings: Settings, config: str | None
+) -> Callable[[ControlRequest], ControlReply]:
+    """What the control socket runs for each request (in a worker thread). `config`: the
+    `--config` the service was started with (CliContext.config_path)."""
+    # Resolved now, in the service's working directory, as the client resolves its own.
+    # Not settings.source: that names the packaged example by a bare file name, which a
+    # relative --config could name too.
+    own_config = config_identity(config)
 
     def handle(request: ControlRequest) -> ControlReply:
+        if request.config != own_config:
+            # Same data directory (the client found this socket), another configuration:
+            # possibly another database. The client then runs the command directly.
+            return ControlReply(
+                EXIT_NOT_THIS_SERVICE,
+                "",
+                "Fehler: Der Dienst läuft mit einer anderen Konfigurationsdatei / the service "
+                "runs on another configuration file\n",
+            )
         if served_options(list(request.argv)) is None:
             # Only what the CLI sends here: not `serve` inside the service, not help (which
             # click prints to this process's terminal).

@@ -59,6 +59,7 @@ class NoAnswer(Exception):
 class Route(NamedTuple):
     socket: Path
     argv: list[str]  # what the service parses: the caller's language made explicit
+    config: str | None  # the configuration file the direct path would load (config_identity)
 
 
 def served_options(argv: list[str]) -> dict[str, str] | None:
@@ -101,14 +102,15 @@ def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
         return None  # the direct path names the bad value
     # Imported here: tomllib is the fast path's one sizeable import, and every other command
     # passes through this module on its way to the direct path.
-    from callcenter.control.socket_path import resolve_socket
+    from callcenter.control.socket_path import config_identity, given_config, resolve_socket
 
     path = resolve_socket(options.get("--config"), options.get("--data-dir"), environ)
     if path is None:
         return None
+    config = config_identity(given_config(options.get("--config"), environ))
     # The service's own CALLCENTER_LANG must not decide: the caller's is passed explicitly
     # (a later --lang in argv still wins, as on the direct path).
-    return Route(path, ["--lang", lang, *argv])
+    return Route(path, ["--lang", lang, *argv], config)
 
 
 def call(target: Route) -> ControlReply:
@@ -122,7 +124,7 @@ def call(target: Route) -> ControlReply:
             raise NoService(str(exc)) from exc
         connection.settimeout(REPLY_SECONDS)
         try:
-            connection.sendall(encode_request(target.argv))
+            connection.sendall(encode_request(target.argv, target.config))
             connection.shutdown(socket.SHUT_WR)
             chunks = []
             received = 0

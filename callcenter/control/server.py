@@ -138,9 +138,9 @@ class ControlServer:
         async with self._lock:
             self._remove()
 
-    def _run(self, argv: tuple[str, ...], uid: int) -> ControlReply:
+    def _run(self, argv: tuple[str, ...], config: str | None, uid: int) -> ControlReply:
         """A request, in the worker thread: there the name lookup may wait on NSS."""
-        return self._handler(ControlRequest(argv, user_name(uid)))
+        return self._handler(ControlRequest(argv, user_name(uid), config))
 
     def _remove(self) -> None:
         # Only our own file: a second service may have taken the path over meanwhile. lstat:
@@ -167,7 +167,7 @@ class ControlServer:
     ) -> ControlReply:
         try:
             line = await asyncio.wait_for(reader.readline(), self._request_seconds)
-            argv = decode_request(line)
+            argv, config = decode_request(line)
         except (ValueError, TimeoutError) as exc:  # readline: ValueError past the limit
             logger.warning("control socket: unreadable request (%s)", exc)
             return ControlReply(2, "", "Fehler: ungültige Anfrage / invalid request\n")
@@ -180,7 +180,7 @@ class ControlServer:
                     "Fehler: Der Dienst wird beendet / the service is stopping\n",
                 )
             try:
-                return await asyncio.to_thread(self._run, argv, uid)
+                return await asyncio.to_thread(self._run, argv, config, uid)
             except Exception as exc:  # the handler reports failures itself; this is a bug
                 logger.exception("control socket: request %s failed", argv)
                 return ControlReply(EXIT_INTERNAL_ERROR, "", internal_error_line(exc) + "\n")

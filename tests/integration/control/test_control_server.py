@@ -19,7 +19,7 @@ import pytest
 
 from callcenter.cli import main as direct_main
 from callcenter.cli.served import control_handler
-from callcenter.config import load_settings
+from callcenter.config import example_config_text, load_settings
 from callcenter.control import client
 from callcenter.control import server as control_server
 from callcenter.control.protocol import (
@@ -38,8 +38,8 @@ def echo_caller(request: ControlRequest) -> ControlReply:
     return ControlReply(3, request.user + "\n", " ".join(request.argv))
 
 
-async def ask(path: Path, argv: list[str]) -> ControlReply:
-    return await asyncio.to_thread(client.call, client.Route(path, argv))
+async def ask(path: Path, argv: list[str], config: str | None = None) -> ControlReply:
+    return await asyncio.to_thread(client.call, client.Route(path, argv, config))
 
 
 @pytest.fixture
@@ -240,7 +240,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[Path, Path, list[int]]]:
     seed_from_settings(store, "test", datetime.now(settings.tz))
     commits: list[int] = []
     remove = add_change_listener(store.engine, lambda: commits.append(1))
-    server = ControlServer(data_dir / "control.sock", control_handler(store, settings))
+    server = ControlServer(data_dir / "control.sock", control_handler(store, settings, None))
     assert await server.start()
     try:
         yield data_dir, server.path, commits
@@ -314,3 +314,61 @@ async def test_the_service_runs_only_what_the_cli_sends_it(
     assert reply.stdout == ""
     assert _audit(data_dir) == before
     assert commits == []
+
+
+@pytest.fixture
+async def served_on_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Path, Path]]:
+    """The CLI served by a service started with `--config office.toml` (relative)."""
+    config = tmp_path / "office.toml"
+    config.write_text(example_config_text(), "utf-8")
+    data_dir = tmp_path / "data"
+    settings = load_settings(config, environ={}, data_dir=data_dir)
+    store = open_store(settings)
+    seed_from_settings(store, "test", datetime.now(settings.tz))
+    monkeypatch.chdir(tmp_path)
+    handler = control_handler(store, settings, "office.toml")
+    monkeypatch.chdir(data_dir)  # the caller's working directory is another
+    server = ControlServer(data_dir / "control.sock", handler)
+    assert await server.start()
+    try:
+        yield data_dir, config
+    finally:
+        await server.stop()
+        store.close()
+
+
+async def _route_and_call(argv: list[str], environ: dict[str, str]) -> ControlReply:
+    target = client.route(argv, environ)
+    assert target is not None  # the data directory leads to the service's socket
+    return await asyncio.to_thread(client.call, target)
+
+
+async def test_the_service_runs_requests_naming_its_configuration_file(
+    served_on_a_file: tuple[Path, Path],
+) -> None:
+    data_dir, config = served_on_a_file
+    environ = {"CALLCENTER_DATA_DIR": str(data_dir)}
+    by_option = await _route_and_call(["--config", "../office.toml", "closure", "list"], environ)
+    by_environment = await _route_and_call(
+        ["closure", "list"], {**environ, "CALLCENTER_CONFIG": str(config)}
+    )
+    assert by_option.code == by_environment.code == 0, by_option.stderr
+
+
+@pytest.mark.parametrize("other", ["copy", "example"])
+async def test_a_request_naming_another_configuration_is_left_to_the_direct_path(
+    served_on_a_file: tuple[Path, Path], other: str
+) -> None:
+    data_dir, config = served_on_a_file
+    environ = {"CALLCENTER_DATA_DIR": str(data_dir)}
+    if other == "copy":  # the same text, but another file: it may be edited apart
+        copy = config.with_name("other.toml")
+        copy.write_text(config.read_text("utf-8"), "utf-8")
+        environ["CALLCENTER_CONFIG"] = str(copy)
+    before = _audit(data_dir)
+    argv = ["closure", "add", "--team", "auslaender-a", "--from", "2030-01-07"]
+    with pytest.raises(client.NoService, match="anderen Konfigurationsdatei"):
+        await _route_and_call(argv, environ)
+    assert _audit(data_dir) == before
