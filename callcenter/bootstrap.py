@@ -255,17 +255,28 @@ class Service:
         await jobs.refresh_dialplan()
 
         await self._watch_changes(stack, store)
-        control_path = socket_file(settings.data_dir, settings.service.control_socket)
-        if self.options.control is not None and control_path is not None:
-            control = ControlServer(control_path, self.options.control(store, settings))
-            if await control.start():
-                self.control = control
-                stack.push_async_callback(control.stop)  # before the store and the watch go
+        if self.options.control is not None:
+            await self._listen_for_control(stack, store, self.options.control)
         if self.options.web:
             app = create_app(store, settings, self.clock, live=self, health=self, seal=self.seal)
             port = settings.web.port if self.options.web_port is None else self.options.web_port
             self.web = web = await start_web(app, settings.web.host, port)
             stack.push_async_callback(web.stop)  # first to go: no edits while winding down
+
+    async def _listen_for_control(
+        self,
+        stack: AsyncExitStack,
+        store: Store,
+        make_handler: Callable[[Store, Settings], ControlHandler],
+    ) -> None:
+        settings = self.settings
+        path = socket_file(settings.data_dir, settings.service.control_socket)
+        if path is None:
+            return  # [service] control_socket = "": turned off
+        control = ControlServer(path, make_handler(store, settings))
+        if await control.start():
+            self.control = control
+            stack.push_async_callback(control.stop)  # before the store and the watch go
 
     async def _watch_changes(self, stack: AsyncExitStack, store: Store) -> None:
         postgres = store.engine.dialect.name == "postgresql"

@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             reply = client.call(target)
         except client.NoService:
-            pass  # no service: the direct path, as if there were no socket
+            pass  # no service took it: the direct path, as if there were no socket
         except client.NoAnswer as exc:
             sys.stderr.write(
                 f"Fehler: Der Dienst hat nicht geantwortet ({exc}); ob die Änderung "

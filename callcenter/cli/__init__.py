@@ -9,6 +9,7 @@ import click
 
 from callcenter.cli.context import CliContext, CliFailure, describe_error, known_errors
 from callcenter.cli.logs import configure_logging
+from callcenter.control.protocol import EXIT_INTERNAL_ERROR, internal_error_line
 
 HELP = """Telefonische Sprechzeiten für Teams einer Behörde (Asterisk).
 Telephone call hours for a public office's teams (Asterisk).
@@ -145,7 +146,8 @@ def cli(
 ) -> None:
     if isinstance(ctx.obj, CliContext):
         # A request on the control socket (callcenter.cli.served): the service built the
-        # context on its own settings and store; the caller chooses language and actor.
+        # context on its own settings and store (it declines callers naming another
+        # configuration file); the caller chooses language and actor.
         ctx.obj.lang = lang
         ctx.obj.actor_name = actor
         return
@@ -162,9 +164,5 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if "--debug" in args:
             raise
-        click.echo(
-            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
-            "/ internal error, run with --debug for details",
-            err=True,
-        )
-        sys.exit(70)
+        click.echo(internal_error_line(exc), err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)

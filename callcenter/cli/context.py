@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, ClassVar, Self, TypeVar
 
 import click
 
@@ -85,6 +85,17 @@ class CliContext:
     service_renders_prompts: ClassVar[bool] = False
     _settings: Settings | None = field(default=None, init=False)
     _store: Store | None = field(default=None, init=False)
+
+    @classmethod
+    def for_service(
+        cls, settings: Settings, store: Store, user: str, out: IO[str], err: IO[str]
+    ) -> Self:
+        """A context on settings and a store already open (the running service's); the
+        group options of the request set language and actor."""
+        context = cls(None, None, None, "de", False, user=user, out=out, err=err)
+        context._settings = settings
+        context._store = store
+        return context
 
     @property
     def settings(self) -> Settings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 from collections import Counter
 from datetime import datetime, time, timedelta
@@ -96,7 +97,10 @@ async def run_live(
     calls_per_hour: float,
     seed: int,
     web_port: int | None = None,
+    *,
+    config: str | None,
 ) -> None:
+    """`config`: the --config the demo runs on, which the control socket's callers must name."""
     clock = SimClock(start, speed)
     profile = profile_from_settings(settings, office, calls_per_hour)
     secret = settings.ami_secret.get_secret_value() if settings.ami_secret else DEMO_SECRET
@@ -121,7 +125,8 @@ async def run_live(
                 "ami_secret": SecretStr(secret),
             }
         )
-        options = ServiceOptions(web=True, web_port=web_port, control=control_handler)
+        control = functools.partial(control_handler, config=config)
+        options = ServiceOptions(web=True, web_port=web_port, control=control)
         service = Service(service_settings, clock=clock, options=options)
         await service.start()
         traffic = asyncio.create_task(
@@ -244,7 +249,18 @@ def demo(
     if no_pbx:
         return
     start = default_start(now, settings)
-    asyncio.run(run_live(settings, office, start, speed, duration, calls_per_hour, seed, web_port))
+    live = run_live(
+        settings,
+        office,
+        start,
+        speed,
+        duration,
+        calls_per_hour,
+        seed,
+        web_port,
+        config=cli.config_path,
+    )
+    asyncio.run(live)
     click.echo(
         "\nDemo beendet. Weiter mit / next: .venv/bin/callcenter state --at "
         "2026-12-24T10:00:00+01:00 · .venv/bin/callcenter calls export --format csv · "

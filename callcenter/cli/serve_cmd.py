@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 import time
 from datetime import timedelta
@@ -98,6 +99,7 @@ def serve(
         if clock_start is not None
         else None
     )
-    options = ServiceOptions(web=web, web_port=web_port, control=control_handler)
+    control = functools.partial(control_handler, config=cli.config_path)
+    options = ServiceOptions(web=web, web_port=web_port, control=control)
     asyncio.run(run_until_signalled(Service(cli.settings, clock=clock, options=options)))
     click.echo("Dienst beendet / service stopped.")

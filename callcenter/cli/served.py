@@ -21,7 +21,14 @@ import click
 from callcenter.cli import cli
 from callcenter.cli.context import CliContext
 from callcenter.control.client import served_options
-from callcenter.control.protocol import ControlReply, ControlRequest
+from callcenter.control.protocol import (
+    EXIT_INTERNAL_ERROR,
+    EXIT_NOT_THIS_SERVICE,
+    ControlReply,
+    ControlRequest,
+    internal_error_line,
+)
+from callcenter.control.socket_path import config_identity
 
 if TYPE_CHECKING:
     from callcenter.config import Settings
@@ -36,14 +43,27 @@ class ServedContext(CliContext):
     # The service's own refresh (ServiceJobs) re-renders after the change, off this reply.
     service_renders_prompts = True
 
-    def close(self) -> None:
-        pass  # the store is the service's
 
-
-def control_handler(store: Store, settings: Settings) -> Callable[[ControlRequest], ControlReply]:
-    """What the control socket runs for each request (in a worker thread)."""
+def control_handler(
+    store: Store, settings: Settings, config: str | None
+) -> Callable[[ControlRequest], ControlReply]:
+    """What the control socket runs for each request (in a worker thread). `config`: the
+    `--config` the service was started with (CliContext.config_path)."""
+    # Resolved now, in the service's working directory, as the client resolves its own.
+    # Not settings.source: that names the packaged example by a bare file name, which a
+    # relative --config could name too.
+    own_config = config_identity(config)
 
     def handle(request: ControlRequest) -> ControlReply:
+        if request.config != own_config:
+            # Same data directory (the client found this socket), another configuration:
+            # possibly another database. The client then runs the command directly.
+            return ControlReply(
+                EXIT_NOT_THIS_SERVICE,
+                "",
+                "Fehler: Der Dienst läuft mit einer anderen Konfigurationsdatei / the service "
+                "runs on another configuration file\n",
+            )
         if served_options(list(request.argv)) is None:
             # Only what the CLI sends here: not `serve` inside the service, not help (which
             # click prints to this process's terminal).
@@ -55,9 +75,7 @@ def control_handler(store: Store, settings: Settings) -> Callable[[ControlReques
                 "socket; run it directly\n",
             )
         out, err = io.StringIO(), io.StringIO()
-        context = ServedContext(None, None, None, "de", False, user=request.user, out=out, err=err)
-        context._settings = settings
-        context._store = store
+        context = ServedContext.for_service(settings, store, request.user, out, err)
         code = run_served(list(request.argv), context)
         return ControlReply(code, out.getvalue(), err.getvalue())
 
@@ -79,11 +97,7 @@ def run_served(argv: list[str], context: CliContext) -> int:
         return 1
     except Exception as exc:
         logger.exception("control socket: callcenter %s failed", " ".join(argv))
-        click.echo(
-            f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
-            "/ internal error, run with --debug for details",
-            file=context.err,
-        )
-        return 70
+        click.echo(internal_error_line(exc), file=context.err)
+        return EXIT_INTERNAL_ERROR
     # Only an explicit ctx.exit(code) makes click return a number here; commands return None.
     return result if isinstance(result, int) else 0

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from callcenter.control.protocol import (
     MAX_MESSAGE_BYTES,
+    NOT_RUN,
     ControlReply,
     decode_reply,
     encode_request,
@@ -34,9 +35,9 @@ SERVED = frozenset(
         ("opening", "list"),
     }
 )
-# The group's options (callcenter.cli.cli) that take a value, and its flags.
+# The group's options (callcenter.cli.cli) that take a value; any other option (--debug,
+# help, a typo) leaves the command to the direct path.
 WITH_VALUE = frozenset({"--config", "--data-dir", "--actor", "--lang"})
-FLAGS = frozenset({"--debug"})
 LANGUAGES = ("de", "en")
 # Setting this (to anything but "" or "0") keeps every command on the direct path.
 NO_CONTROL = "CALLCENTER_NO_CONTROL"
@@ -47,7 +48,8 @@ REPLY_SECONDS = 300.0
 
 
 class NoService(Exception):
-    """Nobody listens on the socket: the command runs directly instead."""
+    """No service took the request (nobody listens on the socket, or the service declined
+    it before running it): the command runs directly instead."""
 
 
 class NoAnswer(Exception):
@@ -57,6 +59,7 @@ class NoAnswer(Exception):
 class Route(NamedTuple):
     socket: Path
     argv: list[str]  # what the service parses: the caller's language made explicit
+    config: str | None  # the configuration file the direct path would load (config_identity)
 
 
 def served_options(argv: list[str]) -> dict[str, str] | None:
@@ -77,7 +80,7 @@ def served_options(argv: list[str]) -> dict[str, str] | None:
                 return None
             options[arg] = argv[index + 1]
             index += 1
-        elif arg in FLAGS or arg.startswith("-"):
+        elif arg.startswith("-"):
             return None  # --debug wants tracebacks here; anything else, the direct path's word
         else:
             words = argv[index : index + 2]
@@ -99,14 +102,15 @@ def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
         return None  # the direct path names the bad value
     # Imported here: tomllib is the fast path's one sizeable import, and every other command
     # passes through this module on its way to the direct path.
-    from callcenter.control.socket_path import resolve_socket
+    from callcenter.control.socket_path import config_identity, given_config, resolve_socket
 
     path = resolve_socket(options.get("--config"), options.get("--data-dir"), environ)
     if path is None:
         return None
+    config = config_identity(given_config(options.get("--config"), environ))
     # The service's own CALLCENTER_LANG must not decide: the caller's is passed explicitly
     # (a later --lang in argv still wins, as on the direct path).
-    return Route(path, ["--lang", lang, *argv])
+    return Route(path, ["--lang", lang, *argv], config)
 
 
 def call(target: Route) -> ControlReply:
@@ -116,13 +120,11 @@ def call(target: Route) -> ControlReply:
         connection.settimeout(CONNECT_SECONDS)
         try:
             connection.connect(os.fspath(target.socket))
-        except (FileNotFoundError, ConnectionRefusedError, PermissionError, TimeoutError) as exc:
-            raise NoService(str(exc)) from exc
-        except OSError as exc:  # e.g. the path is no socket
+        except OSError as exc:  # no file, nobody listening, not ours, no socket, too slow
             raise NoService(str(exc)) from exc
         connection.settimeout(REPLY_SECONDS)
         try:
-            connection.sendall(encode_request(target.argv))
+            connection.sendall(encode_request(target.argv, target.config))
             connection.shutdown(socket.SHUT_WR)
             chunks = []
             received = 0
@@ -131,6 +133,9 @@ def call(target: Route) -> ControlReply:
                 received += len(chunk)
                 if received > MAX_MESSAGE_BYTES:
                     raise NoAnswer("reply too long")
-            return decode_reply(b"".join(chunks))
+            reply = decode_reply(b"".join(chunks))
         except (OSError, ValueError) as exc:
             raise NoAnswer(str(exc) or type(exc).__name__) from exc
+    if reply.code in NOT_RUN:
+        raise NoService(reply.stderr.strip())
+    return reply

@@ -1,8 +1,11 @@
-"""One request, one reply, each a JSON line: `{"argv": [...]}` → `{"code", "stdout", "stderr"}`.
+"""One request, one reply, each a JSON line: `{"argv": [...], "config": ...}` →
+`{"code", "stdout", "stderr"}`.
 
-The caller's identity is not part of the request: the server reads it from the socket's
-peer credentials, so a client cannot claim to be someone else (beyond `--actor`, which the
-CLI honours for every caller alike).
+`config` is the configuration file the caller would load (socket_path.config_identity): a
+service started with another one declines, since the data directory (where the client finds
+the socket) does not decide the database. The caller's identity is not part of the request:
+the server reads it from the socket's peer credentials, so a client cannot claim to be
+someone else (beyond `--actor`, which the CLI honours for every caller alike).
 """
 
 from __future__ import annotations
@@ -14,6 +17,13 @@ from typing import NamedTuple
 MAX_MESSAGE_BYTES = 1 << 20
 # "The service did not answer": the request may or may not have been carried out.
 EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
+# A bug, not the caller's mistake: on the direct path and inside the service alike.
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE
+# Replies to a request the service did not run: the CLI runs it directly instead. No served
+# command ends with these (click's codes are 0, 1 and 2; a bug's is EXIT_INTERNAL_ERROR).
+EXIT_STOPPING = 69  # EX_UNAVAILABLE: the service is shutting down
+EXIT_NOT_THIS_SERVICE = 78  # EX_CONFIG: the service runs on another configuration file
+NOT_RUN = frozenset({EXIT_STOPPING, EXIT_NOT_THIS_SERVICE})
 
 
 # NamedTuple, not a dataclass: `dataclasses` imports `inspect` and `ast`, a fifth of the
@@ -21,6 +31,7 @@ EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
 class ControlRequest(NamedTuple):
     argv: tuple[str, ...]
     user: str  # the caller's user name, from the peer credentials
+    config: str | None  # the caller's configuration file (config_identity)
 
 
 class ControlReply(NamedTuple):
@@ -29,17 +40,29 @@ class ControlReply(NamedTuple):
     stderr: str
 
 
-def encode_request(argv: list[str]) -> bytes:
-    return json.dumps({"argv": argv}, ensure_ascii=False).encode() + b"\n"
+def internal_error_line(exc: BaseException) -> str:
+    """The line a command ends in when it fails unexpectedly (exit EXIT_INTERNAL_ERROR)."""
+    return (
+        f"Interner Fehler ({type(exc).__name__}): {exc} – Details mit --debug "
+        "/ internal error, run with --debug for details"
+    )
 
 
-def decode_request(line: bytes) -> tuple[str, ...]:
-    """The argument vector; ValueError if the line is not a request."""
+def encode_request(argv: list[str], config: str | None) -> bytes:
+    return json.dumps({"argv": argv, "config": config}, ensure_ascii=False).encode() + b"\n"
+
+
+def decode_request(line: bytes) -> tuple[tuple[str, ...], str | None]:
+    """The argument vector and the configuration; ValueError if the line is not a request."""
     data = json.loads(line)
-    argv = data.get("argv") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise ValueError("request is not an object")
+    argv, config = data.get("argv"), data.get("config")
     if not isinstance(argv, list) or not all(isinstance(arg, str) for arg in argv):
         raise ValueError("request without an argument list")
-    return tuple(argv)
+    if config is not None and not isinstance(config, str):
+        raise ValueError("request with a configuration that is no path")
+    return tuple(argv), config
 
 
 def encode_reply(reply: ControlReply) -> bytes:

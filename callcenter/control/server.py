@@ -20,12 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from callcenter.control.protocol import (
-    EXIT_NO_ANSWER,
+    EXIT_INTERNAL_ERROR,
+    EXIT_STOPPING,
     MAX_MESSAGE_BYTES,
     ControlReply,
     ControlRequest,
     decode_request,
     encode_reply,
+    internal_error_line,
 )
 
 logger = logging.getLogger(__name__)
@@ -37,12 +39,18 @@ REQUEST_SECONDS = 10.0
 MAX_PATH_BYTES = 107
 
 
-def peer_user(connection: socket.socket) -> str:
-    """The user name of the process at the other end (its uid if it has no name)."""
+def peer_uid(connection: socket.socket) -> int:
+    """The user id of the process at the other end, as the kernel knows it."""
     credentials = connection.getsockopt(
         socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
     )
     _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid)
+
+
+def user_name(uid: int) -> str:
+    """The name of a user id (the id itself if it has none). May ask NSS (LDAP, sssd) and
+    block: not on the event loop."""
     try:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -61,36 +69,41 @@ def _someone_listens(path: Path) -> bool:
 
 
 class ControlServer:
-    def __init__(self, path: Path, handler: ControlHandler) -> None:
+    def __init__(
+        self, path: Path, handler: ControlHandler, request_seconds: float = REQUEST_SECONDS
+    ) -> None:
         self.path = path
         self._handler = handler
+        self._request_seconds = request_seconds
         self._server: asyncio.Server | None = None
         self._inode: int | None = None
         self._lock = asyncio.Lock()
         self._stopping = False
 
     async def start(self) -> bool:
-        """Listen; False (and a warning) if another service listens there already or the
-        path is taken by something that is no socket."""
+        """Listen; False (and a warning) if another service listens there already, the path
+        is taken by something that is no socket, or the system refuses (no directory, two
+        services binding at once): the service runs on without the socket."""
+        try:
+            return await self._listen()
+        except OSError as exc:
+            logger.warning("control socket %s: cannot listen (%s)", self.path, exc)
+            return False
+
+    async def _listen(self) -> bool:
         path = self.path
         if len(os.fsencode(path)) > MAX_PATH_BYTES:
             logger.warning("control socket %s: path longer than %d bytes", path, MAX_PATH_BYTES)
             return False
-        if path.exists() or path.is_symlink():
-            if not stat.S_ISSOCK(path.lstat().st_mode):
-                logger.warning("control socket %s: the path exists and is no socket", path)
-                return False
-            if await asyncio.to_thread(_someone_listens, path):
-                logger.warning("control socket %s: another service listens there", path)
-                return False
-            path.unlink()  # left behind by a service that was killed
+        if not await self._claim(path):
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(os.fspath(path))
+            self._inode = path.lstat().st_ino  # ours from here: _remove may take it away
             # Before listen(): until then nobody can connect, so no one slips in before this.
             os.chmod(path, 0o600)
-            self._inode = path.stat().st_ino
             self._server = await asyncio.start_unix_server(
                 self._serve, sock=listener, limit=MAX_MESSAGE_BYTES
             )
@@ -101,6 +114,22 @@ class ControlServer:
         logger.info("control socket: %s", path)
         return True
 
+    @staticmethod
+    async def _claim(path: Path) -> bool:
+        """True if the path is free or held by a dead service's socket (then removed)."""
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            return True
+        if not stat.S_ISSOCK(mode):
+            logger.warning("control socket %s: the path exists and is no socket", path)
+            return False
+        if await asyncio.to_thread(_someone_listens, path):
+            logger.warning("control socket %s: another service listens there", path)
+            return False
+        path.unlink(missing_ok=True)  # left behind by a service that was killed
+        return True
+
     async def stop(self) -> None:
         """No new requests; the one running finishes; the socket file goes."""
         self._stopping = True
@@ -109,10 +138,15 @@ class ControlServer:
         async with self._lock:
             self._remove()
 
+    def _run(self, argv: tuple[str, ...], config: str | None, uid: int) -> ControlReply:
+        """A request, in the worker thread: there the name lookup may wait on NSS."""
+        return self._handler(ControlRequest(argv, user_name(uid), config))
+
     def _remove(self) -> None:
-        # Only our own file: a second service may have taken the path over meanwhile.
+        # Only our own file: a second service may have taken the path over meanwhile. lstat:
+        # a symlink put in its place is not ours, whatever it points to.
         with contextlib.suppress(OSError):
-            if self._inode is not None and self.path.stat().st_ino == self._inode:
+            if self._inode is not None and self.path.lstat().st_ino == self._inode:
                 self.path.unlink()
         self._inode = None
 
@@ -121,7 +155,7 @@ class ControlServer:
             reply = await self._reply(reader, writer)
             writer.write(encode_reply(reply))
             await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except ConnectionError:
             pass  # the caller went away; the request ran or it did not start
         finally:
             writer.close()
@@ -132,21 +166,21 @@ class ControlServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> ControlReply:
         try:
-            line = await asyncio.wait_for(reader.readline(), REQUEST_SECONDS)
-            argv = decode_request(line)
-        except (ValueError, TimeoutError, asyncio.LimitOverrunError) as exc:
+            line = await asyncio.wait_for(reader.readline(), self._request_seconds)
+            argv, config = decode_request(line)
+        except (ValueError, TimeoutError) as exc:  # readline: ValueError past the limit
             logger.warning("control socket: unreadable request (%s)", exc)
             return ControlReply(2, "", "Fehler: ungültige Anfrage / invalid request\n")
-        user = peer_user(writer.get_extra_info("socket"))
+        uid = peer_uid(writer.get_extra_info("socket"))
         async with self._lock:
             if self._stopping:
                 return ControlReply(
-                    EXIT_NO_ANSWER,
+                    EXIT_STOPPING,
                     "",
                     "Fehler: Der Dienst wird beendet / the service is stopping\n",
                 )
             try:
-                return await asyncio.to_thread(self._handler, ControlRequest(argv, user))
+                return await asyncio.to_thread(self._run, argv, config, uid)
             except Exception as exc:  # the handler reports failures itself; this is a bug
                 logger.exception("control socket: request %s failed", argv)
-                return ControlReply(70, "", f"Interner Fehler / internal error: {exc}\n")
+                return ControlReply(EXIT_INTERNAL_ERROR, "", internal_error_line(exc) + "\n")

@@ -4,6 +4,8 @@ The same precedence as `callcenter.config` and the CLI options: `--data-dir`, th
 `CALLCENTER_DATA_DIR`, then `office.data_dir` of the configuration (`--config`,
 `CALLCENTER_CONFIG`, else the packaged example); the socket is `[service] control_socket`,
 relative to the data directory. A test holds this to the full configuration's answer.
+The request names the configuration file too (`config_identity`): the data directory finds
+the service, but only the same file makes it the service for this command.
 """
 
 from __future__ import annotations
@@ -33,12 +35,25 @@ def _given(value: str | None) -> str | None:
     return value or None
 
 
+def given_config(config: str | None, environ: Mapping[str, str]) -> str | None:
+    """The configuration file for `--config` and the environment, as click decides it;
+    None: the packaged example."""
+    return _given(config) or _given(environ.get("CALLCENTER_CONFIG"))
+
+
+def config_identity(config: str | None) -> str | None:
+    """How a request names its configuration file and the service compares it with its own:
+    resolved, since caller and service have working directories of their own; None: the
+    packaged example."""
+    return str(Path(config).resolve()) if config else None
+
+
 def resolve_socket(
     config: str | None, data_dir: str | None, environ: Mapping[str, str]
 ) -> Path | None:
     """The socket the service for these options listens on; None if the configuration
     cannot be read here (the direct path then reports the problem)."""
-    config_path = _given(config) or _given(environ.get("CALLCENTER_CONFIG"))
+    config_path = given_config(config, environ)
     try:
         text = Path(config_path or EXAMPLE_CONFIG).read_text("utf-8")
         raw = tomllib.loads(text)

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from callcenter.config import example_config_text
 from callcenter.control.client import NO_CONTROL, route
 from callcenter.control.protocol import (
     EXIT_NO_ANSWER,
+    NOT_RUN,
     ControlReply,
     decode_request,
     encode_reply,
@@ -59,6 +61,7 @@ class FakeService:
 
     def __init__(self, path: Path, reply: ControlReply | None) -> None:
         self.requests: list[tuple[str, ...]] = []
+        self.configs: list[str | None] = []
         self._reply = reply
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(os.fspath(path))
@@ -74,7 +77,9 @@ class FakeService:
                 return
             with connection:
                 line = connection.makefile("rb").readline()
-                self.requests.append(decode_request(line))
+                argv, config = decode_request(line)
+                self.requests.append(argv)
+                self.configs.append(config)
                 if self._reply is not None:
                     connection.sendall(encode_reply(self._reply))
 
@@ -104,6 +109,7 @@ def test_the_fast_path_imports_no_database_config_cli_or_web_library(
     # The service's reply, exactly: output, errors and exit code.
     assert (code, out, err) == (4, '{"team": "x"}\n', "Hinweis\n")
     assert fake_service.requests == [("--lang", "en", "closure", "add", "--team", "x")]
+    assert fake_service.configs == [None]  # no --config, no CALLCENTER_CONFIG: the example
     assert "callcenter" in loaded  # the probe sees what was imported
     assert loaded.isdisjoint(NOT_ON_THE_FAST_PATH), sorted(loaded & set(NOT_ON_THE_FAST_PATH))
 
@@ -123,6 +129,23 @@ def test_a_service_that_hangs_up_is_reported_not_bypassed(tmp_path: Path) -> Non
     assert out == ""
     assert service.requests == [("--lang", "de", *argv)]
     assert "sqlalchemy" not in loaded
+
+
+@pytest.mark.parametrize("declined", sorted(NOT_RUN))
+def test_a_request_the_service_declines_runs_directly(tmp_path: Path, declined: int) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    service = FakeService(data_dir / "control.sock", ControlReply(declined, "", "nicht hier\n"))
+    try:
+        code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), "state", "--team", "x")
+    finally:
+        service.close()
+    # The service says it did not run the request: running it here cannot do it twice.
+    assert service.requests == [("--lang", "de", "state", "--team", "x")]
+    assert code == 1  # the direct path's own answer: no such team
+    assert out == ""
+    assert "nicht hier" not in err
+    assert "sqlalchemy" in loaded
 
 
 def test_told_to_stay_direct_the_cli_ignores_a_listening_service(
@@ -203,3 +226,25 @@ def test_an_explicit_data_dir_wins_over_the_environment() -> None:
     target = route(["--data-dir", "/flag", "state"], ENV)
     assert target is not None
     assert target.socket == Path("/flag/control.sock")
+
+
+def test_the_request_names_the_configuration_the_direct_path_would_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "office.toml"
+    config.write_text(example_config_text(), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    by_option = route(["--config", "office.toml", "state"], ENV)
+    by_environment = route(["state"], {**ENV, "CALLCENTER_CONFIG": "office.toml"})
+    option_first = route(
+        ["--config=office.toml", "state"], {**ENV, "CALLCENTER_CONFIG": "/elsewhere.toml"}
+    )
+    example = route(["state"], {**ENV, "CALLCENTER_CONFIG": ""})  # empty: none, as for click
+    assert by_option is not None
+    assert by_environment is not None
+    assert option_first is not None
+    assert example is not None
+    # Absolute: the service compares it with its own, resolved in its working directory.
+    assert by_option.config == by_environment.config == option_first.config
+    assert by_option.config == str(config.resolve())
+    assert example.config is None

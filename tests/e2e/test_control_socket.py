@@ -88,15 +88,18 @@ class Office:
     sim: Simulator
     serve: ServeProcess
 
-    def cli(self, *argv: str, direct: bool = False) -> tuple[int, str, str, set[str]]:
-        """`callcenter --config … ARGV` as an admin runs it; also the packages it loaded."""
+    def cli(
+        self, *argv: str, direct: bool = False, config: Path | None = None
+    ) -> tuple[int, str, str, set[str]]:
+        """`callcenter --config … ARGV` as an admin runs it (on the service's configuration
+        unless told another); also the packages it loaded."""
         modules = self.root / "modules.json"
         environ = {k: v for k, v in os.environ.items() if not k.startswith("CALLCENTER_")}
         environ["PROBE_MODULES"] = str(modules)
         if direct:
             environ["CALLCENTER_NO_CONTROL"] = "1"
         done = subprocess.run(
-            [sys.executable, "-c", PROBE, "--config", str(self.config), *argv],
+            [sys.executable, "-c", PROBE, "--config", str(config or self.config), *argv],
             capture_output=True,
             text=True,
             timeout=90,
@@ -197,6 +200,22 @@ def test_a_closure_via_the_service_is_audited_as_the_caller_and_reaches_the_pbx(
         10,
         "the closure in the PBX's AstDB",
     )
+
+
+def test_a_cli_on_another_configuration_file_runs_directly(office: Office) -> None:
+    # The same data directory (so the same socket), but another file: it could name another
+    # database, so the service declines and the CLI runs on its own configuration.
+    other = office.root / "other.toml"
+    other.write_text(office.config.read_text("utf-8"), "utf-8")
+    argv = ("state", "--at", "2030-01-08T10:00:00+01:00")
+    code, out, err, loaded = office.cli(*argv, config=other)
+    assert (code, out, err) == office.cli(*argv, direct=True)[:3]
+    assert code == 0, err
+    assert "sqlalchemy" in loaded  # the direct path
+    assert "anderen Konfigurationsdatei" not in err
+    served = office.cli(*argv)
+    assert served[:3] == (code, out, err)
+    assert served[3].isdisjoint(NOT_ON_THE_FAST_PATH)  # the service's own file: served
 
 
 @pytest.mark.parametrize(

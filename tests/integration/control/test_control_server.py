@@ -9,6 +9,8 @@ import os
 import socket
 import sqlite3
 import stat
+import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -17,9 +19,15 @@ import pytest
 
 from callcenter.cli import main as direct_main
 from callcenter.cli.served import control_handler
-from callcenter.config import load_settings
+from callcenter.config import example_config_text, load_settings
 from callcenter.control import client
-from callcenter.control.protocol import ControlReply, ControlRequest
+from callcenter.control import server as control_server
+from callcenter.control.protocol import (
+    MAX_MESSAGE_BYTES,
+    ControlReply,
+    ControlRequest,
+    decode_reply,
+)
 from callcenter.control.server import ControlServer
 from callcenter.storage.change_signal import add_change_listener
 from callcenter.storage.store import open_store
@@ -30,8 +38,8 @@ def echo_caller(request: ControlRequest) -> ControlReply:
     return ControlReply(3, request.user + "\n", " ".join(request.argv))
 
 
-async def ask(path: Path, argv: list[str]) -> ControlReply:
-    return await asyncio.to_thread(client.call, client.Route(path, argv))
+async def ask(path: Path, argv: list[str], config: str | None = None) -> ControlReply:
+    return await asyncio.to_thread(client.call, client.Route(path, argv, config))
 
 
 @pytest.fixture
@@ -64,6 +72,43 @@ async def test_stopping_removes_the_socket_and_the_cli_then_finds_no_service(
     assert not server.path.exists()
     with pytest.raises(client.NoService):
         await ask(server.path, ["state"])
+
+
+async def test_a_request_still_waiting_when_the_service_stops_is_left_to_the_direct_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    ran: list[tuple[str, ...]] = []
+
+    def slow(request: ControlRequest) -> ControlReply:
+        ran.append(request.argv)
+        started.set()
+        release.wait(5)
+        return echo_caller(request)
+
+    server = ControlServer(tmp_path / "control.sock", slow)
+    assert await server.start()
+    first = asyncio.create_task(ask(server.path, ["state"]))
+    assert await asyncio.to_thread(started.wait, 5)
+    # The second request is read and its caller known: next it waits for the first one.
+    reached = asyncio.Event()
+    peer_uid = control_server.peer_uid
+
+    def noting_peer_uid(connection: socket.socket) -> int:
+        reached.set()
+        return peer_uid(connection)
+
+    monkeypatch.setattr(control_server, "peer_uid", noting_peer_uid)
+    second = asyncio.create_task(ask(server.path, ["closure", "list"]))
+    await asyncio.wait_for(reached.wait(), 5)
+    stopping = asyncio.create_task(server.stop())
+    await asyncio.sleep(0)  # stop() marks the server stopping before the first one ends
+    release.set()
+    assert (await first).code == 3
+    with pytest.raises(client.NoService, match="Der Dienst wird beendet"):
+        await second
+    await stopping
+    assert ran == [("state",)]
 
 
 def _stale_socket(path: Path) -> None:
@@ -104,16 +149,78 @@ async def test_a_path_taken_by_a_file_is_not_touched(tmp_path: Path) -> None:
     assert path.read_text("utf-8") == "not a socket"
 
 
-async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
-    def send_raw() -> bytes:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(os.fspath(running.path))
-            connection.sendall(b'{"argv": "state"}\n')
-            connection.shutdown(socket.SHUT_WR)
-            return connection.recv(65536)
+async def test_a_path_the_system_refuses_leaves_the_service_without_a_socket(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data directory should be", "utf-8")
+    server = ControlServer(blocker / "run" / "control.sock", echo_caller)
+    # Not raised: the socket is optional and must not stop the service from starting.
+    assert not await server.start()
+    await server.stop()
+    assert f"control socket {server.path}: cannot listen" in caplog.text
+    assert blocker.read_text("utf-8") == "a file where the data directory should be"
 
-    answer = await asyncio.to_thread(send_raw)
+
+def send_raw(path: Path, data: bytes, *, hang_up: bool = True) -> bytes:
+    """Send `data` as is (and end the request unless told not to); the reply's bytes."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(5.0)
+        connection.connect(os.fspath(path))
+        connection.sendall(data)
+        if hang_up:
+            connection.shutdown(socket.SHUT_WR)
+        return connection.makefile("rb").readline()
+
+
+class Counted:
+    """echo_caller, counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, request: ControlRequest) -> ControlReply:
+        self.calls += 1
+        return echo_caller(request)
+
+
+async def test_a_garbled_request_is_refused(running: ControlServer) -> None:
+    answer = await asyncio.to_thread(send_raw, running.path, b'{"argv": "state"}\n')
     assert b'"code": 2' in answer
+
+
+async def test_a_request_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    handler = Counted()
+    server = ControlServer(tmp_path / "control.sock", handler)
+    assert await server.start()
+    try:
+        # No newline within MAX_MESSAGE_BYTES: the server gives up on the line at once.
+        oversized = b"x" * (MAX_MESSAGE_BYTES + 1)
+        answer = await asyncio.to_thread(send_raw, server.path, oversized)
+        # A request of allowed size still gets through afterwards.
+        fine = await ask(server.path, ["state"])
+    finally:
+        await server.stop()
+    assert decode_reply(answer) == ControlReply(
+        2, "", "Fehler: ungültige Anfrage / invalid request\n"
+    )
+    assert handler.calls == 1
+    assert fine.code == 3
+
+
+async def test_a_client_that_sends_nothing_is_answered_and_let_go(tmp_path: Path) -> None:
+    handler = Counted()
+    server = ControlServer(tmp_path / "control.sock", handler, request_seconds=0.05)
+    assert await server.start()
+    try:
+        started = time.monotonic()
+        answer = await asyncio.to_thread(send_raw, server.path, b"", hang_up=False)
+        waited = time.monotonic() - started
+    finally:
+        await server.stop()
+    assert decode_reply(answer).code == 2
+    assert handler.calls == 0
+    assert waited < 1.0
 
 
 # ------------------------------------------------------------- the CLI's commands, served
@@ -133,7 +240,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[Path, Path, list[int]]]:
     seed_from_settings(store, "test", datetime.now(settings.tz))
     commits: list[int] = []
     remove = add_change_listener(store.engine, lambda: commits.append(1))
-    server = ControlServer(data_dir / "control.sock", control_handler(store, settings))
+    server = ControlServer(data_dir / "control.sock", control_handler(store, settings, None))
     assert await server.start()
     try:
         yield data_dir, server.path, commits
@@ -207,3 +314,61 @@ async def test_the_service_runs_only_what_the_cli_sends_it(
     assert reply.stdout == ""
     assert _audit(data_dir) == before
     assert commits == []
+
+
+@pytest.fixture
+async def served_on_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Path, Path]]:
+    """The CLI served by a service started with `--config office.toml` (relative)."""
+    config = tmp_path / "office.toml"
+    config.write_text(example_config_text(), "utf-8")
+    data_dir = tmp_path / "data"
+    settings = load_settings(config, environ={}, data_dir=data_dir)
+    store = open_store(settings)
+    seed_from_settings(store, "test", datetime.now(settings.tz))
+    monkeypatch.chdir(tmp_path)
+    handler = control_handler(store, settings, "office.toml")
+    monkeypatch.chdir(data_dir)  # the caller's working directory is another
+    server = ControlServer(data_dir / "control.sock", handler)
+    assert await server.start()
+    try:
+        yield data_dir, config
+    finally:
+        await server.stop()
+        store.close()
+
+
+async def _route_and_call(argv: list[str], environ: dict[str, str]) -> ControlReply:
+    target = client.route(argv, environ)
+    assert target is not None  # the data directory leads to the service's socket
+    return await asyncio.to_thread(client.call, target)
+
+
+async def test_the_service_runs_requests_naming_its_configuration_file(
+    served_on_a_file: tuple[Path, Path],
+) -> None:
+    data_dir, config = served_on_a_file
+    environ = {"CALLCENTER_DATA_DIR": str(data_dir)}
+    by_option = await _route_and_call(["--config", "../office.toml", "closure", "list"], environ)
+    by_environment = await _route_and_call(
+        ["closure", "list"], {**environ, "CALLCENTER_CONFIG": str(config)}
+    )
+    assert by_option.code == by_environment.code == 0, by_option.stderr
+
+
+@pytest.mark.parametrize("other", ["copy", "example"])
+async def test_a_request_naming_another_configuration_is_left_to_the_direct_path(
+    served_on_a_file: tuple[Path, Path], other: str
+) -> None:
+    data_dir, config = served_on_a_file
+    environ = {"CALLCENTER_DATA_DIR": str(data_dir)}
+    if other == "copy":  # the same text, but another file: it may be edited apart
+        copy = config.with_name("other.toml")
+        copy.write_text(config.read_text("utf-8"), "utf-8")
+        environ["CALLCENTER_CONFIG"] = str(copy)
+    before = _audit(data_dir)
+    argv = ["closure", "add", "--team", "auslaender-a", "--from", "2030-01-07"]
+    with pytest.raises(client.NoService, match="anderen Konfigurationsdatei"):
+        await _route_and_call(argv, environ)
+    assert _audit(data_dir) == before
