@@ -40,13 +40,24 @@ from numpy.typing import NDArray
 from callcenter.domain.schedule import Office
 from callcenter.evaluation.days import days as day_range
 from callcenter.evaluation.days import monday_of, regular_day
-from callcenter.evaluation.inputs import Aggregates, EvaluationSettings
+from callcenter.evaluation.inputs import Aggregates, Columns, EvaluationSettings
 from callcenter.evaluation.kpi import Counts, kpi_parts
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey, WeeklyPoint
 
 # Columns of a day table.
 OFFERED, INSIDE, OUTSIDE, ANSWERED, WITHIN, ABANDONED, SHORT, CALLER_CALLS, CONTACTS = range(9)
 FIELDS = 9
+# Where the hour cells' and the caller days' counts go in a day table.
+CELL_COUNTS = {
+    OFFERED: "offered",
+    INSIDE: "inside",
+    OUTSIDE: "outside",
+    ANSWERED: "answered_inside",
+    WITHIN: "answered_within_target",
+    ABANDONED: "abandoned_inside",
+    SHORT: "short_abandons_inside",
+}
+CALLER_COUNTS = {CALLER_CALLS: "calls", CONTACTS: "contacts"}
 METRICS: tuple[MetricKey, ...] = (
     MetricKey.SHARE_OUTSIDE,
     MetricKey.ANSWER_RATE_INSIDE,
@@ -94,30 +105,30 @@ def day_table(
     """The day table of `teams` over [first, last] from the aggregates."""
     size = (last - first).days + 1
     values = {team: np.zeros((size, FIELDS)) for team in teams}
-    for c in aggregates.cells:
-        table = values.get(c.team)
-        if table is None or not first <= c.day <= last:
-            continue
-        row = table[(c.day - first).days]
-        row[OFFERED] += c.offered
-        row[INSIDE] += c.inside
-        row[OUTSIDE] += c.outside
-        row[ANSWERED] += c.answered_inside
-        row[WITHIN] += c.answered_within_target
-        row[ABANDONED] += c.abandoned_inside
-        row[SHORT] += c.short_abandons_inside
-    for d in aggregates.caller_days:
-        table = values.get(d.team)
-        if table is None or not first <= d.day <= last:
-            continue
-        table[(d.day - first).days, CALLER_CALLS] += d.calls
-        table[(d.day - first).days, CONTACTS] += d.contacts
+    cell_names, caller_names = tuple(CELL_COUNTS.values()), tuple(CALLER_COUNTS.values())
+    for team, table in values.items():
+        _add_by_day(table, aggregates.cell_columns(team, cell_names), CELL_COUNTS, first, last)
+        _add_by_day(
+            table, aggregates.caller_day_columns(team, caller_names), CALLER_COUNTS, first, last
+        )
     closed = frozenset(aggregates.closure_days)
     regular = {
         team: np.array([regular_day(office, team, day, closed) for day in day_range(first, last)])
         for team in teams
     }
     return DayTable(first, last, values, regular)
+
+
+def _add_by_day(
+    table: Floats, columns: Columns, targets: dict[int, str], first: date, last: date
+) -> None:
+    """Add each row's counts into the table row of its day (days outside [first, last] are
+    left out). The counts are whole numbers: their float sums are exact in any order."""
+    days, counts = columns
+    start = first.toordinal()
+    keep = (days >= start) & (days <= last.toordinal())
+    rows = days[keep] - start
+    np.add.at(table, (rows[:, None], np.array(tuple(targets))[None, :]), counts[keep])
 
 
 def metric_parts(

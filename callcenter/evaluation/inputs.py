@@ -7,12 +7,22 @@ fills them from call records in memory. Both produce exactly the same numbers.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from callcenter.evaluation.model import EvaluationSettings, HourCell
 
 __all__ = ["Aggregates", "CallerDay", "EvaluationSettings", "TeamPeriodStats"]
+
+# A team's rows as arrays: each row's day (date ordinal), and the named counts (a row each).
+Columns = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -67,4 +77,58 @@ class Aggregates:
     walk_ins: tuple[tuple[str, date, int], ...] = field(default=())  # from the tally
 
     def stats_for(self, team: str) -> TeamPeriodStats | None:
-        return next((s for s in self.team_stats if s.team == team), None)
+        return self._stats_by_team.get(team)
+
+    def cells_of(self, team: str) -> tuple[HourCell, ...]:
+        """The team's cells, in the order of `cells`."""
+        return self._cells_by_team.get(team, ())
+
+    def caller_days_of(self, team: str) -> tuple[CallerDay, ...]:
+        return self._caller_days_by_team.get(team, ())
+
+    def cell_columns(self, team: str, names: tuple[str, ...]) -> Columns:
+        """The team's cells as arrays (kept: each pilot's comparison reads the controls')."""
+        key = ("cells", team, names)
+        if key not in self._columns:
+            self._columns[key] = _columns(self.cells_of(team), names)
+        return self._columns[key]
+
+    def caller_day_columns(self, team: str, names: tuple[str, ...]) -> Columns:
+        key = ("caller_days", team, names)
+        if key not in self._columns:
+            self._columns[key] = _columns(self.caller_days_of(team), names)
+        return self._columns[key]
+
+    @cached_property
+    def _columns(self) -> dict[tuple[str, str, tuple[str, ...]], Columns]:
+        return {}
+
+    # Indexed once per aggregates: a state's report asks per team, and a scan of every
+    # team's cells for each of 120 teams made it quadratic in the number of teams.
+    @cached_property
+    def _cells_by_team(self) -> dict[str, tuple[HourCell, ...]]:
+        found: defaultdict[str, list[HourCell]] = defaultdict(list)
+        for cell in self.cells:
+            found[cell.team].append(cell)
+        return {team: tuple(cells) for team, cells in found.items()}
+
+    @cached_property
+    def _caller_days_by_team(self) -> dict[str, tuple[CallerDay, ...]]:
+        found: defaultdict[str, list[CallerDay]] = defaultdict(list)
+        for caller_day in self.caller_days:
+            found[caller_day.team].append(caller_day)
+        return {team: tuple(days) for team, days in found.items()}
+
+    @cached_property
+    def _stats_by_team(self) -> dict[str, TeamPeriodStats]:
+        found: dict[str, TeamPeriodStats] = {}
+        for stats in self.team_stats:
+            found.setdefault(stats.team, stats)  # the first, as a scan would find it
+        return found
+
+
+def _columns(rows: Sequence[HourCell] | Sequence[CallerDay], names: tuple[str, ...]) -> Columns:
+    days = np.fromiter((row.day.toordinal() for row in rows), dtype=np.int64, count=len(rows))
+    counts: list[list[Any]] = [[getattr(row, name) for name in names] for row in rows]
+    values = np.array(counts, dtype=np.float64).reshape(len(rows), len(names))
+    return days, values

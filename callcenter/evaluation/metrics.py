@@ -156,14 +156,16 @@ def period_metrics(
     wanted = frozenset(teams)
     start, end = aggregates.start, aggregates.end
     settings = aggregates.settings
-    totals = CellTotals.of(
-        c for c in aggregates.cells if c.team in wanted and start <= c.day <= end
-    )
+    # One team's cells from the index (in the order of all cells, so float sums stay
+    # identical); several teams' in one pass over all.
+    cells = aggregates.cells if team is None else aggregates.cells_of(team)
+    caller_days = aggregates.caller_days if team is None else aggregates.caller_days_of(team)
+    totals = CellTotals.of(c for c in cells if c.team in wanted and start <= c.day <= end)
     stats: list[TeamPeriodStats] = [
         s for s in (aggregates.stats_for(t) for t in teams) if s is not None
     ]
     calls = contacts = 0
-    for caller_day in aggregates.caller_days:
+    for caller_day in caller_days:
         if caller_day.team in wanted and start <= caller_day.day <= end:
             calls += caller_day.calls
             contacts += caller_day.contacts

@@ -65,6 +65,10 @@ def build_office_report(
     settings = aggregates.settings
     piloted = {p.team for p in office.pilots}
     period_cells = cells_between(aggregates.cells, chosen, start, end)
+    # Each team's period cells, in the order of period_cells: one pass, not one per team.
+    cells_of: dict[str, list[HourCell]] = {team: [] for team in chosen}
+    for cell in period_cells:
+        cells_of[cell.team].append(cell)
     all_period_cells = cells_between(aggregates.cells, aggregates.teams, start, end)
     fallback = handling_seconds(all_period_cells, DEFAULT_HANDLING_SECONDS, settings)
 
@@ -95,7 +99,7 @@ def build_office_report(
         s.team: s
         for s in score_teams(
             [
-                TeamWeeks(t, weekly_demand(period_cells, t, start, end))
+                TeamWeeks(t, weekly_demand(cells_of[t], t, start, end))
                 for t in chosen
                 if t not in piloted
             ],
@@ -109,7 +113,7 @@ def build_office_report(
         )
     }
     for team in chosen:
-        team_cells = [c for c in period_cells if c.team == team]
+        team_cells = cells_of[team]
         handling = handling_seconds(team_cells, fallback, settings)
         grid = demand_grid(team_cells, office, team, start, end)
         windows = office.team(team).windows
@@ -159,7 +163,7 @@ def build_office_report(
         totals=period_metrics(aggregates, None, among=chosen),
         per_team=tuple(period_metrics(aggregates, t) for t in chosen),
         cells=tuple(period_cells),
-        heatmaps=tuple(heatmap(period_cells, office, t, start, end) for t in chosen),
+        heatmaps=tuple(heatmap(cells_of[t], office, t, start, end) for t in chosen),
         suggestions=tuple(suggestions),
         staffing=tuple(staff),
         pilots=pilots,
@@ -213,13 +217,14 @@ def weekly_demand(cells: Sequence[HourCell], team: str, start: date, end: date) 
 
 
 def _note(aggregates: Aggregates, teams: Sequence[str]) -> tuple[str, str]:
-    synthetic = sum(s.synthetic_calls for s in aggregates.team_stats if s.team in teams)
+    chosen = frozenset(teams)
+    synthetic = sum(s.synthetic_calls for s in aggregates.team_stats if s.team in chosen)
     if synthetic == 0:
         return "", ""
     offered = sum(
         c.offered
         for c in aggregates.cells
-        if c.team in teams and aggregates.start <= c.day <= aggregates.end
+        if c.team in chosen and aggregates.start <= c.day <= aggregates.end
     )
     if synthetic >= offered:
         return SYNTHETIC_NOTE_DE, SYNTHETIC_NOTE_EN

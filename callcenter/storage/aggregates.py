@@ -234,20 +234,27 @@ def read_aggregates(
                 session, tz, team_list, cells_begin, period, settings
             )
             displaced, waits = side.result()
-    in_period = [e for e in extras if start <= e[1] <= end]
+    # Per team in one pass each (in their order, so the float sums stay as they were),
+    # not one scan of every team's rows per team.
+    extras_of: dict[str, list[Any]] = {team: [] for team in team_list}
+    for extra in extras:
+        if start <= extra[1] <= end:
+            extras_of.setdefault(extra[0], []).append(extra)
+    abandoned_of = dict.fromkeys(team_list, 0)
+    for cell in cells:
+        if start <= cell.day <= end:
+            abandoned_of[cell.team] = abandoned_of.get(cell.team, 0) + cell.abandoned_inside
     team_stats = tuple(
         TeamPeriodStats(
             team=team,
             wait_histogram=waits.get(team, ()),
-            unique_callers=int(sum(e[4] for e in in_period if e[0] == team)),
+            unique_callers=int(sum(e[4] for e in extras_of[team])),
             announcement_callers=displaced.announced.get(team, 0),
             through_later=displaced.through.get(team, 0),
             delay_histogram_minutes=tuple(sorted(displaced.delays.get(team, {}).items())),
-            queued_wait_seconds=sum(e[2] for e in in_period if e[0] == team),
-            abandoned_inside=sum(
-                c.abandoned_inside for c in cells if c.team == team and start <= c.day <= end
-            ),
-            synthetic_calls=int(sum(e[3] for e in in_period if e[0] == team)),
+            queued_wait_seconds=sum(e[2] for e in extras_of[team]),
+            abandoned_inside=abandoned_of[team],
+            synthetic_calls=int(sum(e[3] for e in extras_of[team])),
         )
         for team in team_list
     )

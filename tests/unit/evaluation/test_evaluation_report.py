@@ -140,3 +140,26 @@ def test_rollout_prefers_teams_whose_callers_already_call_in_the_windows() -> No
     assert second.expected_share_outside_after == pytest.approx(second.share_outside * 0.6)
     assert first.reason_de.startswith("0 % der heutigen Anrufe")
     assert "Erlang C, 75 % binnen 30 s" in first.reason_de
+
+
+def test_the_per_team_index_holds_what_a_scan_finds(aggregates) -> None:
+    _office, agg = aggregates
+    for team in agg.teams:
+        assert agg.cells_of(team) == tuple(c for c in agg.cells if c.team == team)
+        assert agg.caller_days_of(team) == tuple(d for d in agg.caller_days if d.team == team)
+        assert agg.stats_for(team) == next(s for s in agg.team_stats if s.team == team)
+        assert agg.cells_of(team)  # every team has calls: the comparison is not vacuous
+    assert agg.cells_of("nobody") == ()
+    assert agg.caller_days_of("nobody") == ()
+    assert agg.stats_for("nobody") is None
+
+
+def test_a_team_figures_do_not_depend_on_the_teams_reported_beside_it(aggregates) -> None:
+    office, agg = aggregates
+    everyone = build_office_report(agg, office)
+    for index, team in enumerate(agg.teams):
+        alone = build_office_report(agg, office, teams=[team])
+        assert alone.per_team == (everyone.per_team[index],)
+        assert alone.heatmaps == (everyone.heatmaps[index],)
+        assert alone.suggestions == (everyone.suggestions[index],)
+        assert alone.staffing == (everyone.staffing[index],)
