@@ -145,7 +145,6 @@ class Dialplan:
     ) -> None:
         two = call.two
         call.team, call.line_kind = team, kind.value
-        two.priority = 2
         # Priority 7 of the generated [callhours-route] (the recorded one had it at 6,
         # before it set `reason`, which the UserEvent now carries).
         two.context, two.exten, two.priority = "callhours-route", "s", 7
