@@ -168,7 +168,7 @@ async def staff_first(
         bus.hangup(cust.one, 16)
         bus.soft_hangup_request(one, 16)
         bus.hangup(one, 16)
-        staff_cdrs("NO ANSWER", after_dial=False)
+        staff_cdrs(_DISPOSITION[status], after_dial=False)
         bus.soft_hangup_request(cust.two, 16)
         bus.hangup(cust.two, 16)
     else:
@@ -211,7 +211,7 @@ async def _talk(
     bus.hangup(cust.one, 16)
     bus.soft_hangup_request(one, 16)
     bus.hangup(one, 16)
-    staff_cdrs("ANSWERED", False)
+    staff_cdrs(_DISPOSITION["ANSWER"], False)
     bus.soft_hangup_request(cust.two, 16)
     bus.hangup(cust.two, 16)
     _cdr(
