@@ -21,7 +21,7 @@ from callcenter.simulator.queue import (
     failed_originate,
     run_hooks,
 )
-from callcenter.simulator.routing import Decision, LineKind, decide
+from callcenter.simulator.routing import FROM_PSTN, Decision, LineKind, decide
 from callcenter.simulator.runtime import Runtime
 from callcenter.simulator.script import ScriptedCall, inbound_context
 from callcenter.simulator.teardown import (
@@ -35,8 +35,6 @@ from callcenter.simulator.teardown import (
 )
 
 logger = logging.getLogger(__name__)
-
-FROM_PSTN = "from-pstn"
 
 
 class Dialplan:

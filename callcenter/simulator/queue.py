@@ -23,7 +23,6 @@ from callcenter.simulator.runtime import Runtime
 logger = logging.getLogger(__name__)
 
 RECHECK = 1.0
-DEFAULT_SOUND = 1.0  # a sound file of unknown length
 
 Hook = Callable[[], None]
 
@@ -169,7 +168,7 @@ class Queues:
             entry.periodic_said_at = now
         if not files:
             return now, False
-        seconds = sum(rt.model.sound_seconds.get(f, DEFAULT_SOUND) for f in files)
+        seconds = rt.model.sound_length(files)
         until = min(now + seconds, deadline)
         return until, await wait_first(rt.clock, until, entry.call.hangup_requested) == 0
 

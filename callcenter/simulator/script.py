@@ -46,6 +46,7 @@ from callcenter.simulator.channels import UP, Channel
 from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import ANSWER_DELAY, PbxModel
 from callcenter.simulator.queue import failed_originate
+from callcenter.simulator.routing import FROM_PSTN
 from callcenter.simulator.runtime import Runtime
 from callcenter.simulator.teardown import unanswered_hangup
 
@@ -55,8 +56,6 @@ logger = logging.getLogger(__name__)
 DTMF_BETWEEN = 0.1
 # What Local channels report as DurationMs whatever SendDTMF asked for (020).
 DTMF_REPORTED = 0.1
-DEFAULT_SOUND_SECONDS = 1.0
-FROM_PSTN = "from-pstn"
 
 Contexts = dict[str, dict[str, list[Step]]]
 
@@ -167,13 +166,7 @@ class ScriptedCall:
         return substitute(text, self._lookup)
 
     def _sound(self, files: str) -> float:
-        sounds = self.rt.model.sound_seconds
-        total = 0.0
-        for name in files.split(",", 1)[0].split("&"):
-            if name not in sounds:
-                logger.debug("no length for sound %r; %ss", name, DEFAULT_SOUND_SECONDS)
-            total += sounds.get(name, DEFAULT_SOUND_SECONDS)
-        return total
+        return self.rt.model.sound_length(files.split(",", 1)[0].split("&"))
 
     async def _wait(self, seconds: float, *, keys: bool = False) -> str | None:
         """Sleep `seconds` of simulated time; with `keys`, a key ends it (the key)."""
