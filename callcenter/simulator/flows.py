@@ -23,7 +23,7 @@ from callcenter.simulator.queue import (
 )
 from callcenter.simulator.routing import FROM_PSTN, Decision, LineKind, decide
 from callcenter.simulator.runtime import Runtime
-from callcenter.simulator.script import ScriptedCall, inbound_context
+from callcenter.simulator.script import ScriptedCall, find_steps
 from callcenter.simulator.teardown import (
     Deferred,
     agent_cdr,
@@ -64,8 +64,9 @@ class Dialplan:
         two = call.two
         two.context, two.exten, two.priority = FROM_PSTN, number, 1
         line = rt.plan.lookup(number)
-        if line is None and inbound_context(rt.model, number) is not None:
-            await ScriptedCall(rt, call, self).run(number)
+        steps = find_steps(rt.model, FROM_PSTN, number) if line is None else None
+        if steps is not None:
+            await ScriptedCall(rt, call, self).run(number, steps)
             return
         if line is None:
             # SYNTHESISED: no such extension; Asterisk hangs the channel up.

@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import re
 from typing import Protocol
 
+from callcenter.domain.number_plan import pattern_regex
 from callcenter.pbx.dialplan_eval import Step
 from callcenter.pbx.dialplan_expr import is_true, substitute
 from callcenter.simulator.call import Call, wait_first
@@ -59,6 +60,9 @@ DTMF_REPORTED = 0.1
 
 Contexts = dict[str, dict[str, list[Step]]]
 
+# Every step of a scripted call looks its extension up again: compile each pattern once.
+_pattern = functools.cache(pattern_regex)
+
 
 class Host(Protocol):
     """The simulator's own flows a hand-written dialplan hands a call to."""
@@ -70,53 +74,29 @@ class Host(Protocol):
     async def script_dial(self, call: Call, target: str, timeout: float) -> None: ...
 
 
-def _pattern(exten: str) -> re.Pattern[str] | None:
-    """`_X.` → a regex, as pbx.c matches patterns (X, Z, N, [..], `.`, `!`)."""
-    if not exten.startswith("_"):
-        return None
-    out = []
-    chars = iter(exten[1:])
-    for char in chars:
-        if char == "X":
-            out.append("[0-9]")
-        elif char == "Z":
-            out.append("[1-9]")
-        elif char == "N":
-            out.append("[2-9]")
-        elif char == ".":
-            out.append(".+")
-        elif char == "!":
-            out.append(".*")
-        elif char == "[":
-            body = ""
-            for inner in chars:
-                if inner == "]":
-                    break
-                body += inner
-            out.append(f"[{body}]")
-        else:
-            out.append(re.escape(char))
-    return re.compile("".join(out) + "$")
-
-
 def find_extension(contexts: Contexts, context: str, exten: str) -> list[Step] | None:
     """The steps of `exten` in `context`: an exact extension first, then a pattern."""
     extensions = contexts.get(context, {})
     if exten in extensions:
         return extensions[exten]
     for name, steps in extensions.items():
-        pattern = _pattern(name)
-        if pattern is not None and pattern.match(exten):
+        # Only a name starting with `_` is a pattern (`NX` without it is just a name).
+        if name.startswith("_") and _pattern(name).fullmatch(exten):
             return steps
     return None
 
 
-def inbound_context(model: PbxModel, number: str) -> str | None:
-    """The included context of `[from-pstn]` that has `number`, if any."""
-    for context in model.script_inbound:
-        if find_extension(model.script_contexts, context, number) is not None:
-            return context
-    return None
+def find_steps(model: PbxModel, context: str, exten: str) -> list[Step] | None:
+    """`exten` in `context`, or in a context `context` includes (`[from-pstn]` includes
+    `script_inbound`)."""
+    contexts = model.script_contexts
+    found = find_extension(contexts, context, exten)
+    if found is None and context == FROM_PSTN:
+        for included in model.script_inbound:
+            found = find_extension(contexts, included, exten)
+            if found is not None:
+                break
+    return found
 
 
 class _CallerGone(Exception):
@@ -213,23 +193,19 @@ class ScriptedCall:
     # -- the call -----------------------------------------------------------------------
 
     def _steps(self, context: str, exten: str) -> list[Step] | None:
-        """`exten` in `context`, or in a context `context` includes (`[from-pstn]`'s)."""
-        found = find_extension(self.contexts, context, exten)
-        if found is None and context == FROM_PSTN:
-            for included in self.rt.model.script_inbound:
-                found = find_extension(self.contexts, included, exten)
-                if found is not None:
-                    break
-        return found
+        return find_steps(self.rt.model, context, exten)
 
-    async def run(self, exten: str) -> None:
-        """`exten` of `[from-pstn]` (which includes the scripted inbound contexts)."""
+    async def run(self, exten: str, steps: list[Step] | None) -> None:
+        """`exten` of `[from-pstn]`, whose `steps` the caller has looked up (`find_steps`)."""
         call = self.call
         two = call.two
         two.context, two.exten, two.priority = FROM_PSTN, exten, 1
+        where = (two.context, two.exten)
         try:
             while True:
-                steps = self._steps(two.context, two.exten)
+                if (two.context, two.exten) != where:  # Goto, a key, back from a Gosub
+                    where = (two.context, two.exten)
+                    steps = self._steps(*where)
                 if steps is None or two.priority > len(steps):
                     # Falling off the end: Asterisk hangs the channel up (cause 16).
                     two.app, two.app_data = "Hangup", ""
