@@ -16,7 +16,6 @@ from enum import StrEnum
 
 from callcenter.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.simulator.channels import RINGING, UP
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import Member, QueueConfig
 from callcenter.simulator.runtime import Runtime
 
@@ -478,19 +477,16 @@ def emit_attempt_cdrs(rt: Runtime, call: Call) -> None:
         # has left [from-pstn] (013: announcement after the transfer), then the dialled one.
         two = call.two
         destination = two.exten if two.context == "from-pstn" else attempt.destination
-        record = CdrRecord(
+        rt.emit_cdr(
             two,
             destination,
             "from-pstn",
-            attempt.pair.one.name,
-            attempt.app,
-            attempt.app_data,
+            (attempt.app, attempt.app_data),
             attempt.cdr_start,
             attempt.cdr_answer,
-            attempt.ended or end,
+            peer=attempt.pair.one.name,
+            end=attempt.ended or end,
             answered=attempt.answered is not None,
         )
-        rt.bus.cdr(record)
-        rt.ids.skip()
         call.cdr_forked = True
     call.attempts.clear()

@@ -44,7 +44,6 @@ from callcenter.pbx.dialplan_eval import Step
 from callcenter.pbx.dialplan_expr import is_true, substitute
 from callcenter.simulator.call import Call, wait_first
 from callcenter.simulator.channels import UP, Channel
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import ANSWER_DELAY, PbxModel
 from callcenter.simulator.queue import failed_originate
 from callcenter.simulator.routing import FROM_PSTN
@@ -419,15 +418,12 @@ class ScriptedCall:
 
     # -- endings ------------------------------------------------------------------------
 
-    def _cdr(self, channel: Channel, context: str) -> None:
-        rt = self.rt
-        rt.bus.cdr(
-            CdrRecord(
-                channel, channel.exten, context, "", channel.app, channel.app_data,
-                channel.created, channel.answered, rt.clock.time(),
-            )
+    def _cdr(self, channel: Channel) -> None:
+        """The channel's row, where its dialplan is now."""
+        self.rt.emit_cdr(
+            channel, channel.exten, channel.context, (channel.app, channel.app_data),
+            channel.created, channel.answered,
         )  # fmt: skip
-        rt.ids.skip()
 
     def _forget(self) -> None:
         self.rt.ids.forget(self.call.one)
@@ -443,10 +439,10 @@ class ScriptedCall:
         bus.soft_hangup_request(two, 16)
         bus.hangup_request(one, 16)
         bus.hangup(two, 16)
-        self._cdr(two, two.context)
+        self._cdr(two)
         bus.soft_hangup_request(one, 16)
         bus.hangup(one, 16)
-        self._cdr(one, one.context)
+        self._cdr(one)
         self._forget()
 
     def _caller_gone(self) -> None:
@@ -464,12 +460,12 @@ class ScriptedCall:
             bus.hangup(two, 16)
             self._forget()
             return
-        self._cdr(one, one.context)
+        self._cdr(one)
         if self.caller_hung_up:
             bus.soft_hangup_request(one, 16)
         bus.hangup_request(two, cause)
         bus.hangup(one, cause)
-        self._cdr(two, two.context)
+        self._cdr(two)
         for variable, value in self.on_gone:
             bus.var_set(two, variable, value)
         bus.soft_hangup_request(two, 16)
