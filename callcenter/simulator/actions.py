@@ -43,6 +43,18 @@ def _extension_state_arg(variable: str) -> tuple[str, str] | None:
     return None
 
 
+def _callout_fields(fields: Fields) -> tuple[str, str, float]:
+    """(CallerID name, number, Timeout in seconds) of a callback Originate; a missing or
+    unreadable Timeout is manager.c's default of 30000 ms."""
+    caller = _CALLER_ID.match(fields.get("CallerID", ""))
+    name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
+    try:
+        timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
+    except ValueError:
+        timeout = 30.0
+    return name, number, timeout
+
+
 def _duration(seconds: float) -> str:
     whole = max(0, int(seconds))
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
@@ -221,12 +233,7 @@ class ActionHandler:
         self, exten: str, context: str, fields: Fields, aid: str | None
     ) -> bytes:
         """022 part A: staff phone first, then the customer (see simulator/callback.py)."""
-        caller = _CALLER_ID.match(fields.get("CallerID", ""))
-        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
-        try:
-            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
-        except ValueError:
-            timeout = 30.0
+        name, number, timeout = _callout_fields(fields)
         customer = fields.get("Exten", "")
         pbx = self.pbx
 
@@ -242,12 +249,7 @@ class ActionHandler:
         self, exten: str, context: str, fields: Fields, aid: str | None
     ) -> bytes:
         """022 part B: the customer's line first, then the Originate's application."""
-        caller = _CALLER_ID.match(fields.get("CallerID", ""))
-        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
-        try:
-            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
-        except ValueError:
-            timeout = 30.0
+        name, number, timeout = _callout_fields(fields)
         application, data = fields.get("Application", "Wait"), fields.get("Data", "")
         pbx = self.pbx
 
