@@ -16,6 +16,7 @@ from callcenter.simulator.wire import (
     Header,
     encode_frame,
     list_complete,
+    list_item,
     list_start,
     message,
     response,
@@ -177,17 +178,17 @@ class ActionHandler:
         channels = [c for c in self.pbx.channels() if not c.hung_up]
         out = list_start(aid, "Channels will follow")
         for ch in channels:
-            item: list[Header] = [("Event", "CoreShowChannel")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item.extend(ch.snapshot())
-            item += [
-                ("Application", ch.app),
-                ("ApplicationData", ch.app_data),
-                ("Duration", _duration(now - ch.created)),
-                ("BridgeId", ch.bridge),
-            ]
-            out += encode_frame(item)
+            out += list_item(
+                "CoreShowChannel",
+                aid,
+                [
+                    *ch.snapshot(),
+                    ("Application", ch.app),
+                    ("ApplicationData", ch.app_data),
+                    ("Duration", _duration(now - ch.created)),
+                    ("BridgeId", ch.bridge),
+                ],
+            )
         return out + list_complete("CoreShowChannelsComplete", aid, len(channels))
 
     def _originate(self, fields: Fields, aid: str | None) -> bytes:
@@ -357,17 +358,17 @@ class ActionHandler:
         out = list_start(aid, "Extension Statuses will follow")
         for exten in devstates.hints.values():
             hint, status, text = devstates.hint_status(exten, HINTS_CONTEXT)
-            item: list[Header] = [("Event", "ExtensionStatus")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item += [
-                ("Exten", exten),
-                ("Context", HINTS_CONTEXT),
-                ("Hint", hint),
-                ("Status", str(status)),
-                ("StatusText", text),
-            ]
-            out += encode_frame(item)
+            out += list_item(
+                "ExtensionStatus",
+                aid,
+                (
+                    ("Exten", exten),
+                    ("Context", HINTS_CONTEXT),
+                    ("Hint", hint),
+                    ("Status", str(status)),
+                    ("StatusText", text),
+                ),
+            )
         return out + list_complete("ExtensionStateListComplete", aid, len(devstates.hints))
 
     def _devicestatelist(self, _fields: Fields, aid: str | None) -> bytes:
@@ -386,11 +387,7 @@ class ActionHandler:
         devices += pbx.devstates.custom_devices()
         out = list_start(aid, "Device State Changes will follow")
         for device, state in devices:
-            item: list[Header] = [("Event", "DeviceStateChange")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item += [("Device", device), ("State", state)]
-            out += encode_frame(item)
+            out += list_item("DeviceStateChange", aid, (("Device", device), ("State", state)))
         return out + list_complete("DeviceStateListComplete", aid, len(devices))
 
     def _userevent(self, fields: Fields, aid: str | None) -> bytes:
