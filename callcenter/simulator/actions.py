@@ -356,15 +356,15 @@ class ActionHandler:
         """025/025b: one `ExtensionStatus` list item per hint (no Privilege/Timestamp)."""
         devstates = self.pbx.devstates
         out = list_start(aid, "Extension Statuses will follow")
-        for exten in devstates.hints.values():
-            hint, status, text = devstates.hint_status(exten, HINTS_CONTEXT)
+        for device, exten in devstates.hints.items():
+            status, text = devstates.device_status(device)
             out += list_item(
                 "ExtensionStatus",
                 aid,
                 (
                     ("Exten", exten),
                     ("Context", HINTS_CONTEXT),
-                    ("Hint", hint),
+                    ("Hint", device),
                     ("Status", str(status)),
                     ("StatusText", text),
                 ),
