@@ -16,6 +16,7 @@ from callcenter.simulator.wire import (
     Header,
     encode_frame,
     list_complete,
+    list_item,
     list_start,
     message,
     response,
@@ -41,6 +42,18 @@ def _extension_state_arg(variable: str) -> tuple[str, str] | None:
         exten, _, context = variable[len("EXTENSION_STATE(") : -1].partition("@")
         return exten, context or "default"
     return None
+
+
+def _callout_fields(fields: Fields) -> tuple[str, str, float]:
+    """(CallerID name, number, Timeout in seconds) of a callback Originate; a missing or
+    unreadable Timeout is manager.c's default of 30000 ms."""
+    caller = _CALLER_ID.match(fields.get("CallerID", ""))
+    name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
+    try:
+        timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
+    except ValueError:
+        timeout = 30.0
+    return name, number, timeout
 
 
 def _duration(seconds: float) -> str:
@@ -165,17 +178,17 @@ class ActionHandler:
         channels = [c for c in self.pbx.channels() if not c.hung_up]
         out = list_start(aid, "Channels will follow")
         for ch in channels:
-            item: list[Header] = [("Event", "CoreShowChannel")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item.extend(ch.snapshot())
-            item += [
-                ("Application", ch.app),
-                ("ApplicationData", ch.app_data),
-                ("Duration", _duration(now - ch.created)),
-                ("BridgeId", ch.bridge),
-            ]
-            out += encode_frame(item)
+            out += list_item(
+                "CoreShowChannel",
+                aid,
+                [
+                    *ch.snapshot(),
+                    ("Application", ch.app),
+                    ("ApplicationData", ch.app_data),
+                    ("Duration", _duration(now - ch.created)),
+                    ("BridgeId", ch.bridge),
+                ],
+            )
         return out + list_complete("CoreShowChannelsComplete", aid, len(channels))
 
     def _originate(self, fields: Fields, aid: str | None) -> bytes:
@@ -221,12 +234,7 @@ class ActionHandler:
         self, exten: str, context: str, fields: Fields, aid: str | None
     ) -> bytes:
         """022 part A: staff phone first, then the customer (see simulator/callback.py)."""
-        caller = _CALLER_ID.match(fields.get("CallerID", ""))
-        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
-        try:
-            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
-        except ValueError:
-            timeout = 30.0
+        name, number, timeout = _callout_fields(fields)
         customer = fields.get("Exten", "")
         pbx = self.pbx
 
@@ -242,12 +250,7 @@ class ActionHandler:
         self, exten: str, context: str, fields: Fields, aid: str | None
     ) -> bytes:
         """022 part B: the customer's line first, then the Originate's application."""
-        caller = _CALLER_ID.match(fields.get("CallerID", ""))
-        name, number = (caller.group(1), caller.group(2)) if caller else ("", "")
-        try:
-            timeout = int(fields.get("Timeout", "30000") or "30000") / 1000
-        except ValueError:
-            timeout = 30.0
+        name, number, timeout = _callout_fields(fields)
         application, data = fields.get("Application", "Wait"), fields.get("Data", "")
         pbx = self.pbx
 
@@ -353,19 +356,19 @@ class ActionHandler:
         """025/025b: one `ExtensionStatus` list item per hint (no Privilege/Timestamp)."""
         devstates = self.pbx.devstates
         out = list_start(aid, "Extension Statuses will follow")
-        for exten in devstates.hints.values():
-            hint, status, text = devstates.hint_status(exten, HINTS_CONTEXT)
-            item: list[Header] = [("Event", "ExtensionStatus")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item += [
-                ("Exten", exten),
-                ("Context", HINTS_CONTEXT),
-                ("Hint", hint),
-                ("Status", str(status)),
-                ("StatusText", text),
-            ]
-            out += encode_frame(item)
+        for device, exten in devstates.hints.items():
+            status, text = devstates.device_status(device)
+            out += list_item(
+                "ExtensionStatus",
+                aid,
+                (
+                    ("Exten", exten),
+                    ("Context", HINTS_CONTEXT),
+                    ("Hint", device),
+                    ("Status", str(status)),
+                    ("StatusText", text),
+                ),
+            )
         return out + list_complete("ExtensionStateListComplete", aid, len(devstates.hints))
 
     def _devicestatelist(self, _fields: Fields, aid: str | None) -> bytes:
@@ -384,11 +387,7 @@ class ActionHandler:
         devices += pbx.devstates.custom_devices()
         out = list_start(aid, "Device State Changes will follow")
         for device, state in devices:
-            item: list[Header] = [("Event", "DeviceStateChange")]
-            if aid is not None:
-                item.append(("ActionID", aid))
-            item += [("Device", device), ("State", state)]
-            out += encode_frame(item)
+            out += list_item("DeviceStateChange", aid, (("Device", device), ("State", state)))
         return out + list_complete("DeviceStateListComplete", aid, len(devices))
 
     def _userevent(self, fields: Fields, aid: str | None) -> bytes:

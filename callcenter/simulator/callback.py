@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from callcenter.simulator.channels import BUSY, RINGING, UP, Channel, LocalPair
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import ANSWER_DELAY, Customer
 from callcenter.simulator.runtime import Runtime
 
@@ -36,27 +35,6 @@ _DISPOSITION = {
     "NOANSWER": "NO ANSWER",
     "CANCEL": "NO ANSWER",
 }
-
-
-def _cdr(
-    rt: Runtime,
-    channel: Channel,
-    destination: str,
-    context: str,
-    app: tuple[str, str],
-    start: float,
-    answer: float | None,
-    *,
-    peer: str = "",
-    disposition: str | None = None,
-) -> None:
-    rt.bus.cdr(
-        CdrRecord(
-            channel, destination, context, peer, app[0], app[1], start, answer,
-            rt.clock.time(), disposition=disposition,
-        )
-    )  # fmt: skip
-    rt.ids.skip()
 
 
 async def staff_first(
@@ -122,13 +100,13 @@ async def staff_first(
     def staff_cdrs(disposition: str, after_dial: bool) -> None:
         """The staff `;1` Dial row (it carries the customer's outcome) and, when Dial()
         returned with `;1` still up, the `Hangup` segment row after it."""
-        _cdr(
-            rt, one, customer_number, context, ("Dial", dial_data), one.created,
-            staff_answered, peer=cust.one.name, disposition=disposition,
+        rt.emit_cdr(
+            one, customer_number, context, ("Dial", dial_data), one.created, staff_answered,
+            peer=cust.one.name, disposition=disposition,
         )  # fmt: skip
         if after_dial:
             now = clock.time()
-            _cdr(rt, one, customer_number, context, ("Hangup", ""), now, now)
+            rt.emit_cdr(one, customer_number, context, ("Hangup", ""), now, now)
 
     def staff_two_cdr(ended_itself: bool) -> None:
         if ended_itself:
@@ -137,7 +115,7 @@ async def staff_first(
             app = ("Answer", "")  # 022 busy/congestion: still in the phone's Answer()
         else:
             app = ("Wait", f"{max(0.0, talk - ANSWER_DELAY):g}")
-        _cdr(rt, two, staff_exten, staff_context, app, two.created, staff_answered)
+        rt.emit_cdr(two, staff_exten, staff_context, app, two.created, staff_answered)
 
     if status in ("BUSY", "CONGESTION", "NOANSWER"):
         # 022 busy/congestion, 022b: Dial() returns, the staff `;1` runs Hangup().
@@ -168,7 +146,7 @@ async def staff_first(
         bus.hangup(cust.one, 16)
         bus.soft_hangup_request(one, 16)
         bus.hangup(one, 16)
-        staff_cdrs("NO ANSWER", after_dial=False)
+        staff_cdrs(_DISPOSITION[status], after_dial=False)
         bus.soft_hangup_request(cust.two, 16)
         bus.hangup(cust.two, 16)
     else:
@@ -211,11 +189,11 @@ async def _talk(
     bus.hangup(cust.one, 16)
     bus.soft_hangup_request(one, 16)
     bus.hangup(one, 16)
-    staff_cdrs("ANSWERED", False)
+    staff_cdrs(_DISPOSITION["ANSWER"], False)
     bus.soft_hangup_request(cust.two, 16)
     bus.hangup(cust.two, 16)
-    _cdr(
-        rt, cust.two, cust.two.exten, cust.two.context, ("Wait", f"{customer.talk:g}"),
+    rt.emit_cdr(
+        cust.two, cust.two.exten, cust.two.context, ("Wait", f"{customer.talk:g}"),
         cust.two.created, cust.two.answered,
     )  # fmt: skip
 
@@ -299,9 +277,9 @@ async def customer_first(
     bus.hangup(one, 0)
     bus.soft_hangup_request(two, 16)
     bus.hangup(two, 0)
-    _cdr(rt, one, one.exten, one.context, (application, data), one.created, answered)
+    rt.emit_cdr(one, one.exten, one.context, (application, data), one.created, answered)
     wait = ("Wait", f"{customer.talk:g}")
-    _cdr(rt, two, two.exten, two.context, wait, two.created, answered)
+    rt.emit_cdr(two, two.exten, two.context, wait, two.created, answered)
     _forget(rt, pair)
 
 

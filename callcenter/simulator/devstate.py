@@ -44,6 +44,7 @@ class DeviceStates:
         self._db = db
         # device -> hint extension (`team-<team>` in [callhours-hints])
         self.hints = {f"{_PREFIX}callhours-{team}": f"team-{team}" for team in hinted_teams}
+        self._hint_devices = {exten: device for device, exten in self.hints.items()}
 
     def get(self, device: str) -> str:
         if not device.startswith(_PREFIX):
@@ -52,17 +53,21 @@ class DeviceStates:
         value = self._db.get(FAMILY, name) if name else None
         return value.upper() if value else "UNKNOWN"
 
+    def _hint_device(self, exten: str, context: str) -> str | None:
+        """The device behind the hint `exten@context`, None if there is no such hint."""
+        return self._hint_devices.get(exten) if context == HINTS_CONTEXT else None
+
     def hint_status(self, exten: str, context: str) -> tuple[str, int, str]:
         """(hint device, Status, StatusText) of AMI `ExtensionState`; a missing hint is
         `Success` with an empty Hint, -1, `Unknown` (README-025 surprise 8)."""
-        device = next(
-            (d for d, e in self.hints.items() if e == exten and context == HINTS_CONTEXT), None
-        )
+        device = self._hint_device(exten, context)
         if device is None:
             return "", -1, "Unknown"
-        state = self.get(device)
-        status, text = EXTENSION_STATUS.get(state, (0, "Idle"))  # never set: Idle (surprise 7)
-        return device, status, text
+        return device, *self.device_status(device)
+
+    def device_status(self, device: str) -> tuple[int, str]:
+        """(Status, StatusText) of a hint on `device`."""
+        return EXTENSION_STATUS.get(self.get(device), (0, "Idle"))  # never set: Idle (surprise 7)
 
     def custom_devices(self) -> list[tuple[str, str]]:
         """(device, state) of every custom device set so far: AstDB `CustomDevstate`, which
@@ -75,9 +80,7 @@ class DeviceStates:
     def extension_state(self, exten: str, context: str) -> str | None:
         """`EXTENSION_STATE()` of a hint in device-state words (025: `NOT_INUSE`, not
         `Idle`); a never-set device reads as idle there. None: no such hint."""
-        if context != HINTS_CONTEXT:
-            return None
-        device = next((d for d, e in self.hints.items() if e == exten), None)
+        device = self._hint_device(exten, context)
         if device is None:
             return None
         state = self.get(device)

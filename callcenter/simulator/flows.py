@@ -21,9 +21,9 @@ from callcenter.simulator.queue import (
     failed_originate,
     run_hooks,
 )
-from callcenter.simulator.routing import Decision, LineKind, decide
+from callcenter.simulator.routing import FROM_PSTN, Decision, LineKind, decide
 from callcenter.simulator.runtime import Runtime
-from callcenter.simulator.script import ScriptedCall, inbound_context
+from callcenter.simulator.script import ScriptedCall, find_steps
 from callcenter.simulator.teardown import (
     Deferred,
     agent_cdr,
@@ -35,8 +35,6 @@ from callcenter.simulator.teardown import (
 )
 
 logger = logging.getLogger(__name__)
-
-FROM_PSTN = "from-pstn"
 
 
 class Dialplan:
@@ -66,8 +64,9 @@ class Dialplan:
         two = call.two
         two.context, two.exten, two.priority = FROM_PSTN, number, 1
         line = rt.plan.lookup(number)
-        if line is None and inbound_context(rt.model, number) is not None:
-            await ScriptedCall(rt, call, self).run(number)
+        steps = find_steps(rt.model, FROM_PSTN, number) if line is None else None
+        if steps is not None:
+            await ScriptedCall(rt, call, self).run(number, steps)
             return
         if line is None:
             # SYNTHESISED: no such extension; Asterisk hangs the channel up.
@@ -145,7 +144,6 @@ class Dialplan:
     ) -> None:
         two = call.two
         call.team, call.line_kind = team, kind.value
-        two.priority = 2
         # Priority 7 of the generated [callhours-route] (the recorded one had it at 6,
         # before it set `reason`, which the UserEvent now carries).
         two.context, two.exten, two.priority = "callhours-route", "s", 7

@@ -9,12 +9,15 @@ team lines and 60 s for the switchboard, Dial() timeout 20 s, and the three fake
 
 from __future__ import annotations
 
+import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from callcenter.pbx.dialplan_eval import Step
 from callcenter.simulator.routing import Line, LineKind
+
+logger = logging.getLogger(__name__)
 
 # Announcement lengths of the recorded prompts (README "Sounds"); other languages: 7 s.
 RECORDED_PROMPT_SECONDS: dict[tuple[str, str], float] = {
@@ -26,6 +29,7 @@ RECORDED_PROMPT_SECONDS: dict[tuple[str, str], float] = {
     ("closure", "en"): 5.51,
 }
 DEFAULT_PROMPT_SECONDS = 7.0
+DEFAULT_SOUND_SECONDS = 1.0  # a sound file of unknown length
 # Answer() on the recorded Local channels took 0.5 s before the next application ran
 # (012: Answer at 0.00, Queue at 0.50; agents: Answer at 2.00, hangup at 7.51 after Wait(5)).
 ANSWER_DELAY = 0.5
@@ -159,6 +163,15 @@ class PbxModel:
         return self.phones.get(interface) or self.phones.get(
             interface.partition("@")[2], self.default_phone
         )
+
+    def sound_length(self, names: Iterable[str]) -> float:
+        """Seconds to play the sound files one after the other (Playback's `a&b`)."""
+        total = 0.0
+        for name in names:
+            if name not in self.sound_seconds:
+                logger.debug("no length for sound %r; %ss", name, DEFAULT_SOUND_SECONDS)
+            total += self.sound_seconds.get(name, DEFAULT_SOUND_SECONDS)
+        return total
 
     def prompts(self, reason: str) -> list[float]:
         return [

@@ -16,14 +16,12 @@ from enum import StrEnum
 
 from callcenter.simulator.call import Call, DialAttempt, Outcome, wait_first
 from callcenter.simulator.channels import RINGING, UP
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import Member, QueueConfig
 from callcenter.simulator.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
 RECHECK = 1.0
-DEFAULT_SOUND = 1.0  # a sound file of unknown length
 
 Hook = Callable[[], None]
 
@@ -169,7 +167,7 @@ class Queues:
             entry.periodic_said_at = now
         if not files:
             return now, False
-        seconds = sum(rt.model.sound_seconds.get(f, DEFAULT_SOUND) for f in files)
+        seconds = rt.model.sound_length(files)
         until = min(now + seconds, deadline)
         return until, await wait_first(rt.clock, until, entry.call.hangup_requested) == 0
 
@@ -479,19 +477,16 @@ def emit_attempt_cdrs(rt: Runtime, call: Call) -> None:
         # has left [from-pstn] (013: announcement after the transfer), then the dialled one.
         two = call.two
         destination = two.exten if two.context == "from-pstn" else attempt.destination
-        record = CdrRecord(
+        rt.emit_cdr(
             two,
             destination,
             "from-pstn",
-            attempt.pair.one.name,
-            attempt.app,
-            attempt.app_data,
+            (attempt.app, attempt.app_data),
             attempt.cdr_start,
             attempt.cdr_answer,
-            attempt.ended or end,
+            peer=attempt.pair.one.name,
+            end=attempt.ended or end,
             answered=attempt.answered is not None,
         )
-        rt.bus.cdr(record)
-        rt.ids.skip()
         call.cdr_forked = True
     call.attempts.clear()

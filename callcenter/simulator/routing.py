@@ -23,6 +23,8 @@ from callcenter.domain.number_plan import pattern_regex as extension_pattern
 from callcenter.domain.schedule import Office, state_at
 from callcenter.simulator.astdb import AstDb
 
+# The context of the inbound calls, `[from-pstn]` (the Originates dial Local/<n>@from-pstn).
+FROM_PSTN = "from-pstn"
 FAMILY = "callhours"
 HEARTBEAT_KEY = "_heartbeat"
 VALID_UNTIL_KEY = "_valid_until"

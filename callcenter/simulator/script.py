@@ -35,17 +35,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import re
 from typing import Protocol
 
+from callcenter.domain.number_plan import pattern_regex
 from callcenter.pbx.dialplan_eval import Step
 from callcenter.pbx.dialplan_expr import is_true, substitute
 from callcenter.simulator.call import Call, wait_first
 from callcenter.simulator.channels import UP, Channel
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.model import ANSWER_DELAY, PbxModel
 from callcenter.simulator.queue import failed_originate
+from callcenter.simulator.routing import FROM_PSTN
 from callcenter.simulator.runtime import Runtime
 from callcenter.simulator.teardown import unanswered_hangup
 
@@ -55,10 +56,11 @@ logger = logging.getLogger(__name__)
 DTMF_BETWEEN = 0.1
 # What Local channels report as DurationMs whatever SendDTMF asked for (020).
 DTMF_REPORTED = 0.1
-DEFAULT_SOUND_SECONDS = 1.0
-FROM_PSTN = "from-pstn"
 
 Contexts = dict[str, dict[str, list[Step]]]
+
+# Every step of a scripted call looks its extension up again: compile each pattern once.
+_pattern = functools.cache(pattern_regex)
 
 
 class Host(Protocol):
@@ -71,53 +73,29 @@ class Host(Protocol):
     async def script_dial(self, call: Call, target: str, timeout: float) -> None: ...
 
 
-def _pattern(exten: str) -> re.Pattern[str] | None:
-    """`_X.` → a regex, as pbx.c matches patterns (X, Z, N, [..], `.`, `!`)."""
-    if not exten.startswith("_"):
-        return None
-    out = []
-    chars = iter(exten[1:])
-    for char in chars:
-        if char == "X":
-            out.append("[0-9]")
-        elif char == "Z":
-            out.append("[1-9]")
-        elif char == "N":
-            out.append("[2-9]")
-        elif char == ".":
-            out.append(".+")
-        elif char == "!":
-            out.append(".*")
-        elif char == "[":
-            body = ""
-            for inner in chars:
-                if inner == "]":
-                    break
-                body += inner
-            out.append(f"[{body}]")
-        else:
-            out.append(re.escape(char))
-    return re.compile("".join(out) + "$")
-
-
 def find_extension(contexts: Contexts, context: str, exten: str) -> list[Step] | None:
     """The steps of `exten` in `context`: an exact extension first, then a pattern."""
     extensions = contexts.get(context, {})
     if exten in extensions:
         return extensions[exten]
     for name, steps in extensions.items():
-        pattern = _pattern(name)
-        if pattern is not None and pattern.match(exten):
+        # Only a name starting with `_` is a pattern (`NX` without it is just a name).
+        if name.startswith("_") and _pattern(name).fullmatch(exten):
             return steps
     return None
 
 
-def inbound_context(model: PbxModel, number: str) -> str | None:
-    """The included context of `[from-pstn]` that has `number`, if any."""
-    for context in model.script_inbound:
-        if find_extension(model.script_contexts, context, number) is not None:
-            return context
-    return None
+def find_steps(model: PbxModel, context: str, exten: str) -> list[Step] | None:
+    """`exten` in `context`, or in a context `context` includes (`[from-pstn]` includes
+    `script_inbound`)."""
+    contexts = model.script_contexts
+    found = find_extension(contexts, context, exten)
+    if found is None and context == FROM_PSTN:
+        for included in model.script_inbound:
+            found = find_extension(contexts, included, exten)
+            if found is not None:
+                break
+    return found
 
 
 class _CallerGone(Exception):
@@ -167,13 +145,7 @@ class ScriptedCall:
         return substitute(text, self._lookup)
 
     def _sound(self, files: str) -> float:
-        sounds = self.rt.model.sound_seconds
-        total = 0.0
-        for name in files.split(",", 1)[0].split("&"):
-            if name not in sounds:
-                logger.debug("no length for sound %r; %ss", name, DEFAULT_SOUND_SECONDS)
-            total += sounds.get(name, DEFAULT_SOUND_SECONDS)
-        return total
+        return self.rt.model.sound_length(files.split(",", 1)[0].split("&"))
 
     async def _wait(self, seconds: float, *, keys: bool = False) -> str | None:
         """Sleep `seconds` of simulated time; with `keys`, a key ends it (the key)."""
@@ -220,23 +192,19 @@ class ScriptedCall:
     # -- the call -----------------------------------------------------------------------
 
     def _steps(self, context: str, exten: str) -> list[Step] | None:
-        """`exten` in `context`, or in a context `context` includes (`[from-pstn]`'s)."""
-        found = find_extension(self.contexts, context, exten)
-        if found is None and context == FROM_PSTN:
-            for included in self.rt.model.script_inbound:
-                found = find_extension(self.contexts, included, exten)
-                if found is not None:
-                    break
-        return found
+        return find_steps(self.rt.model, context, exten)
 
-    async def run(self, exten: str) -> None:
-        """`exten` of `[from-pstn]` (which includes the scripted inbound contexts)."""
+    async def run(self, exten: str, steps: list[Step] | None) -> None:
+        """`exten` of `[from-pstn]`, whose `steps` the caller has looked up (`find_steps`)."""
         call = self.call
         two = call.two
         two.context, two.exten, two.priority = FROM_PSTN, exten, 1
+        where = (two.context, two.exten)
         try:
             while True:
-                steps = self._steps(two.context, two.exten)
+                if (two.context, two.exten) != where:  # Goto, a key, back from a Gosub
+                    where = (two.context, two.exten)
+                    steps = self._steps(*where)
                 if steps is None or two.priority > len(steps):
                     # Falling off the end: Asterisk hangs the channel up (cause 16).
                     two.app, two.app_data = "Hangup", ""
@@ -450,15 +418,12 @@ class ScriptedCall:
 
     # -- endings ------------------------------------------------------------------------
 
-    def _cdr(self, channel: Channel, context: str) -> None:
-        rt = self.rt
-        rt.bus.cdr(
-            CdrRecord(
-                channel, channel.exten, context, "", channel.app, channel.app_data,
-                channel.created, channel.answered, rt.clock.time(),
-            )
+    def _cdr(self, channel: Channel) -> None:
+        """The channel's row, where its dialplan is now."""
+        self.rt.emit_cdr(
+            channel, channel.exten, channel.context, (channel.app, channel.app_data),
+            channel.created, channel.answered,
         )  # fmt: skip
-        rt.ids.skip()
 
     def _forget(self) -> None:
         self.rt.ids.forget(self.call.one)
@@ -474,10 +439,10 @@ class ScriptedCall:
         bus.soft_hangup_request(two, 16)
         bus.hangup_request(one, 16)
         bus.hangup(two, 16)
-        self._cdr(two, two.context)
+        self._cdr(two)
         bus.soft_hangup_request(one, 16)
         bus.hangup(one, 16)
-        self._cdr(one, one.context)
+        self._cdr(one)
         self._forget()
 
     def _caller_gone(self) -> None:
@@ -495,12 +460,12 @@ class ScriptedCall:
             bus.hangup(two, 16)
             self._forget()
             return
-        self._cdr(one, one.context)
+        self._cdr(one)
         if self.caller_hung_up:
             bus.soft_hangup_request(one, 16)
         bus.hangup_request(two, cause)
         bus.hangup(one, cause)
-        self._cdr(two, two.context)
+        self._cdr(two)
         for variable, value in self.on_gone:
             bus.var_set(two, variable, value)
         bus.soft_hangup_request(two, 16)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from callcenter.simulator.call import Call
 from callcenter.simulator.channels import LocalPair
-from callcenter.simulator.events import CdrRecord
 from callcenter.simulator.queue import emit_attempt_cdrs
 from callcenter.simulator.runtime import Runtime
 
@@ -18,39 +17,14 @@ def caller_cdr(rt: Runtime, call: Call) -> None:
     one = call.one
     if one.answered is None:
         return
-    dialled = one.exten
-    rt.bus.cdr(
-        CdrRecord(
-            one,
-            dialled,
-            "from-pstn",
-            "",
-            call.application,
-            call.data,
-            one.created,
-            one.answered,
-            rt.clock.time(),
-        )
+    rt.emit_cdr(
+        one, one.exten, "from-pstn", (call.application, call.data), one.created, one.answered
     )
-    rt.ids.skip()
 
 
 def agent_cdr(rt: Runtime, agent: LocalPair, last_app: str, last_data: str) -> None:
     two = agent.two
-    rt.bus.cdr(
-        CdrRecord(
-            two,
-            two.exten,
-            two.context,
-            "",
-            last_app,
-            last_data,
-            two.created,
-            two.answered,
-            rt.clock.time(),
-        )
-    )
-    rt.ids.skip()
+    rt.emit_cdr(two, two.exten, two.context, (last_app, last_data), two.created, two.answered)
 
 
 def agent_hangs_up(
@@ -172,21 +146,8 @@ def closing_leg_cdr(rt: Runtime, call: Call) -> None:
     """013: after a transfer into an announcement `;2` gets one more Cdr (`Hangup`, `16`)."""
     if call.leg_started is None:
         return
-    two = call.two
-    rt.bus.cdr(
-        CdrRecord(
-            two,
-            call.leg_exten,
-            "from-pstn",
-            "",
-            "Hangup",
-            "16",
-            call.leg_started,
-            call.leg_started,
-            rt.clock.time(),
-        )
-    )
-    rt.ids.skip()
+    started = call.leg_started
+    rt.emit_cdr(call.two, call.leg_exten, "from-pstn", ("Hangup", "16"), started, started)
     call.leg_started = None
 
 

@@ -68,9 +68,15 @@ def list_start(action_id: str | None, text: str) -> bytes:
     return response(action_id, "Success", (("EventList", "start"), ("Message", text)))
 
 
-def list_complete(name: str, action_id: str | None, count: int) -> bytes:
+def list_item(name: str, action_id: str | None, fields: Iterable[Header]) -> bytes:
+    """An event of a list answer: `Event`, `ActionID` if the action had one, then `fields`
+    (015's DBGet items put ActionID last instead and are built by hand)."""
     headers: list[Header] = [("Event", name)]
     if action_id is not None:
         headers.append(("ActionID", action_id))
-    headers += [("EventList", "Complete"), ("ListItems", str(count))]
+    headers.extend(fields)
     return encode_frame(headers)
+
+
+def list_complete(name: str, action_id: str | None, count: int) -> bytes:
+    return list_item(name, action_id, (("EventList", "Complete"), ("ListItems", str(count))))
