@@ -12,8 +12,10 @@ recomputes the whole sequence of every (team, caller) pair that got a new call: 
 window over the pair's calls, ordered by start and then id so that two calls in the same
 microsecond still form a chain. Only changed rows are written.
 
-The retention purge replaces old pseudonyms by WITHHELD but keeps the later calls' links:
-the repeat happened, even if the caller can no longer be told.
+The retention purge replaces old pseudonyms by WITHHELD (and `delete_calls_after_days`
+deletes old calls) but keeps the later calls' links: the repeat happened, even if the
+caller can no longer be told. So the oldest call the window still sees keeps the link it
+has: the window finds no previous call for it, which is not the same as there being none.
 """
 
 from __future__ import annotations
@@ -58,13 +60,11 @@ def _relink(
     if scope is not None:
         ranked = ranked.where(scope)
     sequence = ranked.subquery("sequence")
+    link = func.coalesce(sequence.c.previous, c.previous_started)
     statement = (
         update(table)
-        .where(
-            c.id == sequence.c.call_id,
-            c.previous_started.is_distinct_from(sequence.c.previous),
-        )
-        .values(previous_started=sequence.c.previous)
+        .where(c.id == sequence.c.call_id, c.previous_started.is_distinct_from(link))
+        .values(previous_started=link)
     )
     if not returning:
         connection.execute(statement)

@@ -176,3 +176,26 @@ def test_a_narrow_period_read_through_the_index_counts_the_same(store: Store) ->
     memory = aggregate_records([*earlier, *calls], office.tz, office.team_ids, *PERIOD, SETTINGS)
     assert_same(sql, memory)
     assert sum(c.offered for c in sql.cells) == len(calls)
+
+
+def test_a_new_call_keeps_the_link_of_a_caller_whose_older_calls_were_purged(
+    store: Store,
+) -> None:
+    first = call("p1", at(MONDAY, 9, 0), Outcome.ANSWERED, inside=True, caller="P")
+    second = call("p2", at(MONDAY, 10, 0), Outcome.ANSWERED, inside=True, caller="P")
+    _add_one_by_one(store, [first, second])
+    # The retention purge clears the first call's pseudonym; the second keeps its link.
+    with store.session() as session:
+        session.execute(
+            CallRecordRow.__table__.update()
+            .where(CallRecordRow.linked_id == "p1")
+            .values(caller=WITHHELD)
+        )
+    third = call("p3", at(MONDAY, 11, 0), Outcome.ANSWERED, inside=True, caller="P")
+    _add_one_by_one(store, [third])
+    assert _links(store) == {"p1": None, "p2": first.started, "p3": second.started}
+    # An older call of the caller that arrives late still becomes the second call's link.
+    late = call("p0", at(MONDAY, 9, 30), Outcome.ANSWERED, inside=True, caller="P")
+    _add_one_by_one(store, [late])
+    assert _links(store)["p2"] == late.started
+    assert _links(store)["p0"] is None
