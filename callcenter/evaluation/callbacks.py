@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from callcenter.domain.callbacks import CallbackRequest, CallbackStatus
 from callcenter.domain.calls import CallRecord
+from callcenter.domain.pseudonym import WITHHELD
 from callcenter.domain.schedule import State, TeamSchedule, next_change, state_at
 
 # The 115 service promise: an answer within 24 hours.
@@ -21,6 +22,7 @@ PROMISE = timedelta(hours=24)
 NO_MENU_REASON = "open"
 
 Deadline = Callable[[str, datetime], datetime | None]
+Later = dict[tuple[str, str], list[tuple[datetime, str]]]  # (team, caller) -> (started, id)
 
 
 def opening_deadline(schedule: TeamSchedule, at: datetime) -> datetime | None:
@@ -49,6 +51,9 @@ class CallbackFigures:
     # Callers who asked for a callback and called the team again before being reached
     # (or, never reached, before the request closed): the request did not spare the call.
     repeat_callers: int
+    # Requests whose caller is known (not WITHHELD): the base of the repeat share, since
+    # whether a withheld caller called again cannot be known.
+    known_callers: int
 
     @staticmethod
     def _share(part: int, whole: int) -> float | None:
@@ -68,7 +73,7 @@ class CallbackFigures:
 
     @property
     def repeat_share(self) -> float | None:
-        return self._share(self.repeat_callers, self.requests)
+        return self._share(self.repeat_callers, self.known_callers)
 
 
 def callback_figures(
@@ -79,9 +84,11 @@ def callback_figures(
     """Per team, in team order of first appearance. `calls`: the teams' call records from
     the first request on (only the requesters' matter); `deadline(team, requested_at)`:
     the end of the next opening (`opening_deadline`)."""
-    later: dict[tuple[str, str], list[tuple[datetime, str]]] = {}
+    later: Later = {}
     for call in calls:
-        later.setdefault((call.team, call.caller), []).append((call.started, call.linked_id))
+        # Withheld callers are not one person: their calls link to no request.
+        if call.caller != WITHHELD:
+            later.setdefault((call.team, call.caller), []).append((call.started, call.linked_id))
     teams: dict[str, list[CallbackRequest]] = {}
     for request in requests:
         teams.setdefault(request.team, []).append(request)
@@ -97,13 +104,7 @@ def callback_figures(
                 limit = deadline(team, request.requested_at)
                 if limit is not None and reached <= limit:
                     within_opening += 1
-            until = reached or request.closed_at
-            if any(
-                started > request.requested_at
-                and (until is None or started < until)
-                and linked != request.linked_id
-                for started, linked in later.get((team, request.caller), ())
-            ):
+            if _called_again(request, later):
                 repeats += 1
         out.append(
             CallbackFigures(
@@ -116,9 +117,25 @@ def callback_figures(
                 open=sum(r.status is CallbackStatus.OPEN for r in own),
                 attempts=sum(len(r.attempts) for r in own),
                 repeat_callers=repeats,
+                known_callers=sum(r.caller != WITHHELD for r in own),
             )
         )
     return out
+
+
+def _called_again(request: CallbackRequest, later: Later) -> bool:
+    """Whether the requester called the team again before being reached (never reached:
+    before the request closed). A request whose caller the retention purge cleared (or
+    that never had one) is WITHHELD: its caller is unknown, so it never counts."""
+    if request.caller == WITHHELD:
+        return False
+    until = request.fulfilled_at() or request.closed_at
+    return any(
+        started > request.requested_at
+        and (until is None or started < until)
+        and linked != request.linked_id
+        for started, linked in later.get((request.team, request.caller), ())
+    )
 
 
 def language_choices(records: Iterable[CallRecord]) -> Counter[tuple[str, str, str]]:
@@ -168,14 +185,14 @@ def caller_figures(
     records: Sequence[CallRecord],
     deadline: Deadline,
     *,
-    languages: Mapping[tuple[str, str, str], int] | None = None,
-    overflow: Mapping[tuple[str, str, str], int] | None = None,
+    languages: Mapping[tuple[str, str, str], int],
+    overflow: Mapping[tuple[str, str, str], int],
 ) -> CallerFigures:
-    """Everything of issue 20's evaluation from the period's requests and call records.
-    `languages` and `overflow`: the counts as `language_choices` and `overflow_outcomes`
-    give them, when the database has counted them already (else counted from `records`)."""
-    languages = language_choices(records) if languages is None else languages
-    overflow = overflow_outcomes(records) if overflow is None else overflow
+    """Everything of issue 20's evaluation from the period's requests, the requesters'
+    calls (`records`, for repeat callers) and the counts of the period's calls as
+    `language_choices` and `overflow_outcomes` give them. The counts are passed in, not
+    taken from `records`: those are the requesters' calls, also after the period, and
+    none of the other callers'."""
     return CallerFigures(
         tuple(callback_figures(requests, records, deadline)),
         tuple((*key, n) for key, n in sorted(languages.items())),

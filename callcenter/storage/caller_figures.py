@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from callcenter.domain.callbacks import CallbackRequest
 from callcenter.domain.calls import CallRecord
-from callcenter.evaluation.callbacks import NO_MENU_REASON, language_choices, overflow_outcomes
+from callcenter.domain.pseudonym import WITHHELD
+from callcenter.evaluation.callbacks import NO_MENU_REASON
 from callcenter.storage.batching import chunks
 from callcenter.storage.call_repository import record_of
 from callcenter.storage.callback_repository import CallbackRepository
@@ -26,7 +27,7 @@ Counts = Counter[tuple[str, str, str]]
 @dataclass(frozen=True)
 class CallerInputs:
     requests: list[CallbackRequest]  # made in the period
-    records: list[CallRecord]  # the requesters' calls after the first request
+    records: list[CallRecord]  # the known requesters' calls after the first request
     languages: Counts  # (team, reason, language) -> calls
     overflow: Counts  # (team, destination, outcome) -> calls
 
@@ -34,34 +35,40 @@ class CallerInputs:
 def caller_inputs(
     session: Session, teams: Sequence[str], start: datetime, end: datetime
 ) -> CallerInputs:
-    """Requests made in [start, end), every later call of a requester (repeat calls) and
-    the language and overflow counts of the calls in [start, end).
-
-    The counts also hold the requesters' calls after `end` that chose a language or
-    overflowed: the report counted them so when it still read those calls as records, and
-    its figures must not change with the way they are read."""
+    """Requests made in [start, end), every later call of a known requester (repeat calls)
+    and the language and overflow counts of the calls in [start, end)."""
     team_list = list(teams)
     requests = [
         r for r in CallbackRepository(session).list(since=start, until=end) if r.team in teams
     ]
+    return CallerInputs(
+        requests,
+        _requesters_calls(session, team_list, requests),
+        _languages(session, team_list, start, end),
+        _overflow(session, team_list, start, end),
+    )
+
+
+def _requesters_calls(
+    session: Session, teams: list[str], requests: list[CallbackRequest]
+) -> list[CallRecord]:
+    """The teams' calls after the first known request by a caller of one. Never by WITHHELD
+    (requests the retention purge cleared): that would read every withheld call of the
+    teams since then, millions of rows after a purge, and link none of them."""
+    known = [r for r in requests if r.caller != WITHHELD]
+    if not known:
+        return []
+    first = min(r.requested_at for r in known)
+    callers = sorted({r.caller for r in known})
     records: list[CallRecord] = []
-    if requests:
-        first = min(r.requested_at for r in requests)
-        for chunk in chunks(sorted({r.caller for r in requests}), 500):
-            records += [
-                record_of(row)
-                for row in session.scalars(
-                    select(CallRecordRow).where(
-                        CallRecordRow.caller.in_(chunk),
-                        CallRecordRow.team.in_(team_list),
-                        CallRecordRow.started > first,
-                    )
-                )
-            ]
-    after = [r for r in records if r.started >= end]
-    languages = _languages(session, team_list, start, end) + language_choices(after)
-    overflow = _overflow(session, team_list, start, end) + overflow_outcomes(after)
-    return CallerInputs(requests, records, languages, overflow)
+    for chunk in chunks(callers, 500):
+        statement = select(CallRecordRow).where(
+            CallRecordRow.caller.in_(chunk),
+            CallRecordRow.team.in_(teams),
+            CallRecordRow.started > first,
+        )
+        records += [record_of(row) for row in session.scalars(statement)]
+    return records
 
 
 def _languages(session: Session, teams: list[str], start: datetime, end: datetime) -> Counts:

@@ -13,11 +13,13 @@ from callcenter.domain.access import Actor, Role
 from callcenter.domain.callbacks import AttemptOutcome
 from callcenter.domain.calls import CallRecord, Outcome
 from callcenter.domain.pbx_events import CallbackAsked
-from callcenter.domain.pseudonym import Pseudonymizer
+from callcenter.domain.pseudonym import WITHHELD, Pseudonymizer
 from callcenter.domain.schedule import Reason, State
 from callcenter.evaluation.callbacks import language_choices, overflow_outcomes
 from callcenter.reporting.pages import caller_rows
 from callcenter.storage.call_repository import CallRecordRepository
+from callcenter.storage.callback_repository import CallbackRepository
+from callcenter.storage.caller_figures import caller_inputs
 from callcenter.storage.store import Store
 from callcenter.usecases import callbacks
 from callcenter.usecases.callbacks import NumberSeal
@@ -57,7 +59,9 @@ def _with(record: CallRecord, **changes: object) -> CallRecord:
     return replace(record, **changes)  # type: ignore[arg-type]
 
 
-def test_the_report_counts_the_callback_and_the_choices(store: Store) -> None:
+def _reached_request(store: Store) -> None:
+    """The calls of `_calls` and their request, reached on Monday 10:00: 88 h after the
+    request (not within 24 h), inside the opening."""
     caller = PSEUDONYMS.caller(NUMBER)
     with store.session() as session:
         CallRecordRepository(session).add_many(_calls(caller))
@@ -65,8 +69,11 @@ def test_the_report_counts_the_callback_and_the_choices(store: Store) -> None:
     stored = callbacks.record_request(store.session, event, PSEUDONYMS, SEAL, 7)
     assert stored is not None
     callbacks.start_attempt(store.session, LEAD, stored.id, "101", SEAL, at(MONDAY, 9, 55))
-    # Reached Monday 10:00: 88 h after the request (not within 24 h), inside the opening.
     callbacks.finish_attempt(store.session, stored.id, 1, AttemptOutcome.REACHED, at(MONDAY, 10))
+
+
+def test_the_report_counts_the_callback_and_the_choices(store: Store) -> None:
+    _reached_request(store)
     report = compute_office_report(store, THURSDAY, MONDAY, [TEAM], now=NOW)
     (figures,) = report.callers.callbacks
     assert (figures.requests, figures.fulfilled, figures.within_24h, figures.within_opening) == (
@@ -122,10 +129,10 @@ def _mixed_calls(requester: str) -> list[CallRecord]:
     return records
 
 
-def test_the_counts_from_the_database_equal_those_from_the_records(store: Store) -> None:
+def test_the_counts_from_the_database_are_those_of_the_period(store: Store) -> None:
     """The language and overflow counts come from GROUP BYs over partial indexes; they equal
-    what the report counted when it read the period's records with a choice, and every
-    later call of a requester, as CallRecords (kept so for unchanged figures)."""
+    the counts of the period's records with a choice, and no call after the period counts,
+    not even a requester's (METRICS.md: calls in the period)."""
     requester = PSEUDONYMS.caller(NUMBER)
     stored_calls = _mixed_calls(requester)
     with store.session() as session:
@@ -136,30 +143,57 @@ def test_the_counts_from_the_database_equal_those_from_the_records(store: Store)
 
     tz = store.settings.tz
     start, end = at(THURSDAY, 0).astimezone(tz), at(date(2026, 9, 22), 0).astimezone(tz)
-    asked = at(THURSDAY, 18)
-    before = [
-        r
-        for r in stored_calls
-        if start <= r.started < end and (r.language is not None or r.overflow is not None)
-    ]
-    before += [r for r in stored_calls if r.caller == requester and r.started > asked]
+    period = [r for r in stored_calls if start <= r.started < end]
     assert report.callers.languages == tuple(
-        (*key, n) for key, n in sorted(language_choices(before).items())
+        (*key, n) for key, n in sorted(language_choices(period).items())
     )
     assert report.callers.overflow == tuple(
-        (*key, n) for key, n in sorted(overflow_outcomes(before).items())
+        (*key, n) for key, n in sorted(overflow_outcomes(period).items())
     )
-    # Worked out by hand: "open" for no announcement; the call before the period and the
-    # stranger's after it are not counted, the requester's after it is (as before).
+    # Worked out by hand: "open" for no announcement; neither the call before the period
+    # nor those after it count, the requester's ("ru", to "zentrale") included.
     assert report.callers.languages == (
         (TEAM, "hours", "en", 2),
         (TEAM, "open", "ar", 1),
-        (TEAM, "open", "ru", 1),
         (TEAM, "open", "tr", 1),
         (OTHER, "hours", "en", 1),
     )
     assert report.callers.overflow == (
         (TEAM, "team-b", "answered", 1),
-        (TEAM, "zentrale", "answered", 2),
+        (TEAM, "zentrale", "answered", 1),
         (OTHER, "zentrale", "abandoned", 1),
     )
+
+
+def _withheld_calls(n: int) -> list[CallRecord]:
+    """Strangers without a number: in the period after the requests, and after the period
+    with a language choice and an overflow."""
+    out = []
+    for i in range(n):
+        day, hh = (date(2026, 9, 18), 10) if i % 2 else (date(2026, 9, 23), 11)
+        started = at(day, hh, i % 60, i // 60)
+        base = call(f"w-{i}", started, Outcome.ANNOUNCEMENT, inside=True, caller=WITHHELD)
+        out.append(base if i % 2 else _with(base, language="en", overflow="zentrale"))
+    return out
+
+
+def test_a_withheld_request_reads_no_withheld_calls(store: Store) -> None:
+    """A request the retention purge cleared (caller WITHHELD) is a request but links to
+    no call: 1,000 withheld calls of the team change no figure and are never read."""
+    purged = CallbackAsked("cb-0", "cb-0.2", at(THURSDAY, 17), TEAM, "06151100", "01705000002")
+    assert callbacks.record_request(store.session, purged, PSEUDONYMS, SEAL, 7) is not None
+    with store.session() as session:
+        assert CallbackRepository(session).forget_callers(at(THURSDAY, 17, 30)) == 1
+    _reached_request(store)
+    alone = compute_office_report(store, THURSDAY, MONDAY, [TEAM], now=NOW).callers
+    with store.session() as session:
+        CallRecordRepository(session).add_many(_withheld_calls(1000))
+        tz = store.settings.tz
+        start, end = at(THURSDAY, 0).astimezone(tz), at(date(2026, 9, 22), 0).astimezone(tz)
+        found = caller_inputs(session, [TEAM], start, end)
+    crowded = compute_office_report(store, THURSDAY, MONDAY, [TEAM], now=NOW).callers
+    assert crowded == alone
+    assert [r.caller for r in found.requests].count(WITHHELD) == 1
+    assert sorted(r.linked_id for r in found.records) == ["again"]
+    (figures,) = alone.callbacks
+    assert (figures.requests, figures.repeat_callers, figures.known_callers) == (2, 1, 1)

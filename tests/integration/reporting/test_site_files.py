@@ -197,7 +197,7 @@ def test_a_rerun_into_the_same_folder_drops_pages_of_teams_no_longer_reported(
 
 def test_callback_language_and_overflow_figures_on_index_and_pilot_page(tmp_path: Path) -> None:
     figures = CallerFigures(
-        callbacks=(CallbackFigures("auslaender-a", 4, 3, 1, 2, 1, 0, 5, 1),),
+        callbacks=(CallbackFigures("auslaender-a", 4, 3, 1, 2, 1, 0, 5, 1, 4),),
         languages=(("auslaender-a", "hours", "en", 7),),
         overflow=(
             ("auslaender-b", "zentrale", "answered", 2),

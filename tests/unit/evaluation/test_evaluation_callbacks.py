@@ -15,6 +15,7 @@ from callcenter.domain.callbacks import (
     CallbackStatus,
 )
 from callcenter.domain.calls import CallRecord, LineKind, Outcome
+from callcenter.domain.pseudonym import WITHHELD
 from callcenter.domain.schedule import Reason, State, Team, TeamSchedule, windows_from_spec
 from callcenter.evaluation.callbacks import (
     callback_figures,
@@ -69,6 +70,10 @@ def call(caller: str, started: datetime, linked: str, **kw: object) -> CallRecor
     )
 
 
+def _deadline(team: str, at: datetime) -> datetime | None:
+    return opening_deadline(SCHEDULE, at)
+
+
 def test_opening_deadline_is_the_end_of_the_next_opening() -> None:
     assert opening_deadline(SCHEDULE, ASKED) == datetime(2026, 12, 7, 12, 0, tzinfo=TZ)
     # Asked while open (a queue timeout): the current opening counts.
@@ -116,8 +121,26 @@ def test_the_115_figures_by_hand() -> None:
     assert figures.share_opening == 0.5
     assert figures.attempts == 5
     assert figures.attempts_per_request == 1.25
-    assert figures.repeat_callers == 1
+    assert (figures.repeat_callers, figures.known_callers) == (1, 4)
     assert figures.repeat_share == 0.25
+
+
+def test_a_withheld_request_counts_as_a_request_but_never_as_a_repeat_caller() -> None:
+    """A request the retention purge cleared has no caller: it is a request (and its
+    attempts and fulfilment count), but withheld calls after it are strangers' calls."""
+    known = [
+        request(1, "c1", []),
+        request(2, "c2", [(AttemptOutcome.REACHED, timedelta(hours=89))]),
+    ]
+    calls = [call("c1", ASKED + timedelta(hours=1), "again-1")]
+    withheld = request(3, WITHHELD, [(AttemptOutcome.REACHED, timedelta(hours=20))])
+    strangers = [call(WITHHELD, ASKED + timedelta(hours=h), f"w-{h}") for h in (1, 2, 30)]
+    (before,) = callback_figures(known, calls, _deadline)
+    (after,) = callback_figures([*known, withheld], calls + strangers, _deadline)
+    assert after.repeat_callers == before.repeat_callers == 1
+    assert (before.repeat_callers, before.known_callers, before.repeat_share) == (1, 2, 0.5)
+    assert (after.repeat_callers, after.known_callers, after.repeat_share) == (1, 2, 0.5)
+    assert (after.requests, after.fulfilled, after.within_24h, after.attempts) == (3, 2, 1, 2)
 
 
 def test_no_requests_no_figures() -> None:
