@@ -12,8 +12,9 @@ The version has a past half and a live half (`past_part`). New calls arriving an
 work of the day only add to the present: a result computed before them is still right about
 everything before, and a page may show it, saying when it was computed, while it is computed
 anew (callcenter.usecases.result_cache). Everything else (an import, which writes an audit
-row; a tally entry; a schedule or settings change; an update or deletion of a stored call)
-changes the past half, and a result computed before it is never shown again.
+row; a tally entry; a schedule or settings change; an update or deletion of a stored call;
+the expiry of callback requests and the clearing of their callers) changes the past half,
+and a result computed before it is never shown again.
 """
 
 from __future__ import annotations
@@ -43,13 +44,19 @@ WATCHED = frozenset(
         "callback_attempts",
     }
 )
-# Writes that only add to the present (see the module's docstring): a new call record, and
-# the day's callback requests and attempts (their figures are of the current period).
-LIVE_INSERTS = frozenset({"call_records"})
-LIVE_TABLES = frozenset({"callback_requests", "callback_attempts"})
+# Writes that only add to the present (see the module's docstring): a new call record, a
+# new callback request or attempt. Only their INSERTs: the retention purge's clearing of
+# callers and the expiry of requests rewrite requests of past days, which the figures of
+# those days (who called again, which were fulfilled) are counted from.
+LIVE_INSERTS = frozenset({"call_records", "callback_requests", "callback_attempts"})
 # An execution option for a statement that only adds to the present although it is an
-# UPDATE (linking new calls to their callers' previous calls, callcenter.storage.caller_links).
+# UPDATE: linking new calls to their callers' previous calls (callcenter.storage.caller_links),
+# an attempt's outcome and a request's closing (callcenter.storage.callback_repository).
 LIVE_OPTION = "callcenter_live_write"
+# The audit entries of that callback work (callcenter.usecases.callbacks). Another process
+# sees them in the live half; in the past half (and the schedule version) they are left out,
+# or every "Anrufen" would void every kept result and reload the switchboard's board.
+LIVE_AUDIT_ACTIONS = ("callback_call", "callback_outcome", "callback_done")
 # Tables that decide who is signed in: the web keeps identities until one of them changes
 # (callcenter.web.identity_cache), so a logout, a locked account or a revoked token counts
 # at the next request.
@@ -69,10 +76,16 @@ _live_count = [0]
 _auth_count = [0]
 _lock = threading.Lock()
 
+_LIVE_ACTIONS_SQL = ", ".join(f"'{action}'" for action in LIVE_AUDIT_ACTIONS)
+# MAX(id) with a filter walks the id index from the top: it passes only the newest entries
+# of callback work, never the whole log.
+_NEWEST_PAST_AUDIT = f"SELECT MAX(id) FROM audit_log WHERE action NOT IN ({_LIVE_ACTIONS_SQL})"
 _NEWEST_IDS = text(
-    "SELECT (SELECT MAX(id) FROM tally_entries), (SELECT MAX(id) FROM audit_log), "
-    "(SELECT MAX(id) FROM call_records), (SELECT MAX(id) FROM callback_attempts)"
+    f"SELECT (SELECT MAX(id) FROM tally_entries), ({_NEWEST_PAST_AUDIT}), "
+    "(SELECT MAX(id) FROM call_records), (SELECT MAX(id) FROM callback_attempts), "
+    "(SELECT MAX(id) FROM audit_log)"
 )
+NEWEST_PAST_AUDIT = text(_NEWEST_PAST_AUDIT)
 
 
 def install_version_hooks(engine: Engine) -> None:
@@ -98,11 +111,7 @@ def _mark_write(
     if found:
         verb, table = found.group(1).split()[0].upper(), found.group(2).lower()
         options = getattr(context, "execution_options", None) or {}
-        if (
-            table in LIVE_TABLES
-            or (verb == "INSERT" and table in LIVE_INSERTS)
-            or options.get(LIVE_OPTION)
-        ):
+        if (verb == "INSERT" and table in LIVE_INSERTS) or options.get(LIVE_OPTION):
             conn.info[_LIVE_WROTE] = True
         elif table in WATCHED:
             conn.info[_WROTE] = True
@@ -139,12 +148,12 @@ def auth_writes() -> int:
 
 def data_version(session: Session) -> tuple[int, ...]:
     """The version as one comparable value; equal versions mean equal evaluation inputs.
-    The first three numbers are the past half (`past_part`), the other three the live one."""
+    The first three numbers are the past half (`past_part`), the other four the live one."""
     with _lock:
         past, live = _count[0], _live_count[0]
     row = session.execute(_NEWEST_IDS).one()
-    tally, audit, calls, attempts = (int(value or 0) for value in row)
-    return (past, tally, audit, live, calls, attempts)
+    tally, audit, calls, attempts, any_audit = (int(value or 0) for value in row)
+    return (past, tally, audit, live, calls, attempts, any_audit)
 
 
 def past_part(version: tuple[int, ...]) -> tuple[int, ...]:
@@ -153,5 +162,6 @@ def past_part(version: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def newest_audit_id(version: tuple[int, ...]) -> int:
-    """The schedule version (Store.schedule_version: the newest audit id) in a data version."""
+    """The schedule version (Store.schedule_version: the newest audit id but of callback
+    work, `NEWEST_PAST_AUDIT`) in a data version."""
     return version[2]
