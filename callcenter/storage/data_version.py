@@ -4,7 +4,7 @@ schedule or the office settings change, so computed results can be kept until it
 Two parts make it up. The newest ids of the call records, the tally entries and the audit
 log are read from the database, so a change committed by another process (a CLI import, a
 second `serve`) is seen too; every schedule or settings change writes an audit row. A
-counter of this process is bumped at the commit of every transaction that inserted, updated
+counter of this process is bumped after the commit of every transaction that inserted, updated
 or deleted rows of those tables, which also catches updates and deletions (a merged call
 record, removed walk-ins) that leave the newest ids as they were.
 
@@ -24,7 +24,7 @@ import threading
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import Session
 
 # Tables whose rows the evaluation (or what it is computed for) reads.
@@ -68,6 +68,7 @@ _DML = re.compile(
 _WROTE = "callcenter_data_written"
 _LIVE_WROTE = "callcenter_live_written"
 _AUTH_WROTE = "callcenter_auth_written"
+_COUNTING = "callcenter_counts_commits"
 
 # One count for the process, not per engine: the live writer, the web app and the importers
 # may each have their own engine on the same database.
@@ -92,11 +93,38 @@ def install_version_hooks(engine: Engine) -> None:
     """Count this engine's committed writes to the watched tables (idempotent)."""
     for name, hook in (
         ("before_cursor_execute", _mark_write),
-        ("commit", _bump),
         ("rollback", _forget),
     ):
         if not event.contains(engine, name, hook):
             event.listen(engine, name, hook)
+    _count_after_driver_commit(engine.dialect)
+
+
+def _count_after_driver_commit(dialect: Dialect) -> None:
+    """Bump the counters once the database has the rows, not before.
+
+    The engine's `commit` event fires before the driver's commit. Counted there, a reader in
+    between read the new count, computed on the rows as they were, read the same count after
+    and kept a stale result under it for good. Counted after, a reader overlapping the commit
+    reads a different count before and after (ResultCache keeps nothing then), and one that
+    reads the new count reads the new rows. SQLAlchemy has no event after the driver's
+    commit that Core connections share with sessions, hence the dialect's do_commit (the one
+    call Connection makes for every commit), wrapped once per engine's dialect.
+    """
+    if getattr(dialect, _COUNTING, False):
+        return
+    driver_commit = dialect.do_commit
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            driver_commit(dbapi_connection)
+        finally:
+            # Also when it failed: the database may have committed before the connection
+            # broke, and a count too many only has a result computed once more.
+            _bump(dbapi_connection.info)
+
+    setattr(dialect, "do_commit", do_commit)  # noqa: B010 (mypy: methods are not assignable)
+    setattr(dialect, _COUNTING, True)
 
 
 def mark_past_changed(conn: Connection) -> None:
@@ -119,9 +147,10 @@ def _mark_write(
             conn.info[_AUTH_WROTE] = True
 
 
-def _bump(conn: Connection) -> None:
-    wrote, live = conn.info.pop(_WROTE, False), conn.info.pop(_LIVE_WROTE, False)
-    auth = conn.info.pop(_AUTH_WROTE, False)
+def _bump(info: dict[Any, Any]) -> None:
+    """`info`: the pooled connection's, which Connection.info and the driver's commit share."""
+    wrote, live = info.pop(_WROTE, False), info.pop(_LIVE_WROTE, False)
+    auth = info.pop(_AUTH_WROTE, False)
     if wrote or live or auth:
         with _lock:
             _count[0] += bool(wrote)

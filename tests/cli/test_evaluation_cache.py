@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from recordings import ASTERISK22
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from callcenter.config import load_settings
 from callcenter.domain.access import Actor, Role
@@ -29,6 +29,7 @@ from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import State
 from callcenter.evaluation.model import OfficeReport
 from callcenter.storage.call_writer import CallRecordWriter
+from callcenter.storage.data_version import local_writes
 from callcenter.storage.models import CallRecordRow
 from callcenter.storage.store import Store, open_store
 from callcenter.usecases import callbacks
@@ -256,3 +257,23 @@ def test_expiring_requests_voids_the_kept_result(store: Store) -> None:
     cache = _kept_result(store)
     assert callbacks.expire_requests(store.session, NOW + timedelta(days=30)) == 1
     assert cache.recent(store.data_version(), "report") is None
+
+
+def test_the_write_count_grows_only_once_the_database_has_committed(store: Store) -> None:
+    """A reader just before the driver's commit (the engine's `commit` event fires there)
+    still reads the old count: it computes on the old rows, and the count it reads after
+    the commit differs, so its result is not kept under the new version."""
+    before = local_writes()
+    seen: list[int] = []
+
+    def reader(_conn: object) -> None:
+        seen.append(local_writes())
+
+    event.listen(store.engine, "commit", reader)
+    try:
+        with store.session() as session:
+            session.execute(update(CallRecordRow).values(wait_seconds=CallRecordRow.wait_seconds))
+    finally:
+        event.remove(store.engine, "commit", reader)
+    assert seen == [before]
+    assert local_writes() == before + 1
