@@ -265,7 +265,7 @@ class ServiceJobs:
             return None
         await self.expire_callbacks()
         try:
-            await asyncio.to_thread(forget_callers, store.session, report.cutoff)
+            await asyncio.to_thread(forget_callers, store.session, report.cutoff, now)
         except Exception:
             logger.exception("callback requests' pseudonyms not cleared; the next run retries")
         logger.info(

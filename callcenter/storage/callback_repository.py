@@ -21,9 +21,15 @@ from callcenter.domain.callbacks import (
     CallbackStatus,
 )
 from callcenter.domain.pseudonym import WITHHELD
+from callcenter.storage.data_version import LIVE_OPTION
 from callcenter.storage.errors import NotFound
 from callcenter.storage.models import CallbackAttemptRow, CallbackRequestRow
 from callcenter.storage.sealing import NumberSeal
+
+# An attempt's outcome and a request's closing are the day's callback work: counted as an
+# addition to the present, so a kept evaluation is only computed anew (the expiry and the
+# clearing of callers are not: they rewrite past days, callcenter.storage.data_version).
+_LIVE = {LIVE_OPTION: True}
 
 
 class CallbackRepository:
@@ -125,8 +131,12 @@ class CallbackRepository:
         )
         if row is None or row.outcome is not None:
             return False
-        row.outcome = outcome.value
-        row.ended = ended
+        self._session.execute(
+            update(CallbackAttemptRow)
+            .where(CallbackAttemptRow.id == row.id)
+            .values(outcome=outcome.value, ended=ended)
+            .execution_options(**_LIVE)
+        )
         if outcome is AttemptOutcome.REACHED:
             self.close(request_id, CallbackStatus.DONE, ended)
         self._session.flush()
@@ -137,6 +147,7 @@ class CallbackRepository:
             update(CallbackRequestRow)
             .where(CallbackRequestRow.id == request_id)
             .values(status=status.value, closed_at=at, number_sealed=None)
+            .execution_options(**_LIVE)
         )
 
     def expire(self, now: datetime) -> int:

@@ -8,7 +8,6 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from callcenter.config import Settings
 from callcenter.domain.schedule import Office
 from callcenter.holiday_calendar import german_holidays
 from callcenter.storage.data_version import (
+    NEWEST_PAST_AUDIT,
     auth_writes,
     data_version,
     local_writes,
@@ -23,7 +23,6 @@ from callcenter.storage.data_version import (
     past_part,
 )
 from callcenter.storage.database import make_engine, upgrade
-from callcenter.storage.models import AuditRow
 from callcenter.storage.private_files import make_private_dir
 from callcenter.storage.schedule_repository import ScheduleRepository
 from callcenter.storage.unit_of_work import SqlUnitOfWork
@@ -52,9 +51,10 @@ class Store:
             return ScheduleRepository(session).load_office(self.settings.tz, german_holidays)
 
     def schedule_version(self) -> int:
-        """Grows with every audited change; the service polls it to notice CLI/web edits."""
+        """Grows with every audited change but callback work (data_version.LIVE_AUDIT_ACTIONS);
+        the service polls it to notice CLI/web edits."""
         with self.session() as session:
-            return int(session.scalar(select(func.max(AuditRow.id))) or 0)
+            return int(session.scalar(NEWEST_PAST_AUDIT) or 0)
 
     def data_version(self) -> tuple[int, ...]:
         """Changes with every change of calls, tally entries, schedule or settings

@@ -198,11 +198,23 @@ def expire_requests(sessions: SessionFactory, now: datetime) -> int:
     return count
 
 
-def forget_callers(sessions: SessionFactory, before: datetime) -> int:
+def forget_callers(sessions: SessionFactory, before: datetime, now: datetime) -> int:
     """The retention purge for requests: their callers' pseudonyms, as for call records."""
     require_aware(before, "Rückrufwünsche")
+    require_aware(now, "Rückrufwünsche")
     with sessions() as session:
-        return CallbackRepository(session).forget_callers(before)
+        count = CallbackRepository(session).forget_callers(before)
+        if count:
+            # As the purge of calls: audited, and so seen as a change of the past by another
+            # process's data version too (callcenter.storage.data_version).
+            AuditRepository(session).record(
+                actor=SERVICE_ACTOR,
+                at=now,
+                action="callback_forget",
+                entity="callback_request",
+                after={"cleared": count},
+            )
+    return count
 
 
 def requests_between(

@@ -23,7 +23,7 @@ from callcenter.web.identity_cache import IdentityCache
 from callcenter.web.live import LiveView
 from callcenter.web.page_cache import PageCache
 from callcenter.web.ratelimit import LoginLimiter
-from callcenter.web.versions import Version, VersionProbe
+from callcenter.web.versions import VersionProbe
 
 T = TypeVar("T")
 
@@ -49,8 +49,10 @@ class WebState:
         default_factory=lambda: ResultCache(past=Store.past_of)
     )
     refreshes: set[asyncio.Future[bool]] = field(default_factory=set)
-    # The schedule as every page reads it, loaded again only when the data version changes:
-    # one small query per request instead of loading every team's schedule.
+    # The schedule as every page reads it, loaded again only when the past half of the data
+    # version changes (every schedule or settings edit does; arriving calls and callback
+    # work do not): one small query per request instead of loading every team's schedule.
+    # Kept under that half itself, not with `past=`: the office has nothing to show "as of".
     offices: ResultCache[Office] = field(default_factory=lambda: ResultCache(1))
     # Calls per team of a day (the overview's counts) per data version.
     day_counts: ResultCache[Mapping[str, CallCounts]] = field(
@@ -87,7 +89,8 @@ class WebState:
         return await asyncio.to_thread(go)
 
     async def office(self) -> Office:
-        kept = _kept(self.offices, self.versions.cached(), "office")
+        known = self.versions.cached()
+        kept = None if known is None else _kept(self.offices, Store.past_of(known), "office")
         return kept if kept is not None else await asyncio.to_thread(self.current_office)
 
     async def call_counts(self, start: datetime, end: datetime) -> Mapping[str, CallCounts]:
@@ -113,10 +116,13 @@ class WebState:
 
     def current_office(self) -> Office:
         """Blocking: the schedule of the current data version."""
-        return self.offices.get_or_compute(self.versions.current, "office", self.store.office)
+        return self.offices.get_or_compute(self._current_past, "office", self.store.office)
+
+    def _current_past(self) -> Hashable:
+        return Store.past_of(self.versions.current())
 
 
-def _kept(cache: ResultCache[T], version: Version | None, key: Hashable) -> T | None:
+def _kept(cache: ResultCache[T], version: Hashable | None, key: Hashable) -> T | None:
     """A result kept for the known current version, looked up on the loop (no thread)."""
     if version is None:
         return None

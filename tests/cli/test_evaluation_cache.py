@@ -18,21 +18,29 @@ from pathlib import Path
 
 import pytest
 from recordings import ASTERISK22
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from callcenter.config import load_settings
-from callcenter.domain.access import Actor
+from callcenter.domain.access import Actor, Role
+from callcenter.domain.callbacks import AttemptOutcome
 from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
+from callcenter.domain.pbx_events import CallbackAsked
+from callcenter.domain.pseudonym import Pseudonymizer
 from callcenter.domain.schedule import State
 from callcenter.evaluation.model import OfficeReport
 from callcenter.storage.call_writer import CallRecordWriter
+from callcenter.storage.data_version import local_writes
 from callcenter.storage.models import CallRecordRow
 from callcenter.storage.store import Store, open_store
+from callcenter.usecases import callbacks
 from callcenter.usecases import evaluation as evaluation_case
+from callcenter.usecases.callbacks import NumberSeal
 from callcenter.usecases.result_cache import ResultCache
 from callcenter.usecases.schedule import set_holiday_state
 
 NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+PSEUDONYMS = Pseudonymizer(bytes(range(32)))
+SEAL = NumberSeal(bytes(range(32)))
 
 
 @pytest.fixture
@@ -204,3 +212,68 @@ def test_new_calls_change_only_the_live_half_of_the_version(
 
     cli("import", "cdr", str(ASTERISK22 / "groups" / "017" / "Master.csv"))
     assert Store.past_of(store.data_version()) != Store.past_of(after_tally)
+
+
+def _requested_callback(store: Store) -> int:
+    """A callback request with a running attempt, as the service and the team leave it."""
+    event = CallbackAsked("cb-1", "cb-1.2", NOW - timedelta(hours=2), "auslaender-a", "1", "0170")
+    stored = callbacks.record_request(store.session, event, PSEUDONYMS, SEAL, 7)
+    assert stored is not None
+    lead = Actor("web:tina", Role.TEAMLEAD, "auslaender-a")
+    callbacks.start_attempt(store.session, lead, stored.id, "101", SEAL, NOW - timedelta(hours=1))
+    return stored.id
+
+
+def _kept_result(store: Store) -> ResultCache[str]:
+    cache: ResultCache[str] = ResultCache(past=Store.past_of)
+    cache.get_or_compute(store.data_version, "report", lambda: "report")
+    return cache
+
+
+def test_an_attempt_outcome_only_has_the_result_computed_anew(store: Store) -> None:
+    """The day's callback work adds to the present: the kept result is shown as of its time."""
+    request = _requested_callback(store)
+    cache = _kept_result(store)
+    schedule = store.schedule_version()
+    assert callbacks.finish_attempt(store.session, request, 1, AttemptOutcome.REACHED, NOW)
+    version = store.data_version()
+    assert cache.recent(version, "report") is not None
+    assert not cache.peek(version, "report")[0]  # but it is computed anew
+    # Nor does the switchboard's board reload for it (its audit entry is not a schedule's).
+    assert store.schedule_version() == schedule == Store.schedule_version_of(version)
+
+
+def test_forgetting_callers_voids_the_kept_result(store: Store) -> None:
+    """The retention purge rewrites past requests (who called again is counted from their
+    callers): a result computed before it is never shown again."""
+    _requested_callback(store)
+    cache = _kept_result(store)
+    assert callbacks.forget_callers(store.session, NOW, NOW) == 1
+    assert cache.recent(store.data_version(), "report") is None
+
+
+def test_expiring_requests_voids_the_kept_result(store: Store) -> None:
+    _requested_callback(store)
+    cache = _kept_result(store)
+    assert callbacks.expire_requests(store.session, NOW + timedelta(days=30)) == 1
+    assert cache.recent(store.data_version(), "report") is None
+
+
+def test_the_write_count_grows_only_once_the_database_has_committed(store: Store) -> None:
+    """A reader just before the driver's commit (the engine's `commit` event fires there)
+    still reads the old count: it computes on the old rows, and the count it reads after
+    the commit differs, so its result is not kept under the new version."""
+    before = local_writes()
+    seen: list[int] = []
+
+    def reader(_conn: object) -> None:
+        seen.append(local_writes())
+
+    event.listen(store.engine, "commit", reader)
+    try:
+        with store.session() as session:
+            session.execute(update(CallRecordRow).values(wait_seconds=CallRecordRow.wait_seconds))
+    finally:
+        event.remove(store.engine, "commit", reader)
+    assert seen == [before]
+    assert local_writes() == before + 1
