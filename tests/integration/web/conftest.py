@@ -19,6 +19,8 @@ from argon2 import PasswordHasher
 
 from callcenter.config import Settings, load_settings
 from callcenter.domain.access import Scope
+from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
+from callcenter.domain.schedule import State
 from callcenter.storage import web_repository
 from callcenter.storage.store import Store, open_store
 from callcenter.storage.web_repository import AccountRepository
@@ -30,6 +32,28 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # Monday 23 Nov 2026, 10:00: team A (Mo-Do 09-12) is open, its 12:00 close is ahead.
 START = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
 PASSWORD = "korrekt-pferd-batterie"
+
+
+def answered_call(n: int, team: str = "auslaender-a") -> CallRecord:
+    """An answered team-line call `n` minutes before START (a new record for the writer)."""
+    started = START - timedelta(minutes=n)
+    return CallRecord(
+        linked_id=f"1772438405.{n}",
+        team=team,
+        line_kind=LineKind.TEAM_LINE,
+        dialled="06151100",
+        caller=f"pseudo-{n:05d}",
+        started=started,
+        outcome=Outcome.ANSWERED,
+        state_at_arrival=State.OPEN,
+        source=DecisionSource.LIVE,
+        in_hours=True,
+        answered=started + timedelta(seconds=12),
+        ended=started + timedelta(minutes=2),
+        wait_seconds=12.0,
+    )
+
+
 USERS = {
     "alice": ("admin", None),
     "tina": ("teamlead", "auslaender-a"),

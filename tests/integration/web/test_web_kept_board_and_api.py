@@ -21,8 +21,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from callcenter.domain.access import Actor
-from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
-from callcenter.domain.schedule import Closure, State
+from callcenter.domain.schedule import Closure
 from callcenter.prompts.templates import DEFAULT_DIRECTORY
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.usecases import accounts, sessions
@@ -37,7 +36,7 @@ from callcenter.web.pages import overview_rows
 from callcenter.web.state import WEB
 from callcenter.web.versions import VersionProbe
 
-from .conftest import START, Browser, WebEnv, signed_in
+from .conftest import START, Browser, WebEnv, answered_call, signed_in
 
 ADMIN = Actor.admin("test:admin")
 TEAM = "auslaender-a"
@@ -121,25 +120,6 @@ async def test_the_board_is_kept_per_person_and_role(env: WebEnv, admin: Browser
     assert await _board(admin) == alices
 
 
-def _record(n: int) -> CallRecord:
-    started = START - timedelta(minutes=n)
-    return CallRecord(
-        linked_id=f"1772438405.{n}",
-        team=TEAM,
-        line_kind=LineKind.TEAM_LINE,
-        dialled="06151100",
-        caller=f"pseudo-{n:05d}",
-        started=started,
-        outcome=Outcome.ANSWERED,
-        state_at_arrival=State.OPEN,
-        source=DecisionSource.LIVE,
-        in_hours=True,
-        answered=started + timedelta(seconds=12),
-        ended=started + timedelta(minutes=2),
-        wait_seconds=12.0,
-    )
-
-
 async def _overview(browser: Browser) -> tuple[str, dict[str, Any]]:
     response = await browser.get("/api/v1/overview")
     assert response.status == 200
@@ -198,7 +178,7 @@ async def test_the_api_overview_shows_a_new_call_waiting_callers_and_a_closure_a
 ) -> None:
     _, first = await _overview(admin)
     async with CallRecordWriter(env.store.engine, tmp_path / "spool", max_delay=0.01) as writer:
-        await writer.submit(_record(1))
+        await writer.submit(answered_call(1))
     _, body = await _overview(admin)
     assert _team(body)["calls_today_inside"] == _team(first)["calls_today_inside"] + 1
 

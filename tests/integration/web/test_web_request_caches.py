@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 
 from callcenter.domain.access import Actor
-from callcenter.domain.calls import CallRecord, DecisionSource, LineKind, Outcome
-from callcenter.domain.schedule import State
 from callcenter.storage.call_writer import CallRecordWriter
 from callcenter.usecases import accounts, sessions
 from callcenter.web import readmodels
@@ -28,7 +26,7 @@ from callcenter.web.state import WEB
 from callcenter.web.versions import VersionProbe
 
 from ..sample_office import sample_office
-from .conftest import START, Browser, WebEnv, api_token, signed_in
+from .conftest import START, Browser, WebEnv, answered_call, api_token, signed_in
 
 ADMIN = Actor.admin("test:admin")
 
@@ -111,25 +109,6 @@ async def test_a_session_is_not_kept_past_its_expiry(env: WebEnv, admin: Browser
     assert (await admin.get("/")).status == 303
 
 
-def _record(n: int) -> CallRecord:
-    started = START - timedelta(minutes=n)
-    return CallRecord(
-        linked_id=f"1772438405.{n}",
-        team="auslaender-a",
-        line_kind=LineKind.TEAM_LINE,
-        dialled="06151100",
-        caller=f"pseudo-{n:05d}",
-        started=started,
-        outcome=Outcome.ANSWERED,
-        state_at_arrival=State.OPEN,
-        source=DecisionSource.LIVE,
-        in_hours=True,
-        answered=started + timedelta(seconds=12),
-        ended=started + timedelta(minutes=2),
-        wait_seconds=12.0,
-    )
-
-
 def _inside_calls(page: str) -> int:
     row = re.search(r'<tr data-team="auslaender-a">(.*?)</tr>', page, re.S)
     assert row is not None
@@ -148,7 +127,7 @@ async def test_overview_counts_and_schedule_are_read_again_only_after_a_change(
     assert _inside_calls(again) == _inside_calls(first)
 
     async with CallRecordWriter(env.store.engine, tmp_path / "spool", max_delay=0.01) as writer:
-        await writer.submit(_record(1))
+        await writer.submit(answered_call(1))
     page = await (await admin.get("/")).text()
     assert _inside_calls(page) == _inside_calls(first) + 1
     assert len(counts) == before[0] + 1
