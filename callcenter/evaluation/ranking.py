@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callcenter.evaluation.model import EvaluationSettings, RolloutCandidate
+from callcenter.evaluation.quantiles import linear_quantile, linear_quantiles
 from callcenter.evaluation.windows import Grid, suggest
 
 Floats = NDArray[np.float64]
@@ -175,7 +176,7 @@ def score_teams(
     np.add.at(drawn, (np.arange(replicates)[:, None], picks), 1.0)
     resampled = np.einsum("rw,twij->trij", drawn, scoring)  # (teams, replicates, 7, 24)
     draws = unreached(_share(resampled, coverage), rel_draws, back_draws)  # (teams, replicates)
-    low, high = np.quantile(draws, [0.025, 0.975], axis=1)
+    low, high = linear_quantiles(draws, (0.025, 0.975))
     best = np.argmin(draws, axis=0)
     p_first = np.bincount(best, minlength=len(teams)) / replicates
     order = sorted(range(len(teams)), key=lambda i: (float(point[i]), teams[i].team))
@@ -206,7 +207,7 @@ def tied_ranks(draws: Floats) -> list[tuple[int, bool]]:
     ranks: list[tuple[int, bool]] = []
     leader = 0
     for i in range(len(draws)):
-        if i > 0 and float(np.quantile(draws[i] - draws[leader], 0.025)) <= 0.0:
+        if i > 0 and linear_quantile(draws[i] - draws[leader], 0.025) <= 0.0:
             ranks.append((leader + 1, True))
             ranks[leader] = (leader + 1, True)
         else:

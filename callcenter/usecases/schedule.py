@@ -90,6 +90,12 @@ def seed(uow: UnitOfWork, office_seed: Office, state: str, *, actor: str, now: d
 
 def seed_from_settings(store: Store, actor: str, now: datetime) -> bool:
     """Seed the schedule from the configuration if the database is empty; True if it did."""
+    with store.unit_of_work() as uow:
+        # Every CLI command opens the store through here: once seeded (nearly always), the
+        # seed's holiday calendar and checks would cost ~50–70 ms for nothing. `seed` checks
+        # again under the lock, for instances starting together.
+        if uow.schedules.is_seeded():
+            return False
     settings = store.settings
     office_seed = settings.office_seed(german_holidays(settings.office.holiday_state))
     if any(c.public_reason for c in office_seed.closures):
