@@ -63,6 +63,7 @@ from callcenter.evaluation.inputs import (
 from callcenter.evaluation.model import HourCell
 from callcenter.evaluation.records import hour_cell
 from callcenter.storage.models import (
+    ANNOUNCED_CONDITION,
     ANSWERED_INSIDE_CONDITION,
     CallRecordRow,
     ClosureRow,
@@ -487,9 +488,9 @@ def _displaced(
     whole minutes after their first announcement call their first answered call came
     (−1: none within the horizon).
 
-    The first announcement call per caller comes from the index (team, caller, started,
-    outcome) in caller order, without a sort; the answered call after it is one seek per
-    such caller into the same index.
+    The first announcement call per caller comes from the partial index of announcement
+    calls (team, caller, started) in caller order, without a sort; the answered call
+    after it is one seek per such caller into the index (team, caller, started, outcome).
     """
     if not teams:
         return _Displaced()
@@ -501,8 +502,8 @@ def _displaced(
             c.team.in_(teams),
             c.started >= begin,
             c.started < end,
-            c.outcome.in_(ANNOUNCED),
-            c.caller != WITHHELD,
+            # Word for word the partial index's condition (0015), which only then is used.
+            text(ANNOUNCED_CONDITION),
         )
         .group_by(c.team, c.caller)
         .subquery("first_announcement")

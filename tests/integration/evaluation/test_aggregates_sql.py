@@ -22,6 +22,7 @@ from evaluation_support import (
     dst_calls,
     hand_calls,
 )
+from sqlalchemy import event
 
 from callcenter.evaluation.inputs import Aggregates
 from callcenter.evaluation.records import aggregate_records
@@ -164,3 +165,36 @@ def test_end_before_start_is_refused(store: Store) -> None:
     office = store.office()
     with store.session() as session, pytest.raises(ValueError, match="before start"):
         read_aggregates(session, office.tz, office.team_ids, PERIOD[1], PERIOD[0], SETTINGS)
+
+
+def test_first_announcements_come_from_their_partial_index(store: Store) -> None:
+    """The callers who heard the announcement are found in ix_call_records_announced (0015):
+    a query uses a partial index only when it states the index's condition word for word,
+    so a reworded condition would silently read every call of the period again."""
+    from callcenter.usecases.pilot_data import load_synthetic_pilot_data
+
+    params = SyntheticParams(scale=0.05)
+    assert load_synthetic_pilot_data(store, params, 21, now=NOW) > 0
+    office = store.office()
+    seen: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if "min(call_records.started)" in statement and "announcement" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", keep)
+    try:
+        with store.session() as session:
+            read_aggregates(session, office.tz, office.team_ids, *PERIOD, SETTINGS)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", keep)
+    assert len(seen) == 1, "the pass over the first announcement calls ran once"
+    statement, parameters = seen[0]
+    postgres = store.engine.dialect.name == "postgresql"
+    with store.engine.connect() as connection:
+        if postgres:
+            # On a test-sized table a sequential scan is cheapest; any index will do here.
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+        plan = connection.exec_driver_sql(explain + statement, parameters).all()
+    assert "ix_call_records_announced" in " ".join(str(row) for row in plan)
