@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from callcenter.reporting.i18n import Lang
 
 _REASONS: Mapping[str, tuple[str, str]] = {
-    "hours": ("außerhalb der Sprechzeit", "outside the call hours"),
+    "hours": ("außerhalb der Sprechzeiten", "outside the call hours"),
     "holiday": ("Feiertag", "public holiday"),
     "closure": ("Schließtag (Bandansage)", "closure day (announcement)"),
     "open": ("in der Sprechzeit", "during the call hours"),

@@ -209,7 +209,7 @@ def test_callback_language_and_overflow_figures_on_index_and_pilot_page(tmp_path
     index = (tmp_path / "index.html").read_text("utf-8")
     assert "Rückrufe, Sprachwahl, Überlauf" in index
     assert f'davon binnen 24 h erfüllt (115)</td><td class="num">25{NBSP}%' in index
-    assert "Sprachwahl (außerhalb der Sprechzeit): Englisch" in index
+    assert "Sprachwahl (außerhalb der Sprechzeiten): Englisch" in index
     assert "Überlauf nach Zentrale: angenommen" in index
     # another team by its name; a code the labels do not know yet stays visible as it is
     assert "Überlauf nach Ausländerbehörde Team A: Warteschlange abgelaufen" in index
@@ -222,5 +222,5 @@ def test_callback_language_and_overflow_figures_on_index_and_pilot_page(tmp_path
     assert "Overflow to switchboard: answered" in english
     # The pilot page shows only the pilot team's rows (team A), not team B's overflow.
     pilot = (tmp_path / "pilot.html").read_text("utf-8")
-    assert "Sprachwahl (außerhalb der Sprechzeit): Englisch" in pilot
+    assert "Sprachwahl (außerhalb der Sprechzeiten): Englisch" in pilot
     assert "Überlauf nach" not in pilot

@@ -116,7 +116,7 @@ async def test_callback_language_and_overflow_figures_on_the_page(
         assert CallRecordRepository(session).add(record)
     page = await (await admin.get("/auswertung?team=auslaender-a")).text()
     assert "Rückrufe, Sprachwahl, Überlauf" in page
-    assert "Sprachwahl (außerhalb der Sprechzeit): Türkisch</td>" in page
+    assert "Sprachwahl (außerhalb der Sprechzeiten): Türkisch</td>" in page
 
 
 async def test_a_new_call_shows_the_figures_as_of_earlier_then_the_renewed_ones(
@@ -153,4 +153,4 @@ async def test_a_new_call_shows_the_figures_as_of_earlier_then_the_renewed_ones(
     assert not state.refreshes
     renewed = await (await admin.get("/auswertung?team=auslaender-a")).text()
     assert 'id="evaluation-as-of"' not in renewed
-    assert "Sprachwahl (außerhalb der Sprechzeit): Ukrainisch</td>" in renewed
+    assert "Sprachwahl (außerhalb der Sprechzeiten): Ukrainisch</td>" in renewed
