@@ -81,6 +81,7 @@ def create_app(
     add_health_routes(app, health)
     app.cleanup_ctx.append(_board_hub)
     app.on_shutdown.append(_end_streams)
+    app.on_cleanup.append(_stop_evaluations)
     app.on_response_prepare.append(security_headers)
     return app
 
@@ -142,6 +143,12 @@ async def _board_hub(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _stop_evaluations(app: web.Application) -> None:
+    """No queued evaluation starts any more; one under way finishes in its thread (a
+    thread cannot be stopped), and its result is dropped with the app."""
+    app[WEB].evaluation_worker.shutdown(wait=False, cancel_futures=True)
 
 
 async def _end_streams(app: web.Application) -> None:

@@ -8,6 +8,7 @@ The computing half (`callcenter.usecases.evaluation.compute_office_report`) and 
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 from collections.abc import Callable, Mapping
@@ -105,21 +106,22 @@ def _key(
     return (team, start, end, lang, state.now().date())
 
 
-def _kept_or_computed(
+def _kept(
     state: WebState, team: str | None, start: date | None, end: date | None, lang: str
-) -> tuple[Evaluation, bool]:
-    """Blocking: (figures, whether they are of an earlier moment and want computing anew)."""
+) -> tuple[Evaluation | None, bool]:
+    """Blocking, quick: (kept figures or None, whether they are of an earlier moment and
+    want computing anew)."""
     version = state.store.data_version()
     key = _key(state, team, start, end, lang)
     found, result = state.evaluations.peek(version, key)
-    if not found:
-        kept = state.evaluations.recent(version, key)
-        if kept is not None:
-            assert isinstance(kept.result, Evaluation)
-            return replace(kept.result, as_of=kept.as_of), True
-        result = compute_evaluation(state, team, start, end, lang)
-    assert isinstance(result, Evaluation)
-    return result, False
+    if found:
+        assert isinstance(result, Evaluation)
+        return result, False
+    kept = state.evaluations.recent(version, key)
+    if kept is None:
+        return None, False
+    assert isinstance(kept.result, Evaluation)
+    return replace(kept.result, as_of=kept.as_of), True
 
 
 async def evaluation_for(
@@ -128,18 +130,26 @@ async def evaluation_for(
     """The figures for the page and the API, computed off the event loop. When only new
     calls came since they were computed, the kept figures are shown at once, marked with
     their time, and computed anew in the background (one computation per key at a time):
-    on a busy day calls arrive more often than a large evaluation can be computed."""
-    result, renew = await asyncio.to_thread(_kept_or_computed, state, team, start, end, lang)
-    if renew:
-        task = asyncio.ensure_future(
-            asyncio.to_thread(
-                state.evaluations.refresh,
-                state.store.data_version,
-                _key(state, team, start, end, lang),
-                lambda: _build_evaluation(state, team, start, end, lang),
-                at=state.now(),
-            )
+    on a busy day calls arrive more often than a large evaluation can be computed.
+    Computations run on the evaluation worker (WebState.evaluation_worker), the look for
+    kept figures does not: it never waits behind a computation."""
+    result, renew = await asyncio.to_thread(_kept, state, team, start, end, lang)
+    loop = asyncio.get_running_loop()
+    if result is None:
+        # Ten readers of a page not yet computed queue here; the first computes it, the
+        # others then find it kept (compute_evaluation looks again).
+        return await loop.run_in_executor(
+            state.evaluation_worker, compute_evaluation, state, team, start, end, lang
         )
+    if renew:
+        renewal = functools.partial(
+            state.evaluations.refresh,
+            state.store.data_version,
+            _key(state, team, start, end, lang),
+            lambda: _build_evaluation(state, team, start, end, lang),
+            at=state.now(),
+        )
+        task = asyncio.ensure_future(loop.run_in_executor(state.evaluation_worker, renewal))
         state.refreshes.add(task)
         task.add_done_callback(_refresh_done(state))
     return result

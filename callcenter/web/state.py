@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, TypeVar
@@ -49,6 +50,14 @@ class WebState:
         default_factory=lambda: ResultCache(past=Store.past_of)
     )
     refreshes: set[asyncio.Future[bool]] = field(default_factory=set)
+    # Evaluations are computed here, one at a time, not on the default executor: over 10M
+    # calls one takes 20 s and 1 GiB, so several at once (teams × languages renewing after
+    # a call) would hold every default worker (closure edits on the control socket, the
+    # board's reads) and add up their memory, and under the GIL they would not finish
+    # sooner side by side. A page asked for again meanwhile finds the result kept.
+    evaluation_worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="evaluation")
+    )
     # The schedule as every page reads it, loaded again only when the past half of the data
     # version changes (every schedule or settings edit does; arriving calls and callback
     # work do not): one small query per request instead of loading every team's schedule.

@@ -7,6 +7,7 @@ import asyncio
 import html
 import json
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -154,3 +155,39 @@ async def test_a_new_call_shows_the_figures_as_of_earlier_then_the_renewed_ones(
     renewed = await (await admin.get("/auswertung?team=auslaender-a")).text()
     assert 'id="evaluation-as-of"' not in renewed
     assert "Sprachwahl (außerhalb der Sprechzeiten): Ukrainisch</td>" in renewed
+
+
+async def test_readers_of_a_page_not_yet_computed_share_one_computation(
+    with_data: WebEnv, admin: Browser
+) -> None:
+    """Ten team leads opening the same page before it was ever computed: it is computed once
+    on the evaluation worker, the others wait for it and get the same figures."""
+    state = with_data.app[WEB]
+    before = state.evaluations.computed
+    pages = await asyncio.gather(*(admin.get("/auswertung?team=auslaender-b") for _ in range(10)))
+    texts = [await page.text() for page in pages]
+    assert all(page.status == 200 for page in pages)
+    assert state.evaluations.computed - before == 1
+    assert len({figures_in(text).__repr__() for text in texts}) == 1
+
+
+async def test_kept_figures_are_served_while_the_evaluation_worker_is_busy(
+    with_data: WebEnv, admin: Browser
+) -> None:
+    """A computation over millions of calls takes many seconds: a page whose figures are
+    kept never waits behind it, and a page that needs computing waits its turn."""
+    state = with_data.app[WEB]
+    kept = await admin.get("/auswertung?team=auslaender-a")
+    assert kept.status == 200
+    release = threading.Event()
+    busy = asyncio.get_running_loop().run_in_executor(state.evaluation_worker, release.wait, 30)
+    try:
+        again = await asyncio.wait_for(admin.get("/auswertung?team=auslaender-a"), 10)
+        assert again.status == 200
+        queued = asyncio.ensure_future(admin.get("/auswertung?team=einbuergerung"))
+        await asyncio.sleep(0.5)
+        assert not queued.done(), "computed beside the busy worker"
+    finally:
+        release.set()
+    assert await busy
+    assert (await asyncio.wait_for(queued, 30)).status == 200
