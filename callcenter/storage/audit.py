@@ -54,10 +54,14 @@ class AuditRepository:
         actions: Collection[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        before_id: int | None = None,
     ) -> list[AuditEntry]:
         """The newest entries first, optionally only those about one kind of entity (and
-        those ids, by those actions), made in [since, until)."""
+        those ids, by those actions), made in [since, until); with `before_id` only those
+        older than that entry (the next page)."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(AuditRow.id < before_id)
         if entity is not None:
             query = query.where(AuditRow.entity == entity)
         if entity_ids is not None:

@@ -19,11 +19,12 @@ def audit_log(
     *,
     since: datetime | None = None,
     until: datetime | None = None,
+    before_id: int | None = None,
 ) -> list[AuditEntry]:
     """The newest audit entries (admins only), optionally about one kind of entity, made
-    in [since, until)."""
+    in [since, until), older than entry `before_id` if given (the next batch)."""
     require_role(actor, Role.ADMIN)
-    return uow.audit.list(limit, entity, since=since, until=until)
+    return uow.audit.list(limit, entity, since=since, until=until, before_id=before_id)
 
 
 def closures_entered(uow: UnitOfWork, closure_ids: Collection[int]) -> dict[int, AuditEntry]:

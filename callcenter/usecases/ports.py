@@ -76,6 +76,7 @@ class AuditLog(Protocol):
         actions: Collection[str] | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        before_id: int | None = None,
     ) -> list[AuditEntry]: ...
 
 

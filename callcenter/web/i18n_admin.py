@@ -160,6 +160,7 @@ ADMIN_TEXTS: dict[str, tuple[str, str]] = {
         "{n} Einträge, die neuesten zuerst (höchstens {limit}).",
         "{n} entries, newest first (at most {limit}).",
     ),
+    "audit_shown_one": ("1 Eintrag.", "1 entry."),
     "audit_hint": (
         "Zeiten in Ortszeit (Europe/Berlin). Geänderte Felder sind markiert.",
         "Times in local time (Europe/Berlin). Changed fields are marked.",

@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 
 from callcenter.storage.audit import AuditRepository
+from callcenter.web import audit_page
 
 from .conftest import BERLIN, PASSWORD, Browser, WebEnv, signed_in
 
@@ -360,3 +361,43 @@ async def test_hostile_input_is_refused_and_never_reflected_raw(admin: Browser) 
     role = await admin.post("/benutzer/rolle", {"username": "sven", "role": "root"})
     assert role.status == 422
     assert "unbekannte Rolle" in html.unescape(await role.text())
+
+
+async def test_a_team_filter_and_the_export_reach_past_many_newer_entries(
+    env: WebEnv, admin: Browser, monkeypatch
+) -> None:
+    """A team's one change behind more newer entries of other teams than one read holds is
+    still found, and the CSV holds every entry of the selection, not the page's newest."""
+    monkeypatch.setattr(audit_page, "SCAN_BATCH", 50)
+    at = env.clock.current
+    with env.store.session() as session:
+        audit = AuditRepository(session)
+        audit.record(
+            actor="cli:root",
+            at=at,
+            action="set_windows",
+            entity="team",
+            entity_id="einbuergerung",
+            before={"team": "einbuergerung"},
+            after={"team": "einbuergerung"},
+        )
+        for n in range(audit_page.PAGE_SIZE + 130):  # newer, about another team
+            audit.record(
+                actor="cli:root",
+                at=at,
+                action="set_windows",
+                entity="team",
+                entity_id="auslaender-a",
+                before={"team": "auslaender-a", "n": n},
+                after={"team": "auslaender-a", "n": n + 1},
+            )
+    page = html.unescape(await (await admin.get("/protokoll?team=einbuergerung")).text())
+    assert "1 Eintrag." in page
+    shown = html.unescape(await (await admin.get("/protokoll?team=auslaender-a")).text())
+    assert f"{audit_page.PAGE_SIZE} Einträge" in shown  # the page: the newest 200
+    export = await admin.get("/protokoll.csv?entity=team")
+    rows = list(csv.reader(io.StringIO((await export.read()).decode("utf-8-sig")), delimiter=";"))
+    with env.store.session() as session:
+        stored = len(AuditRepository(session).list(100_000, "team"))
+    assert stored >= audit_page.PAGE_SIZE + 131
+    assert len(rows) - 1 == stored
