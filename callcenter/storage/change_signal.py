@@ -25,6 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from callcenter.storage.data_version import LIVE_AUDIT_ACTIONS
 from callcenter.storage.models import AuditRow
 
 logger = logging.getLogger(__name__)
@@ -39,12 +40,14 @@ _listeners_lock = threading.Lock()
 
 
 def latest_change(engine: Engine) -> tuple[int, str]:
-    """The newest audit entry's id (0 if none) and a line naming who changed what."""
+    """The newest audit entry's id (0 if none) and a line naming who changed what; callback
+    work is left out, as the commit hook leaves it out."""
     with engine.connect() as connection:
         row = connection.execute(
             select(
                 AuditRow.id, AuditRow.actor, AuditRow.action, AuditRow.entity, AuditRow.entity_id
             )
+            .where(AuditRow.action.not_in(LIVE_AUDIT_ACTIONS))
             .order_by(AuditRow.id.desc())
             .limit(1)
         ).first()
@@ -88,7 +91,12 @@ def install_commit_hooks() -> None:
 
 
 def _mark_audited(session: Session, _context: object) -> None:
-    if any(isinstance(row, AuditRow) for row in session.new):
+    # Callback work (an "Anrufen", its outcome) is audited too but changes nothing the
+    # service serves: signalled, each attempt would reload the schedule, re-check every
+    # announcement and push the state to the PBX.
+    if any(
+        isinstance(row, AuditRow) and row.action not in LIVE_AUDIT_ACTIONS for row in session.new
+    ):
         session.info[_CHANGED] = True
 
 

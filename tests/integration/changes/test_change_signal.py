@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from callcenter.storage.change_signal import ChangeListener, add_change_listener, latest_change
+from callcenter.storage.data_version import LIVE_AUDIT_ACTIONS
 from callcenter.storage.database import make_engine, session_scope, upgrade
 from callcenter.storage.models import AuditRow, TeamRow
 
@@ -54,6 +55,27 @@ def test_a_commit_with_an_audit_row_calls_the_listener_once(engine: Engine) -> N
         remove()
     audit(engine)
     assert len(calls) == 1  # removed: no more calls
+
+
+@pytest.mark.parametrize("action", LIVE_AUDIT_ACTIONS)
+def test_callback_work_signals_no_change_of_what_the_service_serves(
+    engine: Engine, action: str
+) -> None:
+    """An "Anrufen" and its outcome are audited, but they change neither the schedule nor
+    the announcements: the service must not reload and push its state for each one."""
+    calls: list[str] = []
+    audit(engine, "closure.add")
+    before = latest_change(engine)
+    remove = add_change_listener(engine, lambda: calls.append("changed"))
+    try:
+        audit(engine, action)
+        assert calls == []
+        assert latest_change(engine) == before  # the poll (SQLite) sees nothing new either
+        audit(engine, "closure.add")
+        assert calls == ["changed"]
+        assert latest_change(engine)[0] > before[0]
+    finally:
+        remove()
 
 
 def test_latest_change_names_actor_action_and_target(engine: Engine) -> None:
