@@ -38,8 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callcenter.domain.schedule import Office
-from callcenter.evaluation.days import days as day_range
-from callcenter.evaluation.days import monday_of, regular_day
+from callcenter.evaluation.days import monday_of, regular_days
 from callcenter.evaluation.inputs import Aggregates, Columns, EvaluationSettings
 from callcenter.evaluation.kpi import Counts, kpi_parts
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey, WeeklyPoint
@@ -112,10 +111,7 @@ def day_table(
             table, aggregates.caller_day_columns(team, caller_names), CALLER_COUNTS, first, last
         )
     closed = frozenset(aggregates.closure_days)
-    regular = {
-        team: np.array([regular_day(office, team, day, closed) for day in day_range(first, last)])
-        for team in teams
-    }
+    regular = {team: np.array(regular_days(office, team, first, last, closed)) for team in teams}
     return DayTable(first, last, values, regular)
 
 
