@@ -146,14 +146,23 @@ def _answered_within(agents: int, mu: float, theta: float, ahead: int, t: float)
     steps = int(mean + 12.0 * math.sqrt(mean) + 30)
     stay = 1.0 - rates / top
     move = rates / top
-    done = np.zeros(ahead + 1)
     log_weight = -mean  # log Poisson(0; mean)
+    log_mean = math.log(mean)
     cdf = np.zeros(ahead + 1)
+    # The same products and sums step by step as with fresh arrays, written into these:
+    # a state's staffing runs this loop millions of times, and allocating the arrays took
+    # longer than their arithmetic. `chain[0]` is "served", which position 0 moves into.
+    chain = np.zeros(ahead + 2)
+    chain[0] = 1.0
+    shifted, done = chain[:-1], chain[1:]
+    moved = np.empty(ahead + 1)
     for m in range(1, steps + 1):
-        shifted = np.concatenate(([1.0], done[:-1]))  # position 0 moves into "served"
-        done = stay * done + move * shifted
-        log_weight += math.log(mean) - math.log(m)
-        cdf += math.exp(log_weight) * done
+        np.multiply(move, shifted, out=moved)
+        done *= stay
+        done += moved
+        log_weight += log_mean - math.log(m)
+        np.multiply(done, math.exp(log_weight), out=moved)
+        cdf += moved
     # cdf = Σ_m Poisson(m) · P(done within m jumps) = P(done by t).
     return survive * np.minimum(cdf, 1.0)
 
