@@ -124,7 +124,10 @@ def _add_by_day(
     start = first.toordinal()
     keep = (days >= start) & (days <= last.toordinal())
     rows = days[keep] - start
-    np.add.at(table, (rows[:, None], np.array(tuple(targets))[None, :]), counts[keep])
+    kept = counts[keep]
+    # bincount, not np.add.at: the same sums, several times faster (30 pilots × 91 teams).
+    for column, target in enumerate(targets):
+        table[:, target] += np.bincount(rows, weights=kept[:, column], minlength=len(table))
 
 
 def metric_parts(
