@@ -124,10 +124,11 @@ def _add_by_day(
     start = first.toordinal()
     keep = (days >= start) & (days <= last.toordinal())
     rows = days[keep] - start
-    kept = counts[keep]
-    # bincount, not np.add.at: the same sums, several times faster (30 pilots × 91 teams).
-    for column, target in enumerate(targets):
-        table[:, target] += np.bincount(rows, weights=kept[:, column], minlength=len(table))
+    # One bincount over (day, column) cells of the table, not np.add.at: the same sums,
+    # several times faster (a state's 30 pilots × 91 teams).
+    cells = rows[:, None] * table.shape[1] + np.array(tuple(targets))[None, :]
+    sums = np.bincount(cells.ravel(), weights=counts[keep].ravel(), minlength=table.size)
+    table += sums.reshape(table.shape)
 
 
 def metric_parts(
