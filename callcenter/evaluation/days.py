@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from callcenter.domain.schedule import Office, wall_to_instant
+from callcenter.domain.schedule import Office, TeamSchedule, wall_to_instant
 
 
 def local_day_hour(utc_hour: datetime, tz: tzinfo) -> tuple[date, int]:
@@ -69,9 +69,25 @@ def closure_days(
 
 def regular_day(office: Office, team: str, day: date, closed: frozenset[tuple[str, date]]) -> bool:
     """Monday–Friday, no public holiday the team observes, no closure of the team that day."""
+    return _regular(office.schedule_for(team), team, day, closed)
+
+
+def regular_days(
+    office: Office, team: str, first: date, last: date, closed: frozenset[tuple[str, date]]
+) -> list[bool]:
+    """`regular_day` for each day of [first, last]. The team's schedule is looked up once:
+    per day it cost a scan of the office's teams and closures, and a state's pilots ask
+    for some 90 teams × 180 days each."""
+    schedule = office.schedule_for(team)
+    return [_regular(schedule, team, day, closed) for day in days(first, last)]
+
+
+def _regular(
+    schedule: TeamSchedule, team: str, day: date, closed: frozenset[tuple[str, date]]
+) -> bool:
     if day.weekday() >= 5 or (team, day) in closed:
         return False
-    return office.schedule_for(team).holiday_on(day) is None
+    return schedule.holiday_on(day) is None
 
 
 def monday_of(day: date) -> date:

@@ -38,8 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from callcenter.domain.schedule import Office
-from callcenter.evaluation.days import days as day_range
-from callcenter.evaluation.days import monday_of, regular_day
+from callcenter.evaluation.days import monday_of, regular_days
 from callcenter.evaluation.inputs import Aggregates, Columns, EvaluationSettings
 from callcenter.evaluation.kpi import Counts, kpi_parts
 from callcenter.evaluation.model import Estimate, MetricEffect, MetricKey, WeeklyPoint
@@ -99,10 +98,38 @@ class DayTable:
         return (self.last - self.first).days + 1
 
 
+class RegularDays:
+    """Which days are regular (`days.regular_day`), per team over [first, last], for one
+    office and its closure days; each team and span computed once. A state's 30 pilots
+    each compare against the same 90 control teams over the same days."""
+
+    def __init__(self, office: Office, closed: frozenset[tuple[str, date]]) -> None:
+        self._office = office
+        self._closed = closed
+        self._known: dict[tuple[str, date, date], Bools] = {}
+
+    def of(self, team: str, first: date, last: date) -> Bools:
+        """Read-only: the same array answers every later question about the same days."""
+        key = (team, first, last)
+        found = self._known.get(key)
+        if found is None:
+            found = np.array(regular_days(self._office, team, first, last, self._closed))
+            found.flags.writeable = False
+            self._known[key] = found
+        return found
+
+
 def day_table(
-    aggregates: Aggregates, office: Office, teams: Sequence[str], first: date, last: date
+    aggregates: Aggregates,
+    office: Office,
+    teams: Sequence[str],
+    first: date,
+    last: date,
+    *,
+    regular: RegularDays | None = None,
 ) -> DayTable:
-    """The day table of `teams` over [first, last] from the aggregates."""
+    """The day table of `teams` over [first, last] from the aggregates. `regular`: the
+    office's regular days as known so far (several tables over the same days share it)."""
     size = (last - first).days + 1
     values = {team: np.zeros((size, FIELDS)) for team in teams}
     cell_names, caller_names = tuple(CELL_COUNTS.values()), tuple(CALLER_COUNTS.values())
@@ -111,12 +138,8 @@ def day_table(
         _add_by_day(
             table, aggregates.caller_day_columns(team, caller_names), CALLER_COUNTS, first, last
         )
-    closed = frozenset(aggregates.closure_days)
-    regular = {
-        team: np.array([regular_day(office, team, day, closed) for day in day_range(first, last)])
-        for team in teams
-    }
-    return DayTable(first, last, values, regular)
+    known = regular or RegularDays(office, frozenset(aggregates.closure_days))
+    return DayTable(first, last, values, {team: known.of(team, first, last) for team in teams})
 
 
 def _add_by_day(
@@ -128,7 +151,11 @@ def _add_by_day(
     start = first.toordinal()
     keep = (days >= start) & (days <= last.toordinal())
     rows = days[keep] - start
-    np.add.at(table, (rows[:, None], np.array(tuple(targets))[None, :]), counts[keep])
+    # One bincount over (day, column) cells of the table, not np.add.at: the same sums,
+    # several times faster (a state's 30 pilots × 91 teams).
+    cells = rows[:, None] * table.shape[1] + np.array(tuple(targets))[None, :]
+    sums = np.bincount(cells.ravel(), weights=counts[keep].ravel(), minlength=table.size)
+    table += sums.reshape(table.shape)
 
 
 def metric_parts(

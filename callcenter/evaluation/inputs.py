@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from operator import attrgetter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -129,6 +129,8 @@ class Aggregates:
 
 def _columns(rows: Sequence[HourCell] | Sequence[CallerDay], names: tuple[str, ...]) -> Columns:
     days = np.fromiter((row.day.toordinal() for row in rows), dtype=np.int64, count=len(rows))
-    counts: list[list[Any]] = [[getattr(row, name) for name in names] for row in rows]
-    values = np.array(counts, dtype=np.float64).reshape(len(rows), len(names))
+    counts = attrgetter(*names)
+    values = np.array([counts(row) for row in rows], dtype=np.float64).reshape(
+        len(rows), len(names)
+    )
     return days, values

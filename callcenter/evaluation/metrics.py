@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import add, attrgetter
 
 from callcenter.evaluation.inputs import Aggregates, EvaluationSettings, TeamPeriodStats
 from callcenter.evaluation.kpi import Counts, kpi_parts
@@ -12,6 +14,21 @@ from callcenter.evaluation.model import HourCell, MetricKey, PeriodMetrics
 
 # Share outside and answer rate depend on no setting.
 DEFAULTS = EvaluationSettings()
+# CellTotals' fields in their order: whole counts, then float seconds.
+COUNT_FIELDS = (
+    "offered",
+    "inside",
+    "outside",
+    "team_line",
+    "direct_line",
+    "switchboard",
+    "answered_inside",
+    "answered_within_target",
+    "abandoned_inside",
+    "short_abandons_inside",
+    "announcements",
+)
+SECONDS_FIELDS = ("wait_total_seconds", "talk_total_seconds")
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -38,38 +55,13 @@ class CellTotals:
 
     @classmethod
     def of(cls, cells: Iterable[HourCell]) -> CellTotals:
-        counts = [0] * 11
-        wait = talk = 0.0
-        for c in cells:
-            counts[0] += c.offered
-            counts[1] += c.inside
-            counts[2] += c.outside
-            counts[3] += c.team_line
-            counts[4] += c.direct_line
-            counts[5] += c.switchboard
-            counts[6] += c.answered_inside
-            counts[7] += c.answered_within_target
-            counts[8] += c.abandoned_inside
-            counts[9] += c.short_abandons_inside
-            counts[10] += c.announcements
-            wait += c.wait_total_seconds
-            talk += c.talk_total_seconds
-        (offered, inside, outside, team_line, direct_line, switchboard) = counts[:6]
-        answered, within, abandoned, short, announcements = counts[6:]
+        rows = cells if isinstance(cells, Sequence) else list(cells)
+        # One field at a time in C (a state's report sums its cells some ten times over);
+        # the float totals by reduce(add): left to right as a loop adds them, where sum()
+        # of floats is compensated from Python 3.12 on.
         return cls(
-            offered,
-            inside,
-            outside,
-            team_line,
-            direct_line,
-            switchboard,
-            answered,
-            within,
-            abandoned,
-            short,
-            announcements,
-            wait,
-            talk,
+            *(sum(map(attrgetter(name), rows)) for name in COUNT_FIELDS),
+            *(reduce(add, map(attrgetter(name), rows), 0.0) for name in SECONDS_FIELDS),
         )
 
     def rate(self, metric: MetricKey, settings: EvaluationSettings) -> float | None:

@@ -9,6 +9,7 @@ from callcenter.domain.schedule import Office, Pilot
 from callcenter.evaluation.did import (
     OFFERED,
     SERVICE_LEVEL_INDEX,
+    RegularDays,
     compare,
     day_table,
     group_parts,
@@ -39,16 +40,25 @@ def periods(pilot: Pilot, aggregates: Aggregates) -> tuple[date, date, date] | N
     return before_start, pilot.start, end
 
 
-def evaluate_pilot(aggregates: Aggregates, office: Office, pilot: Pilot) -> PilotEvaluation | None:
+def evaluate_pilot(
+    aggregates: Aggregates,
+    office: Office,
+    pilot: Pilot,
+    *,
+    regular: RegularDays | None = None,
+) -> PilotEvaluation | None:
     """Before vs during and difference-in-differences against the control teams; None
-    without calls of the pilot team before or during the pilot."""
+    without calls of the pilot team before or during the pilot. `regular`: the office's
+    regular days, shared by the evaluations of several pilots."""
     found = periods(pilot, aggregates)
     if found is None or pilot.team not in aggregates.teams:
         return None
     before_start, start, end = found
     settings = aggregates.settings
     controls = control_teams(office, aggregates.teams, pilot)
-    table = day_table(aggregates, office, (pilot.team, *controls), before_start, end)
+    table = day_table(
+        aggregates, office, (pilot.team, *controls), before_start, end, regular=regular
+    )
     offered = table.values[pilot.team][:, OFFERED]
     split = table.index(start)
     if offered[:split].sum() == 0 or offered[split:].sum() == 0:

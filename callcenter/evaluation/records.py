@@ -169,7 +169,7 @@ def _add_to_cell(
     cell[10] += r.outcome in ANNOUNCED
 
 
-def hour_cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
+def hour_cell(key: tuple[str, date, int], v: Sequence[float]) -> HourCell:
     """The hour cell of (team, day, hour) from its sums in the fixed column order (the
     same order the SQL aggregation selects them in)."""
     team, day, hour = key
@@ -188,8 +188,8 @@ def hour_cell(key: tuple[str, date, int], v: list[float]) -> HourCell:
         abandoned_inside=int(v[8]),
         short_abandons_inside=int(v[9]),
         announcements=int(v[10]),
-        wait_total_seconds=v[11],
-        talk_total_seconds=v[12],
+        wait_total_seconds=float(v[11]),
+        talk_total_seconds=float(v[12]),
     )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from callcenter.domain.schedule import Office, Pilot
 from callcenter.evaluation.days import monday_of
+from callcenter.evaluation.did import RegularDays
 from callcenter.evaluation.inputs import Aggregates
 from callcenter.evaluation.metrics import cells_between, period_metrics
 from callcenter.evaluation.model import (
@@ -72,11 +73,12 @@ def build_office_report(
     all_period_cells = cells_between(aggregates.cells, aggregates.teams, start, end)
     fallback = handling_seconds(all_period_cells, DEFAULT_HANDLING_SECONDS, settings)
 
+    regular = RegularDays(office, frozenset(aggregates.closure_days))
     pilots = tuple(
         evaluation
         for pilot in sorted(office.pilots, key=lambda p: (p.start, p.team))
         if pilot.team in chosen
-        and (evaluation := evaluate_pilot(aggregates, office, pilot)) is not None
+        and (evaluation := evaluate_pilot(aggregates, office, pilot, regular=regular)) is not None
     )
     reference, reference_evaluation = _reference_pilot(office, pilots, aggregates)
     reference_hours = (

@@ -55,9 +55,14 @@ def demand_grid(
 ) -> Grid:
     """Mean calls per hour [weekday][hour] over the team's non-holiday days in the period."""
     schedule = office.schedule_for(team)
+    holiday: dict[date, bool] = {}  # per day, not per hour cell
     sums = [[0.0] * HOURS for _ in range(7)]
     for c in cells:
-        if c.team != team or not start <= c.day <= end or schedule.holiday_on(c.day):
+        if c.team != team or not start <= c.day <= end:
+            continue
+        if (off := holiday.get(c.day)) is None:
+            off = holiday[c.day] = bool(schedule.holiday_on(c.day))
+        if off:
             continue
         sums[c.day.weekday()][c.hour] += c.inside if inside_only else c.offered
     counts = counted_days(office, team, start, end)

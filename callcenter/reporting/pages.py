@@ -182,9 +182,12 @@ def key_numbers(period: PeriodMetrics, lang: Lang) -> tuple[KeyNumber, ...]:
 def team_cards(report: OfficeReport, lang: Lang) -> tuple[TeamCard, ...]:
     pages = team_pages(report)
     periods = {period.team: period for period in report.per_team}
+    infos: dict[str, TeamInfo] = {}
+    for team in report.teams:
+        infos.setdefault(team.id, team)  # the first, as _team_info finds it
     cards = []
     for team_id, page in pages.items():
-        info = _team_info(report, team_id)
+        info = infos.get(team_id)
         period = periods.get(team_id)
         numbers: tuple[KeyNumber, ...] = ()
         if period is not None:
@@ -203,7 +206,7 @@ def team_cards(report: OfficeReport, lang: Lang) -> tuple[TeamCard, ...]:
         cards.append(
             TeamCard(
                 team_id=team_id,
-                name=display_name(report, team_id, lang),
+                name=team_name(info, team_id, lang),
                 href=page,
                 on_call_hours=bool(info and info.on_call_hours),
                 numbers=numbers,

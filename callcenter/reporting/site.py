@@ -32,6 +32,7 @@ from callcenter.reporting.overview_charts import (
     rollout_stability,
 )
 from callcenter.reporting.pages import (
+    TeamCard,
     caller_rows,
     display_name,
     is_synthetic,
@@ -120,6 +121,7 @@ class _Writer:
         self.pages = team_pages(report)
         self.written: list[Path] = []
         self._figure_count = 0
+        self._team_cards: dict[Lang, tuple[TeamCard, ...]] = {}
 
     def folder(self, lang: Lang) -> Path:
         return self.out_dir if lang == self.lang_default else self.out_dir / lang
@@ -152,8 +154,14 @@ class _Writer:
             "period": f"{fmt_date(report.start, lang)} – {fmt_date(report.end, lang)}",
             "synthetic": is_synthetic(report),
             "note": note,
-            "cards": team_cards(report, lang),
+            "cards": self._cards(lang),
         }
+
+    def _cards(self, lang: Lang) -> tuple[TeamCard, ...]:
+        # The same on every page of a language: a state's 240 pages made them 240 times.
+        if lang not in self._team_cards:
+            self._team_cards[lang] = team_cards(self.report, lang)
+        return self._team_cards[lang]
 
     def _write(self, template: str, name: str, page: str, context: dict[str, Any]) -> None:
         lang: Lang = context["lang"]

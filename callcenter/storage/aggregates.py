@@ -19,6 +19,7 @@ leave this module: callers are only counted.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,7 @@ from callcenter.storage.models import (
 ANNOUNCED = (str(Outcome.ANNOUNCEMENT), str(Outcome.ANNOUNCEMENT_HANGUP))
 QUEUED = (str(Outcome.ANSWERED), str(Outcome.ABANDONED), str(Outcome.TIMEOUT))
 SYNTHETIC_PREFIX = "syn-"
+HOURS_A_DAY = 24
 DELAY_SLACK_SECONDS = 0.001
 
 # PostgreSQL cannot estimate how many groups the UTC hour of `started` makes (no statistics
@@ -80,8 +82,10 @@ DELAY_SLACK_SECONDS = 0.001
 # GroupAggregate, spilling to disk past 4 MB of work_mem (over 1M calls ~130 MB in temp
 # files). The groups are teams × hours (≈10k over half a year), which a hash table holds in
 # a few MB; without sorting the planner takes it. work_mem bounds that table before it
-# spills (state scale: many teams × a year of hours), for this one statement only.
-HOUR_CELL_SETTINGS = {"enable_sort": "off", "work_mem": "64MB"}
+# spills, for this one statement only: a state's 120 teams × half a year of hours (263k
+# groups of 20 aggregates) take about 190 MB, which 128 MB (× hash_mem_multiplier 2) holds;
+# at 64 MB the table spilled 400 MB to disk and the statement took a quarter longer.
+HOUR_CELL_SETTINGS = {"enable_sort": "off", "work_mem": "128MB"}
 # The displaced callers' correlated seek is estimated far above jit_optimize_above_cost, so
 # PostgreSQL spent ~0.45 s (over 1M calls) on LLVM inlining and optimisation for a query of
 # index seeks that compiled expressions do not speed up.
@@ -427,33 +431,86 @@ def _hour_cells(
         # the grouping order and fetch each row through it after all.
         .group_by(bucket, c.team)
     )
-    merged: dict[tuple[str, date, int], list[float]] = {}
     with _postgresql_settings(session, HOUR_CELL_SETTINGS):
         rows = session.execute(statement).all()
+    with _gc_paused():
+        merged = _local_hours(rows, tz)
+        del rows  # the merged counts hold what is needed: the rows go before the cells come
+        return _cells(merged), _extras(merged), _caller_days(merged)
+
+
+# A team's counts per office-local hour: local hour key → (day, hour, the row's counts).
+LocalHours = dict[str, dict[int, tuple[date, int, Sequence[Any]]]]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the hour cells are made. A state's rows make a
+    million objects without cycles, and each full collection on the way walked every one of
+    them again (a third of this step's time over 2M calls)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _local_hours(rows: Sequence[Any], tz: tzinfo) -> LocalHours:
+    """The rows' counts per team and office-local hour, in the order of the rows. Each UTC
+    hour is placed on the calendar once, not once per team."""
+    placed: dict[str, tuple[int, date, int]] = {}
+    merged: LocalHours = {}
     for row in rows:
-        day, hour = local_day_hour(parse_utc_hour(row[1]), tz)
-        values = [float(v) for v in row[2:]]
-        key = (row[0], day, hour)
-        if key in merged:
+        where = placed.get(row[1])
+        if where is None:
+            day, hour = local_day_hour(parse_utc_hour(row[1]), tz)
+            where = placed[row[1]] = (day.toordinal() * HOURS_A_DAY + hour, day, hour)
+        hours = merged.get(row[0])
+        if hours is None:
+            hours = merged[row[0]] = {}
+        key, day, hour = where
+        values = row[2:]
+        earlier = hours.get(key)
+        if earlier is not None:
             # The repeated autumn hour: two UTC hours, one local hour.
-            merged[key] = [a + b for a, b in zip(merged[key], values, strict=True)]
-        else:
-            merged[key] = values
-    cells = tuple(hour_cell(key, values) for key, values in sorted(merged.items()))
-    extras = [
-        (key[0], key[1], values[13], values[14], values[17]) for key, values in merged.items()
+            values = [float(a) + float(b) for a, b in zip(earlier[2], values, strict=True)]
+        hours[key] = (day, hour, values)
+    return merged
+
+
+def _cells(merged: LocalHours) -> tuple[HourCell, ...]:
+    """Sorted by team, day and hour."""
+    return tuple(
+        hour_cell((team, day, hour), values)
+        for team in sorted(merged)
+        for _key, (day, hour, values) in sorted(merged[team].items())
+    )
+
+
+def _extras(merged: LocalHours) -> list[Extras]:
+    # Each team's in the order of the rows: the queued wait seconds are summed in it.
+    return [
+        (team, day, float(values[13]), float(values[14]), float(values[17]))
+        for team, hours in merged.items()
+        for day, _hour, values in hours.values()
     ]
+
+
+def _caller_days(merged: LocalHours) -> tuple[CallerDay, ...]:
     days: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
-    for (team, day, _hour), values in merged.items():
-        counts = days[(team, day)]
-        counts[0] += int(values[15])
-        counts[1] += int(values[16])
-    callers = tuple(
+    for team, hours in merged.items():
+        for day, _hour, values in hours.values():
+            counts = days[(team, day)]
+            counts[0] += int(values[15])
+            counts[1] += int(values[16])
+    return tuple(
         CallerDay(team, day, calls, contacts)
         for (team, day), (calls, contacts) in sorted(days.items())
         if calls
     )
-    return cells, extras, callers
 
 
 def _mostly_everything(
