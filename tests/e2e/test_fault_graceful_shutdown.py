@@ -132,10 +132,25 @@ async def test_sigterm_under_traffic_exits_0_and_loses_nothing(
             assert after[lid].complete or after[lid].outcome in ANSWERED_OUTCOMES, lid
         elif call.ended_at < restart_at - MARGIN * SPEED:
             assert after[lid] == before[lid], lid
-    new_calls = [
+    # Every call routed after the restart is stored with the decision and the end the
+    # restarted service saw.
+    routed_after_restart = [
         lid
         for lid, call in team_calls.items()
         if (call.decided_at or 0) > restart_at + MARGIN * SPEED
+    ]
+    for lid in routed_after_restart:
+        call = team_calls[lid]
+        assert after[lid].ended is not None, f"call {lid}: its end was seen, not stored"
+        assert (after[lid].team, after[lid].source) == (call.team, call.source), lid
+    # Complete are the new calls, begun after the restart: the service saw all of each. A
+    # late decision alone does not make a call new: a switchboard call is decided only at
+    # the operator's transfer, many seconds after its start, which may fall while no
+    # service ran. The restarted service then found it in the PBX's list, its start unseen.
+    new_calls = [
+        lid
+        for lid in routed_after_restart
+        if team_calls[lid].first_seen > restart_at + MARGIN * SPEED
     ]
     assert new_calls
     for lid in new_calls:
