@@ -60,13 +60,13 @@ def test_load_and_aggregate_a_million_calls(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "callcenter.sqlite3") as raw:
         bare = _timed("bare GROUP BY team, UTC hour", lambda: raw.execute(BARE).fetchall())
     with store.session() as session:
-        cells, _ = _timed(
+        cells, _extras, _callers = _timed(
             "hour cells",
-            lambda: aggregates._hour_cells(session, tz, teams, period[0], period[1], evaluation),
+            lambda: aggregates._hour_cells(session, tz, teams, period[0], period, evaluation),
         )
         _timed(
-            "caller sequences",
-            lambda: aggregates._sequences(session, tz, teams, period[0], period, evaluation),
+            "callers who heard the announcement",
+            lambda: aggregates._displaced(session, teams, period, evaluation),
         )
         _timed(
             "wait histogram",
