@@ -21,10 +21,10 @@ demo: install
 test: install
 	$(VENV)/bin/python -m callcenter.devtools.check
 
-# CALLCENTER_BENCH_STATE=1 adds PostgreSQL at state scale (10M calls of 30 offices, ≈ 1 h):
+# CALLCENTER_BENCH_STATE=1 adds PostgreSQL at state scale (10M calls of 30 offices, ≈ 15 min on 2 cores):
 # tests/bench/bench_state_scale.py; CALLCENTER_BENCH_10M=1 the 10M report of bench_report.py.
 bench: install
-	@echo "make bench: CALLCENTER_BENCH_STATE=1 adds 10M calls of 30 offices on PostgreSQL (bench_state_scale.py, about an hour)"
+	@echo "make bench: CALLCENTER_BENCH_STATE=1 adds 10M calls of 30 offices on PostgreSQL (bench_state_scale.py, about 15 minutes)"
 	$(VENV)/bin/python -m pytest tests/bench -p no:cacheprovider -s -q
 
 lint: install

@@ -1,7 +1,7 @@
 """PostgreSQL at the scale of a state (issue 19, point 5): 10 million synthetic calls of 30
 offices in one database, then the report and the evaluation page at that size.
 
-Opt-in (it takes most of an hour on 2 cores): `CALLCENTER_BENCH_STATE=1 make bench`, or
+Opt-in (about 15 minutes on 2 cores, most of it loading): `CALLCENTER_BENCH_STATE=1 make bench`, or
 
     CALLCENTER_BENCH_STATE=1 .venv/bin/python -m pytest tests/bench/bench_state_scale.py -s
 
@@ -197,7 +197,7 @@ def postgres() -> Iterator[PgCluster]:
 @pytest.mark.timeout(4 * 3600)
 def test_state_scale_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     if not ENABLED:
-        print("\nbench_state_scale: set CALLCENTER_BENCH_STATE=1 to load 10M calls (≈ 1 h)")
+        print("\nbench_state_scale: set CALLCENTER_BENCH_STATE=1 to load 10M calls (≈ 15 min)")
         return
     from bench_report import Database, environment, run_report
     from bench_web import PASSWORD, USER, _free_port, _load, _load_average
