@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from callcenter.change_watch import ChangeWatch
 from callcenter.clock import Clock, SystemClock
 from callcenter.config import Settings
+from callcenter.control.client import lane
 from callcenter.control.server import ControlHandler, ControlServer
 from callcenter.control.socket_path import socket_file
 from callcenter.current_schedule import CurrentSchedule
@@ -273,7 +274,7 @@ class Service:
         path = socket_file(settings.data_dir, settings.service.control_socket)
         if path is None:
             return  # [service] control_socket = "": turned off
-        control = ControlServer(path, make_handler(store, settings))
+        control = ControlServer(path, make_handler(store, settings), lane=lane)
         if await control.start():
             self.control = control
             stack.push_async_callback(control.stop)  # before the store and the watch go

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from callcenter.control import client
 from callcenter.control.protocol import EXIT_NO_ANSWER
+
+if TYPE_CHECKING:
+    from callcenter.reporting.folder import FolderFiles
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -32,11 +37,30 @@ def main(argv: list[str] | None = None) -> None:
             )
             sys.exit(EXIT_NO_ANSWER)
         else:
+            if (
+                reply.folder is not None
+                and reply.out is not None
+                and not _write(reply.out, reply.folder)
+            ):
+                sys.exit(1)
             _print(reply.stdout, reply.stderr)
             sys.exit(reply.code)
     from callcenter.cli import main as direct
 
     direct(args)
+
+
+def _write(out: str, folder: FolderFiles) -> bool:
+    """Write the files the service made for the caller's folder (a report's site), as this
+    user; False (and the reason on stderr) if that fails."""
+    from callcenter.reporting.folder import FolderError
+
+    try:
+        folder.write_into(Path(out))
+    except FolderError as exc:
+        sys.stderr.write(f"Fehler: {exc.de} / {exc.en}\n")
+        return False
+    return True
 
 
 def _print(out: str, err: str) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from callcenter.domain.timeparse import WEEKDAY_SHORT_DE
 
 if TYPE_CHECKING:
     from callcenter.config import Settings
+    from callcenter.reporting.folder import FolderFiles
     from callcenter.storage.store import Store
     from callcenter.storage.unit_of_work import SqlUnitOfWork
 
@@ -83,19 +85,39 @@ class CliContext:
     # True inside the service (control socket): it re-renders the announcements itself after
     # every schedule change, so a command leaves that to it instead of doing it twice.
     service_renders_prompts: ClassVar[bool] = False
+    # The caller's working directory when the command runs in the service (else this
+    # process's own): relative paths of the command's arguments mean there.
+    cwd: str | None = None
     _settings: Settings | None = field(default=None, init=False)
     _store: Store | None = field(default=None, init=False)
 
     @classmethod
     def for_service(
-        cls, settings: Settings, store: Store, user: str, out: IO[str], err: IO[str]
+        cls,
+        settings: Settings,
+        store: Store,
+        user: str,
+        out: IO[str],
+        err: IO[str],
+        cwd: str | None = None,
     ) -> Self:
         """A context on settings and a store already open (the running service's); the
         group options of the request set language and actor."""
-        context = cls(None, None, None, "de", False, user=user, out=out, err=err)
+        context = cls(None, None, None, "de", False, user=user, out=out, err=err, cwd=cwd)
         context._settings = settings
         context._store = store
         return context
+
+    def local_path(self, path: Path) -> Path:
+        """`path` made absolute, as the caller means it (for messages and where to write)."""
+        return path.resolve()
+
+    @contextmanager
+    def written_folder(self, out: Path, files: FolderFiles) -> Iterator[Path]:
+        """Write `files` into the caller's folder `out`; yields the folder to add more to
+        (the PDF printed from the written pages)."""
+        files.write_into(out)
+        yield out
 
     @property
     def settings(self) -> Settings:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from callcenter.cli.context import CliContext, CliFailure, pass_cli
+from callcenter.cli.context import CliContext, CliFailure, echo, pass_cli
 from callcenter.storage.store import Store
 from callcenter.usecases.calls import any_calls
 from callcenter.usecases.evaluation import compute_office_report
@@ -47,7 +47,7 @@ def _import_meanwhile(modules: Sequence[str]) -> None:
 
 
 def _say(lang: str, de: str, en: str) -> None:
-    click.echo(en if lang == "en" else de)
+    echo(en if lang == "en" else de)
 
 
 def _any_calls(store: Store) -> bool:
@@ -135,8 +135,9 @@ def report(
     _say(lang, "Berechne Kennzahlen …", "Computing metrics …")
     office_report = compute_office_report(store, start, end, list(teams) or None, now=cli.now())
     # jinja2 and the pages load here (if the thread has not yet): other commands stay quick.
+    from callcenter.reporting.folder import FolderError
     from callcenter.reporting.pdf import PdfError, write_pdf
-    from callcenter.reporting.site import SiteError, write_site
+    from callcenter.reporting.site import SiteError, render_site
 
     if office_report.totals.offered == 0:
         _say(
@@ -144,27 +145,28 @@ def report(
             "Hinweis: im gewählten Zeitraum gibt es keine Anrufe.",
             "Note: there are no calls in the chosen period.",
         )
+    target = cli.local_path(out_dir)
+    index = target / "index.html"
     try:
-        result = write_site(office_report, out_dir, lang_default=lang, on_progress=_progress(lang))
-    except SiteError as exc:
+        site = render_site(office_report, lang, _progress(lang), target)
+        with cli.written_folder(target, site) as folder:
+            if pdf:
+                _say(
+                    lang,
+                    f"Erzeuge PDF {out_dir / PDF_NAME} …",
+                    f"Printing PDF {out_dir / PDF_NAME} …",
+                )
+                try:
+                    write_pdf(folder / "pilot.html", folder / PDF_NAME)
+                except PdfError as exc:
+                    message = exc.en if lang == "en" else exc.de
+                    note = (
+                        f"the site is written: {index}"
+                        if lang == "en"
+                        else f"Website ist geschrieben: {index}"
+                    )
+                    raise CliFailure(f"{message} ({note})") from None
+    except (SiteError, FolderError) as exc:
         raise CliFailure(exc.en if lang == "en" else exc.de) from None
-    if pdf:
-        target = out_dir / PDF_NAME
-        _say(lang, f"Erzeuge PDF {target} …", f"Printing PDF {target} …")
-        try:
-            write_pdf(out_dir / "pilot.html", target)
-        except PdfError as exc:
-            written = result.index.resolve()
-            message = exc.en if lang == "en" else exc.de
-            note = (
-                f"the site is written: {written}"
-                if lang == "en"
-                else f"Website ist geschrieben: {written}"
-            )
-            raise CliFailure(f"{message} ({note})") from None
     took = time.monotonic() - began
-    _say(
-        lang,
-        f"Fertig in {took:.1f} s: {result.index.resolve()}",
-        f"Done in {took:.1f} s: {result.index.resolve()}",
-    )
+    _say(lang, f"Fertig in {took:.1f} s: {index}", f"Done in {took:.1f} s: {index}")

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from callcenter.cli import cli
-from callcenter.cli.context import CliContext
+from callcenter.cli.context import CliContext, CliFailure
 from callcenter.control.client import served_options
 from callcenter.control.protocol import (
     EXIT_INTERNAL_ERROR,
@@ -32,6 +36,7 @@ from callcenter.control.socket_path import config_identity
 
 if TYPE_CHECKING:
     from callcenter.config import Settings
+    from callcenter.reporting.folder import FolderFiles
     from callcenter.storage.store import Store
 
 logger = logging.getLogger(__name__)
@@ -42,6 +47,37 @@ class ServedContext(CliContext):
 
     # The service's own refresh (ServiceJobs) re-renders after the change, off this reply.
     service_renders_prompts = True
+    # The caller's folder and the files for it, sent with the reply: the service runs as
+    # its own user with its own /tmp, so the caller's CLI writes them.
+    delivery: tuple[str, FolderFiles] | None = None
+
+    def local_path(self, path: Path) -> Path:
+        if self.cwd is None:
+            raise CliFailure(
+                "Arbeitsverzeichnis des Aufrufs unbekannt / the caller's working directory "
+                "is unknown"
+            )
+        # Not resolve(): symbolic links are the caller's to follow, in the caller's view of
+        # the file system (the service's /tmp is another).
+        return Path(os.path.normpath(Path(self.cwd) / path))
+
+    @contextmanager
+    def written_folder(self, out: Path, files: FolderFiles) -> Iterator[Path]:
+        with tempfile.TemporaryDirectory(prefix="callcenter-report-") as scratch:
+            folder = Path(scratch)
+            files.write_into(folder)
+            try:
+                yield folder  # the PDF is printed from these pages
+            finally:
+                # What the command added (the PDF), also when it failed afterwards: the
+                # direct path leaves the written site behind, too.
+                known = files.names()
+                made = {
+                    name: path.read_bytes()
+                    for path in sorted(folder.rglob("*"))
+                    if path.is_file() and (name := path.relative_to(folder).as_posix()) not in known
+                }
+                self.delivery = (str(out), files.adding(made))
 
 
 def control_handler(
@@ -75,9 +111,11 @@ def control_handler(
                 "socket; run it directly\n",
             )
         out, err = io.StringIO(), io.StringIO()
-        context = ServedContext.for_service(settings, store, request.user, out, err)
+        context = ServedContext.for_service(settings, store, request.user, out, err, request.cwd)
         code = run_served(list(request.argv), context)
-        return ControlReply(code, out.getvalue(), err.getvalue())
+        if context.delivery is None:
+            return ControlReply(code, out.getvalue(), err.getvalue())
+        return ControlReply(code, out.getvalue(), err.getvalue(), *context.delivery)
 
     return handle
 

@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from callcenter.control.protocol import (
-    MAX_MESSAGE_BYTES,
+    MAX_REPLY_BYTES,
     NOT_RUN,
     ControlReply,
     decode_reply,
     encode_request,
 )
 
-# The commands that run in the service: the schedule reads and edits an admin waits for.
-# Each runs there as the same click command, so output, errors and exit codes are the same.
+# The commands that run in the service: the schedule reads and edits an admin waits for, and
+# the report (the service has the statistics loaded and the database's pages cached). Each
+# runs there as the same click command, so output, errors and exit codes are the same.
 SERVED = frozenset(
     {
         ("state",),
+        ("report",),
         ("closure", "add"),
         ("closure", "change"),
         ("closure", "delete"),
@@ -60,11 +62,24 @@ class Route(NamedTuple):
     socket: Path
     argv: list[str]  # what the service parses: the caller's language made explicit
     config: str | None  # the configuration file the direct path would load (config_identity)
+    cwd: str | None = None  # where relative paths of argv point (`report --out`)
 
 
 def served_options(argv: list[str]) -> dict[str, str] | None:
     """The group options of `argv` if it names a command the service runs (and asks for no
     help or traceback), else None. The service checks requests with this too."""
+    found = _served_command(argv)
+    return None if found is None else found[0]
+
+
+def lane(argv: list[str]) -> str:
+    """The queue a request waits in: a report (seconds to minutes at a state's scale) must
+    not hold up the schedule edits an admin waits for, nor run beside another report."""
+    found = _served_command(argv)
+    return "report" if found is not None and found[1][:1] == ["report"] else "schedule"
+
+
+def _served_command(argv: list[str]) -> tuple[dict[str, str], list[str]] | None:
     if any(arg in ("-h", "--help") for arg in argv):
         return None  # click prints help straight to the terminal
     options: dict[str, str] = {}
@@ -87,7 +102,7 @@ def served_options(argv: list[str]) -> dict[str, str] | None:
         index += 1
     if tuple(words[:1]) not in SERVED and tuple(words) not in SERVED:
         return None
-    return options
+    return options, words
 
 
 def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
@@ -107,10 +122,14 @@ def route(argv: list[str], environ: Mapping[str, str]) -> Route | None:
     path = resolve_socket(options.get("--config"), options.get("--data-dir"), environ)
     if path is None:
         return None
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        return None  # a deleted working directory: the direct path names the problem
     config = config_identity(given_config(options.get("--config"), environ))
     # The service's own CALLCENTER_LANG must not decide: the caller's is passed explicitly
     # (a later --lang in argv still wins, as on the direct path).
-    return Route(path, ["--lang", lang, *argv], config)
+    return Route(path, ["--lang", lang, *argv], config, cwd)
 
 
 def call(target: Route) -> ControlReply:
@@ -124,14 +143,14 @@ def call(target: Route) -> ControlReply:
             raise NoService(str(exc)) from exc
         connection.settimeout(REPLY_SECONDS)
         try:
-            connection.sendall(encode_request(target.argv, target.config))
+            connection.sendall(encode_request(target.argv, target.config, target.cwd))
             connection.shutdown(socket.SHUT_WR)
             chunks = []
             received = 0
             while chunk := connection.recv(65536):
                 chunks.append(chunk)
                 received += len(chunk)
-                if received > MAX_MESSAGE_BYTES:
+                if received > MAX_REPLY_BYTES:
                     raise NoAnswer("reply too long")
             reply = decode_reply(b"".join(chunks))
         except (OSError, ValueError) as exc:

@@ -1,5 +1,7 @@
-"""One request, one reply, each a JSON line: `{"argv": [...], "config": ...}` →
-`{"code", "stdout", "stderr"}`.
+"""One request, one reply, each a JSON line: `{"argv": [...], "config": ..., "cwd": ...}` →
+`{"code", "stdout", "stderr"}`, and for a command that writes files in the caller's folder
+(`report`) also `"out"` and `"folder"`: the folder's absolute path and its files, which the
+caller's CLI writes (the service runs as another user, with its own /tmp).
 
 `config` is the configuration file the caller would load (socket_path.config_identity): a
 service started with another one declines, since the data directory (where the client finds
@@ -11,10 +13,15 @@ someone else (beyond `--actor`, which the CLI honours for every caller alike).
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from callcenter.reporting.folder import FolderFiles
 
 # Arguments and output of a schedule command are a few kB; more is a broken or hostile peer.
 MAX_MESSAGE_BYTES = 1 << 20
+# A report's site: 240 pages of a state's 120 teams are ≈ 10 MB, its PDF a few more.
+MAX_REPLY_BYTES = 256 << 20
 # "The service did not answer": the request may or may not have been carried out.
 EXIT_NO_ANSWER = 75  # EX_TEMPFAIL
 # A bug, not the caller's mistake: on the direct path and inside the service alike.
@@ -32,12 +39,16 @@ class ControlRequest(NamedTuple):
     argv: tuple[str, ...]
     user: str  # the caller's user name, from the peer credentials
     config: str | None  # the caller's configuration file (config_identity)
+    # The caller's working directory: a relative path in argv (`report --out`) means there.
+    cwd: str | None = None
 
 
 class ControlReply(NamedTuple):
     code: int
     stdout: str
     stderr: str
+    out: str | None = None  # an absolute folder of the caller's, which `folder` goes into
+    folder: FolderFiles | None = None
 
 
 def internal_error_line(exc: BaseException) -> str:
@@ -48,25 +59,32 @@ def internal_error_line(exc: BaseException) -> str:
     )
 
 
-def encode_request(argv: list[str], config: str | None) -> bytes:
-    return json.dumps({"argv": argv, "config": config}, ensure_ascii=False).encode() + b"\n"
+def encode_request(argv: list[str], config: str | None, cwd: str | None = None) -> bytes:
+    data = {"argv": argv, "config": config, "cwd": cwd}
+    return json.dumps(data, ensure_ascii=False).encode() + b"\n"
 
 
-def decode_request(line: bytes) -> tuple[tuple[str, ...], str | None]:
-    """The argument vector and the configuration; ValueError if the line is not a request."""
+def decode_request(line: bytes) -> tuple[tuple[str, ...], str | None, str | None]:
+    """The argument vector, the configuration and the working directory; ValueError if the
+    line is not a request."""
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("request is not an object")
-    argv, config = data.get("argv"), data.get("config")
+    argv, config, cwd = data.get("argv"), data.get("config"), data.get("cwd")
     if not isinstance(argv, list) or not all(isinstance(arg, str) for arg in argv):
         raise ValueError("request without an argument list")
     if config is not None and not isinstance(config, str):
         raise ValueError("request with a configuration that is no path")
-    return tuple(argv), config
+    if cwd is not None and not (isinstance(cwd, str) and cwd.startswith("/") and "\0" not in cwd):
+        raise ValueError("request with a working directory that is no absolute path")
+    return tuple(argv), config, cwd
 
 
 def encode_reply(reply: ControlReply) -> bytes:
-    data = {"code": reply.code, "stdout": reply.stdout, "stderr": reply.stderr}
+    data: dict[str, object] = {"code": reply.code, "stdout": reply.stdout, "stderr": reply.stderr}
+    if reply.out is not None and reply.folder is not None:
+        data["out"] = reply.out
+        data["folder"] = reply.folder.to_json()
     return json.dumps(data, ensure_ascii=False).encode() + b"\n"
 
 
@@ -78,4 +96,12 @@ def decode_reply(data: bytes) -> ControlReply:
     code, out, err = parsed.get("code"), parsed.get("stdout"), parsed.get("stderr")
     if not isinstance(code, int) or not isinstance(out, str) or not isinstance(err, str):
         raise ValueError("reply without code, stdout and stderr")
-    return ControlReply(code, out, err)
+    folder_out, folder = parsed.get("out"), parsed.get("folder")
+    if folder_out is None and folder is None:
+        return ControlReply(code, out, err)
+    if not isinstance(folder_out, str) or not folder_out.startswith("/"):
+        raise ValueError("reply with files but no absolute folder for them")
+    # Only a report's reply carries files: the schedule commands' fast path does without.
+    from callcenter.reporting.folder import FolderFiles
+
+    return ControlReply(code, out, err, folder_out, FolderFiles.from_json(folder))

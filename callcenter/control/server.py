@@ -1,9 +1,9 @@
 """The service's side of the control socket: a Unix socket in the data directory, mode 0600.
 
 Each connection carries one request. The caller is named by the kernel (SO_PEERCRED), not
-by the request. Requests run one at a time in a worker thread (the commands are short and
-synchronous; one at a time keeps a command's output and its transaction its own), never on
-the event loop that steers the PBX.
+by the request. Requests run in worker threads, never on the event loop that steers the PBX:
+one at a time per lane (one at a time keeps a command's output and its transaction its own),
+and a long lane (reports) beside the short one (schedule edits).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from callcenter.control.protocol import (
 logger = logging.getLogger(__name__)
 
 ControlHandler = Callable[[ControlRequest], ControlReply]
+# Requests of one lane run one at a time; lanes run beside each other.
+Lane = Callable[[list[str]], str]
 # A client sends its line at once; one that does not must not hold a connection open.
 REQUEST_SECONDS = 10.0
 # sockaddr_un.sun_path: 108 bytes on Linux, the terminating NUL included.
@@ -68,16 +70,25 @@ def _someone_listens(path: Path) -> bool:
     return True
 
 
+def one_lane(argv: list[str]) -> str:
+    return ""
+
+
 class ControlServer:
     def __init__(
-        self, path: Path, handler: ControlHandler, request_seconds: float = REQUEST_SECONDS
+        self,
+        path: Path,
+        handler: ControlHandler,
+        request_seconds: float = REQUEST_SECONDS,
+        lane: Lane = one_lane,
     ) -> None:
         self.path = path
         self._handler = handler
         self._request_seconds = request_seconds
+        self._lane = lane
         self._server: asyncio.Server | None = None
         self._inode: int | None = None
-        self._lock = asyncio.Lock()
+        self._locks: dict[str, asyncio.Lock] = {}
         self._stopping = False
 
     async def start(self) -> bool:
@@ -135,12 +146,16 @@ class ControlServer:
         self._stopping = True
         if self._server is not None:
             self._server.close()
-        async with self._lock:
+        async with contextlib.AsyncExitStack() as running:  # the running requests finish
+            for lock in list(self._locks.values()):
+                await running.enter_async_context(lock)
             self._remove()
 
-    def _run(self, argv: tuple[str, ...], config: str | None, uid: int) -> ControlReply:
+    def _run(
+        self, argv: tuple[str, ...], config: str | None, cwd: str | None, uid: int
+    ) -> ControlReply:
         """A request, in the worker thread: there the name lookup may wait on NSS."""
-        return self._handler(ControlRequest(argv, user_name(uid), config))
+        return self._handler(ControlRequest(argv, user_name(uid), config, cwd))
 
     def _remove(self) -> None:
         # Only our own file: a second service may have taken the path over meanwhile. lstat:
@@ -167,12 +182,12 @@ class ControlServer:
     ) -> ControlReply:
         try:
             line = await asyncio.wait_for(reader.readline(), self._request_seconds)
-            argv, config = decode_request(line)
+            argv, config, cwd = decode_request(line)
         except (ValueError, TimeoutError) as exc:  # readline: ValueError past the limit
             logger.warning("control socket: unreadable request (%s)", exc)
             return ControlReply(2, "", "Fehler: ungültige Anfrage / invalid request\n")
         uid = peer_uid(writer.get_extra_info("socket"))
-        async with self._lock:
+        async with self._locks.setdefault(self._lane(list(argv)), asyncio.Lock()):
             if self._stopping:
                 return ControlReply(
                     EXIT_STOPPING,
@@ -180,7 +195,7 @@ class ControlServer:
                     "Fehler: Der Dienst wird beendet / the service is stopping\n",
                 )
             try:
-                return await asyncio.to_thread(self._run, argv, config, uid)
+                return await asyncio.to_thread(self._run, argv, config, cwd, uid)
             except Exception as exc:  # the handler reports failures itself; this is a bug
                 logger.exception("control socket: request %s failed", argv)
                 return ControlReply(EXIT_INTERNAL_ERROR, "", internal_error_line(exc) + "\n")

@@ -9,7 +9,6 @@ the other one in a sub-folder named after it (e.g. en/index.html), each page lin
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +22,7 @@ from markupsafe import Markup
 from callcenter.domain.errors import CallcenterError
 from callcenter.evaluation.model import OfficeReport
 from callcenter.reporting.chart_common import Charts, esc
+from callcenter.reporting.folder import FolderFiles
 from callcenter.reporting.i18n import LANGS, TEXTS, Lang, check_lang, fmt_date, metric_name, text
 from callcenter.reporting.overview_charts import (
     ROLLOUT_HEADER,
@@ -49,6 +49,7 @@ from callcenter.reporting.team_charts import team_chart_list
 PLOTLY_JS = "plotly.min.js"
 CSS = "report.css"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+TEAM_PAGES = "team-*.html"
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,13 @@ class _Writer:
         self.on_progress = on_progress
         self.env = _environment()
         self.pages = team_pages(report)
-        self.written: list[Path] = []
+        self.files: dict[str, bytes] = {}
         self._figure_count = 0
         self._team_cards: dict[Lang, tuple[TeamCard, ...]] = {}
 
-    def folder(self, lang: Lang) -> Path:
-        return self.out_dir if lang == self.lang_default else self.out_dir / lang
+    def folder(self, lang: Lang) -> str:
+        """The language's folder inside the site: "" for the default language."""
+        return "" if lang == self.lang_default else f"{lang}/"
 
     def _charts(self, figures: Charts) -> list[tuple[str, Any]]:
         rendered = []
@@ -165,27 +167,20 @@ class _Writer:
 
     def _write(self, template: str, name: str, page: str, context: dict[str, Any]) -> None:
         lang: Lang = context["lang"]
-        folder = self.folder(lang)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
+        name = self.folder(lang) + name
         if self.on_progress is not None:
-            self.on_progress(SiteProgress(page, lang, path))
+            self.on_progress(SiteProgress(page, lang, self.out_dir / name))
         html = self.env.get_template(template).render(**context)
-        path.write_text(html, encoding="utf-8")
-        self.written.append(path)
+        self.files[name] = html.encode("utf-8")
 
-    def assets(self) -> None:
-        folder = self.out_dir / "assets"
-        folder.mkdir(parents=True, exist_ok=True)
+    def assets(self) -> tuple[tuple[str, str], ...]:
+        """The stylesheet among the files; plotly.js as a copy of the installed one (4.8 MB:
+        copied only when the one already in the folder differs)."""
         if self.on_progress is not None:
-            self.on_progress(SiteProgress("assets", self.lang_default, folder))
-        source = plotly_js_source()
-        target = folder / PLOTLY_JS
-        # 4.8 MB: copy only when the installed plotly differs from the one already there.
-        if not target.exists() or target.stat().st_size != source.stat().st_size:
-            shutil.copyfile(source, target)
-        css = resources.files("callcenter.reporting").joinpath("templates", CSS).read_text("utf-8")
-        (folder / CSS).write_text(css, encoding="utf-8")
+            self.on_progress(SiteProgress("assets", self.lang_default, self.out_dir / "assets"))
+        css = resources.files("callcenter.reporting").joinpath("templates", CSS).read_bytes()
+        self.files[f"assets/{CSS}"] = css
+        return ((f"assets/{PLOTLY_JS}", str(plotly_js_source())),)
 
     def index(self, lang: Lang) -> None:
         self._write(
@@ -274,6 +269,27 @@ class _Writer:
         )
 
 
+def render_site(
+    report: OfficeReport,
+    lang_default: str = "de",
+    on_progress: Callable[[SiteProgress], None] | None = None,
+    out_dir: Path | str = ".",
+) -> FolderFiles:
+    """Index, one page per team, pilot and rollout pages in both languages, plus assets, as
+    files not yet written (`out_dir` only names them in the progress steps)."""
+    default = check_lang(lang_default)
+    writer = _Writer(report, Path(out_dir), default, on_progress)
+    copies = writer.assets()
+    for lang in [default] + [lang for lang in LANGS if lang != default]:
+        writer.index(lang)
+        for team_id, page_name in writer.pages.items():
+            writer.team(lang, team_id, page_name)
+        writer.pilot(lang)
+        writer.rollout(lang)
+    # A re-run into the same folder must not leave pages of teams no longer reported.
+    return FolderFiles(tuple(writer.files.items()), copies, stale=(TEAM_PAGES,))
+
+
 def write_site(
     report: OfficeReport,
     out_dir: Path | str,
@@ -281,33 +297,12 @@ def write_site(
     on_progress: Callable[[SiteProgress], None] | None = None,
 ) -> SiteResult:
     """Write index, one page per team, pilot and rollout pages in both languages, plus assets."""
-    default = check_lang(lang_default)
     out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SiteError(
-            f"{out}: Verzeichnis kann nicht angelegt werden ({exc.strerror or exc})",
-            f"{out}: cannot create the directory ({exc.strerror or exc})",
-        ) from exc
-    writer = _Writer(report, out, default, on_progress)
-    writer.assets()
-    languages = [default] + [lang for lang in LANGS if lang != default]
-    for lang in languages:
-        _remove_stale_team_pages(writer.folder(lang), set(writer.pages.values()))
-    for lang in languages:
-        writer.index(lang)
-        for team_id, page_name in writer.pages.items():
-            writer.team(lang, team_id, page_name)
-        writer.pilot(lang)
-        writer.rollout(lang)
-    return SiteResult(index=out / "index.html", pages=tuple(writer.written))
+    site = render_site(report, lang_default, on_progress, out)
+    return site_result(out, site.write_into(out))
 
 
-def _remove_stale_team_pages(folder: Path, current: set[str]) -> None:
-    """A re-run into the same folder must not leave pages of teams no longer reported."""
-    if not folder.is_dir():
-        return
-    for page in folder.glob("team-*.html"):
-        if page.name not in current:
-            page.unlink()
+def site_result(out: Path, written: list[Path]) -> SiteResult:
+    return SiteResult(
+        index=out / "index.html", pages=tuple(path for path in written if path.suffix == ".html")
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from callcenter.config import example_config_text
-from callcenter.control.client import NO_CONTROL, route
+from callcenter.control.client import NO_CONTROL, lane, route
 from callcenter.control.protocol import (
     EXIT_NO_ANSWER,
     NOT_RUN,
@@ -24,6 +24,7 @@ from callcenter.control.protocol import (
     decode_request,
     encode_reply,
 )
+from callcenter.reporting.folder import FolderFiles
 
 # Runs the `callcenter` entry point, then writes every loaded module's name to a file.
 PROBE = (
@@ -43,7 +44,9 @@ def _environ(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**environ, "CALLCENTER_DATA_DIR": str(data_dir), **extra}
 
 
-def run_cli(tmp_path: Path, environ: dict[str, str], *argv: str) -> tuple[int, str, str, set[str]]:
+def run_cli(
+    tmp_path: Path, environ: dict[str, str], *argv: str, cwd: Path | None = None
+) -> tuple[int, str, str, set[str]]:
     modules = tmp_path / "modules.json"
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv],
@@ -51,6 +54,7 @@ def run_cli(tmp_path: Path, environ: dict[str, str], *argv: str) -> tuple[int, s
         text=True,
         timeout=60,
         env={**environ, "PROBE_MODULES": str(modules)},
+        cwd=cwd,
     )
     loaded = set(json.loads(modules.read_text("utf-8")))
     return done.returncode, done.stdout, done.stderr, {name.split(".")[0] for name in loaded}
@@ -62,6 +66,7 @@ class FakeService:
     def __init__(self, path: Path, reply: ControlReply | None) -> None:
         self.requests: list[tuple[str, ...]] = []
         self.configs: list[str | None] = []
+        self.cwds: list[str | None] = []
         self._reply = reply
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(os.fspath(path))
@@ -77,9 +82,10 @@ class FakeService:
                 return
             with connection:
                 line = connection.makefile("rb").readline()
-                argv, config = decode_request(line)
+                argv, config, cwd = decode_request(line)
                 self.requests.append(argv)
                 self.configs.append(config)
+                self.cwds.append(cwd)
                 if self._reply is not None:
                     connection.sendall(encode_reply(self._reply))
 
@@ -193,6 +199,7 @@ ENV = {"CALLCENTER_DATA_DIR": "/srv/cc"}
         ["closure", "change", "3", "--note", "x"],
         ["opening", "add", "a", "2030-01-05", "09:00-12:00"],
         ["--lang", "en", "opening", "list"],
+        ["report", "--no-pdf", "--out", "site"],
     ],
 )
 def test_schedule_commands_go_to_the_socket_with_the_callers_language(argv: list[str]) -> None:
@@ -207,6 +214,7 @@ def test_schedule_commands_go_to_the_socket_with_the_callers_language(argv: list
     [
         (["--help"], ENV),
         (["closure", "add", "-h"], ENV),
+        (["report", "--help"], ENV),
         (["--debug", "state"], ENV),
         (["hours", "show"], ENV),
         (["closure"], ENV),
@@ -248,3 +256,79 @@ def test_the_request_names_the_configuration_the_direct_path_would_load(
     assert by_option.config == by_environment.config == option_first.config
     assert by_option.config == str(config.resolve())
     assert example.config is None
+
+
+def test_reports_wait_in_their_own_lane() -> None:
+    assert lane(["--lang", "de", "report", "--out", "x"]) == "report"
+    assert lane(["--lang", "de", "closure", "add", "--team", "a"]) == "schedule"
+    assert lane(["--lang", "de", "state"]) == "schedule"
+    assert lane(["--out", "report"]) == "schedule"  # not served: runs in no lane of reports
+
+
+SITE = FolderFiles(
+    (("index.html", b"<h1>Bericht</h1>"), ("en/team-a.html", "é".encode())),
+    (("assets/plotly.min.js", sys.executable),),  # any installed file: copied as is
+    stale=("team-*.html",),
+)
+
+
+def _site_service(tmp_path: Path, out: Path, site: FolderFiles) -> tuple[Path, FakeService]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    reply = ControlReply(0, "Fertig\n", "", str(out), site)
+    return data_dir, FakeService(data_dir / "control.sock", reply)
+
+
+def test_a_served_report_is_written_by_the_caller_from_the_reply(tmp_path: Path) -> None:
+    caller = tmp_path / "caller"
+    (caller / "site" / "en").mkdir(parents=True)
+    (caller / "site" / "en" / "team-gone.html").write_text("a team no longer reported", "utf-8")
+    (caller / "site" / "en" / "notes.html").write_text("the user's own file", "utf-8")
+    data_dir, service = _site_service(tmp_path, caller / "site", SITE)
+    try:
+        argv = ("report", "--no-pdf", "--out", "site")
+        code, out, err, loaded = run_cli(tmp_path, _environ(data_dir), *argv, cwd=caller)
+    finally:
+        service.close()
+    assert (code, out, err) == (0, "Fertig\n", "")
+    # The relative --out means the caller's directory, which the request names.
+    assert service.cwds == [str(caller)]
+    site = caller / "site"
+    assert (site / "index.html").read_bytes() == b"<h1>Bericht</h1>"
+    assert (site / "en" / "team-a.html").read_text("utf-8") == "é"
+    assert (site / "assets" / "plotly.min.js").read_bytes() == Path(sys.executable).read_bytes()
+    assert not (site / "en" / "team-gone.html").exists()
+    assert (site / "en" / "notes.html").read_text("utf-8") == "the user's own file"
+    assert loaded.isdisjoint(NOT_ON_THE_FAST_PATH), sorted(loaded & set(NOT_ON_THE_FAST_PATH))
+
+
+def test_a_served_report_the_caller_cannot_write_fails_with_the_reason(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("no directory", "utf-8")
+    data_dir, service = _site_service(tmp_path, blocker / "site", SITE)
+    try:
+        code, out, err, _loaded = run_cli(tmp_path, _environ(data_dir), "report", "--no-pdf")
+    finally:
+        service.close()
+    assert code == 1
+    assert out == ""  # not the service's "Fertig": nothing is done
+    assert f"{blocker / 'site'}: Verzeichnis kann nicht angelegt werden" in err
+    assert blocker.read_text("utf-8") == "no directory"
+
+
+@pytest.mark.parametrize("name", ["../escaped.html", "/tmp/escaped.html", "a/../../escaped.html"])
+def test_a_reply_naming_a_file_outside_the_folder_writes_nothing(tmp_path: Path, name: str) -> None:
+    caller = tmp_path / "caller"
+    caller.mkdir()
+    hostile = FolderFiles(((name, b"x"), ("index.html", b"y")))
+    data_dir, service = _site_service(tmp_path, caller / "site", hostile)
+    try:
+        code, out, err, _loaded = run_cli(
+            tmp_path, _environ(data_dir), "report", "--no-pdf", "--out", "site", cwd=caller
+        )
+    finally:
+        service.close()
+    assert code == EXIT_NO_ANSWER  # an unreadable reply: nothing of it is trusted
+    assert out == ""
+    assert "leaves the folder" in err or "not a relative file name" in err
+    assert sorted(path.name for path in tmp_path.rglob("*") if path.is_file()) == ["modules.json"]

@@ -372,3 +372,41 @@ async def test_a_request_naming_another_configuration_is_left_to_the_direct_path
     with pytest.raises(client.NoService, match="anderen Konfigurationsdatei"):
         await _route_and_call(argv, environ)
     assert _audit(data_dir) == before
+
+
+async def test_a_long_report_holds_up_neither_schedule_edits_nor_the_stop(
+    tmp_path: Path,
+) -> None:
+    report_started, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def handler(request: ControlRequest) -> ControlReply:
+        if "report" in request.argv:
+            ran.append("report begins")
+            report_started.set()
+            release.wait(10)
+            ran.append("report ends")
+        else:
+            ran.append(" ".join(request.argv))
+        return ControlReply(0, "", "")
+
+    server = ControlServer(tmp_path / "control.sock", handler, lane=client.lane)
+    assert await server.start()
+    report = asyncio.create_task(ask(server.path, ["--lang", "de", "report", "--no-pdf"]))
+    assert await asyncio.to_thread(report_started.wait, 5)
+    # While the report computes, an admin's closure goes through at once.
+    edit = await asyncio.wait_for(ask(server.path, ["closure", "add", "--team", "a"]), 5)
+    assert edit.code == 0
+    # A second report waits for the first: two at once would double the memory of one.
+    second = asyncio.create_task(ask(server.path, ["report", "--no-pdf"]))
+    await asyncio.sleep(0.2)
+    assert ran == ["report begins", "closure add --team a"]
+    stopping = asyncio.create_task(server.stop())
+    await asyncio.sleep(0.1)
+    assert not stopping.done()  # the running report finishes first
+    release.set()
+    assert (await report).code == 0
+    await stopping
+    with pytest.raises(client.NoService, match="Der Dienst wird beendet"):
+        await second
+    assert ran == ["report begins", "closure add --team a", "report ends"]
