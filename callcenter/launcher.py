@@ -30,11 +30,18 @@ def main(argv: list[str] | None = None) -> None:
         except client.NoService:
             pass  # no service took it: the direct path, as if there were no socket
         except client.NoAnswer as exc:
-            sys.stderr.write(
-                f"Fehler: Der Dienst hat nicht geantwortet ({exc}); ob die Änderung "
-                "gespeichert wurde, zeigt z. B. `callcenter closure list`. / the service did "
-                "not answer; check whether the change was stored.\n"
-            )
+            if client.lane(target.argv) == "report":  # it changes nothing: run it again
+                advice = (
+                    "den Bericht erneut starten, ohne Dienst mit CALLCENTER_NO_CONTROL=1. / the "
+                    "service did not answer; run the report again (CALLCENTER_NO_CONTROL=1: "
+                    "without the service)."
+                )
+            else:
+                advice = (
+                    "ob die Änderung gespeichert wurde, zeigt z. B. `callcenter closure list`. "
+                    "/ the service did not answer; check whether the change was stored."
+                )
+            sys.stderr.write(f"Fehler: Der Dienst hat nicht geantwortet ({exc}); {advice}\n")
             sys.exit(EXIT_NO_ANSWER)
         else:
             if (

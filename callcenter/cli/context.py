@@ -113,9 +113,9 @@ class CliContext:
         return path.resolve()
 
     @contextmanager
-    def written_folder(self, out: Path, files: FolderFiles) -> Iterator[Path]:
-        """Write `files` into the caller's folder `out`; yields the folder to add more to
-        (the PDF printed from the written pages)."""
+    def written_folder(self, out: Path, files: FolderFiles, *, adding: bool) -> Iterator[Path]:
+        """Write `files` into the caller's folder `out`; yields the folder, which holds them
+        to add more from (the PDF printed from the written pages) when `adding`."""
         files.write_into(out)
         yield out
 

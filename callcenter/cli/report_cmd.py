@@ -149,7 +149,7 @@ def report(
     index = target / "index.html"
     try:
         site = render_site(office_report, lang, _progress(lang), target)
-        with cli.written_folder(target, site) as folder:
+        with cli.written_folder(target, site, adding=pdf) as folder:
             if pdf:
                 _say(
                     lang,

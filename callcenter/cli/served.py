@@ -62,7 +62,11 @@ class ServedContext(CliContext):
         return Path(os.path.normpath(Path(self.cwd) / path))
 
     @contextmanager
-    def written_folder(self, out: Path, files: FolderFiles) -> Iterator[Path]:
+    def written_folder(self, out: Path, files: FolderFiles, *, adding: bool) -> Iterator[Path]:
+        if not adding:  # nothing to make from the files on disk: they go straight to the caller
+            self.delivery = (str(out), files)
+            yield out
+            return
         with tempfile.TemporaryDirectory(prefix="callcenter-report-") as scratch:
             folder = Path(scratch)
             files.write_into(folder)

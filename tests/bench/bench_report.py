@@ -19,6 +19,12 @@ loader (COPY). Each figure is the median of three runs, printed with min/median/
   through after the announcement) have no counterpart in the bare query: they count
   against the report;
 * the fixed overhead: report minus bare query, run by run;
+* the same report through the running service's control socket (`callcenter report` sends
+  its arguments, the service computes and renders, the CLI writes the files), beside the
+  bare query timed again meanwhile: on an office's machine `serve` runs all the time, and
+  this is the path the CLI takes there. The service is warmed by one report first (a
+  service that has run a while has its statistics imported and pages cached); every timed
+  run computes anew;
 * on SQLite also the CPU seconds of both (user + system of the report's process, of the
   bare query's thread): all of SQLite's work runs in the process, so this figure stays
   comparable when other jobs share the machine and stretch every wall-clock time
@@ -30,12 +36,15 @@ Targets (issue 19, printed beside the figures): ≤ 2 × the bare query, fixed o
 
 from __future__ import annotations
 
+import asyncio
+import filecmp
 import hashlib
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -46,7 +55,10 @@ import psycopg
 import pytest
 from ratios import print_ratio
 
+from callcenter.cli.served import control_handler
 from callcenter.config import example_config_text, load_settings, parse_settings
+from callcenter.control.client import lane
+from callcenter.control.server import ControlServer
 from callcenter.evaluation.synthetic import SyntheticParams
 from callcenter.storage.store import open_store
 from callcenter.usecases.pilot_data import load_synthetic_pilot_data
@@ -254,18 +266,20 @@ class ReportRun:
     peak_mib: float
 
 
-def run_report(db: Database, out_dir: Path) -> ReportRun:
-    """The real CLI in a subprocess: its wall and CPU seconds, output and peak RSS.
+def run_report(db: Database, out_dir: Path, *, served: bool = False) -> ReportRun:
+    """The real CLI in a subprocess: its wall and CPU seconds, output and peak RSS; direct
+    (it opens the database itself) or `served` (through the control socket).
 
     The peak is the child's own VmHWM, read from /proc while it runs: getrusage's
     ru_maxrss of a child started by vfork/posix_spawn counts this (large) test process's
     memory, which the child shared until its exec. The CPU seconds come from wait4()."""
     command = [str(CLI), "report", "--out", str(out_dir), "--no-pdf"]
+    env = db.env if served else {**db.env, "CALLCENTER_NO_CONTROL": "1"}
     began = time.perf_counter()
     peak_kib = 0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         # Files, not pipes: nobody reads a pipe while wait4() polls.
-        child = subprocess.Popen(command, env=db.env, stdout=out, stderr=err, text=True)
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
@@ -279,6 +293,37 @@ def run_report(db: Database, out_dir: Path) -> ReportRun:
         stdout, stderr = out.read(), err.read()
     assert child.returncode == 0, stderr + stdout
     return ReportRun(took, usage.ru_utime + usage.ru_stime, stdout, peak_kib / 1024)
+
+
+class ServiceSocket:
+    """The control socket as `callcenter serve` runs it — the same handler on an open store,
+    reports in their own lane — hosted in a thread of this process: what a report costs
+    through a running service. The PBX side of `serve` has no part in a report."""
+
+    def __init__(self, db: Database) -> None:
+        config = db.env.get("CALLCENTER_CONFIG")
+        data_dir = Path(db.env["CALLCENTER_DATA_DIR"])
+        self.settings = load_settings(
+            Path(config) if config else None, environ=db.env, data_dir=data_dir
+        )
+        self.store = open_store(self.settings)
+        handler = control_handler(self.store, self.settings, config)
+        self.server = ControlServer(data_dir / "control.sock", handler, lane=lane)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> ServiceSocket:
+        self.thread.start()
+        started = asyncio.run_coroutine_threadsafe(self.server.start(), self.loop)
+        assert started.result(30), "the control socket did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(600)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(30)
+        self.loop.close()
+        self.store.close()
 
 
 def high_water_kib(pid: int) -> int:
@@ -348,3 +393,32 @@ def test_report_beside_the_bare_group_by(
         )
     peak = max(r.peak_mib for r in runs)
     print(f"  peak RSS of the report: max {peak:.0f} MiB (target ≤ 1024 MiB)", flush=True)
+
+    # Through a running service: one report first, as a service that has run a while has
+    # its statistics imported and the database's pages in its connections' cache; then
+    # each run is computed anew (no result is kept between reports).
+    with ServiceSocket(db):
+        run_report(db, tmp_path / "site-served-warm-up", served=True)
+        served = [
+            run_report(db, tmp_path / f"site-served-{run}", served=True) for run in range(RUNS)
+        ]
+        served_bare, _ = zip(*(db.timed_bare_rows() for _ in range(RUNS)), strict=True)
+    for run in range(RUNS):
+        written = tmp_path / f"site-served-{run}"
+        assert filecmp.cmp(written / "index.html", tmp_path / "site-0" / "index.html", False)
+        assert str(written / "index.html") in served[run].stdout
+    served_seconds = [r.seconds for r in served]
+    print_ratio(
+        f"callcenter report --no-pdf through the running service, {label}",
+        served_seconds,
+        f"bare GROUP BY ({len(rows):,} rows)",
+        served_bare,
+        target="≤ 2 ×",
+    )
+    print_ratio(
+        f"served report − bare GROUP BY, run by run (the fixed overhead), {label}",
+        [r - b for r, b in zip(served_seconds, served_bare, strict=True)],
+        "bare GROUP BY",
+        served_bare,
+        target="overhead ≤ 0.4 s",
+    )

@@ -330,5 +330,6 @@ def test_a_reply_naming_a_file_outside_the_folder_writes_nothing(tmp_path: Path,
         service.close()
     assert code == EXIT_NO_ANSWER  # an unreadable reply: nothing of it is trusted
     assert out == ""
+    assert "den Bericht erneut starten" in err
     assert "leaves the folder" in err or "not a relative file name" in err
     assert sorted(path.name for path in tmp_path.rglob("*") if path.is_file()) == ["modules.json"]

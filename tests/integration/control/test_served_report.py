@@ -124,6 +124,12 @@ async def test_a_served_report_writes_the_site_the_direct_path_writes(
     assert out.splitlines()[-1].endswith(f": {caller / 'served' / 'index.html'}")
     assert (caller / "served" / "index.html").stat().st_uid == os.getuid()
 
+    # Without the PDF the pages go straight from the service's memory to the caller.
+    code, out, err = await callcenter(served.data_dir, caller, *argv, "--no-pdf", "--out", "bare")
+    assert (code, err) == (0, "")
+    assert len(served.requests) == 2
+    assert files_of(caller / "bare") == on_the_direct_path
+
 
 async def test_a_served_report_that_fails_tells_why_and_writes_nothing(
     served: Served, tmp_path: Path
