@@ -40,7 +40,14 @@ from callcenter.evaluation.staffing import (
     patience_seconds,
     staffing,
 )
-from callcenter.evaluation.windows import coverage_of, demand_grid, heatmap, suggest, weekly_hours
+from callcenter.evaluation.windows import (
+    Grid,
+    coverage_of,
+    demand_grids,
+    grid_heatmap,
+    suggest,
+    weekly_hours,
+)
 
 SYNTHETIC_NOTE_DE = (
     "Synthetische Beispieldaten (pilot_data/, erzeugt mit „callcenter pilot-data load“) – "
@@ -114,14 +121,16 @@ def build_office_report(
             settings,
         )
     }
+    grids: dict[str, Grid] = {}
     for team in chosen:
         team_cells = cells_of[team]
         handling = handling_seconds(team_cells, fallback, settings)
-        grid = demand_grid(team_cells, office, team, start, end)
+        grid, inside = demand_grids(team_cells, office, team, start, end)
+        grids[team] = grid
         windows = office.team(team).windows
         size = reference_hours if reference_hours is not None else round(weekly_hours(windows))
-        suggestions.append(suggest(team, grid, size, settings))
-        inside = demand_grid(team_cells, office, team, start, end, inside_only=True)
+        suggestion = suggest(team, grid, size, settings)
+        suggestions.append(suggestion)
         staff.append(
             staffing(
                 team,
@@ -144,6 +153,7 @@ def build_office_report(
                 chosen=(score.source, score.coverage),
                 redial=redial.share if redial else 0.0,
                 measured_share=score.share_outside,
+                suggestion=suggestion,
             )
             candidates.append(row)
 
@@ -165,7 +175,7 @@ def build_office_report(
         totals=period_metrics(aggregates, None, among=chosen),
         per_team=tuple(period_metrics(aggregates, t) for t in chosen),
         cells=tuple(period_cells),
-        heatmaps=tuple(heatmap(cells_of[t], office, t, start, end) for t in chosen),
+        heatmaps=tuple(grid_heatmap(grids[t], office, t, start, end) for t in chosen),
         suggestions=tuple(suggestions),
         staffing=tuple(staff),
         pilots=pilots,
