@@ -77,7 +77,11 @@ def build_office_report(
     cells_of: dict[str, list[HourCell]] = {team: [] for team in chosen}
     for cell in period_cells:
         cells_of[cell.team].append(cell)
-    all_period_cells = cells_between(aggregates.cells, aggregates.teams, start, end)
+    all_period_cells = (
+        period_cells
+        if chosen == aggregates.teams
+        else cells_between(aggregates.cells, aggregates.teams, start, end)
+    )
     fallback = handling_seconds(all_period_cells, DEFAULT_HANDLING_SECONDS, settings)
 
     regular = RegularDays(office, frozenset(aggregates.closure_days))
@@ -157,7 +161,8 @@ def build_office_report(
             )
             candidates.append(row)
 
-    note_de, note_en = _note(aggregates, chosen)
+    totals = period_metrics(aggregates, None, among=chosen)
+    note_de, note_en = _note(aggregates, chosen, totals.offered)
     return OfficeReport(
         start=start,
         end=end,
@@ -172,7 +177,7 @@ def build_office_report(
             )
             for t in chosen
         ),
-        totals=period_metrics(aggregates, None, among=chosen),
+        totals=totals,
         per_team=tuple(period_metrics(aggregates, t) for t in chosen),
         cells=tuple(period_cells),
         heatmaps=tuple(grid_heatmap(grids[t], office, t, start, end) for t in chosen),
@@ -228,16 +233,12 @@ def weekly_demand(cells: Sequence[HourCell], team: str, start: date, end: date) 
     return weeks
 
 
-def _note(aggregates: Aggregates, teams: Sequence[str]) -> tuple[str, str]:
+def _note(aggregates: Aggregates, teams: Sequence[str], offered: int) -> tuple[str, str]:
+    """`offered`: the calls of `teams` in the period (the totals' count)."""
     chosen = frozenset(teams)
     synthetic = sum(s.synthetic_calls for s in aggregates.team_stats if s.team in chosen)
     if synthetic == 0:
         return "", ""
-    offered = sum(
-        c.offered
-        for c in aggregates.cells
-        if c.team in chosen and aggregates.start <= c.day <= aggregates.end
-    )
     if synthetic >= offered:
         return SYNTHETIC_NOTE_DE, SYNTHETIC_NOTE_EN
     return MIXED_NOTE_DE, MIXED_NOTE_EN
