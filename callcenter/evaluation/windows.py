@@ -177,13 +177,13 @@ def _plan(grid: Grid, settings: EvaluationSettings) -> tuple[Table, list[Runs]]:
     span = settings.latest_window_hour - settings.earliest_window_hour
     budget = span * len(WORKDAYS)
     plan: Table = [[(0.0, 0)] + [(_NEG, 0)] * budget]
-    # Ascending (min_window_hours is at least 1): the first length past the budget ends
-    # the inner loop, which a report runs some hundred thousand times.
+    # Ascending (min_window_hours is at least 1), so the first length past the budget can
+    # end the inner loop instead of each further one being skipped in turn.
     lengths = [0, *range(min(settings.min_window_hours, span), span + 1)]
-    every_runs = []
+    day_runs: list[Runs] = []
     for day in WORKDAYS:
         runs = _best_runs(grid[day], settings)
-        every_runs.append(runs)
+        day_runs.append(runs)
         gains = [(length, runs[length][0]) for length in lengths]
         previous = [value for value, _length in plan[-1]]
         row: list[tuple[float, int]] = []
@@ -200,7 +200,7 @@ def _plan(grid: Grid, settings: EvaluationSettings) -> tuple[Table, list[Runs]]:
                     best_value, best_length = value, length
             row.append((best_value, best_length))
         plan.append(row)
-    return plan, every_runs
+    return plan, day_runs
 
 
 def suggest(
