@@ -99,6 +99,16 @@ class CellTotals:
         return ratio(self.talk_total_seconds, self.answered_inside)
 
 
+def talk_mean_of(cells: Iterable[HourCell]) -> float | None:
+    """`CellTotals.of(cells).talk_mean()`, summing only the two fields it divides (the same
+    way, so to the same bits): staffing asks it of every team and of all cells."""
+    rows = cells if isinstance(cells, Sequence) else list(cells)
+    return ratio(
+        reduce(add, map(attrgetter("talk_total_seconds"), rows), 0.0),
+        sum(map(attrgetter("answered_inside"), rows)),
+    )
+
+
 def percentile_from_histogram(histogram: Iterable[tuple[int, int]], share: float) -> float | None:
     """The smallest whole second s with at least `share` of the calls waiting < s + 1,
     i.e. the nearest-rank percentile of the waits rounded down to the second."""

@@ -40,7 +40,14 @@ from callcenter.evaluation.staffing import (
     patience_seconds,
     staffing,
 )
-from callcenter.evaluation.windows import coverage_of, demand_grid, heatmap, suggest, weekly_hours
+from callcenter.evaluation.windows import (
+    Grid,
+    coverage_of,
+    demand_grids,
+    grid_heatmap,
+    suggest,
+    weekly_hours,
+)
 
 SYNTHETIC_NOTE_DE = (
     "Synthetische Beispieldaten (pilot_data/, erzeugt mit „callcenter pilot-data load“) – "
@@ -70,7 +77,11 @@ def build_office_report(
     cells_of: dict[str, list[HourCell]] = {team: [] for team in chosen}
     for cell in period_cells:
         cells_of[cell.team].append(cell)
-    all_period_cells = cells_between(aggregates.cells, aggregates.teams, start, end)
+    all_period_cells = (
+        period_cells
+        if chosen == aggregates.teams
+        else cells_between(aggregates.cells, aggregates.teams, start, end)
+    )
     fallback = handling_seconds(all_period_cells, DEFAULT_HANDLING_SECONDS, settings)
 
     regular = RegularDays(office, frozenset(aggregates.closure_days))
@@ -114,14 +125,16 @@ def build_office_report(
             settings,
         )
     }
+    grids: dict[str, Grid] = {}
     for team in chosen:
         team_cells = cells_of[team]
         handling = handling_seconds(team_cells, fallback, settings)
-        grid = demand_grid(team_cells, office, team, start, end)
+        grid, inside = demand_grids(team_cells, office, team, start, end)
+        grids[team] = grid
         windows = office.team(team).windows
         size = reference_hours if reference_hours is not None else round(weekly_hours(windows))
-        suggestions.append(suggest(team, grid, size, settings))
-        inside = demand_grid(team_cells, office, team, start, end, inside_only=True)
+        suggestion = suggest(team, grid, size, settings)
+        suggestions.append(suggestion)
         staff.append(
             staffing(
                 team,
@@ -144,10 +157,12 @@ def build_office_report(
                 chosen=(score.source, score.coverage),
                 redial=redial.share if redial else 0.0,
                 measured_share=score.share_outside,
+                suggestion=suggestion,
             )
             candidates.append(row)
 
-    note_de, note_en = _note(aggregates, chosen)
+    totals = period_metrics(aggregates, None, among=chosen)
+    note_de, note_en = _note(aggregates, chosen, totals.offered)
     return OfficeReport(
         start=start,
         end=end,
@@ -162,10 +177,10 @@ def build_office_report(
             )
             for t in chosen
         ),
-        totals=period_metrics(aggregates, None, among=chosen),
+        totals=totals,
         per_team=tuple(period_metrics(aggregates, t) for t in chosen),
         cells=tuple(period_cells),
-        heatmaps=tuple(heatmap(cells_of[t], office, t, start, end) for t in chosen),
+        heatmaps=tuple(grid_heatmap(grids[t], office, t, start, end) for t in chosen),
         suggestions=tuple(suggestions),
         staffing=tuple(staff),
         pilots=pilots,
@@ -218,16 +233,12 @@ def weekly_demand(cells: Sequence[HourCell], team: str, start: date, end: date) 
     return weeks
 
 
-def _note(aggregates: Aggregates, teams: Sequence[str]) -> tuple[str, str]:
+def _note(aggregates: Aggregates, teams: Sequence[str], offered: int) -> tuple[str, str]:
+    """`offered`: the calls of `teams` in the period (the totals' count)."""
     chosen = frozenset(teams)
     synthetic = sum(s.synthetic_calls for s in aggregates.team_stats if s.team in chosen)
     if synthetic == 0:
         return "", ""
-    offered = sum(
-        c.offered
-        for c in aggregates.cells
-        if c.team in chosen and aggregates.start <= c.day <= aggregates.end
-    )
     if synthetic >= offered:
         return SYNTHETIC_NOTE_DE, SYNTHETIC_NOTE_EN
     return MIXED_NOTE_DE, MIXED_NOTE_EN

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from callcenter.domain.schedule import Window
 from callcenter.evaluation.inputs import EvaluationSettings
-from callcenter.evaluation.model import Estimate, RolloutCandidate, WindowHours
+from callcenter.evaluation.model import Estimate, RolloutCandidate, WindowHours, WindowSuggestion
 from callcenter.evaluation.staffing import staffing
 from callcenter.evaluation.summary import MINUS
 from callcenter.evaluation.windows import Grid, coverage_of, suggest
@@ -68,6 +68,7 @@ def candidate(
     chosen: tuple[str, Grid] | None = None,
     redial: float = 0.0,
     measured_share: float | None = None,
+    suggestion: WindowSuggestion | None = None,
 ) -> tuple[RolloutCandidate, Grid]:
     """The team's candidate row (rank 0 until ranked) and the coverage grid it used.
 
@@ -75,9 +76,11 @@ def candidate(
     calls outside); `chosen` fixes the windows (chosen out of sample by
     `ranking.choose_windows`); `redial` is the share of displaced callers who get through
     later, whose calls then land inside the hours too; `measured_share` is the share outside
-    measured on the scoring weeks (instead of the whole period's mean demand)."""
+    measured on the scoring weeks (instead of the whole period's mean demand);
+    `suggestion` is `suggest` of the demand and `hours_per_week`, if already made."""
     total = sum(sum(row) for row in demand.grid)
-    suggestion = suggest(demand.team, demand.grid, hours_per_week, settings)
+    if suggestion is None:
+        suggestion = suggest(demand.team, demand.grid, hours_per_week, settings)
     suggested_cov = grid_of_hours(suggestion.windows)
     options: list[tuple[str, Grid]] = [("suggested", suggested_cov)]
     if pilot_windows:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from callcenter.evaluation.erlang import agents_a, agents_c, service_level_c
 from callcenter.evaluation.inputs import EvaluationSettings, TeamPeriodStats
-from callcenter.evaluation.metrics import CellTotals
+from callcenter.evaluation.metrics import talk_mean_of
 from callcenter.evaluation.model import HourCell, Staffing, StaffingHour
 from callcenter.evaluation.windows import Grid
 
@@ -18,7 +18,7 @@ def handling_seconds(
     cells: Iterable[HourCell], fallback: float, settings: EvaluationSettings
 ) -> float:
     """Measured mean talk time of the answered calls inside the hours, plus wrap-up."""
-    talk = CellTotals.of(cells).talk_mean()
+    talk = talk_mean_of(cells)
     return (talk if talk and talk > 0 else fallback) + settings.wrap_up_seconds
 
 

@@ -54,9 +54,19 @@ def demand_grid(
     inside_only: bool = False,
 ) -> Grid:
     """Mean calls per hour [weekday][hour] over the team's non-holiday days in the period."""
+    offered, inside = demand_grids(cells, office, team, start, end)
+    return inside if inside_only else offered
+
+
+def demand_grids(
+    cells: Iterable[HourCell], office: Office, team: str, start: date, end: date
+) -> tuple[Grid, Grid]:
+    """`demand_grid` of all calls and of the calls inside the hours, in one pass over the
+    cells and the period's days (the report needs both of every team)."""
     schedule = office.schedule_for(team)
     holiday: dict[date, bool] = {}  # per day, not per hour cell
-    sums = [[0.0] * HOURS for _ in range(7)]
+    offered = [[0.0] * HOURS for _ in range(7)]
+    inside = [[0.0] * HOURS for _ in range(7)]
     for c in cells:
         if c.team != team or not start <= c.day <= end:
             continue
@@ -64,8 +74,14 @@ def demand_grid(
             off = holiday[c.day] = bool(schedule.holiday_on(c.day))
         if off:
             continue
-        sums[c.day.weekday()][c.hour] += c.inside if inside_only else c.offered
+        weekday = c.day.weekday()
+        offered[weekday][c.hour] += c.offered
+        inside[weekday][c.hour] += c.inside
     counts = counted_days(office, team, start, end)
+    return _means(offered, counts), _means(inside, counts)
+
+
+def _means(sums: list[list[float]], counts: list[int]) -> Grid:
     return tuple(
         tuple(value / counts[w] if counts[w] else 0.0 for value in sums[w]) for w in range(7)
     )
@@ -102,7 +118,11 @@ def coverage_of(windows: Iterable[Window]) -> Grid:
 def heatmap(
     cells: Iterable[HourCell], office: Office, team: str, start: date, end: date
 ) -> DemandHeatmap:
-    grid = demand_grid(cells, office, team, start, end)
+    return grid_heatmap(demand_grid(cells, office, team, start, end), office, team, start, end)
+
+
+def grid_heatmap(grid: Grid, office: Office, team: str, start: date, end: date) -> DemandHeatmap:
+    """The heatmap of the team's `demand_grid` over [start, end], when that is at hand."""
     weeks = max(1, round(((end - start).days + 1) / 7))
     return DemandHeatmap(team, grid, hour_grid(office.team(team).windows), weeks)
 
@@ -127,7 +147,17 @@ def best_windows(
 ) -> tuple[tuple[WindowHours, ...], float] | None:
     """The windows with exactly `hours_per_week` hours covering the most mean calls, and
     those calls; None when the rules allow no such windows."""
-    plan = _plan(grid, settings)
+    return _windows_of_plan(_plan(grid, settings), hours_per_week)
+
+
+Runs = list[tuple[float, int]]
+Table = list[list[tuple[float, int]]]
+
+
+def _windows_of_plan(
+    planned: tuple[Table, list[Runs]], hours_per_week: int
+) -> tuple[tuple[WindowHours, ...], float] | None:
+    plan, runs = planned
     if hours_per_week >= len(plan[-1]) or plan[-1][hours_per_week][0] == _NEG:
         return None
     windows = []
@@ -135,33 +165,42 @@ def best_windows(
     for day in reversed(WORKDAYS):
         _value, length = plan[day + 1][remaining]
         if length:
-            first = _best_runs(grid[day], settings)[length][1]
+            first = runs[day][length][1]
             windows.append(WindowHours(day, first, first + length))
         remaining -= length
     return tuple(sorted(windows, key=lambda w: w.weekday)), plan[-1][hours_per_week][0]
 
 
-def _plan(grid: Grid, settings: EvaluationSettings) -> list[list[tuple[float, int]]]:
-    """Knapsack table: plan[d][b] = (best calls with b hours over days < d, length on d−1)."""
+def _plan(grid: Grid, settings: EvaluationSettings) -> tuple[Table, list[Runs]]:
+    """Knapsack table: plan[d][b] = (best calls with b hours over days < d, length on d−1);
+    and each workday's `_best_runs`, which the windows are read from."""
     span = settings.latest_window_hour - settings.earliest_window_hour
     budget = span * len(WORKDAYS)
-    plan: list[list[tuple[float, int]]] = [[(0.0, 0)] + [(_NEG, 0)] * budget]
+    plan: Table = [[(0.0, 0)] + [(_NEG, 0)] * budget]
+    # Ascending (min_window_hours is at least 1), so the first length past the budget can
+    # end the inner loop instead of each further one being skipped in turn.
+    lengths = [0, *range(min(settings.min_window_hours, span), span + 1)]
+    day_runs: list[Runs] = []
     for day in WORKDAYS:
         runs = _best_runs(grid[day], settings)
-        lengths = [0, *range(min(settings.min_window_hours, span), span + 1)]
-        previous = plan[-1]
+        day_runs.append(runs)
+        gains = [(length, runs[length][0]) for length in lengths]
+        previous = [value for value, _length in plan[-1]]
         row: list[tuple[float, int]] = []
         for b in range(budget + 1):
-            best: tuple[float, int] = (_NEG, 0)
-            for length in lengths:
-                if length > b or previous[b - length][0] == _NEG:
+            best_value, best_length = _NEG, 0
+            for length, gain in gains:
+                if length > b:
+                    break
+                before = previous[b - length]
+                if before == _NEG:
                     continue
-                value = previous[b - length][0] + runs[length][0]
-                if value > best[0] + 1e-12:
-                    best = (value, length)
-            row.append(best)
+                value = before + gain
+                if value > best_value + 1e-12:
+                    best_value, best_length = value, length
+            row.append((best_value, best_length))
         plan.append(row)
-    return plan
+    return plan, day_runs
 
 
 def suggest(
@@ -169,14 +208,15 @@ def suggest(
 ) -> WindowSuggestion:
     """The best windows of `hours_per_week` hours and the coverage curve for every size."""
     total = sum(sum(row) for row in grid)
-    plan = _plan(grid, settings)
+    planned = _plan(grid, settings)
     curve = tuple(
         CoveragePoint(hours, value / total if total > 0 else 0.0)
-        for hours, (value, _length) in enumerate(plan[-1])
+        for hours, (value, _length) in enumerate(planned[0][-1])
         if value != _NEG
     )
     size = max(0, min(hours_per_week, curve[-1].hours_per_week if curve else 0))
-    found = best_windows(grid, size, settings)
+    # From the same knapsack table: best_windows would work it out a second time.
+    found = _windows_of_plan(planned, size)
     windows, covered = found if found is not None else ((), 0.0)
     return WindowSuggestion(
         team=team,

@@ -17,13 +17,24 @@ from evaluation_support import (
 )
 
 from callcenter.domain.schedule import Closure
-from callcenter.evaluation.days import closure_days, local_day_hour, regular_day
+from callcenter.evaluation.days import closure_days, local_day_hour, parse_utc_hour, regular_day
 from callcenter.evaluation.records import aggregate_records
 
 
 def _cells():
     aggregates = aggregate_records(dst_calls(), BERLIN, (TEAM,), SPRING, AUTUMN, SETTINGS)
     return [c for c in aggregates.cells if c.day in (SPRING, AUTUMN)]
+
+
+def test_utc_hour_buckets_parse_to_aware_utc_hours() -> None:
+    for text, expected in (
+        ("2026-08-17 07", datetime(2026, 8, 17, 7, tzinfo=UTC)),
+        ("2026-01-01 00", datetime(2026, 1, 1, tzinfo=UTC)),
+        ("2026-10-25 23", datetime(2026, 10, 25, 23, tzinfo=UTC)),
+    ):
+        parsed = parse_utc_hour(text)
+        assert parsed == expected
+        assert parsed.tzinfo is UTC
 
 
 def test_spring_day_has_23_local_hours_and_no_2_am() -> None:

@@ -32,7 +32,12 @@ from evaluation_support import (
     hand_calls,
 )
 
-from callcenter.evaluation.metrics import percentile_from_histogram, period_metrics
+from callcenter.evaluation.metrics import (
+    CellTotals,
+    percentile_from_histogram,
+    period_metrics,
+    talk_mean_of,
+)
 from callcenter.evaluation.records import aggregate_records
 
 
@@ -150,3 +155,14 @@ def test_calls_outside_the_period_do_not_count() -> None:
     assert m.offered == 8
     assert m.announcement_days == ()
     assert m.walk_ins is None  # nothing entered
+
+
+def test_talk_mean_of_cells_is_the_totals_talk_mean() -> None:
+    cells = aggregate_records(
+        hand_calls(), BERLIN, (TEAM, OTHER), MONDAY, PERIOD[1], SETTINGS
+    ).cells
+    assert talk_mean_of(cells) == CellTotals.of(cells).talk_mean()
+    assert talk_mean_of(iter(cells)) == CellTotals.of(cells).talk_mean()
+    without_answers = [c for c in cells if c.answered_inside == 0]
+    assert talk_mean_of(without_answers) is None
+    assert talk_mean_of(()) is None
