@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,11 @@ def plotly_js_source() -> Path:
     return path
 
 
+@cache
 def _environment() -> Environment:
+    """One per process: the service renders a report for each request over the control
+    socket, and compiling the templates anew took a third of writing the site. Rendering
+    from one Environment in several threads is safe (jinja2 keeps no per-render state on it)."""
     return Environment(
         loader=PackageLoader("callcenter.reporting", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True),
