@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -132,15 +131,30 @@ def _stationary(agents: int, lam: float, mu: float, theta: float) -> np.ndarray:
     return normalised
 
 
-# The answer does not depend on the arrival rate: a team's open hours search through the
-# same few agent counts and queue lengths with one handling time and patience, and a
-# state's staffing asked the same question twice out of three (15,500 times, 6,000 distinct).
-@lru_cache(maxsize=8192)
-def _answered_within(agents: int, mu: float, theta: float, ahead: int, t: float) -> np.ndarray:
+# Memo of _answered_within for one team's staffing (see `WithinMemo`).
+WithinKey = tuple[int, float, float, int, float]
+
+
+class WithinMemo(dict[WithinKey, np.ndarray]):
+    """Answers of `_answered_within` kept for one search. The answer does not depend on the
+    arrival rate: a team's open hours search through the same few agent counts and queue
+    lengths with one handling time and patience, and a state's staffing asked the same
+    question twice out of three (15,500 times, 6,000 distinct). The caller makes one per
+    team and drops it after, so nothing outlives a computation."""
+
+
+def _answered_within(
+    agents: int, mu: float, theta: float, ahead: int, t: float, memo: WithinMemo | None
+) -> np.ndarray:
     """P(answered within t | j ahead) for j = 0..ahead (see the module docstring); read-only,
     as the same array answers every later call with these arguments."""
+    key = (agents, mu, theta, ahead, t)
+    if memo is not None and (kept := memo.get(key)) is not None:
+        return kept
     within = _answered_within_computed(agents, mu, theta, ahead, t)
     within.flags.writeable = False
+    if memo is not None:
+        memo[key] = within
     return within
 
 
@@ -187,8 +201,10 @@ def erlang_a(
     handling_seconds: float,
     patience_seconds: float,
     threshold_seconds: float,
+    memo: WithinMemo | None = None,
 ) -> ErlangA:
-    """Erlang A figures for `agents` answering, callers with mean patience."""
+    """Erlang A figures for `agents` answering, callers with mean patience; `memo` keeps
+    answers for the next call of the same search."""
     _check(calls_per_hour, handling_seconds, threshold_seconds)
     if agents < 1 or patience_seconds <= 0:
         raise ValueError(f"agents must be >= 1 and patience > 0; got {agents}, {patience_seconds}")
@@ -201,7 +217,7 @@ def erlang_a(
     waiting = pi[agents:]
     queue_length = float(np.dot(np.arange(len(waiting)), waiting))
     abandonment = theta * queue_length / lam
-    within = _answered_within(agents, mu, theta, len(waiting) - 1, threshold_seconds)
+    within = _answered_within(agents, mu, theta, len(waiting) - 1, threshold_seconds, memo)
     return ErlangA(
         waiting_probability=float(waiting.sum()),
         abandonment_probability=abandonment,
@@ -217,6 +233,7 @@ def agents_a(
     patience_seconds: float,
     threshold_seconds: float,
     target: float,
+    memo: WithinMemo | None = None,
 ) -> int:
     """The fewest agents reaching the target service level (Erlang A); at least 1."""
     # n agents answer at most n/handling calls per second, so the service level (answered
@@ -227,7 +244,7 @@ def agents_a(
     agents = max(1, math.ceil(target * load) - 1)
     while (
         erlang_a(
-            agents, calls_per_hour, handling_seconds, patience_seconds, threshold_seconds
+            agents, calls_per_hour, handling_seconds, patience_seconds, threshold_seconds, memo
         ).service_level
         < target
     ):

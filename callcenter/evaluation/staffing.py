@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from callcenter.evaluation.erlang import agents_a, agents_c, service_level_c
+from callcenter.evaluation.erlang import WithinMemo, agents_a, agents_c, service_level_c
 from callcenter.evaluation.inputs import EvaluationSettings, TeamPeriodStats
 from callcenter.evaluation.metrics import talk_mean_of
 from callcenter.evaluation.model import HourCell, Staffing, StaffingHour
@@ -36,6 +36,7 @@ def staffing_hour(
     handling: float,
     patience: float | None,
     settings: EvaluationSettings,
+    memo: WithinMemo | None = None,
 ) -> StaffingHour:
     """Agents for the target service level while the window is open (at least one)."""
     threshold = settings.service_level_seconds
@@ -45,7 +46,9 @@ def staffing_hour(
     agents_with_patience = None
     if patience is not None:
         agents_with_patience = (
-            agents_a(calls_per_hour, handling, patience, threshold, target) if calls_per_hour else 1
+            agents_a(calls_per_hour, handling, patience, threshold, target, memo)
+            if calls_per_hour
+            else 1
         )
     return StaffingHour(weekday, hour, calls_per_hour, agents, level, agents_with_patience)
 
@@ -61,13 +64,14 @@ def staffing(
     """Staff per open hour. `calls` are mean calls per hour that fall inside the windows;
     an hour open only in part (17:00–17:30) gets them at the rate of its open part."""
     hours = []
+    memo = WithinMemo()  # the team's hours share handling time and patience
     for weekday in range(7):
         for hour in range(24):
             share = coverage[weekday][hour]
             if share <= 0:
                 continue
             rate = calls[weekday][hour] / share
-            hours.append(staffing_hour(weekday, hour, rate, handling, patience, settings))
+            hours.append(staffing_hour(weekday, hour, rate, handling, patience, settings, memo))
     return Staffing(
         team=team,
         handling_seconds=handling,

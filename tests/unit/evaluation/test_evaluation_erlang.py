@@ -135,3 +135,27 @@ def test_agents_a_search_from_the_load_bound_finds_the_fewest(
         if erlang_a(n, calls, handling, patience, threshold).service_level >= target
     )
     assert agents_a(calls, handling, patience, threshold, target) == fewest
+
+
+def test_a_search_memo_answers_repeated_questions_with_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from callcenter.evaluation import erlang
+
+    computed: list[tuple[object, ...]] = []
+    compute = erlang._answered_within_computed
+
+    def counted(*args: object) -> object:
+        computed.append(args)
+        return compute(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(erlang, "_answered_within_computed", counted)
+    plain = [erlang.agents_a(rate, 240.0, 90.0, 30.0, 0.75) for rate in (8.0, 12.0, 8.0)]
+    without_memo = len(computed)
+    computed.clear()
+    memo = erlang.WithinMemo()
+    kept = [erlang.agents_a(rate, 240.0, 90.0, 30.0, 0.75, memo) for rate in (8.0, 12.0, 8.0)]
+    assert kept == plain
+    assert len(computed) == len(memo) < without_memo  # each distinct question once
+    again = erlang.erlang_a(plain[0], 8.0, 240.0, 90.0, 30.0, memo)
+    assert again == erlang.erlang_a(plain[0], 8.0, 240.0, 90.0, 30.0)
