@@ -303,11 +303,6 @@ def write_site(
 ) -> SiteResult:
     """Write index, one page per team, pilot and rollout pages in both languages, plus assets."""
     out = Path(out_dir)
-    site = render_site(report, lang_default, on_progress, out)
-    return site_result(out, site.write_into(out))
-
-
-def site_result(out: Path, written: list[Path]) -> SiteResult:
-    return SiteResult(
-        index=out / "index.html", pages=tuple(path for path in written if path.suffix == ".html")
-    )
+    written = render_site(report, lang_default, on_progress, out).write_into(out)
+    pages = tuple(path for path in written if path.suffix == ".html")
+    return SiteResult(index=out / "index.html", pages=pages)
